@@ -1,0 +1,302 @@
+"""Files from figures: atomic, byte-reproducible saves, turntable GIFs, and batch export.
+
+Every file is written to a temporary name in its own folder and renamed into place, so an
+interrupted or failing render never leaves a half-written figure. The same inputs give the same
+bytes: PNG without the Software tag, SVG with a fixed hash salt and no date, PDF with no dates.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import io
+import json
+import os
+import tempfile
+import time
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from dataclasses import dataclass
+from multiprocessing import get_context
+from pathlib import Path
+from typing import IO, Any
+
+import numpy as np
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
+
+from swl_viz import __version__
+from swl_viz.figures import build_figure, compute_grids, theme_context
+from swl_viz.maths import RunError, SwlVizError
+from swl_viz.spec import FORMATS, Plot
+
+__all__ = [
+    "Job",
+    "JobResult",
+    "atomic_write",
+    "export_jobs",
+    "render_job",
+    "render_to_file",
+    "save_figure",
+]
+
+MANIFEST = "manifest.json"
+TEMP_SUFFIX = ".part"
+
+_METADATA: dict[str, dict[str, Any]] = {
+    "png": {"Software": None},
+    "svg": {"Date": None},
+    "pdf": {"CreationDate": None, "ModDate": None},
+}
+
+
+def output_format(path: Path) -> str:
+    """The format a path's suffix asks for, or an error naming --out."""
+    fmt = path.suffix.lower().lstrip(".")
+    if fmt not in FORMATS:
+        raise SwlVizError(
+            f"unknown suffix {path.suffix or '(none)'!r}; use one of "
+            + ", ".join("." + f for f in FORMATS),
+            param="out",
+        )
+    return fmt
+
+
+def check_format(plot: Plot, fmt: str, param: str = "out") -> None:
+    """Refuse a combination that cannot be rendered, before any work starts."""
+    if fmt == "gif" and not plot.is_3d:
+        raise SwlVizError(
+            f"a .gif turntable needs a 3-D figure (surface or quiver), not {plot.figure}",
+            param=param,
+        )
+    if fmt == "gif" and plot.transparent:
+        raise SwlVizError("--transparent is not available for .gif", param="transparent")
+
+
+@contextlib.contextmanager
+def atomic_write(path: Path) -> Iterator[IO[bytes]]:
+    """Open a temporary file beside ``path``; rename it into place only if the block succeeds."""
+    folder = path.parent
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=TEMP_SUFFIX, dir=folder)
+    except OSError as exc:
+        raise RunError(
+            f"cannot write to folder {str(folder)!r}: {exc.strerror or exc}", param="out"
+        ) from None
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            yield fh
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
+
+
+def save_figure(fig: Figure, fh: IO[bytes], fmt: str, plot: Plot) -> None:
+    """Write ``fig`` to an open file in ``fmt``, reproducibly."""
+    if fmt == "gif":
+        write_turntable(fig, fh, plot)
+        return
+    FigureCanvasAgg(fig)
+    fig.savefig(fh, format=fmt, transparent=plot.transparent, metadata=_METADATA[fmt])
+
+
+def write_turntable(fig: Figure, fh: IO[bytes], plot: Plot) -> None:
+    """A GIF of the 3-D axes turning once around, ``plot.frames`` frames at ``plot.fps``."""
+    from PIL import Image  # noqa: PLC0415  (Pillow comes with matplotlib)
+
+    canvas = FigureCanvasAgg(fig)
+    axes = [ax for ax in fig.axes if ax.name == "3d"]
+    frames: list[Image.Image] = []
+    for n in range(plot.frames):
+        azim = plot.azim + 360.0 * n / plot.frames
+        for ax in axes:
+            ax.view_init(elev=plot.elev, azim=azim)  # type: ignore[attr-defined]
+        canvas.draw()  # type: ignore[no-untyped-call]
+        rgb = np.asarray(canvas.buffer_rgba())[..., :3]  # type: ignore[no-untyped-call]
+        frames.append(Image.fromarray(rgb).quantize(256, method=Image.Quantize.MEDIANCUT))
+    frames[0].save(
+        fh,
+        format="GIF",
+        save_all=True,
+        append_images=frames[1:],
+        duration=max(1, round(1000 / plot.fps)),
+        loop=0,
+    )
+
+
+def render_bytes(plot: Plot, fmt: str) -> bytes:
+    """Compute, draw and encode one figure, returning the file's bytes."""
+    grids = compute_grids(plot)
+    with theme_context(plot.theme, plot.lang):
+        fig = build_figure(plot, grids)
+        buf = io.BytesIO()
+        save_figure(fig, buf, fmt, plot)
+    return buf.getvalue()
+
+
+def render_to_file(plot: Plot, path: Path, fmt: str | None = None) -> Path:
+    """Render ``plot`` to ``path`` atomically; the format follows the suffix unless given."""
+    fmt = fmt or output_format(path)
+    check_format(plot, fmt)
+    data = render_bytes(plot, fmt)
+    with atomic_write(path) as fh:
+        fh.write(data)
+    return path
+
+
+# ---- batch export ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Job:
+    """One file to make: picklable, so it can cross to a worker process."""
+
+    plot: Plot
+    fmt: str
+    path: str
+
+    def record(self) -> dict[str, Any]:
+        return {
+            "figure": self.plot.figure,
+            "format": self.fmt,
+            "params": self.plot.params(),
+            "swl_viz": __version__,
+            "matplotlib": _matplotlib_version(),
+        }
+
+
+@dataclass(frozen=True)
+class JobResult:
+    path: str
+    size: int
+    seconds: float
+    sha256: str
+    status: str  # "written", "unchanged" or "failed"
+    error: str = ""
+
+
+def _matplotlib_version() -> str:
+    import matplotlib  # noqa: PLC0415
+
+    return str(matplotlib.__version__)
+
+
+def _sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def render_job(job: Job) -> JobResult:
+    """Worker entry point: render one job; rewrite the file only if its bytes changed."""
+    start = time.perf_counter()
+    path = Path(job.path)
+    data = render_bytes(job.plot, job.fmt)
+    digest = _sha256(data)
+    status = "written"
+    if path.exists() and _sha256(path.read_bytes()) == digest:
+        status = "unchanged"
+    else:
+        with atomic_write(path) as fh:
+            fh.write(data)
+    return JobResult(job.path, len(data), time.perf_counter() - start, digest, status)
+
+
+def _safe_render(job: Job) -> JobResult:
+    try:
+        return render_job(job)
+    except SwlVizError as exc:
+        return JobResult(job.path, 0, 0.0, "", "failed", str(exc))
+    except Exception as exc:  # a worker reports, the parent decides
+        return JobResult(job.path, 0, 0.0, "", "failed", f"{type(exc).__name__}: {exc}")
+
+
+def load_manifest(out_dir: Path) -> dict[str, Any]:
+    path = out_dir / MANIFEST
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    files = data.get("files") if isinstance(data, dict) else None
+    return files if isinstance(files, dict) else {}
+
+
+def _up_to_date(job: Job, entry: Any) -> str | None:
+    """The file's sha256 if the manifest says it was made from this job and it still is."""
+    if not isinstance(entry, dict) or entry.get("sha256") is None:
+        return None
+    if {k: entry.get(k) for k in job.record()} != job.record():
+        return None
+    try:
+        on_disk = _sha256(Path(job.path).read_bytes())
+    except OSError:
+        return None
+    return on_disk if on_disk == entry["sha256"] else None
+
+
+def write_manifest(out_dir: Path, jobs: Sequence[Job], results: Sequence[JobResult]) -> Path:
+    """Record figure, parameters, format and sha256 of every file the export made."""
+    files = {k: v for k, v in load_manifest(out_dir).items() if (out_dir / k).exists()}
+    by_path = {r.path: r for r in results}
+    for job in jobs:
+        result = by_path.get(job.path)
+        if result is None or result.status == "failed":
+            continue
+        name = os.path.relpath(job.path, out_dir)
+        files[name] = {**job.record(), "sha256": result.sha256}
+    text = json.dumps({"files": dict(sorted(files.items()))}, indent=2, sort_keys=True) + "\n"
+    path = out_dir / MANIFEST
+    with atomic_write(path) as fh:
+        fh.write(text.encode())
+    return path
+
+
+def export_jobs(
+    jobs: Sequence[Job],
+    out_dir: Path,
+    workers: int,
+    on_result: Callable[[JobResult], None] = lambda r: None,
+) -> list[JobResult]:
+    """Run every job, in ``workers`` forked processes, skipping files the manifest vouches for.
+
+    ``on_result`` runs in this process as each result arrives (the progress bar lives there).
+    Failed jobs come back with status "failed"; the rest are kept.
+    """
+    manifest = load_manifest(out_dir)
+    results: list[JobResult] = []
+    todo: list[Job] = []
+    for job in jobs:
+        digest = _up_to_date(job, manifest.get(os.path.relpath(job.path, out_dir)))
+        if digest is None:
+            todo.append(job)
+        else:
+            result = JobResult(job.path, Path(job.path).stat().st_size, 0.0, digest, "unchanged")
+            results.append(result)
+            on_result(result)
+
+    if workers <= 1 or len(todo) <= 1:
+        for job in todo:
+            result = _safe_render(job)
+            results.append(result)
+            on_result(result)
+    else:
+        # fork after import: workers start with numpy and matplotlib already loaded
+        ctx = get_context("fork")
+        with ProcessPoolExecutor(max_workers=workers, mp_context=ctx) as pool:
+            pending: set[Future[JobResult]] = {pool.submit(_safe_render, j) for j in todo}
+            try:
+                while pending:
+                    done, pending = wait(pending, return_when=FIRST_COMPLETED)
+                    for fut in done:
+                        result = fut.result()
+                        results.append(result)
+                        on_result(result)
+            except BaseException:
+                for fut in pending:
+                    fut.cancel()
+                raise
+    write_manifest(out_dir, jobs, results)
+    order = {j.path: n for n, j in enumerate(jobs)}
+    return sorted(results, key=lambda r: order[r.path])

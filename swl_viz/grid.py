@@ -1,0 +1,272 @@
+"""The loss and its gradient over a meshgrid of two logits (x0, x1), vectorised.
+
+Two classes with nothing else fixed take closed forms on the difference d = x1 - x0; every other
+case stacks the logits and runs the general core of :mod:`swl_viz.maths` in row blocks, so the
+working memory stays bounded for K = 10 on a dense grid.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+from numpy.typing import ArrayLike
+
+from swl_viz.maths import (
+    BOOK_DELTA,
+    FloatArray,
+    SwlVizError,
+    Variant,
+    _evaluate,
+    prepare_labels,
+    softmax,
+)
+
+__all__ = ["MAX_AXIS_POINTS", "LossGrid", "grid_axis", "loss_grid"]
+
+#: The densest grid swl-viz computes: 4001 x 4001 points (step 0.01 on -20..20).
+MAX_AXIS_POINTS = 4001
+
+#: How close (hi - lo) / step must be to an integer for hi to be a grid point.
+_ENDPOINT_TOLERANCE = 1e-9
+
+#: Elements (points x classes) per block of the general path.
+_BLOCK_ELEMENTS = 1 << 20
+
+
+def grid_axis(lo: float, hi: float, step: float) -> FloatArray:
+    """The values lo + k * step for k = 0, 1, ... up to hi, hi included when it is on the grid.
+
+    Like the seed's ``np.arange(-20, 20.1, 2)``: (-20, 20, 2) gives 21 points, and step 0.02 gives
+    2001. The size is checked against :data:`MAX_AXIS_POINTS` before anything is allocated.
+    """
+    lo, hi, step = float(lo), float(hi), float(step)
+    if not (math.isfinite(lo) and math.isfinite(hi)):
+        raise SwlVizError(f"range ends must be finite numbers, got {lo:g} {hi:g}", param="range")
+    if not lo < hi:
+        raise SwlVizError(f"range needs LO < HI, got {lo:g} {hi:g}", param="range")
+    if not (math.isfinite(step) and step > 0):
+        raise SwlVizError(f"step must be a finite number > 0, got {step:g}", param="step")
+    ratio = (hi - lo) / step
+    if not math.isfinite(ratio) or ratio > MAX_AXIS_POINTS:
+        raise SwlVizError(
+            f"step {step:g} gives more than {MAX_AXIS_POINTS} points per axis on "
+            f"[{lo:g}, {hi:g}]; use a step of at least {(hi - lo) / (MAX_AXIS_POINTS - 1):.3g}",
+            param="step",
+        )
+    nearest = round(ratio)
+    on_grid = abs(ratio - nearest) <= _ENDPOINT_TOLERANCE * max(1.0, ratio)
+    intervals = nearest if on_grid else math.floor(ratio)
+    if intervals + 1 > MAX_AXIS_POINTS:
+        raise SwlVizError(
+            f"step {step:g} gives {intervals + 1} points per axis; at most {MAX_AXIS_POINTS} "
+            f"are allowed (step >= {(hi - lo) / (MAX_AXIS_POINTS - 1):.3g})",
+            param="step",
+        )
+    if intervals < 1:
+        raise SwlVizError(
+            f"step {step:g} is wider than the range [{lo:g}, {hi:g}]; the grid needs 2 points",
+            param="step",
+        )
+    axis = lo + np.arange(intervals + 1, dtype=np.float64) * step
+    if on_grid:
+        axis[-1] = hi  # the seed's grid ends exactly at hi
+    return axis
+
+
+@dataclass(frozen=True)
+class LossGrid:
+    """Loss and gradient on a meshgrid, in ``np.meshgrid(axis, axis)`` ('xy') layout.
+
+    ``x0`` varies along columns and ``x1`` along rows. ``grad0`` and ``grad1`` are dL/dx0 and
+    dL/dx1, the components of the gradient along the two varied logits.
+    """
+
+    x0: FloatArray
+    x1: FloatArray
+    loss: FloatArray
+    grad0: FloatArray
+    grad1: FloatArray
+    t: tuple[float, ...]
+    logits: tuple[float, ...]
+    axes: tuple[int, int]
+    label_smoothing: float = 0.0
+    temperature: float = 1.0
+    variant: Variant = "exact"
+
+    @property
+    def k(self) -> int:
+        """The number of classes."""
+        return len(self.t)
+
+    @property
+    def shape(self) -> tuple[int, int]:
+        rows, cols = self.loss.shape
+        return rows, cols
+
+    def stacked_logits(self) -> FloatArray:
+        """All K logits at every grid point, shape (rows, cols, K)."""
+        a = np.empty((*self.shape, self.k), dtype=np.float64)
+        a[...] = self.logits
+        a[..., self.axes[0]] = self.x0
+        a[..., self.axes[1]] = self.x1
+        return a
+
+    def probabilities(self) -> FloatArray:
+        """softmax(a / T) at every grid point, shape (rows, cols, K)."""
+        return softmax(self.stacked_logits() / self.temperature)
+
+
+def _parse_axes(axes: Sequence[int], k: int) -> tuple[int, int]:
+    if len(axes) != 2:
+        raise SwlVizError(f"axes must name 2 classes, got {len(axes)}", param="axes")
+    i, j = (int(v) for v in axes)
+    for v in (i, j):
+        if not 0 <= v < k:
+            raise SwlVizError(f"axes must lie in 0..{k - 1} for K={k}, got {v}", param="axes")
+    if i == j:
+        raise SwlVizError(f"axes must be two different classes, got {i},{j}", param="axes")
+    return i, j
+
+
+def loss_grid(
+    lo: float,
+    hi: float,
+    step: float,
+    t: ArrayLike,
+    *,
+    logits: ArrayLike | None = None,
+    axes: Sequence[int] = (0, 1),
+    label_smoothing: float = 0.0,
+    temperature: float = 1.0,
+    variant: Variant = "exact",
+) -> LossGrid:
+    """Evaluate the Softmax-with-Loss layer on the meshgrid of ``grid_axis(lo, hi, step)``.
+
+    ``t`` is the teacher label (K >= 2 probabilities). The logits ``axes[0]`` and ``axes[1]`` take
+    the grid's x0 and x1; the others keep their value in ``logits`` (default zeros).
+    """
+    t_arr = np.asarray(t, dtype=np.float64) if np.asarray(t).dtype.kind in "biuf" else None
+    if t_arr is None or t_arr.ndim != 1:
+        raise SwlVizError("t must be one vector of class probabilities, like 1,0", param="t")
+    k = t_arr.size
+    if k < 2:
+        raise SwlVizError(f"t needs at least 2 classes, got {k}", param="t")
+    probs = prepare_labels(t_arr, (k,), label_smoothing=label_smoothing)
+    if not (math.isfinite(temperature) and temperature > 0):
+        raise SwlVizError(
+            f"temperature must be a finite number > 0, got {temperature!r}", param="temperature"
+        )
+    if variant not in ("exact", "book"):
+        raise SwlVizError(f"variant must be 'exact' or 'book', got {variant!r}", param="variant")
+    if logits is None:
+        fixed = np.zeros(k)
+    else:
+        fixed = np.asarray(logits, dtype=np.float64).reshape(-1)
+        if fixed.size != k:
+            raise SwlVizError(
+                f"logits has {fixed.size} entries but t has {k} classes; they must match",
+                param="logits",
+            )
+        if not np.isfinite(fixed).all():
+            raise SwlVizError("logits must be finite", param="logits")
+    i, j = _parse_axes(axes, k)
+    fixed[[i, j]] = 0.0  # the varied logits take the grid's values
+
+    values = grid_axis(lo, hi, step)
+    x0, x1 = np.meshgrid(values, values)
+    if k == 2:
+        p0, p1 = (probs[0], probs[1]) if (i, j) == (0, 1) else (probs[1], probs[0])
+        loss, g0, g1 = _two_class(x0, x1, p0, p1, temperature, variant)
+    else:
+        loss, g0, g1 = _blocks(x0, x1, fixed, probs, (i, j), temperature, variant)
+    return LossGrid(
+        x0=x0,
+        x1=x1,
+        loss=loss,
+        grad0=g0,
+        grad1=g1,
+        t=tuple(float(v) for v in t_arr),
+        logits=tuple(float(v) for v in fixed),
+        axes=(i, j),
+        label_smoothing=float(label_smoothing),
+        temperature=float(temperature),
+        variant=variant,
+    )
+
+
+def _two_class(
+    x0: FloatArray, x1: FloatArray, t0: float, t1: float, temperature: float, variant: Variant
+) -> tuple[FloatArray, FloatArray, FloatArray]:
+    """K = 2 in closed form on d = x1 - x0: the same splits as the general core, elementwise.
+
+    With s = exp(-|d|): -log y_top = log1p(s), -log y_other = |d| + log1p(s), and the smaller
+    probability is q = s / (1 + s). Class 1 is on top where d > 0 (ties go to class 0, as argmax).
+    """
+    if temperature == 1.0:
+        d = x1 - x0
+    else:
+        d = x1 / temperature
+        d -= x0 / temperature
+    top1 = d > 0
+    s = np.abs(d)
+    np.negative(s, out=s)
+    np.exp(s, out=s)
+    q = s / (1.0 + s)  # y of the class below
+    if variant == "exact":
+        loss = np.log1p(s)
+        loss *= t0 + t1
+        relu = np.maximum(d, 0.0)
+        loss += t0 * relu  # -log y0 = max(d, 0) + log1p(s)
+        np.maximum(-d, 0.0, out=relu)
+        loss += t1 * relu  # -log y1 = max(-d, 0) + log1p(s)
+        del relu
+    else:
+        p = 1.0 / (1.0 + s)
+        y0 = np.where(top1, q, p)
+        y1 = np.where(top1, p, q)
+        loss = -(t0 * np.log(y0 + BOOK_DELTA) + t1 * np.log(y1 + BOOK_DELTA))
+    del s
+
+    def top(tc: float) -> FloatArray:
+        # y_c - t_c with y_c = 1 - q: exact through (1 - t_c) - q when t_c >= 1/2
+        return (1.0 - tc) - q if tc >= 0.5 else (1.0 - q) - tc
+
+    g1 = np.where(top1, top(t1), q - t1)
+    g0 = np.where(top1, q - t0, top(t0))
+    if temperature != 1.0:
+        g0 /= temperature
+        g1 /= temperature
+    return loss, g0, g1
+
+
+def _blocks(
+    x0: FloatArray,
+    x1: FloatArray,
+    fixed: FloatArray,
+    probs: FloatArray,
+    axes: tuple[int, int],
+    temperature: float,
+    variant: Variant,
+) -> tuple[FloatArray, FloatArray, FloatArray]:
+    """Any K through the general core, a block of rows at a time."""
+    rows, cols = x0.shape
+    k = fixed.size
+    loss = np.empty_like(x0)
+    g0 = np.empty_like(x0)
+    g1 = np.empty_like(x0)
+    per_block = max(1, _BLOCK_ELEMENTS // (cols * k))
+    for r in range(0, rows, per_block):
+        sl = slice(r, r + per_block)
+        a = np.empty((*x0[sl].shape, k), dtype=np.float64)
+        a[...] = fixed
+        a[..., axes[0]] = x0[sl]
+        a[..., axes[1]] = x1[sl]
+        labels = np.broadcast_to(probs, a.shape)
+        block_loss, grad, _ = _evaluate(a, labels, a.ndim - 1, temperature, variant)
+        loss[sl] = block_loss
+        g0[sl] = grad[..., axes[0]]
+        g1[sl] = grad[..., axes[1]]
+    return loss, g0, g1

@@ -1,0 +1,278 @@
+"""The Softmax-with-Loss layer: softmax, then cross-entropy, each formula beside its gradient.
+
+Notation follows "Deep Learning from Scratch" 5.6.3: logits a, probabilities y = softmax(a),
+teacher label t, loss L = -sum_k t_k log y_k and gradient dL/da_k = y_k - t_k.
+
+Every function here is exact to a few ulp, with no 1e-7 inside the log. The trick is to split
+the logits at their maximum m (at class c):
+
+    S        = sum_{j != c} exp(a_j - m)          (0 <= S, and tiny in the flat region)
+    -log y_k = (m - a_k) + log1p(S)               (log1p keeps the tiny loss when S << 1)
+    1 - y_c  = S / (1 + S)                        (so y_c - 1 never cancels to 0)
+
+This module imports numpy only.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+import numpy as np
+from numpy.typing import ArrayLike, NDArray
+
+__all__ = [
+    "BOOK_DELTA",
+    "RunError",
+    "SoftmaxWithLoss",
+    "SwlVizError",
+    "Variant",
+    "cross_entropy",
+    "log_softmax",
+    "prepare_labels",
+    "softmax",
+    "softmax_with_loss",
+]
+
+FloatArray = NDArray[np.float64]
+Variant = Literal["exact", "book"]
+
+#: The book's guard inside ``log(y + delta)``; it caps the loss at -log(1e-7) = 16.118.
+BOOK_DELTA = 1e-7
+
+#: How far from 1 a label's sum may be.
+SUM_TOLERANCE = 1e-9
+
+
+class SwlVizError(ValueError):
+    """A bad input or a failed run, with a message meant for the person who caused it.
+
+    ``param`` names the input at fault (``"t"``, ``"step"``, ...) so that the command line can
+    point at the option that carries it.
+    """
+
+    def __init__(self, message: str, *, param: str | None = None) -> None:
+        super().__init__(message)
+        self.param = param
+
+
+class RunError(SwlVizError):
+    """A run-time failure (a folder that cannot be written, a job that failed), not bad usage."""
+
+
+@dataclass(frozen=True)
+class _Split:
+    """The logits split at their maximum: the pieces every formula below is built from."""
+
+    neg_log_y: FloatArray  # -log y_k = (m - a_k) + log1p(S)
+    y: FloatArray  # softmax, with y_c = 1 / (1 + S)
+    complement: FloatArray  # 1 - y_c = S / (1 + S), shape of a reduced along axis (keepdims)
+    argmax: NDArray[np.intp]  # c, keepdims
+
+
+def _split(a: FloatArray, axis: int) -> _Split:
+    c = np.argmax(a, axis=axis, keepdims=True)
+    m = np.take_along_axis(a, c, axis=axis)
+    z = a - m  # <= 0, and exactly 0 at c
+    e = np.exp(z)
+    np.put_along_axis(e, c, 0.0, axis=axis)  # leave c out of S, so S keeps its tiny values
+    s = e.sum(axis=axis, keepdims=True)
+    one_plus_s = 1.0 + s
+    neg_log_y = np.log1p(s) - z
+    y = e / one_plus_s
+    np.put_along_axis(y, c, 1.0 / one_plus_s, axis=axis)
+    return _Split(neg_log_y=neg_log_y, y=y, complement=s / one_plus_s, argmax=c)
+
+
+def _as_logits(logits: ArrayLike, axis: int) -> tuple[FloatArray, int]:
+    a = np.asarray(logits, dtype=np.float64)
+    if a.ndim == 0:
+        raise SwlVizError("logits must have at least one axis (the classes)", param="logits")
+    axis = axis % a.ndim
+    if a.shape[axis] < 2:
+        raise SwlVizError(
+            f"logits need at least 2 classes along axis {axis}, got {a.shape[axis]}",
+            param="logits",
+        )
+    return a, axis
+
+
+def prepare_labels(
+    t: ArrayLike,
+    logits_shape: tuple[int, ...],
+    axis: int = -1,
+    *,
+    label_smoothing: float = 0.0,
+) -> FloatArray:
+    """Check a teacher label and return it as probabilities, broadcast to ``logits_shape``.
+
+    Accepts probability vectors (one-hot or soft: finite, >= 0, summing to 1 within 1e-9) and,
+    as the book does, integer class indices with one axis fewer than the logits. With
+    ``label_smoothing`` eps the target becomes (1 - eps) t + eps / K, as in PyTorch.
+    """
+    axis = axis % len(logits_shape)
+    k = logits_shape[axis]
+    arr = np.asarray(t)
+    if arr.dtype.kind in "iu" and arr.ndim == len(logits_shape) - 1:
+        if arr.size and (arr.min() < 0 or arr.max() >= k):
+            raise SwlVizError(f"class indices in t must lie in 0..{k - 1}", param="t")
+        onehot = np.zeros(logits_shape, dtype=np.float64)
+        np.put_along_axis(onehot, np.expand_dims(arr, axis), 1.0, axis=axis)
+        probs = onehot
+    else:
+        if arr.dtype.kind not in "biuf":
+            raise SwlVizError(f"t must be numeric, got dtype {arr.dtype}", param="t")
+        probs = np.asarray(arr, dtype=np.float64)
+        if probs.ndim == 0:
+            raise SwlVizError("t must be a vector of class probabilities, got a scalar", param="t")
+        t_axis = axis - len(logits_shape) + probs.ndim
+        if t_axis < 0 or probs.shape[t_axis] != k:
+            raise SwlVizError(
+                f"t has {probs.shape[-1]} classes but the logits have {k}; they must match",
+                param="t",
+            )
+        if not np.isfinite(probs).all():
+            raise SwlVizError("t must be finite", param="t")
+        if (probs < 0).any():
+            raise SwlVizError("t must be non-negative", param="t")
+        sums = probs.sum(axis=t_axis)
+        if (np.abs(sums - 1.0) > SUM_TOLERANCE).any():
+            worst = float(sums.flat[np.argmax(np.abs(sums - 1.0))])
+            raise SwlVizError(
+                f"t must sum to 1 (within {SUM_TOLERANCE:g}), got a sum of {worst:.12g}",
+                param="t",
+            )
+        try:
+            probs = np.broadcast_to(probs, logits_shape)
+        except ValueError:
+            raise SwlVizError(
+                f"t of shape {probs.shape} does not fit logits of shape {logits_shape}",
+                param="t",
+            ) from None
+    if label_smoothing:
+        if not 0.0 <= label_smoothing < 1.0:
+            raise SwlVizError(
+                f"label_smoothing must lie in [0, 1), got {label_smoothing!r}",
+                param="label_smoothing",
+            )
+        probs = (1.0 - label_smoothing) * probs + label_smoothing / k
+    return probs
+
+
+def _check_temperature(temperature: float) -> None:
+    if not (np.isfinite(temperature) and temperature > 0):
+        raise SwlVizError(
+            f"temperature must be a finite number > 0, got {temperature!r}",
+            param="temperature",
+        )
+
+
+def softmax(a: ArrayLike, axis: int = -1) -> FloatArray:
+    """y_k = exp(a_k) / sum_j exp(a_j)   (3.10), computed without overflow."""
+    arr, axis = _as_logits(a, axis)
+    return _split(arr, axis).y
+
+
+def log_softmax(a: ArrayLike, axis: int = -1) -> FloatArray:
+    """log y_k = -(m - a_k) - log1p(S): never -inf where y_k is a normal number."""
+    arr, axis = _as_logits(a, axis)
+    return -_split(arr, axis).neg_log_y
+
+
+def _evaluate(
+    a: FloatArray, probs: FloatArray, axis: int, temperature: float, variant: Variant
+) -> tuple[FloatArray, FloatArray, FloatArray]:
+    """Loss, gradient and softmax of checked logits ``a`` and probabilities ``probs``."""
+    if temperature != 1.0:
+        a = a / temperature
+    sp = _split(a, axis)
+
+    if variant == "exact":
+        loss = np.sum(probs * sp.neg_log_y, axis=axis)
+    elif variant == "book":
+        loss = -np.sum(probs * np.log(sp.y + BOOK_DELTA), axis=axis)
+    else:
+        raise SwlVizError(f"variant must be 'exact' or 'book', got {variant!r}", param="variant")
+
+    grad = sp.y - probs
+    # At the top class c, y_c - t_c = (1 - t_c) - (1 - y_c): exact when t_c >= 1/2 (Sterbenz),
+    # and it is minus the sum of the other classes' y for a one-hot label.
+    t_c = np.take_along_axis(probs, sp.argmax, axis=axis)
+    y_c = np.take_along_axis(sp.y, sp.argmax, axis=axis)
+    g_c = np.where(t_c >= 0.5, (1.0 - t_c) - sp.complement, y_c - t_c)
+    np.put_along_axis(grad, sp.argmax, g_c, axis=axis)
+    if temperature != 1.0:
+        grad /= temperature  # chain rule through a / T
+    return loss, grad, sp.y
+
+
+def softmax_with_loss(
+    logits: ArrayLike,
+    t: ArrayLike,
+    axis: int = -1,
+    *,
+    label_smoothing: float = 0.0,
+    temperature: float = 1.0,
+    variant: Variant = "exact",
+) -> tuple[FloatArray, FloatArray]:
+    """Loss and gradient of each sample: L = -sum_k t_k log y_k and dL/da = (y - t) / T.
+
+    ``y = softmax(a / T)`` with temperature T. ``variant="book"`` computes the loss as the book's
+    ``cross_entropy_error`` does, -sum t log(y + 1e-7), and keeps the layer's gradient y - t.
+    Returns ``(loss, grad)``: loss has the classes axis removed, grad has the logits' shape.
+    """
+    a, axis = _as_logits(logits, axis)
+    _check_temperature(temperature)
+    probs = prepare_labels(t, a.shape, axis, label_smoothing=label_smoothing)
+    loss, grad, _ = _evaluate(a, probs, axis, temperature, variant)
+    return loss, grad
+
+
+def cross_entropy(
+    logits: ArrayLike,
+    t: ArrayLike,
+    axis: int = -1,
+    *,
+    label_smoothing: float = 0.0,
+    temperature: float = 1.0,
+    variant: Variant = "exact",
+) -> FloatArray:
+    """The loss of each sample, -sum_k t_k log softmax(a / T)_k   (4.2 without the 1/N)."""
+    loss, _ = softmax_with_loss(
+        logits,
+        t,
+        axis,
+        label_smoothing=label_smoothing,
+        temperature=temperature,
+        variant=variant,
+    )
+    return loss
+
+
+class SoftmaxWithLoss:
+    """The book's layer, corrected: the mean loss forward, dout * (y - t) / N backward.
+
+    ``N`` is the number of samples, so a single 1-D sample gets the full gradient y - t (the
+    book divides by ``t.shape[0]``, which there is the class count). Labels are used as given:
+    one-hot or soft probability vectors, or integer class indices.
+    """
+
+    def __init__(self) -> None:
+        self.loss: float | None = None
+        self.y: FloatArray | None = None
+        self.t: FloatArray | None = None
+        self._grad: FloatArray | None = None
+        self._n = 1
+
+    def forward(self, x: ArrayLike, t: ArrayLike) -> float:
+        a, axis = _as_logits(x, -1)
+        self.t = prepare_labels(t, a.shape, axis)
+        per_sample, self._grad, self.y = _evaluate(a, self.t, axis, 1.0, "exact")
+        self._n = 1 if a.ndim == 1 else int(np.prod(a.shape[:-1]))
+        self.loss = float(np.mean(per_sample))
+        return self.loss
+
+    def backward(self, dout: float = 1.0) -> FloatArray:
+        if self._grad is None:
+            raise SwlVizError("call forward() before backward()")
+        return dout * self._grad / self._n

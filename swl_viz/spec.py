@@ -1,0 +1,257 @@
+"""What to draw, as plain data: one checked, picklable description of a figure.
+
+The command line, deck configs and export workers all speak :class:`Plot`. It is checked once,
+where it is made, so a bad option is caught before anything is computed or any worker starts.
+This module imports numpy only (through the grid), never matplotlib.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import math
+import re
+from dataclasses import dataclass, fields, replace
+from typing import Any, Literal, get_args
+
+from swl_viz.grid import LossGrid, grid_axis, loss_grid
+from swl_viz.maths import SUM_TOLERANCE, SwlVizError, Variant
+
+__all__ = [
+    "FIGURES",
+    "FORMATS",
+    "MAX_FRAMES",
+    "Figure",
+    "Plot",
+    "format_label",
+    "parse_floats",
+    "parse_ints",
+]
+
+Figure = Literal["surface", "quiver", "contour"]
+Theme = Literal["light", "dark"]
+ZScale = Literal["linear", "log"]
+Lang = Literal["en", "ja"]
+
+FIGURES: tuple[str, ...] = get_args(Figure)
+FORMATS: tuple[str, ...] = ("png", "svg", "pdf", "gif")
+THREE_D = ("surface", "quiver")
+
+#: Most frames a turntable GIF may have (two full turns at 1 degree a frame).
+MAX_FRAMES = 720
+MAX_DPI = 1200
+MAX_INCHES = 50.0
+MAX_ARROWS = 200
+
+_SAFE = re.compile(r"^[A-Za-z0-9._+-]+$")
+
+
+def parse_floats(text: str, param: str) -> tuple[float, ...]:
+    """'1,0' -> (1.0, 0.0), with an error naming ``param`` for anything else."""
+    parts = [p.strip() for p in text.split(",")]
+    if not text.strip() or any(p == "" for p in parts):
+        raise SwlVizError(f"expected comma-separated numbers like 1,0, got {text!r}", param=param)
+    try:
+        values = tuple(float(p) for p in parts)
+    except ValueError:
+        raise SwlVizError(
+            f"expected comma-separated numbers like 1,0, got {text!r}", param=param
+        ) from None
+    if not all(math.isfinite(v) for v in values):
+        raise SwlVizError(f"numbers must be finite, got {text!r}", param=param)
+    return values
+
+
+def parse_ints(text: str, param: str) -> tuple[int, ...]:
+    """'0,2' -> (0, 2)."""
+    try:
+        return tuple(int(p.strip()) for p in text.split(","))
+    except ValueError:
+        raise SwlVizError(
+            f"expected comma-separated class numbers like 0,1, got {text!r}", param=param
+        ) from None
+
+
+def _number(v: float) -> str:
+    """Shortest text that reads back as the same float: 1.0 -> '1', 0.25 -> '0.25'."""
+    return str(int(v)) if float(v).is_integer() and abs(v) < 1e15 else repr(float(v))
+
+
+def format_label(t: tuple[float, ...]) -> str:
+    """(1.0, 0.0) -> '(1, 0)'."""
+    return "(" + ", ".join(_number(v) for v in t) + ")"
+
+
+def _check_choice(value: object, choices: tuple[str, ...], param: str) -> None:
+    if value not in choices:
+        raise SwlVizError(f"must be one of {', '.join(choices)}; got {value!r}", param=param)
+
+
+def _check_range(lo: float, hi: float, param: str, low: float, high: float) -> None:
+    for v in (lo, hi):
+        if not (math.isfinite(v) and low <= v <= high):
+            raise SwlVizError(f"must lie in [{low:g}, {high:g}], got {v:g}", param=param)
+
+
+@dataclass(frozen=True)
+class Plot:
+    """One figure: the grid, the layer's options, and how it looks.
+
+    Field names are the command-line option names with ``-`` written ``_``, so a deck config
+    entry maps onto them one to one.
+    """
+
+    figure: Figure
+    range: tuple[float, float] = (-20.0, 20.0)
+    step: float = 2.0
+    t: tuple[float, ...] = (1.0, 0.0)
+    logits: tuple[float, ...] | None = None
+    axes: tuple[int, int] = (0, 1)
+    label_smoothing: float = 0.0
+    temperature: float = 1.0
+    variant: Variant = "exact"
+    compare: bool = False
+    zscale: ZScale = "linear"
+    normalize: bool = False
+    arrows: int = 25
+    elev: float = 20.0
+    azim: float = 240.0
+    theme: Theme = "light"
+    size: tuple[float, float] | None = None
+    dpi: int = 100
+    transparent: bool = False
+    title: str | None = None
+    no_title: bool = False
+    lang: Lang = "en"
+    frames: int = 36
+    fps: float = 12.0
+
+    def __post_init__(self) -> None:
+        _check_choice(self.figure, FIGURES, "figure")
+        lo, hi = self.range
+        grid_axis(lo, hi, self.step)  # range and step, and the point limit
+        if len(self.t) < 2:
+            raise SwlVizError(f"t needs at least 2 classes, got {len(self.t)}", param="t")
+        if any(not math.isfinite(v) for v in self.t):
+            raise SwlVizError("t must be finite", param="t")
+        if any(v < 0 for v in self.t):
+            raise SwlVizError(f"t must be non-negative, got {format_label(self.t)}", param="t")
+        if abs(math.fsum(self.t) - 1.0) > SUM_TOLERANCE:
+            raise SwlVizError(
+                f"t must sum to 1, got {format_label(self.t)} (sum {math.fsum(self.t):.12g})",
+                param="t",
+            )
+        k = len(self.t)
+        if self.logits is not None and len(self.logits) != k:
+            raise SwlVizError(
+                f"logits needs {k} entries to match t, got {len(self.logits)}", param="logits"
+            )
+        if self.logits is not None and not all(math.isfinite(v) for v in self.logits):
+            raise SwlVizError("logits must be finite", param="logits")
+        if len(self.axes) != 2:
+            raise SwlVizError(f"axes must name 2 classes, like 0,1; got {self.axes}", param="axes")
+        for a in self.axes:
+            if not 0 <= a < k:
+                raise SwlVizError(f"axes must lie in 0..{k - 1} for K={k}, got {a}", param="axes")
+        if self.axes[0] == self.axes[1]:
+            raise SwlVizError("axes must be two different classes", param="axes")
+        if not (math.isfinite(self.label_smoothing) and 0.0 <= self.label_smoothing < 1.0):
+            raise SwlVizError(
+                f"must lie in [0, 1), got {self.label_smoothing:g}", param="label_smoothing"
+            )
+        if not (math.isfinite(self.temperature) and 0.0 < self.temperature <= 1e6):
+            raise SwlVizError(
+                f"must be a number in (0, 1e6], got {self.temperature:g}", param="temperature"
+            )
+        _check_choice(self.variant, ("exact", "book"), "variant")
+        _check_choice(self.zscale, ("linear", "log"), "zscale")
+        _check_choice(self.theme, ("light", "dark"), "theme")
+        _check_choice(self.lang, ("en", "ja"), "lang")
+        if self.compare and self.figure == "quiver":
+            raise SwlVizError("works with surface and contour, not quiver", param="compare")
+        if not 1 <= self.arrows <= MAX_ARROWS:
+            raise SwlVizError(f"must lie in 1..{MAX_ARROWS}, got {self.arrows}", param="arrows")
+        _check_range(self.elev, self.elev, "elev", -360.0, 360.0)
+        _check_range(self.azim, self.azim, "azim", -3600.0, 3600.0)
+        if self.size is not None:
+            if len(self.size) != 2:
+                raise SwlVizError("needs two numbers, W H in inches", param="size")
+            _check_range(*self.size, "size", 1.0, MAX_INCHES)
+        if not 10 <= self.dpi <= MAX_DPI:
+            raise SwlVizError(f"must lie in 10..{MAX_DPI}, got {self.dpi}", param="dpi")
+        if self.title is not None and ("\n" in self.title or len(self.title) > 200):
+            raise SwlVizError("must be one line of at most 200 characters", param="title")
+        if not 1 <= self.frames <= MAX_FRAMES:
+            raise SwlVizError(f"must lie in 1..{MAX_FRAMES}, got {self.frames}", param="frames")
+        if not (math.isfinite(self.fps) and 0.1 <= self.fps <= 100):
+            raise SwlVizError(f"must lie in [0.1, 100], got {self.fps:g}", param="fps")
+
+    @property
+    def is_3d(self) -> bool:
+        return self.figure in THREE_D
+
+    @property
+    def figsize(self) -> tuple[float, float]:
+        if self.size is not None:
+            return self.size
+        width = 16.0 if self.compare else 9.0
+        return (width, 9.0) if self.is_3d else (width, 8.0)
+
+    def grid(self, variant: Variant | None = None) -> LossGrid:
+        """Compute the loss grid this figure shows (``variant`` overrides, for --compare)."""
+        return loss_grid(
+            self.range[0],
+            self.range[1],
+            self.step,
+            self.t,
+            logits=self.logits,
+            axes=self.axes,
+            label_smoothing=self.label_smoothing,
+            temperature=self.temperature,
+            variant=self.variant if variant is None else variant,
+        )
+
+    def changed(self) -> dict[str, Any]:
+        """The options that differ from the defaults, in field order (figure and t excluded)."""
+        defaults = Plot(figure=self.figure)
+        out: dict[str, Any] = {}
+        for f in fields(self):
+            if f.name in ("figure", "t"):
+                continue
+            value = getattr(self, f.name)
+            if value != getattr(defaults, f.name):
+                out[f.name] = value
+        return out
+
+    def stem(self) -> str:
+        """A deterministic file name stem: figure, label, then every non-default option."""
+        parts = [self.figure, "t" + "-".join(_number(v) for v in self.t)]
+        for name, value in self.changed().items():
+            parts.append(_name_part(name, value))
+        return "_".join(parts)
+
+    def params(self) -> dict[str, Any]:
+        """Every option as JSON-ready data, for the export manifest."""
+        return {
+            f.name: (list(v) if isinstance(v := getattr(self, f.name), tuple) else v)
+            for f in fields(self)
+        }
+
+    def with_options(self, **changes: Any) -> Plot:
+        return replace(self, **changes)
+
+
+def _name_part(name: str, value: Any) -> str:
+    key = name.replace("_", "-")
+    if isinstance(value, bool):
+        return key
+    if isinstance(value, tuple):
+        text = "-".join(_number(v) if isinstance(v, float) else str(v) for v in value)
+    elif isinstance(value, float):
+        text = _number(value)
+    else:
+        text = str(value)
+    if name in ("theme", "variant", "zscale", "lang"):
+        return text
+    if not _SAFE.match(text) or len(text) > 40:
+        text = hashlib.sha256(text.encode()).hexdigest()[:8]
+    return f"{key}{text}"

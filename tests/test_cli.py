@@ -1,0 +1,142 @@
+"""The command line as a user meets it: the documented lines, and every bad input."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from PIL import Image
+from typer.testing import CliRunner
+
+from swl_viz.cli import app
+
+runner = CliRunner(env={"COLUMNS": "240"})
+
+
+def _run(*args: str) -> tuple[int, str]:
+    result = runner.invoke(app, list(args))
+    text = result.output + (result.stderr if result.stderr_bytes is not None else "")
+    assert "Traceback" not in text
+    if result.exception is not None and not isinstance(result.exception, SystemExit):
+        raise result.exception
+    return result.exit_code, text
+
+
+def _files(root: Path) -> list[str]:
+    return sorted(str(p.relative_to(root)) for p in root.rglob("*") if p.is_file())
+
+
+@pytest.mark.parametrize(
+    ("args", "written"),
+    [
+        (["surface", "--t", "1,0"], "outputs/surface_t1-0.png"),
+        (["quiver", "--range", "-20", "20"], "outputs/quiver_t1-0.png"),
+        (["contour", "--t", "0,1"], "outputs/contour_t0-1.png"),
+        (
+            ["surface", "--range", "-5", "-1", "--step", "0.5"],
+            "outputs/surface_t1-0_range-5--1_step0.5.png",
+        ),
+    ],
+)
+def test_documented_lines_write_a_figure(in_tmp: Path, args: list[str], written: str) -> None:
+    code, text = _run(*args)
+    assert code == 0, text
+    assert text.strip() == written
+    with Image.open(in_tmp / written) as im:
+        assert im.size == (900, 900) if args[0] != "contour" else (900, 800)
+
+
+@pytest.mark.parametrize("suffix", ["png", "svg", "pdf"])
+def test_out_suffix_picks_the_format(in_tmp: Path, suffix: str) -> None:
+    code, text = _run("contour", "--out", f"deck/c.{suffix}", "--dpi", "40")
+    assert code == 0, text
+    assert _files(in_tmp) == [f"deck/c.{suffix}"]
+
+
+BAD = [
+    (["surface", "--t", "1,1"], "--t", "sum to 1"),
+    (["surface", "--t", "1.5,-0.5"], "--t", "non-negative"),
+    (["surface", "--t", "a,b"], "--t", "numbers"),
+    (["surface", "--t", "1"], "--t", "2 classes"),
+    (["surface", "--t", ""], "--t", "numbers"),
+    (["surface", "--t", "1,,0"], "--t", "numbers"),
+    (["surface", "--t", "nan,1"], "--t", "finite"),
+    (["surface", "--range", "5", "5"], "--range", "LO < HI"),
+    (["surface", "--range", "5", "-5"], "--range", "LO < HI"),
+    (["surface", "--range", "-inf", "5"], "--range", "finite"),
+    (["surface", "--range", "nan", "5"], "--range", "finite"),
+    (["surface", "--step", "0"], "--step", "> 0"),
+    (["surface", "--step", "-2"], "--step", "> 0"),
+    (["surface", "--step", "nan"], "--step", "> 0"),
+    (["surface", "--step", "1e-6"], "--step", "4001 points"),
+    (["quiver", "--range", "-1e6", "1e6"], "--step", "4001 points"),
+    (["contour", "--out", "x.bmp"], "--out", ".png"),
+    (["contour", "--out", "x"], "--out", ".png"),
+    (["contour", "--out", "x.gif"], "--out", "3-D figure"),
+    (["surface", "--dpi", "0"], "--dpi", "10.."),
+    (["surface", "--theme", "blue"], "--theme", "light, dark"),
+    (["surface", "--size", "0", "3"], "--size", "[1, 50]"),
+    (["surface", "--frames", "721", "--out", "a.gif"], "--frames", "720"),
+    (["quiver", "--arrows", "0"], "--arrows", "1.."),
+    (["surface", "--step", "abc"], "--step", "valid number"),
+]
+
+
+@pytest.mark.parametrize(("args", "option", "message"), BAD)
+def test_bad_input_is_a_usage_error_naming_the_option(
+    in_tmp: Path, args: list[str], option: str, message: str
+) -> None:
+    code, text = _run(*args)
+    assert code == 2, text
+    assert option in text and message in text
+    assert _files(in_tmp) == []
+
+
+def test_unwritable_folder_is_a_runtime_error(in_tmp: Path) -> None:
+    Path("file.txt").write_text("not a folder")
+    code, text = _run("surface", "--out", "file.txt/fig.png")
+    assert code == 1
+    assert "--out" in text and "cannot write" in text
+    assert _files(in_tmp) == ["file.txt"]
+
+
+def test_show_without_a_display_says_so(in_tmp: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("DISPLAY", raising=False)
+    monkeypatch.delenv("WAYLAND_DISPLAY", raising=False)
+    code, text = _run("surface", "--show")
+    assert code == 1
+    assert "display" in text and "--out" in text
+    assert _files(in_tmp) == []
+
+
+def test_python_m_runs_the_same_cli_and_help_skips_matplotlib(tmp_path: Path) -> None:
+    code = (
+        "import sys, runpy; sys.argv = ['swl-viz', '--help'];\n"
+        "try:\n    runpy.run_module('swl_viz', run_name='__main__')\n"
+        "except SystemExit as e:\n    assert e.code in (0, None), e.code\n"
+        "assert 'matplotlib' not in sys.modules, 'help imported matplotlib'\n"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True, cwd=tmp_path)
+    env = {**os.environ, "COLUMNS": "100"}
+    done = subprocess.run(
+        [sys.executable, "-m", "swl_viz", "surface", "--t", "0,1", "--dpi", "30"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        env=env,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "outputs/surface_t0-1_dpi30.png"
+    bad = subprocess.run(
+        [sys.executable, "-m", "swl_viz", "surface", "--t", "2,0"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        env=env,
+        check=False,
+    )
+    assert bad.returncode == 2 and "--t" in bad.stderr and "Traceback" not in bad.stderr

@@ -1,0 +1,164 @@
+"""The drawing layer: what each function draws, and the files it writes, opened and measured."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+from matplotlib.figure import Figure
+from PIL import Image
+
+from swl_viz import loss_grid
+from swl_viz.export import render_to_file
+from swl_viz.figures import (
+    _descent_vectors,
+    _thin,
+    build_figure,
+    draw_contour,
+    draw_descent,
+    draw_surface,
+)
+from swl_viz.spec import Plot
+
+
+def test_import_and_core_do_not_pull_in_matplotlib() -> None:
+    code = (
+        "import sys, swl_viz; swl_viz.loss_grid(-2, 2, 1, [1, 0]); "
+        "import swl_viz.spec; assert 'matplotlib' not in sys.modules, 'imported'"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True)
+
+
+def test_thinning_keeps_both_ends_evenly() -> None:
+    assert _thin(21, 25) == 1
+    assert _thin(2001, 25) == 100  # 21 arrows at x = -20, -18, ..., 20
+    assert _thin(401, 25) == 20
+    assert (2001 - 1) % _thin(2001, 41) == 0
+
+
+@pytest.mark.parametrize("normalize", [False, True])
+def test_descent_arrows_are_tangent_to_the_surface(normalize: bool) -> None:
+    g = loss_grid(-20, 20, 2, [1, 0])
+    x, y, z, u, v, w = _descent_vectors(g, 1, normalize, "linear")
+    g0, g1 = g.grad0, g.grad1
+    # a step (u, v) on the surface rises by grad . (u, v); the arrow's w must be exactly that
+    np.testing.assert_allclose(w, g0 * u + g1 * v, rtol=1e-12, atol=1e-15)
+    # and it points downhill, along -grad
+    np.testing.assert_allclose(u * g1, v * g0, atol=1e-15)
+    assert (u * g0 + v * g1 <= 0).all()
+    horizontal = np.hypot(u, v)
+    norm = np.hypot(g0, g1)
+    if normalize:
+        np.testing.assert_allclose(horizontal[norm > 0], 1.6)  # 0.8 of the 2.0 spacing
+    else:
+        np.testing.assert_allclose(horizontal, norm * 1.6 / norm.max(), rtol=1e-12)
+    np.testing.assert_array_equal(z, g.loss)
+
+
+def test_draw_functions_take_an_ax_and_return_what_they_drew() -> None:
+    g = loss_grid(-20, 20, 2, [1, 0])
+    fig = Figure()
+    ax3 = fig.add_subplot(1, 2, 1, projection="3d")
+    wire = draw_surface(ax3, g)
+    arrows = draw_descent(ax3, g)
+    assert wire in ax3.collections and arrows in ax3.collections
+    assert len(wire._segments3d) == 42  # 21 lines each way
+    ax = fig.add_subplot(1, 2, 2)
+    drawn = draw_contour(ax, g)
+    assert drawn.quiver in ax.collections
+    assert drawn.colorbar is not None and drawn.colorbar.ax.get_ylabel() == "loss"
+    assert ax.get_aspect() == 1.0
+
+
+def test_dense_grid_strides_the_wireframe_and_thins_arrows() -> None:
+    g = loss_grid(-20, 20, 0.02, [1, 0])
+    fig = Figure()
+    ax = fig.add_subplot(projection="3d")
+    wire = draw_surface(ax, g)
+    assert len(wire._segments3d) == 2 * 41
+    arrows = draw_descent(ax, g)
+    assert len(arrows._segments3d) <= 3 * 21 * 21  # shaft and two head strokes each
+
+
+def test_surface_figure_matches_the_seed() -> None:
+    fig = build_figure(Plot("surface"))
+    (ax,) = fig.axes
+    assert fig.get_suptitle() == "Softmax with Loss Layer"
+    assert ax.get_title(loc="left") == "t = (1, 0)"
+    assert (ax.get_xlabel(), ax.get_ylabel(), ax.get_zlabel()) == ("$x_0$", "$x_1$", "loss")
+    assert (ax.elev, ax.azim) == (20.0, 240.0)
+    legend = ax.get_legend()
+    assert [t.get_text() for t in legend.get_texts()] == ["forward"]
+    assert tuple(fig.get_size_inches()) == (9.0, 9.0)
+
+
+def test_quiver_and_contour_figures() -> None:
+    fig = build_figure(Plot("quiver", t=(0.0, 1.0), elev=35, azim=100))
+    (ax,) = fig.axes
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == ["forward", "backward"]
+    assert ax.get_title(loc="left") == "t = (0, 1)"
+    assert (ax.elev, ax.azim) == (35.0, 100.0)
+    fig = build_figure(Plot("contour"))
+    ax, cax = fig.axes
+    assert (ax.get_xlabel(), ax.get_ylabel()) == ("$x_0$", "$x_1$")
+    assert cax.get_ylabel() == "loss"
+    assert ax.xaxis._major_tick_kw.get("gridOn", True)
+
+
+def _svg_size(path: Path) -> tuple[float, float]:
+    head = path.read_text()[:2000]
+    w = re.search(r'width="([\d.]+)pt"', head)
+    h = re.search(r'height="([\d.]+)pt"', head)
+    assert w and h, head
+    return float(w.group(1)), float(h.group(1))
+
+
+def _pdf_size(path: Path) -> tuple[float, float]:
+    m = re.search(rb"/MediaBox \[ *0 0 ([\d.]+) ([\d.]+) *\]", path.read_bytes())
+    assert m
+    return float(m.group(1)), float(m.group(2))
+
+
+@pytest.mark.parametrize("figure", ["surface", "quiver", "contour"])
+def test_written_files_are_real_and_of_the_requested_size(figure: str, tmp_path: Path) -> None:
+    plot = Plot(figure, size=(6.0, 5.0), dpi=50)  # type: ignore[arg-type]
+    png = render_to_file(plot, tmp_path / "f.png")
+    with Image.open(png) as im:
+        assert im.format == "PNG" and im.size == (300, 250)
+        pixels = np.asarray(im.convert("L"), dtype=float)
+    assert pixels.std() > 10, "a blank image"
+    svg = render_to_file(plot, tmp_path / "f.svg")
+    assert svg.read_text().lstrip().startswith("<?xml") and "</svg>" in svg.read_text()
+    assert _svg_size(svg) == (432.0, 360.0)
+    pdf = render_to_file(plot, tmp_path / "f.pdf")
+    assert pdf.read_bytes().startswith(b"%PDF") and b"%%EOF" in pdf.read_bytes()[-64:]
+    assert _pdf_size(pdf) == (432.0, 360.0)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["f.pdf", "f.png", "f.svg"]
+
+
+def test_a_failing_save_leaves_no_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import swl_viz.export as export
+
+    def broken(*args: object, **kwargs: object) -> bytes:
+        raise KeyboardInterrupt  # Ctrl-C in the middle of a render
+
+    target = tmp_path / "x.png"
+    target.write_bytes(b"old figure")
+    monkeypatch.setattr(export, "render_bytes", broken)
+    with pytest.raises(KeyboardInterrupt):
+        render_to_file(Plot("surface"), target)
+    assert target.read_bytes() == b"old figure"
+    assert [p.name for p in tmp_path.iterdir()] == ["x.png"]
+
+
+def test_atomic_write_cleans_up_a_partial_file(tmp_path: Path) -> None:
+    from swl_viz.export import atomic_write
+
+    with pytest.raises(RuntimeError), atomic_write(tmp_path / "y.svg") as fh:
+        fh.write(b"<svg half")
+        raise RuntimeError("disk full")
+    assert list(tmp_path.iterdir()) == []
