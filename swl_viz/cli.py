@@ -15,7 +15,7 @@ from rich.console import Console
 
 from swl_viz import __version__
 from swl_viz.maths import RunError, SwlVizError
-from swl_viz.spec import Plot, parse_floats, parse_ints
+from swl_viz.spec import FIGURES, Plot, parse_floats, parse_ints
 
 app = typer.Typer(
     name="swl-viz",
@@ -165,14 +165,19 @@ def _errors() -> Iterator[None]:
         raise typer.BadParameter(str(exc), param_hint=f"'{_flag(exc.param)}'") from None
 
 
-def _plot(figure: str, **options: Any) -> Plot:
-    """Check and build a Plot from the command-line options' raw values."""
-    for name, param in (("t", "t"), ("logits", "logits")):
+def _parse_lists(options: dict[str, Any]) -> dict[str, Any]:
+    """Turn the comma-separated options (t, logits, axes) into tuples, in place."""
+    for name in ("t", "logits"):
         if isinstance(options.get(name), str):
-            options[name] = parse_floats(options[name], param)
+            options[name] = parse_floats(options[name], name)
     if isinstance(options.get("axes"), str):
         options["axes"] = parse_ints(options["axes"], "axes")
-    return Plot(figure=figure, **options)  # type: ignore[arg-type]
+    return options
+
+
+def _plot(figure: str, **options: Any) -> Plot:
+    """Check and build a Plot from the command-line options' raw values."""
+    return Plot(figure=figure, **_parse_lists(options))  # type: ignore[arg-type]
 
 
 # ---- figure commands ---------------------------------------------------------------------------
@@ -326,6 +331,237 @@ app.command("quiver", help="The backward pass: 3-D arrows of steepest descent on
 app.command("contour", help="A filled contour of the loss with the -gradient as arrows.")(
     _figure_command("contour")
 )
+
+
+ExportFiguresOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--figures",
+        metavar="NAMES",
+        help="Which figures: surface,quiver,contour.",
+        rich_help_panel=OUTPUT,
+    ),
+]
+ExportTOpt = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--t",
+        metavar="T0,T1,...",
+        help="Teacher label; repeat for one set per label.",
+        rich_help_panel=LAYER,
+    ),
+]
+FormatOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--format",
+        metavar="png,svg,pdf,gif",
+        help="Formats to write (default png).",
+        rich_help_panel=OUTPUT,
+    ),
+]
+OutDirOpt = Annotated[
+    Path,
+    typer.Option("--out-dir", metavar="DIR", help="Folder for the files.", rich_help_panel=OUTPUT),
+]
+ConfigOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--config",
+        metavar="FILE.toml",
+        help="A deck: [defaults] and [[figures]].",
+        rich_help_panel=OUTPUT,
+    ),
+]
+JobsOpt = Annotated[
+    int | None,
+    typer.Option(
+        "--jobs",
+        "-j",
+        metavar="N",
+        help="Worker processes (default: CPU count).",
+        rich_help_panel=OUTPUT,
+    ),
+]
+MAX_JOBS = 64
+
+
+@app.command("export", help="Render a deck of figures in parallel, reproducibly, for slides.")
+def export_command(
+    figures: ExportFiguresOpt = None,
+    t: ExportTOpt = None,
+    fmt: FormatOpt = None,
+    out_dir: OutDirOpt = Path("outputs"),
+    config: ConfigOpt = None,
+    jobs: JobsOpt = None,
+    range_: Annotated[
+        tuple[float, float] | None,
+        typer.Option(
+            "--range", metavar="LO HI", help="Range of both logits.", rich_help_panel=GRID
+        ),
+    ] = None,
+    step: Annotated[float | None, typer.Option(help="Grid step.", rich_help_panel=GRID)] = None,
+    logits: LogitsOpt = None,
+    axes: Annotated[
+        str | None,
+        typer.Option(metavar="I,J", help="The two varied logits.", rich_help_panel=LAYER),
+    ] = None,
+    label_smoothing: Annotated[
+        float | None,
+        typer.Option(
+            "--label-smoothing", metavar="EPS", help="Label smoothing.", rich_help_panel=LAYER
+        ),
+    ] = None,
+    temperature: Annotated[
+        float | None, typer.Option(metavar="T", help="Temperature.", rich_help_panel=LAYER)
+    ] = None,
+    variant: Annotated[
+        str | None, typer.Option(metavar="exact|book", help="Loss variant.", rich_help_panel=LAYER)
+    ] = None,
+    compare: CompareOpt = False,
+    zscale: Annotated[
+        str | None,
+        typer.Option(metavar="linear|log", help="Loss axis scale.", rich_help_panel=LOOK),
+    ] = None,
+    normalize: NormalizeOpt = False,
+    arrows: Annotated[
+        int | None, typer.Option(help="Arrows per axis.", rich_help_panel=LOOK)
+    ] = None,
+    elev: Annotated[float | None, typer.Option(help="3-D elevation.", rich_help_panel=LOOK)] = None,
+    azim: Annotated[float | None, typer.Option(help="3-D azimuth.", rich_help_panel=LOOK)] = None,
+    theme: Annotated[
+        str | None, typer.Option(metavar="light|dark", help="Colour theme.", rich_help_panel=LOOK)
+    ] = None,
+    size: SizeOpt = None,
+    dpi: Annotated[int | None, typer.Option(help="Dots per inch.", rich_help_panel=LOOK)] = None,
+    transparent: TransparentOpt = False,
+    title: TitleOpt = None,
+    no_title: NoTitleOpt = False,
+    lang: Annotated[
+        str | None, typer.Option(metavar="en|ja", help="Language.", rich_help_panel=LOOK)
+    ] = None,
+    frames: Annotated[
+        int | None, typer.Option(help="GIF frames (at most 720).", rich_help_panel=OUTPUT)
+    ] = None,
+    fps: Annotated[
+        float | None, typer.Option(help="GIF frames per second.", rich_help_panel=OUTPUT)
+    ] = None,
+) -> None:
+    given: dict[str, Any] = {
+        "range": range_,
+        "step": step,
+        "logits": logits,
+        "axes": axes,
+        "label_smoothing": label_smoothing,
+        "temperature": temperature,
+        "variant": variant,
+        "compare": compare or None,
+        "zscale": zscale,
+        "normalize": normalize or None,
+        "arrows": arrows,
+        "elev": elev,
+        "azim": azim,
+        "theme": theme,
+        "size": size,
+        "dpi": dpi,
+        "transparent": transparent or None,
+        "title": title,
+        "no_title": no_title or None,
+        "lang": lang,
+        "frames": frames,
+        "fps": fps,
+    }
+    with _errors():
+        overrides = _parse_lists({k: v for k, v in given.items() if v is not None})
+        labels = [parse_floats(text, "t") for text in t or []]
+        n_jobs = (os.cpu_count() or 1) if jobs is None else jobs
+        if not 1 <= n_jobs <= MAX_JOBS:
+            raise SwlVizError(f"must lie in 1..{MAX_JOBS}, got {n_jobs}", param="jobs")
+        _export(figures, labels, fmt, out_dir, config, n_jobs, overrides)
+
+
+def _export(
+    figures: str | None,
+    labels: list[tuple[float, ...]],
+    fmt: str | None,
+    out_dir: Path,
+    config: Path | None,
+    jobs: int,
+    overrides: dict[str, Any],
+) -> None:
+    from swl_viz.config import DeckEntry, expand, load_deck, parse_formats  # noqa: PLC0415
+
+    formats = parse_formats(fmt, "", "format") if fmt is not None else None
+    if config is not None:
+        if figures is not None:
+            raise SwlVizError(
+                "choose figures in the deck or with --figures, not both", param="figures"
+            )
+        entries = load_deck(config)
+    else:
+        names = [n.strip() for n in (figures or ",".join(FIGURES)).split(",")]
+        for name in names:
+            if name not in FIGURES:
+                raise SwlVizError(f"{name!r} is not one of {', '.join(FIGURES)}", param="figure")
+        entries = [DeckEntry(name, {}, None, "") for name in dict.fromkeys(names)]
+    planned = expand(entries, overrides, labels, formats)
+
+    from swl_viz.export import Job, check_format  # noqa: PLC0415  (imports matplotlib)
+
+    jobs_list: list[Job] = []
+    seen: set[str] = set()
+    for plot, fmts, where in planned:
+        for f in fmts:
+            try:
+                check_format(plot, f, "format")
+            except SwlVizError as exc:
+                if where:
+                    raise SwlVizError(f"{where}: {exc}", param="config") from None
+                raise
+            path = str(out_dir / f"{plot.stem(f)}.{f}")
+            if path not in seen:
+                seen.add(path)
+                jobs_list.append(Job(plot, f, path))
+    _run_export(jobs_list, out_dir, jobs)
+
+
+def _run_export(jobs_list: list[Any], out_dir: Path, workers: int) -> None:
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn  # noqa: PLC0415
+    from rich.table import Table  # noqa: PLC0415
+
+    from swl_viz.export import JobResult, export_jobs  # noqa: PLC0415
+
+    with Progress(
+        "[progress.description]{task.description}",
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=err,
+        transient=False,
+    ) as progress:
+        task = progress.add_task(f"exporting to {out_dir}/", total=len(jobs_list))
+
+        def advance(result: JobResult) -> None:
+            progress.advance(task)
+
+        results = export_jobs(jobs_list, out_dir, workers, on_result=advance)
+
+    table = Table(title=None, show_edge=False, pad_edge=False)
+    table.add_column("file")
+    table.add_column("size", justify="right")
+    table.add_column("time", justify="right")
+    table.add_column("status")
+    for r in results:
+        size = f"{r.size / 1024:.1f} KiB" if r.status != "failed" else "-"
+        seconds = f"{r.seconds:.2f} s" if r.status == "written" else "-"
+        style = {"written": "green", "unchanged": "dim", "failed": "bold red"}[r.status]
+        table.add_row(r.path, size, seconds, f"[{style}]{r.status}[/]")
+    out.print(table)
+    failed = [r for r in results if r.status == "failed"]
+    if failed:
+        for r in failed:
+            err.print(f"[bold red]failed:[/] {r.path}: {r.error}", markup=True)
+        raise RunError(f"{len(failed)} of {len(results)} files failed; the others were kept")
 
 
 def _version(value: bool) -> None:

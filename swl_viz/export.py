@@ -95,6 +95,18 @@ def atomic_write(path: Path) -> Iterator[IO[bytes]]:
         raise
 
 
+def write_if_changed(path: Path, data: bytes) -> bool:
+    """Atomically replace ``path`` with ``data`` unless it already holds exactly those bytes."""
+    try:
+        if path.read_bytes() == data:
+            return False
+    except OSError:
+        pass
+    with atomic_write(path) as fh:
+        fh.write(data)
+    return True
+
+
 def save_figure(fig: Figure, fh: IO[bytes], fmt: str, plot: Plot) -> None:
     """Write ``fig`` to an open file in ``fmt``, reproducibly."""
     if fmt == "gif":
@@ -142,9 +154,7 @@ def render_to_file(plot: Plot, path: Path, fmt: str | None = None) -> Path:
     """Render ``plot`` to ``path`` atomically; the format follows the suffix unless given."""
     fmt = fmt or output_format(path)
     check_format(plot, fmt)
-    data = render_bytes(plot, fmt)
-    with atomic_write(path) as fh:
-        fh.write(data)
+    write_if_changed(path, render_bytes(plot, fmt))
     return path
 
 
@@ -194,14 +204,8 @@ def render_job(job: Job) -> JobResult:
     start = time.perf_counter()
     path = Path(job.path)
     data = render_bytes(job.plot, job.fmt)
-    digest = _sha256(data)
-    status = "written"
-    if path.exists() and _sha256(path.read_bytes()) == digest:
-        status = "unchanged"
-    else:
-        with atomic_write(path) as fh:
-            fh.write(data)
-    return JobResult(job.path, len(data), time.perf_counter() - start, digest, status)
+    status = "written" if write_if_changed(path, data) else "unchanged"
+    return JobResult(job.path, len(data), time.perf_counter() - start, _sha256(data), status)
 
 
 def _safe_render(job: Job) -> JobResult:
@@ -248,8 +252,7 @@ def write_manifest(out_dir: Path, jobs: Sequence[Job], results: Sequence[JobResu
         files[name] = {**job.record(), "sha256": result.sha256}
     text = json.dumps({"files": dict(sorted(files.items()))}, indent=2, sort_keys=True) + "\n"
     path = out_dir / MANIFEST
-    with atomic_write(path) as fh:
-        fh.write(text.encode())
+    write_if_changed(path, text.encode())
     return path
 
 

@@ -387,6 +387,7 @@ def build_figure(
             ax3.set_title(title, loc="left")
             ax3.legend(loc="upper right")
             ax3.view_init(elev=plot.elev, azim=plot.azim)
+            ax3.set_box_aspect(None, zoom=1.06)
         else:
             ax = fig.add_subplot(1, panels, n + 1)
             levels = MaxNLocator(CONTOUR_LEVELS).tick_values(zmin, zmax)
@@ -416,8 +417,8 @@ def compute_grids(plot: Plot) -> list[LossGrid]:
 
 
 def _layout(fig: Figure, plot: Plot) -> None:
-    top = 1.0 if plot.no_title else 0.91
+    top = 1.0 if plot.no_title else 0.93
     if plot.is_3d:
-        fig.subplots_adjust(left=0.0, right=0.97, bottom=0.02, top=top, wspace=0.05)
+        fig.subplots_adjust(left=0.05, right=0.97, bottom=0.0, top=top, wspace=0.08)
     else:
-        fig.subplots_adjust(left=0.08, right=0.98, bottom=0.07, top=top - 0.03, wspace=0.12)
+        fig.subplots_adjust(left=0.1, right=0.97, bottom=0.07, top=top - 0.03, wspace=0.15)

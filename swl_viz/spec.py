@@ -35,6 +35,13 @@ Lang = Literal["en", "ja"]
 FIGURES: tuple[str, ...] = get_args(Figure)
 FORMATS: tuple[str, ...] = ("png", "svg", "pdf", "gif")
 THREE_D = ("surface", "quiver")
+#: Options a figure ignores, left out of its file name.
+_IGNORED: dict[str, frozenset[str]] = {
+    "surface": frozenset({"normalize", "arrows"}),
+    "quiver": frozenset(),
+    "contour": frozenset({"normalize", "elev", "azim", "frames", "fps"}),
+}
+_GIF_ONLY = frozenset({"frames", "fps"})
 
 #: Most frames a turntable GIF may have (two full turns at 1 degree a frame).
 MAX_FRAMES = 720
@@ -222,11 +229,14 @@ class Plot:
                 out[f.name] = value
         return out
 
-    def stem(self) -> str:
-        """A deterministic file name stem: figure, label, then every non-default option."""
+    def stem(self, fmt: str = "png") -> str:
+        """A deterministic file name stem: figure, label, then each non-default option that
+        matters for this figure in format ``fmt``."""
+        skip = _IGNORED[self.figure] | (frozenset() if fmt == "gif" else _GIF_ONLY)
         parts = [self.figure, "t" + "-".join(_number(v) for v in self.t)]
         for name, value in self.changed().items():
-            parts.append(_name_part(name, value))
+            if name not in skip:
+                parts.append(_name_part(name, value))
         return "_".join(parts)
 
     def params(self) -> dict[str, Any]:
