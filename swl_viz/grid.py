@@ -80,8 +80,9 @@ def grid_axis(lo: float, hi: float, step: float) -> FloatArray:
 class LossGrid:
     """Loss and gradient on a meshgrid, in ``np.meshgrid(axis, axis)`` ('xy') layout.
 
-    ``x0`` varies along columns and ``x1`` along rows. ``grad0`` and ``grad1`` are dL/dx0 and
-    dL/dx1, the components of the gradient along the two varied logits.
+    ``x0`` varies along columns and ``x1`` along rows; both are read-only broadcast views.
+    ``grad0`` and ``grad1`` are dL/dx0 and dL/dx1, the components of the gradient along the two
+    varied logits.
     """
 
     x0: FloatArray
@@ -176,7 +177,10 @@ def loss_grid(
     fixed[[i, j]] = 0.0  # the varied logits take the grid's values
 
     values = grid_axis(lo, hi, step)
-    x0, x1 = np.meshgrid(values, values)
+    # read-only broadcast views in meshgrid 'xy' layout: the same values, no n x n copies
+    row, col = np.meshgrid(values, values, sparse=True)
+    x0 = np.broadcast_to(row, (values.size, values.size))
+    x1 = np.broadcast_to(col, (values.size, values.size))
     if k == 2:
         p0, p1 = (probs[0], probs[1]) if (i, j) == (0, 1) else (probs[1], probs[0])
         loss, g0, g1 = _two_class(x0, x1, p0, p1, temperature, variant)
@@ -202,8 +206,10 @@ def _two_class(
 ) -> tuple[FloatArray, FloatArray, FloatArray]:
     """K = 2 in closed form on d = x1 - x0: the same splits as the general core, elementwise.
 
-    With s = exp(-|d|): -log y_top = log1p(s), -log y_other = |d| + log1p(s), and the smaller
-    probability is q = s / (1 + s). Class 1 is on top where d > 0 (ties go to class 0, as argmax).
+    With s = exp(-|d|): -log y_top = log1p(s), -log y_other = |d| + log1p(s), y_other = s/(1+s)
+    and y_top = 1/(1+s); class 1 is on top where d > 0 (ties go to class 0, as argmax). The
+    label is two scalars, so each formula is picked once for the whole grid, and the work is
+    done in place on a handful of buffers.
     """
     if temperature == 1.0:
         d = x1 - x0
@@ -214,32 +220,41 @@ def _two_class(
     s = np.abs(d)
     np.negative(s, out=s)
     np.exp(s, out=s)
-    q = s / (1.0 + s)  # y of the class below
+    other = 1.0 + s
+    top = np.divide(1.0, other)  # y of the leading class
+    np.divide(s, other, out=other)  # y of the other class, never formed as 1 - y_top
+    y1 = np.where(top1, top, other)
+    np.copyto(top, other, where=top1)
+    y0 = top
+    del other
+
     if variant == "exact":
         loss = np.log1p(s)
-        loss *= t0 + t1
-        relu = np.maximum(d, 0.0)
-        loss += t0 * relu  # -log y0 = max(d, 0) + log1p(s)
-        np.maximum(-d, 0.0, out=relu)
-        loss += t1 * relu  # -log y1 = max(-d, 0) + log1p(s)
-        del relu
+        if t0 + t1 != 1.0:
+            loss *= t0 + t1
+        relu = s  # s is spent: reuse its buffer
+        for weight, sign in ((t0, 1.0), (t1, -1.0)):
+            if weight == 0.0:
+                continue
+            np.multiply(d, sign, out=relu)
+            np.maximum(relu, 0.0, out=relu)  # -log y0 = max(d, 0) + log1p(s), y1 likewise
+            if weight != 1.0:
+                relu *= weight
+            loss += relu
     else:
-        p = 1.0 / (1.0 + s)
-        y0 = np.where(top1, q, p)
-        y1 = np.where(top1, p, q)
-        loss = -(t0 * np.log(y0 + BOOK_DELTA) + t1 * np.log(y1 + BOOK_DELTA))
+        loss = np.log(y0 + BOOK_DELTA)
+        loss *= -t0
+        loss -= t1 * np.log(y1 + BOOK_DELTA)
     del s
 
-    def top(tc: float) -> FloatArray:
-        # y_c - t_c with y_c = 1 - q: exact through (1 - t_c) - q when t_c >= 1/2
-        return (1.0 - tc) - q if tc >= 0.5 else (1.0 - q) - tc
+    def grad(tc: float, y_c: FloatArray, y_other: FloatArray) -> FloatArray:
+        # y_c - t_c, or (1 - t_c) - y_other when t_c >= 1/2: exact near y_c = t_c = 1
+        out = np.subtract(1.0 - tc, y_other) if tc >= 0.5 else np.subtract(y_c, tc)
+        if temperature != 1.0:
+            out /= temperature
+        return out
 
-    g1 = np.where(top1, top(t1), q - t1)
-    g0 = np.where(top1, q - t0, top(t0))
-    if temperature != 1.0:
-        g0 /= temperature
-        g1 /= temperature
-    return loss, g0, g1
+    return loss, grad(t0, y0, y1), grad(t1, y1, y0)
 
 
 def _blocks(
