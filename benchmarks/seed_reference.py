@@ -67,9 +67,14 @@ def compute(step: float):
         dX_vals.append(layer.backward())
     L_vals = np.array(L_vals).reshape(input_shape)
     dX_vals = np.array(dX_vals)
-    return X0_vals, X1_vals, L_vals, dX_vals[:, 0].reshape(input_shape), dX_vals[:, 1].reshape(
-        input_shape
-    ), t
+    return (
+        X0_vals,
+        X1_vals,
+        L_vals,
+        dX_vals[:, 0].reshape(input_shape),
+        dX_vals[:, 1].reshape(input_shape),
+        t,
+    )
 
 
 def draw(X0_vals, X1_vals, L_vals, dX0_vals, dX1_vals, t, out: Path) -> None:
@@ -90,8 +95,19 @@ def draw(X0_vals, X1_vals, L_vals, dX0_vals, dX1_vals, t, out: Path) -> None:
     fig = plt.figure(figsize=(9, 9))
     ax = fig.add_subplot(projection="3d")
     ax.plot_wireframe(X0_vals, X1_vals, L_vals, alpha=0.5, label="forward")
-    ax.quiver(X0_vals, X1_vals, L_vals, -dX0_vals / W_vals, -dX1_vals / W_vals, -W_vals,
-              color="black", pivot="tail", arrow_length_ratio=0.1, length=0.5, label="backward")
+    ax.quiver(
+        X0_vals,
+        X1_vals,
+        L_vals,
+        -dX0_vals / W_vals,
+        -dX1_vals / W_vals,
+        -W_vals,
+        color="black",
+        pivot="tail",
+        arrow_length_ratio=0.1,
+        length=0.5,
+        label="backward",
+    )
     ax.set_xlabel("$x_0$")
     ax.set_ylabel("$x_1$")
     ax.set_zlabel("loss")

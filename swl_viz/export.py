@@ -113,7 +113,8 @@ def save_figure(fig: Figure, fh: IO[bytes], fmt: str, plot: Plot) -> None:
         write_turntable(fig, fh, plot)
         return
     FigureCanvasAgg(fig)
-    fig.savefig(fh, format=fmt, transparent=plot.transparent, metadata=_METADATA[fmt])
+    extra: dict[str, Any] = {"pil_kwargs": {"compress_level": 3}} if fmt == "png" else {}
+    fig.savefig(fh, format=fmt, transparent=plot.transparent, metadata=_METADATA[fmt], **extra)
 
 
 def write_turntable(fig: Figure, fh: IO[bytes], plot: Plot) -> None:

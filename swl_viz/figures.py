@@ -28,7 +28,7 @@ from matplotlib.ticker import FuncFormatter, MaxNLocator
 from mpl_toolkits.mplot3d.art3d import Line3DCollection
 from mpl_toolkits.mplot3d.axes3d import Axes3D
 
-from swl_viz.grid import LossGrid
+from swl_viz.grid import LossGrid, thin_stride
 from swl_viz.maths import FloatArray
 from swl_viz.spec import Plot, format_label
 from swl_viz.text import labels_for
@@ -46,6 +46,8 @@ __all__ = [
 
 #: At most this many wireframe lines per direction, however dense the grid.
 MAX_WIRE_LINES = 41
+#: At most this many points along each wireframe line: 0.2 apart on a +-20 grid.
+MAX_LINE_POINTS = 201
 #: At most this many points per axis reach contourf; the loss is smooth, so a denser mesh only
 #: costs time, and the levels stay the same.
 MAX_CONTOUR_POINTS = 401
@@ -124,18 +126,6 @@ def theme_context(theme: str, lang: str = "en") -> Iterator[None]:
 # ---- helpers ---------------------------------------------------------------------------------
 
 
-def _thin(n: int, wanted: int) -> int:
-    """A stride that leaves about ``wanted`` of ``n`` points, preferring one that divides n - 1,
-    so the thinned points are evenly spaced and keep both ends of the axis."""
-    if n <= wanted:
-        return 1
-    need = math.ceil((n - 1) / max(wanted - 1, 1))
-    for stride in range(need, 2 * need + 1):
-        if (n - 1) % stride == 0:
-            return stride
-    return need
-
-
 def _zvalues(grid: LossGrid, zscale: str) -> FloatArray:
     """The loss on the chosen scale: log10 floors at the smallest double, where exp underflows."""
     if zscale == "log":
@@ -168,12 +158,17 @@ def draw_surface(
 ) -> Line3DCollection:
     """The loss over (x0, x1) as a wireframe, striding over lines on dense grids."""
     rows, cols = grid.shape
+    along = (
+        slice(None, None, thin_stride(rows, MAX_LINE_POINTS)),
+        slice(None, None, thin_stride(cols, MAX_LINE_POINTS)),
+    )
+    x, y, z = grid.x0[along], grid.x1[along], _zvalues(grid, zscale)[along]
     wire: Line3DCollection = ax.plot_wireframe(
-        grid.x0,
-        grid.x1,
-        _zvalues(grid, zscale),
-        rstride=_thin(rows, max_lines),
-        cstride=_thin(cols, max_lines),
+        x,
+        y,
+        z,
+        rstride=thin_stride(z.shape[0], max_lines),
+        cstride=thin_stride(z.shape[1], max_lines),
         color=color,
         alpha=alpha,
         linewidth=0.8,
@@ -218,7 +213,7 @@ def draw_descent(
     label: str | None = "backward",
 ) -> Line3DCollection:
     """3-D arrows of steepest descent on the loss surface, about ``arrows`` per axis."""
-    stride = _thin(grid.shape[1], arrows)
+    stride = thin_stride(grid.shape[1], arrows)
     x, y, z, u, v, w = _descent_vectors(grid, stride, normalize, zscale)
     quiver: Line3DCollection = ax.quiver(
         x,
@@ -260,12 +255,12 @@ def draw_contour(
     """Filled contour of the loss, the -gradient field as arrows, a grid and equal aspect."""
     rows, cols = grid.shape
     sl = (
-        slice(None, None, _thin(rows, MAX_CONTOUR_POINTS)),
-        slice(None, None, _thin(cols, MAX_CONTOUR_POINTS)),
+        slice(None, None, thin_stride(rows, MAX_CONTOUR_POINTS)),
+        slice(None, None, thin_stride(cols, MAX_CONTOUR_POINTS)),
     )
     z = _zvalues(grid, zscale)
     cs = ax.contourf(grid.x0[sl], grid.x1[sl], z[sl], levels=levels, cmap=cmap, alpha=0.75)
-    stride = _thin(cols, arrows)
+    stride = thin_stride(cols, arrows)
     q = (slice(None, None, stride), slice(None, None, stride))
     quiver = ax.quiver(
         grid.x0[q],
@@ -411,9 +406,10 @@ def build_figure(
 
 def compute_grids(plot: Plot) -> list[LossGrid]:
     """The grid a figure shows: one, or exact and book side by side for ``compare``."""
+    dense = MAX_CONTOUR_POINTS  # every wire, arrow and contour point lies on this thinned grid
     if plot.compare:
-        return [plot.grid("exact"), plot.grid("book")]
-    return [plot.grid()]
+        return [plot.grid("exact", dense), plot.grid("book", dense)]
+    return [plot.grid(max_points=dense)]
 
 
 def _layout(fig: Figure, plot: Plot) -> None:

@@ -24,7 +24,7 @@ from swl_viz.maths import (
     softmax,
 )
 
-__all__ = ["MAX_AXIS_POINTS", "LossGrid", "grid_axis", "loss_grid"]
+__all__ = ["MAX_AXIS_POINTS", "LossGrid", "grid_axis", "loss_grid", "thin_stride"]
 
 #: The densest grid swl-viz computes: 4001 x 4001 points (step 0.01 on -20..20).
 MAX_AXIS_POINTS = 4001
@@ -34,6 +34,8 @@ _ENDPOINT_TOLERANCE = 1e-9
 
 #: Elements (points x classes) per block of the general path.
 _BLOCK_ELEMENTS = 1 << 20
+#: Points per block of the two-class path: four scratch rows of this stay in cache.
+_BLOCK_ELEMENTS_K2 = 1 << 14
 
 
 def grid_axis(lo: float, hi: float, step: float) -> FloatArray:
@@ -74,6 +76,18 @@ def grid_axis(lo: float, hi: float, step: float) -> FloatArray:
     if on_grid:
         axis[-1] = hi  # the seed's grid ends exactly at hi
     return axis
+
+
+def thin_stride(n: int, wanted: int) -> int:
+    """A stride that leaves about ``wanted`` of ``n`` points, preferring one that divides n - 1,
+    so the thinned points are evenly spaced and keep both ends of the axis."""
+    if n <= wanted:
+        return 1
+    need = math.ceil((n - 1) / max(wanted - 1, 1))
+    for stride in range(need, 2 * need + 1):
+        if (n - 1) % stride == 0:
+            return stride
+    return need
 
 
 @dataclass(frozen=True)
@@ -143,11 +157,14 @@ def loss_grid(
     label_smoothing: float = 0.0,
     temperature: float = 1.0,
     variant: Variant = "exact",
+    max_points: int | None = None,
 ) -> LossGrid:
     """Evaluate the Softmax-with-Loss layer on the meshgrid of ``grid_axis(lo, hi, step)``.
 
     ``t`` is the teacher label (K >= 2 probabilities). The logits ``axes[0]`` and ``axes[1]`` take
     the grid's x0 and x1; the others keep their value in ``logits`` (default zeros).
+    ``max_points`` keeps only every m-th grid value, evenly and both ends included, so that at
+    most about that many remain per axis: a figure computes just the points it can show.
     """
     t_arr = np.asarray(t, dtype=np.float64) if np.asarray(t).dtype.kind in "biuf" else None
     if t_arr is None or t_arr.ndim != 1:
@@ -177,13 +194,15 @@ def loss_grid(
     fixed[[i, j]] = 0.0  # the varied logits take the grid's values
 
     values = grid_axis(lo, hi, step)
+    if max_points is not None:
+        values = values[:: thin_stride(values.size, max_points)]
     # read-only broadcast views in meshgrid 'xy' layout: the same values, no n x n copies
     row, col = np.meshgrid(values, values, sparse=True)
     x0 = np.broadcast_to(row, (values.size, values.size))
     x1 = np.broadcast_to(col, (values.size, values.size))
     if k == 2:
         p0, p1 = (probs[0], probs[1]) if (i, j) == (0, 1) else (probs[1], probs[0])
-        loss, g0, g1 = _two_class(x0, x1, p0, p1, temperature, variant)
+        loss, g0, g1 = _two_class(values, p0, p1, temperature, variant)
     else:
         loss, g0, g1 = _blocks(x0, x1, fixed, probs, (i, j), temperature, variant)
     return LossGrid(
@@ -202,59 +221,68 @@ def loss_grid(
 
 
 def _two_class(
-    x0: FloatArray, x1: FloatArray, t0: float, t1: float, temperature: float, variant: Variant
+    values: FloatArray, t0: float, t1: float, temperature: float, variant: Variant
 ) -> tuple[FloatArray, FloatArray, FloatArray]:
     """K = 2 in closed form on d = x1 - x0: the same splits as the general core, elementwise.
 
     With s = exp(-|d|): -log y_top = log1p(s), -log y_other = |d| + log1p(s), y_other = s/(1+s)
     and y_top = 1/(1+s); class 1 is on top where d > 0 (ties go to class 0, as argmax). The
-    label is two scalars, so each formula is picked once for the whole grid, and the work is
-    done in place on a handful of buffers.
+    label is two scalars, so each formula is picked once for the whole grid. Rows go through in
+    blocks that fit in cache, on four scratch buffers, into one output allocation.
     """
-    if temperature == 1.0:
-        d = x1 - x0
+    n = values.size
+    scaled = values / temperature if temperature != 1.0 else values
+    out = np.empty((3, n, n))
+    loss, g0, g1 = out
+    rows = max(1, _BLOCK_ELEMENTS_K2 // n)
+    scratch = np.empty((4, rows, n))
+    mask = np.empty((rows, n), dtype=bool)
+    for r0 in range(0, n, rows):
+        r1 = min(r0 + rows, n)
+        d, s, den, tmp = scratch[:, : r1 - r0]
+        top1 = mask[: r1 - r0]
+        np.subtract(scaled[r0:r1, None], scaled[None, :], out=d)  # x1 - x0 (x1 along rows)
+        np.greater(d, 0.0, out=top1)
+        np.abs(d, out=s)
+        np.negative(s, out=s)
+        np.exp(s, out=s)
+        np.add(s, 1.0, out=den)
+        lo = loss[r0:r1]
+        if variant == "exact":
+            np.log1p(s, out=lo)
+            if t0 + t1 != 1.0:
+                lo *= t0 + t1
+            for weight, sign in ((t0, 1.0), (t1, -1.0)):
+                if weight:  # -log y0 = max(d, 0) + log1p(s); -log y1 = max(-d, 0) + log1p(s)
+                    np.multiply(d, sign * weight, out=tmp)
+                    np.maximum(tmp, 0.0, out=tmp)
+                    lo += tmp
+        np.divide(s, den, out=s)  # y of the other class, never formed as 1 - y_top
+        np.divide(1.0, den, out=den)  # y of the leading class
+        np.copyto(tmp, s)
+        np.copyto(tmp, den, where=top1)  # tmp = y1
+        np.copyto(den, s, where=top1)  # den = y0
+        if variant == "book":
+            np.add(den, BOOK_DELTA, out=d)
+            np.log(d, out=d)
+            np.multiply(d, -t0, out=lo)
+            np.add(tmp, BOOK_DELTA, out=d)
+            np.log(d, out=d)
+            d *= t1
+            lo -= d
+        _grad_out(t0, den, tmp, g0[r0:r1])
+        _grad_out(t1, tmp, den, g1[r0:r1])
+    if temperature != 1.0:
+        out[1:] /= temperature  # chain rule through a / T
+    return loss, g0, g1
+
+
+def _grad_out(tc: float, y_c: FloatArray, y_other: FloatArray, out: FloatArray) -> None:
+    """y_c - t_c, or (1 - t_c) - y_other when t_c >= 1/2: exact near y_c = t_c = 1."""
+    if tc >= 0.5:
+        np.subtract(1.0 - tc, y_other, out=out)
     else:
-        d = x1 / temperature
-        d -= x0 / temperature
-    top1 = d > 0
-    s = np.abs(d)
-    np.negative(s, out=s)
-    np.exp(s, out=s)
-    other = 1.0 + s
-    top = np.divide(1.0, other)  # y of the leading class
-    np.divide(s, other, out=other)  # y of the other class, never formed as 1 - y_top
-    y1 = np.where(top1, top, other)
-    np.copyto(top, other, where=top1)
-    y0 = top
-    del other
-
-    if variant == "exact":
-        loss = np.log1p(s)
-        if t0 + t1 != 1.0:
-            loss *= t0 + t1
-        relu = s  # s is spent: reuse its buffer
-        for weight, sign in ((t0, 1.0), (t1, -1.0)):
-            if weight == 0.0:
-                continue
-            np.multiply(d, sign, out=relu)
-            np.maximum(relu, 0.0, out=relu)  # -log y0 = max(d, 0) + log1p(s), y1 likewise
-            if weight != 1.0:
-                relu *= weight
-            loss += relu
-    else:
-        loss = np.log(y0 + BOOK_DELTA)
-        loss *= -t0
-        loss -= t1 * np.log(y1 + BOOK_DELTA)
-    del s
-
-    def grad(tc: float, y_c: FloatArray, y_other: FloatArray) -> FloatArray:
-        # y_c - t_c, or (1 - t_c) - y_other when t_c >= 1/2: exact near y_c = t_c = 1
-        out = np.subtract(1.0 - tc, y_other) if tc >= 0.5 else np.subtract(y_c, tc)
-        if temperature != 1.0:
-            out /= temperature
-        return out
-
-    return loss, grad(t0, y0, y1), grad(t1, y1, y0)
+        np.subtract(y_c, tc, out=out)
 
 
 def _blocks(
@@ -269,9 +297,7 @@ def _blocks(
     """Any K through the general core, a block of rows at a time."""
     rows, cols = x0.shape
     k = fixed.size
-    loss = np.empty_like(x0)
-    g0 = np.empty_like(x0)
-    g1 = np.empty_like(x0)
+    loss, g0, g1 = np.empty((3, rows, cols))
     per_block = max(1, _BLOCK_ELEMENTS // (cols * k))
     for r in range(0, rows, per_block):
         sl = slice(r, r + per_block)

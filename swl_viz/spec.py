@@ -203,8 +203,9 @@ class Plot:
         width = 16.0 if self.compare else 9.0
         return (width, 9.0) if self.is_3d else (width, 8.0)
 
-    def grid(self, variant: Variant | None = None) -> LossGrid:
-        """Compute the loss grid this figure shows (``variant`` overrides, for --compare)."""
+    def grid(self, variant: Variant | None = None, max_points: int | None = None) -> LossGrid:
+        """Compute the loss grid this figure shows (``variant`` overrides, for --compare;
+        ``max_points`` thins a dense grid to the points a figure can show)."""
         return loss_grid(
             self.range[0],
             self.range[1],
@@ -215,6 +216,7 @@ class Plot:
             label_smoothing=self.label_smoothing,
             temperature=self.temperature,
             variant=self.variant if variant is None else variant,
+            max_points=max_points,
         )
 
     def changed(self) -> dict[str, Any]:

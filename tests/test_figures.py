@@ -16,12 +16,12 @@ from swl_viz import loss_grid
 from swl_viz.export import render_to_file
 from swl_viz.figures import (
     _descent_vectors,
-    _thin,
     build_figure,
     draw_contour,
     draw_descent,
     draw_surface,
 )
+from swl_viz.grid import thin_stride
 from swl_viz.spec import Plot
 
 
@@ -34,10 +34,10 @@ def test_import_and_core_do_not_pull_in_matplotlib() -> None:
 
 
 def test_thinning_keeps_both_ends_evenly() -> None:
-    assert _thin(21, 25) == 1
-    assert _thin(2001, 25) == 100  # 21 arrows at x = -20, -18, ..., 20
-    assert _thin(401, 25) == 20
-    assert (2001 - 1) % _thin(2001, 41) == 0
+    assert thin_stride(21, 25) == 1
+    assert thin_stride(2001, 25) == 100  # 21 arrows at x = -20, -18, ..., 20
+    assert thin_stride(401, 25) == 20
+    assert (2001 - 1) % thin_stride(2001, 41) == 0
 
 
 @pytest.mark.parametrize("normalize", [False, True])
