@@ -52,6 +52,7 @@ MAX_LINE_POINTS = 201
 #: costs time, and the levels stay the same.
 MAX_CONTOUR_POINTS = 401
 CONTOUR_LEVELS = 15
+TICKS_3D = 5
 
 _BASE: dict[str, Any] = {
     "svg.hashsalt": "swl-viz",  # stable ids, so a re-export is byte-identical
@@ -326,6 +327,8 @@ def _subtitle(plot: Plot, grid: LossGrid, words: dict[str, str]) -> str:
 
 
 def _labels_3d(ax: Axes3D, grid: LossGrid, words: dict[str, str], zscale: str) -> None:
+    for axis in (ax.xaxis, ax.yaxis, ax.zaxis):
+        axis.set_major_locator(MaxNLocator(TICKS_3D, steps=[1, 2, 2.5, 5, 10]))  # slide-readable
     ax.set_xlabel(logit_label(grid.axes[0]))
     ax.set_ylabel(logit_label(grid.axes[1]))
     ax.set_zlabel(words["loss"] if zscale == "linear" else words["loss_log"])
