@@ -317,7 +317,7 @@ def _warn_font(lang: str) -> None:
     if japanese_font() is None:
         err.print(
             "[yellow]Warning:[/] no Japanese font found, so the labels are drawn in English. "
-            "Install one with: pip install 'swl-viz[ja]'",
+            "Install one with: pip install 'swl-viz\\[ja]'",
             markup=True,
         )
 
@@ -505,6 +505,8 @@ def _export(
                 raise SwlVizError(f"{name!r} is not one of {', '.join(FIGURES)}", param="figure")
         entries = [DeckEntry(name, {}, None, "") for name in dict.fromkeys(names)]
     planned = expand(entries, overrides, labels, formats)
+    if any(plot.lang == "ja" for plot, _, _ in planned):
+        _warn_font("ja")
 
     from swl_viz.export import Job, check_format  # noqa: PLC0415  (imports matplotlib)
 
@@ -562,6 +564,170 @@ def _run_export(jobs_list: list[Any], out_dir: Path, workers: int) -> None:
         for r in failed:
             err.print(f"[bold red]failed:[/] {r.path}: {r.error}", markup=True)
         raise RunError(f"{len(failed)} of {len(results)} files failed; the others were kept")
+
+
+# ---- numbers for learners ----------------------------------------------------------------------
+
+
+@app.command("demo", help="The seed's worked example (3 x 10 batch): Y, the loss and dA.")
+def demo_command(
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of tables.")] = False,
+    logits: Annotated[
+        Path | None, typer.Option(metavar="FILE", help="Your own N x K logits (.npy or .csv).")
+    ] = None,
+    labels: Annotated[
+        Path | None,
+        typer.Option(metavar="FILE", help="Your own labels: N x K, or N class indices."),
+    ] = None,
+) -> None:
+    with _errors():
+        from swl_viz.study import load_batch, worked_example  # noqa: PLC0415
+
+        if (logits is None) != (labels is None):
+            raise SwlVizError("give --logits and --labels together", param="labels")
+        a = load_batch(logits, "logits") if logits is not None else None
+        t = load_batch(labels, "labels", labels=True) if labels is not None else None
+        if a is not None and t is not None:
+            rows = t.shape[0]
+            if rows != a.shape[0] or (t.ndim == 2 and t.shape != a.shape):
+                raise SwlVizError(
+                    f"labels of shape {t.shape} do not match logits of shape {a.shape}",
+                    param="labels",
+                )
+        ex = worked_example(a, t)
+    if as_json:
+        out.print_json(data=ex.as_json())
+        return
+    from rich import box  # noqa: PLC0415
+    from rich.table import Table  # noqa: PLC0415
+
+    def matrix(title: str, m: Any) -> Table:
+        table = Table(title=title, title_justify="left", box=box.SIMPLE_HEAD, padding=(0, 1, 0, 0))
+        table.add_column("n", justify="right", style="dim")
+        for k in range(m.shape[1]):
+            table.add_column(str(k), justify="right", no_wrap=True)
+        for n, row in enumerate(m):
+            table.add_row(str(n), *(f"{v:.3f}" for v in row))
+        return table
+
+    out.print(matrix("Y = softmax(A), rounded", ex.y))
+    out.print(matrix("dA = (Y - T) / N, rounded", ex.grad))
+    summary = Table(show_header=False, box=None)
+    summary.add_row("loss, exact  -Σ t log y / N", f"{ex.loss!r}")
+    summary.add_row("loss, book   -Σ t log(y + 1e-7) / N", f"{ex.loss_book!r}")
+    summary.add_row("difference", f"{ex.difference:.6g}")
+    out.print(summary)
+
+
+HOpt = Annotated[float, typer.Option(help="Step of the central differences.")]
+TolOpt = Annotated[float, typer.Option(help="Largest allowed absolute error.")]
+
+
+@app.command("check", help="Gradient check: the analytic gradient against central differences.")
+def check_command(
+    range_: RangeOpt = (-20.0, 20.0),
+    step: StepOpt = 2.0,
+    t: TOpt = "1,0",
+    logits: LogitsOpt = None,
+    axes: AxesOpt = "0,1",
+    label_smoothing: SmoothOpt = 0.0,
+    temperature: TempOpt = 1.0,
+    variant: VariantOpt = "exact",
+    h: HOpt = 1e-5,
+    tol: TolOpt = 1e-6,
+) -> None:
+    with _errors():
+        from swl_viz.study import gradient_check  # noqa: PLC0415
+
+        plot = _plot(
+            "contour",
+            range=range_,
+            step=step,
+            t=t,
+            logits=logits,
+            axes=axes,
+            label_smoothing=label_smoothing,
+            temperature=temperature,
+            variant=variant,
+        )
+        if not (tol >= 0 and tol == tol):
+            raise SwlVizError(f"must be a number >= 0, got {tol:g}", param="tol")
+        res = gradient_check(
+            *plot.range,
+            plot.step,
+            plot.t,
+            h=h,
+            logits=plot.logits,
+            axes=plot.axes,
+            label_smoothing=plot.label_smoothing,
+            temperature=plot.temperature,
+            variant=plot.variant,
+        )
+    i, j = plot.axes
+    ok = res.max_error <= tol
+    verdict = "[green]passed[/]" if ok else "[bold red]failed[/]"
+    out.print(
+        f"gradient check {verdict}: {res.points} points, h = {res.h:g}, variant {plot.variant}\n"
+        f"  max |analytic - numeric| = {res.max_error:.3g}  (tolerance {tol:g})\n"
+        f"  worst at x{i} = {res.where[0]:g}, x{j} = {res.where[1]:g}, loss {res.loss_there:.6g}\n"
+        f"  analytic (dL/dx{i}, dL/dx{j}) = ({res.analytic[0]:.10g}, {res.analytic[1]:.10g})\n"
+        f"  numeric  (dL/dx{i}, dL/dx{j}) = ({res.numeric[0]:.10g}, {res.numeric[1]:.10g})",
+        markup=True,
+    )
+    if plot.variant == "book" and not ok:
+        out.print(
+            "  The book's log(y + 1e-7) flattens the loss where y < 1e-7, so its slope there is"
+            " not y - t: that is why the seed note drops the 1e-7 for the graphs."
+        )
+    if res.noise > tol:
+        out.print(
+            f"  Note: rounding alone gives differences of about {res.noise:.2g} here"
+            " (eps * |L| / h); a larger --h or a smaller --range lowers it."
+        )
+    if not ok:
+        raise typer.Exit(1)
+
+
+@app.command("data", help="The grid's numbers (x0, x1, loss, gradient, y) as CSV, NPZ or JSON.")
+def data_command(
+    out_path: Annotated[
+        Path,
+        typer.Option("--out", "-o", metavar="FILE", help="Where to write: .csv, .npz or .json."),
+    ],
+    range_: RangeOpt = (-20.0, 20.0),
+    step: StepOpt = 2.0,
+    t: TOpt = "1,0",
+    logits: LogitsOpt = None,
+    axes: AxesOpt = "0,1",
+    label_smoothing: SmoothOpt = 0.0,
+    temperature: TempOpt = 1.0,
+    variant: VariantOpt = "exact",
+) -> None:
+    with _errors():
+        from swl_viz.export import atomic_write  # noqa: PLC0415
+        from swl_viz.study import DATA_FORMATS, write_data  # noqa: PLC0415
+
+        fmt = out_path.suffix.lower().lstrip(".")
+        if fmt not in DATA_FORMATS:
+            raise SwlVizError(
+                f"unknown suffix {out_path.suffix or '(none)'!r}; use .csv, .npz or .json",
+                param="out",
+            )
+        plot = _plot(
+            "contour",
+            range=range_,
+            step=step,
+            t=t,
+            logits=logits,
+            axes=axes,
+            label_smoothing=label_smoothing,
+            temperature=temperature,
+            variant=variant,
+        )
+        grid = plot.grid()
+        with atomic_write(out_path) as fh:
+            write_data(grid, fh, fmt)
+    out.print(str(out_path))
 
 
 def _version(value: bool) -> None:

@@ -60,6 +60,9 @@ _BASE: dict[str, Any] = {
     "pdf.fonttype": 42,
     "axes.grid": False,
     "font.size": 11,
+    # stated outright: importing matplotlib-fontja switches the global family to IPAexGothic
+    "font.family": ["sans-serif"],
+    "font.sans-serif": list(mpl.rcParamsDefault["font.sans-serif"]),
 }
 
 THEMES: dict[str, dict[str, Any]] = {
@@ -276,12 +279,20 @@ def draw_contour(
     ax.set_aspect("equal")
     cbar = None
     if colorbar:
-        fig = ax.get_figure()
-        assert fig is not None
-        cbar = fig.colorbar(cs, ax=ax, shrink=0.8, label=colorbar_label)
-        if zscale == "log":
-            cbar.ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _p: f"$10^{{{v:g}}}$"))
+        cbar = add_colorbar(cs, [ax], colorbar_label, zscale)
     return ContourArtists(contour=cs, quiver=quiver, colorbar=cbar)
+
+
+def add_colorbar(
+    cs: QuadContourSet, axes: Sequence[Axes], label: str, zscale: str = "linear"
+) -> Colorbar:
+    """One colourbar for the contour panels ``axes``, in powers of ten on a log scale."""
+    fig = axes[0].get_figure()
+    assert fig is not None
+    cbar = fig.colorbar(cs, ax=list(axes), shrink=0.8, label=label)
+    if zscale == "log":
+        _log_ticks(cbar.ax, "y")
+    return cbar
 
 
 def draw_quiver(
@@ -351,10 +362,8 @@ def build_figure(
     if not plot.no_title:
         fig.suptitle(plot.title if plot.title is not None else words["suptitle"], fontsize=20)
     panels = len(grids)
-    zs = [_zvalues(g, plot.zscale) for g in grids]
-    zmin, zmax = min(float(z.min()) for z in zs), max(float(z.max()) for z in zs)
-    if not zmax > zmin:
-        zmax = zmin + 1.0
+    zmin, zmax = _zrange(grids, plot.zscale)
+    contours: list[tuple[QuadContourSet, Axes]] = []
     for n, grid in enumerate(grids):
         title = _subtitle(plot, grid, words)
         if panels > 1:
@@ -388,8 +397,10 @@ def build_figure(
             ax3.set_box_aspect(None, zoom=1.06)
         else:
             ax = fig.add_subplot(1, panels, n + 1)
-            levels = MaxNLocator(CONTOUR_LEVELS).tick_values(zmin, zmax)
-            draw_contour(
+            base = 0.0 if plot.zscale == "linear" and zmin > -1e-6 else zmin
+            ticks = [float(v) for v in MaxNLocator(CONTOUR_LEVELS).tick_values(base, zmax)]
+            levels = [min(ticks[0], zmin), *ticks[1:]]  # the book's -1e-7 joins the lowest band
+            drawn = draw_contour(
                 ax,
                 grid,
                 arrows=plot.arrows,
@@ -397,14 +408,30 @@ def build_figure(
                 levels=levels,
                 cmap=_color(theme, "cmap"),
                 arrow_color=_color(theme, "arrow"),
-                colorbar=n == panels - 1,
-                colorbar_label=words["loss"] if plot.zscale == "linear" else words["loss_log"],
+                colorbar=False,
             )
+            contours.append((drawn.contour, ax))
             ax.set_xlabel(logit_label(grid.axes[0]))
             ax.set_ylabel(logit_label(grid.axes[1]))
             ax.set_title(title, loc="left")
     _layout(fig, plot)
+    if contours:
+        label = words["loss"] if plot.zscale == "linear" else words["loss_log"]
+        cbar = add_colorbar(contours[-1][0], [ax for _, ax in contours], label, plot.zscale)
+        cbar.set_ticks(ticks[::2])
     return fig
+
+
+def _zrange(grids: Sequence[LossGrid], zscale: str) -> tuple[float, float]:
+    """Shared loss limits of the panels; a linear axis starts at 0 (the book's variant dips to
+    about -1e-7 where y -> 1, which stays visible below it)."""
+    zs = [_zvalues(g, zscale) for g in grids]
+    zmin, zmax = min(float(z.min()) for z in zs), max(float(z.max()) for z in zs)
+    if zscale == "linear":
+        zmin = min(zmin, 0.0)
+    if not zmax > zmin:
+        zmax = zmin + 1.0
+    return zmin, zmax
 
 
 def compute_grids(plot: Plot) -> list[LossGrid]:

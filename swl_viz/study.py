@@ -1,0 +1,274 @@
+"""The numbers behind the pictures, for learners: the worked example, a gradient check, raw data.
+
+numpy only, like the core: ``swl-viz demo`` and ``swl-viz check`` never import matplotlib.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import math
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from swl_viz.grid import LossGrid, loss_grid
+from swl_viz.maths import (
+    FloatArray,
+    SwlVizError,
+    Variant,
+    prepare_labels,
+    softmax,
+    softmax_with_loss,
+)
+
+__all__ = [
+    "SEED_A",
+    "SEED_T",
+    "CheckResult",
+    "WorkedExample",
+    "gradient_check",
+    "grid_table",
+    "load_batch",
+    "worked_example",
+    "write_data",
+]
+
+#: The seed note's batch: 3 samples, 10 classes (5.6.3).
+SEED_A = np.array(
+    [
+        [1.0, 3.0, 5.0, 7.0, 9.0, 1.5, 3.5, 5.5, 7.5, 9.5],
+        [1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0],
+        [-10.0, -8.0, -6.0, -4.0, -2.0, 0.0, 2.0, 4.0, 6.0, 8.0],
+    ]
+)
+SEED_T = np.zeros((3, 10))
+SEED_T[0, 7] = SEED_T[1, 4] = SEED_T[2, 9] = 1.0
+
+
+@dataclass(frozen=True)
+class WorkedExample:
+    """Forward and backward of the layer on one batch, exact and as the book computes it."""
+
+    a: FloatArray
+    t: FloatArray
+    y: FloatArray
+    loss: float  # mean of -sum t log y
+    loss_book: float  # mean of -sum t log(y + 1e-7)
+    grad: FloatArray  # (Y - T) / N
+
+    @property
+    def difference(self) -> float:
+        return self.loss - self.loss_book
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "A": self.a.tolist(),
+            "T": self.t.tolist(),
+            "Y": self.y.tolist(),
+            "loss": self.loss,
+            "loss_book": self.loss_book,
+            "difference": self.difference,
+            "dA": self.grad.tolist(),
+        }
+
+
+def worked_example(a: FloatArray | None = None, t: FloatArray | None = None) -> WorkedExample:
+    """The seed's 3 x 10 example, or the given batch (N x K logits, one-hot, soft or index t)."""
+    a = SEED_A if a is None else a
+    t = SEED_T if t is None else t
+    probs = prepare_labels(t, a.shape)
+    per_sample, grad = softmax_with_loss(a, probs)
+    book = softmax_with_loss(a, probs, variant="book")[0]
+    y = softmax(a)
+    n = a.shape[0]
+    return WorkedExample(
+        a=a,
+        t=np.array(probs),
+        y=y,
+        loss=float(np.mean(per_sample)),
+        loss_book=float(np.mean(book)),
+        grad=grad / n,
+    )
+
+
+def load_batch(path: Path, param: str, labels: bool = False) -> FloatArray:
+    """Read an N x K batch from .npy or .csv (labels may also be N class indices)."""
+    suffix = path.suffix.lower()
+    try:
+        if suffix == ".npy":
+            arr = np.load(path, allow_pickle=False)
+        elif suffix == ".csv":
+            arr = np.loadtxt(path, delimiter=",", ndmin=2)
+            if labels and arr.shape[0] == 1 and arr.shape[1] > 1 and _is_index_row(arr):
+                arr = arr[0]
+        else:
+            raise SwlVizError(f"use a .npy or .csv file, got {path.name!r}", param=param)
+    except FileNotFoundError:
+        raise SwlVizError(f"no such file: {str(path)!r}", param=param) from None
+    except (OSError, ValueError) as exc:
+        raise SwlVizError(f"cannot read {path.name!r}: {exc}", param=param) from None
+    if arr.dtype.kind not in "biuf":
+        raise SwlVizError(f"{path.name!r} must hold numbers", param=param)
+    if labels and arr.ndim == 1:
+        if not np.all(np.mod(arr, 1) == 0):
+            raise SwlVizError("1-D labels must be class indices (whole numbers)", param=param)
+        indices: FloatArray = arr.astype(np.int64)  # class indices, as the book accepts
+        return indices
+    arr = np.asarray(arr, dtype=np.float64)
+    if arr.ndim == 1:
+        arr = arr[None, :]
+    if arr.ndim != 2 or arr.shape[1] < 2:
+        raise SwlVizError(
+            f"{path.name!r} must be N x K with K >= 2 classes, got shape {arr.shape}", param=param
+        )
+    if not np.isfinite(arr).all():
+        raise SwlVizError(f"{path.name!r} holds NaN or inf", param=param)
+    return arr
+
+
+def _is_index_row(arr: FloatArray) -> bool:
+    return bool(np.all(np.mod(arr, 1) == 0)) and not math.isclose(float(arr.sum()), 1.0)
+
+
+# ---- gradient check ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CheckResult:
+    """Analytic gradient against central differences of the loss, over a whole grid."""
+
+    max_error: float
+    where: tuple[float, float]  # (x0, x1) of the worst point
+    analytic: tuple[float, float]
+    numeric: tuple[float, float]
+    loss_there: float
+    noise: float  # rounding noise of the difference quotient, about eps * |L| / h
+    points: int
+    h: float
+
+
+def gradient_check(
+    lo: float,
+    hi: float,
+    step: float,
+    t: Any,
+    *,
+    h: float = 1e-5,
+    logits: Any = None,
+    axes: tuple[int, int] = (0, 1),
+    label_smoothing: float = 0.0,
+    temperature: float = 1.0,
+    variant: Variant = "exact",
+) -> CheckResult:
+    """Compare dL/dx0 and dL/dx1 with (L(x + h) - L(x - h)) / 2h at every grid point."""
+    if not (math.isfinite(h) and 0.0 < h <= 1.0):
+        raise SwlVizError(f"must be a number in (0, 1], got {h:g}", param="h")
+    grid = loss_grid(
+        lo, hi, step, t, logits=logits, axes=axes, label_smoothing=label_smoothing,
+        temperature=temperature, variant=variant,
+    )  # fmt: skip
+    labels = np.asarray(t, dtype=np.float64)
+
+    def loss_at(a: FloatArray) -> FloatArray:
+        return softmax_with_loss(
+            a, labels, label_smoothing=label_smoothing, temperature=temperature, variant=variant
+        )[0]
+
+    worst = -1.0
+    found: tuple[Any, ...] = ()
+    rows_per_block = max(1, (1 << 20) // (grid.shape[1] * grid.k))
+    for r0 in range(0, grid.shape[0], rows_per_block):
+        a = _stacked_rows(grid, slice(r0, r0 + rows_per_block))
+        numeric = []
+        for axis in grid.axes:
+            a[..., axis] += h
+            up = loss_at(a)
+            a[..., axis] -= 2 * h
+            down = loss_at(a)
+            a[..., axis] += h
+            numeric.append((up - down) / (2 * h))
+        sl = slice(r0, r0 + rows_per_block)
+        err = np.maximum(np.abs(numeric[0] - grid.grad0[sl]), np.abs(numeric[1] - grid.grad1[sl]))
+        if not np.isfinite(err).all():
+            raise SwlVizError(
+                "the loss overflowed on this grid; use a smaller range", param="range"
+            )
+        idx = np.unravel_index(int(np.argmax(err)), err.shape)
+        if err[idx] > worst:
+            worst = float(err[idx])
+            r, c = r0 + int(idx[0]), int(idx[1])
+            found = (r, c, float(numeric[0][idx]), float(numeric[1][idx]))
+    r, c, n0, n1 = found
+    eps = float(np.finfo(np.float64).eps)
+    return CheckResult(
+        max_error=worst,
+        where=(float(grid.x0[r, c]), float(grid.x1[r, c])),
+        analytic=(float(grid.grad0[r, c]), float(grid.grad1[r, c])),
+        numeric=(n0, n1),
+        loss_there=float(grid.loss[r, c]),
+        noise=4 * eps * float(np.abs(grid.loss).max()) / h,
+        points=grid.loss.size,
+        h=h,
+    )
+
+
+def _stacked_rows(grid: LossGrid, rows: slice) -> FloatArray:
+    x0, x1 = grid.x0[rows], grid.x1[rows]
+    a = np.empty((*x0.shape, grid.k))
+    a[...] = grid.logits
+    a[..., grid.axes[0]] = x0
+    a[..., grid.axes[1]] = x1
+    return a
+
+
+# ---- raw data ----------------------------------------------------------------------------------
+
+DATA_FORMATS = ("csv", "npz", "json")
+
+
+def grid_table(grid: LossGrid) -> dict[str, FloatArray]:
+    """Columns of the grid, one row per point in meshgrid order: x0, x1, loss, grads, y_k."""
+    cols = {
+        "x0": grid.x0.ravel(),
+        "x1": grid.x1.ravel(),
+        "loss": grid.loss.ravel(),
+        "grad0": grid.grad0.ravel(),
+        "grad1": grid.grad1.ravel(),
+    }
+    y = grid.probabilities().reshape(-1, grid.k)
+    for k in range(grid.k):
+        cols[f"y{k}"] = y[:, k]
+    return cols
+
+
+def write_data(grid: LossGrid, fh: io.BufferedWriter | Any, fmt: str) -> None:
+    """Write the grid's columns at full precision: every float reads back as the same double."""
+    cols = grid_table(grid)
+    meta = {
+        "t": list(grid.t),
+        "logits": list(grid.logits),
+        "axes": list(grid.axes),
+        "label_smoothing": grid.label_smoothing,
+        "temperature": grid.temperature,
+        "variant": grid.variant,
+        "shape": list(grid.shape),
+    }
+    if fmt == "npz":
+        arrays: dict[str, Any] = {**cols, "meta": np.array(json.dumps(meta))}
+        np.savez(fh, **arrays)
+    elif fmt == "json":
+        doc = {"meta": meta, "columns": {k: v.tolist() for k, v in cols.items()}}
+        fh.write(json.dumps(doc).encode())  # json writes repr(float): the shortest exact form
+    elif fmt == "csv":
+        text = io.StringIO()
+        writer = csv.writer(text, lineterminator="\n")
+        writer.writerow(cols)
+        for row in zip(*(c.tolist() for c in cols.values()), strict=True):
+            writer.writerow([repr(v) for v in row])
+        fh.write(text.getvalue().encode())
+    else:
+        raise SwlVizError(f"use .csv, .npz or .json, got .{fmt}", param="out")
