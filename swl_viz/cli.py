@@ -290,7 +290,7 @@ def _figure_command(figure: str) -> Callable[..., None]:
             _warn_font(plot.lang)
             _render(plot, out_path, show)
 
-    _drop = {"normalize"} if figure != "quiver" else set()
+    _drop = {"normalize"} if figure == "surface" else set()
     if not three_d:
         _drop |= {"elev", "azim", "frames", "fps"}
     if figure == "surface":

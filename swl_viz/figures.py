@@ -249,6 +249,7 @@ def draw_contour(
     grid: LossGrid,
     *,
     arrows: int = 25,
+    normalize: bool = False,
     zscale: str = "linear",
     levels: Sequence[float] | int = CONTOUR_LEVELS,
     cmap: str = "viridis",
@@ -256,7 +257,10 @@ def draw_contour(
     colorbar: bool = True,
     colorbar_label: str = "loss",
 ) -> ContourArtists:
-    """Filled contour of the loss, the -gradient field as arrows, a grid and equal aspect."""
+    """Filled contour of the loss, the -gradient field as arrows, a grid and equal aspect.
+
+    Arrows are -grad, scaled together; ``normalize`` draws unit directions instead, which
+    shows where the gradient turns round even where it is tiny (label smoothing)."""
     rows, cols = grid.shape
     sl = (
         slice(None, None, thin_stride(rows, MAX_CONTOUR_POINTS)),
@@ -266,11 +270,16 @@ def draw_contour(
     cs = ax.contourf(grid.x0[sl], grid.x1[sl], z[sl], levels=levels, cmap=cmap, alpha=0.75)
     stride = thin_stride(cols, arrows)
     q = (slice(None, None, stride), slice(None, None, stride))
+    u, v = -grid.grad0[q], -grid.grad1[q]
+    if normalize:
+        norm = np.hypot(u, v)
+        u = np.divide(u, norm, out=np.zeros_like(u), where=norm > 0)
+        v = np.divide(v, norm, out=np.zeros_like(v), where=norm > 0)
     quiver = ax.quiver(
         grid.x0[q],
         grid.x1[q],
-        -grid.grad0[q],
-        -grid.grad1[q],
+        u,
+        v,
         color=arrow_color,
         angles="xy",
         pivot="tail",
@@ -404,6 +413,7 @@ def build_figure(
                 ax,
                 grid,
                 arrows=plot.arrows,
+                normalize=plot.normalize,
                 zscale=plot.zscale,
                 levels=levels,
                 cmap=_color(theme, "cmap"),

@@ -39,7 +39,7 @@ THREE_D = ("surface", "quiver")
 _IGNORED: dict[str, frozenset[str]] = {
     "surface": frozenset({"normalize", "arrows"}),
     "quiver": frozenset(),
-    "contour": frozenset({"normalize", "elev", "azim", "frames", "fps"}),
+    "contour": frozenset({"elev", "azim", "frames", "fps"}),
 }
 _GIF_ONLY = frozenset({"frames", "fps"})
 
