@@ -71,6 +71,8 @@ def check_format(plot: Plot, fmt: str, param: str = "out") -> None:
         )
     if fmt == "gif" and plot.transparent:
         raise SwlVizError("--transparent is not available for .gif", param="transparent")
+    if fmt == "gif":
+        plot.check_gif()
 
 
 @contextlib.contextmanager

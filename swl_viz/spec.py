@@ -47,6 +47,13 @@ _GIF_ONLY = frozenset({"frames", "fps"})
 MAX_FRAMES = 720
 MAX_DPI = 1200
 MAX_INCHES = 50.0
+#: Largest side of an image, in pixels (matplotlib's Agg canvas stops at 65536).
+MAX_PIXELS_PER_SIDE = 16384
+#: Most frame data a turntable GIF may hold while it is encoded (one byte per pixel).
+MAX_GIF_BYTES = 1 << 30
+#: Largest |logit| on a grid, and the temperature's range: a / T stays far from overflow.
+MAX_LOGIT = 1e6
+TEMPERATURE_RANGE = (1e-3, 1e3)
 MAX_ARROWS = 200
 
 _SAFE = re.compile(r"^[A-Za-z0-9._+-]+$")
@@ -134,7 +141,14 @@ class Plot:
 
     def __post_init__(self) -> None:
         _check_choice(self.figure, FIGURES, "figure")
+        if len(self.range) != 2:
+            raise SwlVizError("needs two numbers, LO HI", param="range")
         lo, hi = self.range
+        for end in (lo, hi):
+            if math.isfinite(end) and abs(end) > MAX_LOGIT:
+                raise SwlVizError(
+                    f"ends must lie in [-{MAX_LOGIT:g}, {MAX_LOGIT:g}], got {end:g}", param="range"
+                )
         grid_axis(lo, hi, self.step)  # range and step, and the point limit
         if len(self.t) < 2:
             raise SwlVizError(f"t needs at least 2 classes, got {len(self.t)}", param="t")
@@ -152,8 +166,12 @@ class Plot:
             raise SwlVizError(
                 f"logits needs {k} entries to match t, got {len(self.logits)}", param="logits"
             )
-        if self.logits is not None and not all(math.isfinite(v) for v in self.logits):
-            raise SwlVizError("logits must be finite", param="logits")
+        if self.logits is not None and not all(
+            math.isfinite(v) and abs(v) <= MAX_LOGIT for v in self.logits
+        ):
+            raise SwlVizError(
+                f"logits must be finite numbers in [-{MAX_LOGIT:g}, {MAX_LOGIT:g}]", param="logits"
+            )
         if len(self.axes) != 2:
             raise SwlVizError(f"axes must name 2 classes, like 0,1; got {self.axes}", param="axes")
         for a in self.axes:
@@ -165,9 +183,11 @@ class Plot:
             raise SwlVizError(
                 f"must lie in [0, 1), got {self.label_smoothing:g}", param="label_smoothing"
             )
-        if not (math.isfinite(self.temperature) and 0.0 < self.temperature <= 1e6):
+        t_lo, t_hi = TEMPERATURE_RANGE
+        if not (math.isfinite(self.temperature) and t_lo <= self.temperature <= t_hi):
             raise SwlVizError(
-                f"must be a number in (0, 1e6], got {self.temperature:g}", param="temperature"
+                f"must be a number in [{t_lo:g}, {t_hi:g}], got {self.temperature:g}",
+                param="temperature",
             )
         _check_choice(self.variant, ("exact", "book"), "variant")
         _check_choice(self.zscale, ("linear", "log"), "zscale")
@@ -185,8 +205,17 @@ class Plot:
             _check_range(*self.size, "size", 1.0, MAX_INCHES)
         if not 10 <= self.dpi <= MAX_DPI:
             raise SwlVizError(f"must lie in 10..{MAX_DPI}, got {self.dpi}", param="dpi")
+        width, height = (round(side * self.dpi) for side in self.figsize)
+        if max(width, height) > MAX_PIXELS_PER_SIDE:
+            raise SwlVizError(
+                f"--size x --dpi gives {width} x {height} pixels; at most {MAX_PIXELS_PER_SIDE} "
+                "per side",
+                param="dpi",
+            )
         if self.title is not None and ("\n" in self.title or len(self.title) > 200):
             raise SwlVizError("must be one line of at most 200 characters", param="title")
+        if self.title is not None and self.no_title:
+            raise SwlVizError("give --title or --no-title, not both", param="no_title")
         if not 1 <= self.frames <= MAX_FRAMES:
             raise SwlVizError(f"must lie in 1..{MAX_FRAMES}, got {self.frames}", param="frames")
         if not (math.isfinite(self.fps) and 0.1 <= self.fps <= 100):
@@ -195,6 +224,16 @@ class Plot:
     @property
     def is_3d(self) -> bool:
         return self.figure in THREE_D
+
+    def check_gif(self) -> None:
+        """A turntable holds all its frames while it is encoded: refuse one too big for memory."""
+        width, height = (round(side * self.dpi) for side in self.figsize)
+        if self.frames * width * height > MAX_GIF_BYTES:
+            raise SwlVizError(
+                f"{self.frames} frames of {width} x {height} pixels are too much for a GIF; "
+                "lower --frames, --dpi or --size",
+                param="frames",
+            )
 
     @property
     def figsize(self) -> tuple[float, float]:

@@ -1,0 +1,78 @@
+"""Image regression: each figure kind against a small baseline PNG.
+
+Baselines live in tests/baseline/ at 40 dpi and were made with the matplotlib version pinned in
+the test extra. After a deliberate change to a figure, regenerate them with
+
+    SWL_REGEN_BASELINES=1 .venv/bin/python -m pytest tests/test_images.py
+
+and look at every changed PNG before committing it.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import numpy as np
+import pytest
+from matplotlib.testing.compare import compare_images
+
+import swl_viz.figures as figures
+from swl_viz.export import render_to_file
+from swl_viz.spec import Plot
+
+BASELINE = Path(__file__).parent / "baseline"
+#: RMS difference (0-255 grey levels) allowed; the same pinned matplotlib renders identically,
+#: so this only absorbs anti-aliasing noise from another FreeType build.
+TOLERANCE = 0.5
+REGEN = os.environ.get("SWL_REGEN_BASELINES") == "1"
+
+CASES = {
+    "surface": Plot("surface", dpi=40),
+    "quiver": Plot("quiver", dpi=40),
+    "contour": Plot("contour", dpi=40),
+    "quiver_dark": Plot("quiver", theme="dark", dpi=40),
+    "surface_k3": Plot("surface", t=(0.0, 0.0, 1.0), logits=(0.0, 1.0, 0.0), axes=(0, 2), dpi=40),
+    "contour_compare": Plot("contour", compare=True, dpi=40),
+}
+
+
+def _render(plot: Plot, folder: Path, name: str) -> Path:
+    return render_to_file(plot, folder / f"{name}.png")
+
+
+@pytest.mark.parametrize("name", list(CASES))
+def test_figure_matches_its_baseline(name: str, tmp_path: Path) -> None:
+    actual = _render(CASES[name], tmp_path, name)
+    expected = BASELINE / f"{name}.png"
+    if REGEN:
+        BASELINE.mkdir(exist_ok=True)
+        expected.write_bytes(actual.read_bytes())
+    assert expected.exists(), f"no baseline {expected.name}; see this module's docstring"
+    result = compare_images(str(expected), str(actual), tol=TOLERANCE)
+    assert result is None, result
+
+
+def _rms(a: Path, b: Path) -> float:
+    result = compare_images(str(a), str(b), tol=0, in_decorator=True)
+    return 0.0 if result is None else float(result["rms"])
+
+
+def test_a_moved_arrow_or_a_flipped_axis_fails(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    expected = BASELINE / "quiver.png"
+    flipped = _render(Plot("quiver", dpi=40, azim=60), tmp_path, "flipped")
+    assert _rms(expected, flipped) > TOLERANCE
+
+    real = figures._descent_vectors
+
+    def one_arrow_moved(*args: object) -> tuple[np.ndarray, ...]:
+        x, y, z, u, v, w = real(*args)  # type: ignore[arg-type]
+        u, v = u.copy(), v.copy()
+        u[10, 3], v[10, 3] = -u[10, 3], -v[10, 3]  # one arrow of 441 turned round
+        return x, y, z, u, v, w
+
+    monkeypatch.setattr(figures, "_descent_vectors", one_arrow_moved)
+    moved = _render(Plot("quiver", dpi=40), tmp_path, "moved")
+    assert _rms(expected, moved) > TOLERANCE

@@ -1,0 +1,103 @@
+"""The real interactive window, on a virtual X display: it opens, has its title, and closes
+cleanly when the user presses q."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+pytestmark = pytest.mark.display
+
+
+@pytest.fixture(scope="module")
+def display() -> Iterator[str]:
+    if not (shutil.which("Xvfb") and shutil.which("xdotool")):
+        if os.environ.get("CI"):
+            pytest.fail("CI must provide Xvfb and xdotool (.ci/run installs them)")
+        pytest.skip("needs Xvfb and xdotool (apt-get install xvfb xdotool)")
+    existing = os.environ.get("DISPLAY")
+    if (
+        existing
+        and subprocess.run(
+            ["xdotool", "getdisplaygeometry"], capture_output=True, env=os.environ
+        ).returncode
+        == 0
+    ):
+        yield existing  # the display .ci/run started
+        return
+    read, write = os.pipe()
+    server = subprocess.Popen(
+        ["Xvfb", "-displayfd", str(write), "-screen", "0", "1280x1024x24", "-nolisten", "tcp"],
+        pass_fds=(write,),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    os.close(write)
+    with os.fdopen(read) as fh:
+        number = fh.readline().strip()
+    assert number, "Xvfb did not start"
+    yield f":{number}"
+    server.terminate()
+    server.wait(timeout=10)
+
+
+def _find_window(env: dict[str, str], name: str, timeout: float = 30.0) -> str:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        found = subprocess.run(
+            ["xdotool", "search", "--name", name], env=env, capture_output=True, text=True
+        )
+        ids = found.stdout.split()
+        if ids:
+            return ids[0]
+        time.sleep(0.2)
+    raise AssertionError(f"no window named {name!r} appeared")
+
+
+def test_show_opens_a_real_window_and_q_closes_it(display: str, tmp_path: Path) -> None:
+    env = {**os.environ, "DISPLAY": display}
+    env.pop("MPLBACKEND", None)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "swl_viz", "surface", "--show", "--t", "0,1"],
+        cwd=tmp_path, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )  # fmt: skip
+    try:
+        window = _find_window(env, "^swl-viz surface")
+        title = subprocess.run(
+            ["xdotool", "getwindowname", window], env=env, capture_output=True, text=True
+        ).stdout.strip()
+        assert title == "swl-viz surface t=(0, 1)"
+        geometry = subprocess.run(
+            ["xdotool", "getwindowgeometry", window], env=env, capture_output=True, text=True
+        ).stdout
+        width, height = (int(v) for v in geometry.split("Geometry:")[1].split("x"))
+        assert width >= 900 and height >= 900  # 9 x 9 inches at 100 dpi, and the toolbar
+        subprocess.run(["xdotool", "key", "--window", window, "q"], env=env, check=True,
+                       capture_output=True)  # fmt: skip
+        out, err = proc.communicate(timeout=30)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.communicate()
+    assert proc.returncode == 0, err
+    assert "Traceback" not in err and "TclError" not in err, err
+    assert out == ""  # --show alone writes no file
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_show_without_an_interactive_backend_says_so(display: str, tmp_path: Path) -> None:
+    env = {**os.environ, "DISPLAY": display, "MPLBACKEND": "agg"}
+    done = subprocess.run(
+        [sys.executable, "-m", "swl_viz", "contour", "--show"],
+        cwd=tmp_path, env=env, capture_output=True, text=True, timeout=60,
+    )  # fmt: skip
+    assert done.returncode == 1
+    assert "--show" in done.stderr and "--out" in done.stderr
+    assert "Traceback" not in done.stderr
