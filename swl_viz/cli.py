@@ -760,6 +760,9 @@ def main() -> None:
         code = 1
     # Every file is closed by now. Tearing down matplotlib's module graph costs about 0.1 s,
     # a sixth of a whole export, so flush and leave at once (as pyplot windows are closed too).
-    sys.stdout.flush()
-    sys.stderr.flush()
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except (BrokenPipeError, OSError):  # a reader that left early, as `| head` does
+            code = code or 1
     os._exit(code)
