@@ -704,7 +704,7 @@ def data_command(
     variant: VariantOpt = "exact",
 ) -> None:
     with _errors():
-        from swl_viz.export import atomic_write  # noqa: PLC0415
+        from swl_viz.atomic import atomic_write  # noqa: PLC0415
         from swl_viz.study import DATA_FORMATS, write_data  # noqa: PLC0415
 
         fmt = out_path.suffix.lower().lstrip(".")

@@ -7,14 +7,12 @@ bytes: PNG without the Software tag, SVG with a fixed hash salt and no date, PDF
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import io
 import json
 import os
-import tempfile
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from dataclasses import dataclass
 from multiprocessing import get_context
@@ -26,8 +24,9 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
 from swl_viz import __version__
+from swl_viz.atomic import atomic_write, write_if_changed
 from swl_viz.figures import build_figure, compute_grids, theme_context
-from swl_viz.maths import RunError, SwlVizError
+from swl_viz.maths import SwlVizError
 from swl_viz.spec import FORMATS, Plot
 
 __all__ = [
@@ -41,7 +40,6 @@ __all__ = [
 ]
 
 MANIFEST = "manifest.json"
-TEMP_SUFFIX = ".part"
 
 _METADATA: dict[str, dict[str, Any]] = {
     "png": {"Software": None},
@@ -73,40 +71,6 @@ def check_format(plot: Plot, fmt: str, param: str = "out") -> None:
         raise SwlVizError("--transparent is not available for .gif", param="transparent")
     if fmt == "gif":
         plot.check_gif()
-
-
-@contextlib.contextmanager
-def atomic_write(path: Path) -> Iterator[IO[bytes]]:
-    """Open a temporary file beside ``path``; rename it into place only if the block succeeds."""
-    folder = path.parent
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=TEMP_SUFFIX, dir=folder)
-    except OSError as exc:
-        raise RunError(
-            f"cannot write to folder {str(folder)!r}: {exc.strerror or exc}", param="out"
-        ) from None
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            yield fh
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise
-
-
-def write_if_changed(path: Path, data: bytes) -> bool:
-    """Atomically replace ``path`` with ``data`` unless it already holds exactly those bytes."""
-    try:
-        if path.read_bytes() == data:
-            return False
-    except OSError:
-        pass
-    with atomic_write(path) as fh:
-        fh.write(data)
-    return True
 
 
 def save_figure(fig: Figure, fh: IO[bytes], fmt: str, plot: Plot) -> None:

@@ -31,7 +31,7 @@ from mpl_toolkits.mplot3d.axes3d import Axes3D
 from swl_viz.grid import LossGrid, thin_stride
 from swl_viz.maths import FloatArray
 from swl_viz.spec import Plot, format_label
-from swl_viz.text import labels_for
+from swl_viz.text import font_rc, labels_for
 
 __all__ = [
     "THEMES",
@@ -120,8 +120,6 @@ def _color(theme: str, role: str) -> Any:
 @contextlib.contextmanager
 def theme_context(theme: str, lang: str = "en") -> Iterator[None]:
     """Apply a theme's rcParams (and a Japanese font for ``lang="ja"``) inside the block."""
-    from swl_viz.text import font_rc  # noqa: PLC0415  (font lookup only when drawing)
-
     rc: Any = {**_rc(theme), **font_rc(lang)}
     with mpl.rc_context(rc):
         yield

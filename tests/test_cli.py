@@ -123,7 +123,9 @@ PROBE = (
 )
 
 
-@pytest.mark.parametrize("argv", [["--help"], ["demo"], ["demo", "--json"], ["check"]])
+@pytest.mark.parametrize(
+    "argv", [["--help"], ["demo"], ["demo", "--json"], ["check"], ["data", "--out", "g.npz"]]
+)
 def test_help_and_the_numbers_commands_skip_matplotlib(tmp_path: Path, argv: list[str]) -> None:
     done = subprocess.run([sys.executable, "-c", PROBE.format(argv=argv)], cwd=tmp_path,
                           capture_output=True, text=True, check=False)  # fmt: skip

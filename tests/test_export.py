@@ -15,6 +15,7 @@ from PIL import Image
 from typer.testing import CliRunner
 
 import swl_viz.export as export
+from swl_viz.atomic import TEMP_SUFFIX
 from swl_viz.cli import app
 
 runner = CliRunner(env={"COLUMNS": "240"})
@@ -242,7 +243,7 @@ def test_interrupted_export_leaves_no_partial_files(tmp_path: Path) -> None:
     assert proc.returncode == 130, err
     assert "Traceback" not in err and "interrupted" in err
     left = list(out.iterdir()) if out.exists() else []
-    assert not [p for p in left if p.name.endswith(export.TEMP_SUFFIX)]
+    assert not [p for p in left if p.name.endswith(TEMP_SUFFIX)]
     for p in left:
         if p.suffix in (".png", ".gif"):
             with Image.open(p) as im:

@@ -156,7 +156,7 @@ def test_a_failing_save_leaves_no_file(tmp_path: Path, monkeypatch: pytest.Monke
 
 
 def test_atomic_write_cleans_up_a_partial_file(tmp_path: Path) -> None:
-    from swl_viz.export import atomic_write
+    from swl_viz.atomic import atomic_write
 
     with pytest.raises(RuntimeError), atomic_write(tmp_path / "y.svg") as fh:
         fh.write(b"<svg half")
