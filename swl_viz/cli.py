@@ -619,6 +619,14 @@ def demo_command(
     out.print(summary)
 
 
+LAYER_OPTIONS = ("step", "t", "logits", "axes", "label_smoothing", "temperature", "variant")
+
+
+def _layer_options(given: dict[str, Any]) -> dict[str, Any]:
+    """The grid and layer options of check and data, named as Plot names them."""
+    return {"range": given["range_"], **{k: given[k] for k in LAYER_OPTIONS}}
+
+
 HOpt = Annotated[float, typer.Option(help="Step of the central differences.")]
 TolOpt = Annotated[float, typer.Option(help="Largest allowed absolute error.")]
 
@@ -636,20 +644,11 @@ def check_command(
     h: HOpt = 1e-5,
     tol: TolOpt = 1e-6,
 ) -> None:
+    layer = _layer_options(locals())
     with _errors():
         from swl_viz.study import gradient_check  # noqa: PLC0415
 
-        plot = _plot(
-            "contour",
-            range=range_,
-            step=step,
-            t=t,
-            logits=logits,
-            axes=axes,
-            label_smoothing=label_smoothing,
-            temperature=temperature,
-            variant=variant,
-        )
+        plot = _plot("contour", **layer)
         if not (tol >= 0 and tol == tol):
             raise SwlVizError(f"must be a number >= 0, got {tol:g}", param="tol")
         res = gradient_check(
@@ -703,6 +702,7 @@ def data_command(
     temperature: TempOpt = 1.0,
     variant: VariantOpt = "exact",
 ) -> None:
+    layer = _layer_options(locals())
     with _errors():
         from swl_viz.atomic import atomic_write  # noqa: PLC0415
         from swl_viz.study import DATA_FORMATS, write_data  # noqa: PLC0415
@@ -713,17 +713,7 @@ def data_command(
                 f"unknown suffix {out_path.suffix or '(none)'!r}; use .csv, .npz or .json",
                 param="out",
             )
-        plot = _plot(
-            "contour",
-            range=range_,
-            step=step,
-            t=t,
-            logits=logits,
-            axes=axes,
-            label_smoothing=label_smoothing,
-            temperature=temperature,
-            variant=variant,
-        )
+        plot = _plot("contour", **layer)
         grid = plot.grid()
         with atomic_write(out_path) as fh:
             write_data(grid, fh, fmt)

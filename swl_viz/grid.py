@@ -20,6 +20,7 @@ from swl_viz.maths import (
     SwlVizError,
     Variant,
     _evaluate,
+    check_options,
     prepare_labels,
     softmax,
 )
@@ -173,12 +174,7 @@ def loss_grid(
     if k < 2:
         raise SwlVizError(f"t needs at least 2 classes, got {k}", param="t")
     probs = prepare_labels(t_arr, (k,), label_smoothing=label_smoothing)
-    if not (math.isfinite(temperature) and temperature > 0):
-        raise SwlVizError(
-            f"temperature must be a finite number > 0, got {temperature!r}", param="temperature"
-        )
-    if variant not in ("exact", "book"):
-        raise SwlVizError(f"variant must be 'exact' or 'book', got {variant!r}", param="variant")
+    check_options(temperature, variant)
     if logits is None:
         fixed = np.zeros(k)
     else:

@@ -159,12 +159,14 @@ def prepare_labels(
     return probs
 
 
-def _check_temperature(temperature: float) -> None:
+def check_options(temperature: float, variant: str) -> None:
+    """Refuse a temperature that is not a finite number > 0, or an unknown variant."""
     if not (np.isfinite(temperature) and temperature > 0):
         raise SwlVizError(
-            f"temperature must be a finite number > 0, got {temperature!r}",
-            param="temperature",
+            f"temperature must be a finite number > 0, got {temperature!r}", param="temperature"
         )
+    if variant not in ("exact", "book"):
+        raise SwlVizError(f"variant must be 'exact' or 'book', got {variant!r}", param="variant")
 
 
 def softmax(a: ArrayLike, axis: int = -1) -> FloatArray:
@@ -187,12 +189,10 @@ def _evaluate(
         a = a / temperature
     sp = _split(a, axis)
 
-    if variant == "exact":
-        loss = np.sum(probs * sp.neg_log_y, axis=axis)
-    elif variant == "book":
+    if variant == "book":
         loss = -np.sum(probs * np.log(sp.y + BOOK_DELTA), axis=axis)
     else:
-        raise SwlVizError(f"variant must be 'exact' or 'book', got {variant!r}", param="variant")
+        loss = np.sum(probs * sp.neg_log_y, axis=axis)
 
     grad = sp.y - probs
     # At the top class c, y_c - t_c = (1 - t_c) - (1 - y_c): exact when t_c >= 1/2 (Sterbenz),
@@ -222,7 +222,7 @@ def softmax_with_loss(
     Returns ``(loss, grad)``: loss has the classes axis removed, grad has the logits' shape.
     """
     a, axis = _as_logits(logits, axis)
-    _check_temperature(temperature)
+    check_options(temperature, variant)
     probs = prepare_labels(t, a.shape, axis, label_smoothing=label_smoothing)
     loss, grad, _ = _evaluate(a, probs, axis, temperature, variant)
     return loss, grad
