@@ -555,7 +555,7 @@ def _run_export(jobs_list: list[Any], out_dir: Path, workers: int) -> None:
     table.add_column("status")
     for r in results:
         size = f"{r.size / 1024:.1f} KiB" if r.status != "failed" else "-"
-        seconds = f"{r.seconds:.2f} s" if r.status == "written" else "-"
+        seconds = f"{r.seconds:.2f} s" if r.status != "failed" else "-"
         style = {"written": "green", "unchanged": "dim", "failed": "bold red"}[r.status]
         table.add_row(r.path, size, seconds, f"[{style}]{r.status}[/]")
     out.print(table)

@@ -194,19 +194,6 @@ def load_manifest(out_dir: Path) -> dict[str, Any]:
     return files if isinstance(files, dict) else {}
 
 
-def _up_to_date(job: Job, entry: Any) -> str | None:
-    """The file's sha256 if the manifest says it was made from this job and it still is."""
-    if not isinstance(entry, dict) or entry.get("sha256") is None:
-        return None
-    if {k: entry.get(k) for k in job.record()} != job.record():
-        return None
-    try:
-        on_disk = _sha256(Path(job.path).read_bytes())
-    except OSError:
-        return None
-    return on_disk if on_disk == entry["sha256"] else None
-
-
 def write_manifest(out_dir: Path, jobs: Sequence[Job], results: Sequence[JobResult]) -> Path:
     """Record figure, parameters, format and sha256 of every file the export made."""
     files = {k: v for k, v in load_manifest(out_dir).items() if (out_dir / k).exists()}
@@ -229,33 +216,23 @@ def export_jobs(
     workers: int,
     on_result: Callable[[JobResult], None] = lambda r: None,
 ) -> list[JobResult]:
-    """Run every job, in ``workers`` forked processes, skipping files the manifest vouches for.
+    """Run every job in ``workers`` forked processes; a file is replaced only if its bytes change.
 
-    ``on_result`` runs in this process as each result arrives (the progress bar lives there).
-    Failed jobs come back with status "failed"; the rest are kept.
+    Every job renders, whatever the manifest says: the bytes decide, so a file can never be stale
+    after a change to swl-viz. ``on_result`` runs in this process as each result arrives (the
+    progress bar lives there). Failed jobs come back with status "failed"; the rest are kept.
     """
-    manifest = load_manifest(out_dir)
     results: list[JobResult] = []
-    todo: list[Job] = []
-    for job in jobs:
-        digest = _up_to_date(job, manifest.get(os.path.relpath(job.path, out_dir)))
-        if digest is None:
-            todo.append(job)
-        else:
-            result = JobResult(job.path, Path(job.path).stat().st_size, 0.0, digest, "unchanged")
-            results.append(result)
-            on_result(result)
-
-    if workers <= 1 or len(todo) <= 1:
-        for job in todo:
+    if workers <= 1 or len(jobs) <= 1:
+        for job in jobs:
             result = _safe_render(job)
             results.append(result)
             on_result(result)
     else:
         # fork after import: workers start with numpy and matplotlib already loaded
         ctx = get_context("fork")
-        with ProcessPoolExecutor(max_workers=workers, mp_context=ctx) as pool:
-            pending: set[Future[JobResult]] = {pool.submit(_safe_render, j) for j in todo}
+        with ProcessPoolExecutor(max_workers=min(workers, len(jobs)), mp_context=ctx) as pool:
+            pending: set[Future[JobResult]] = {pool.submit(_safe_render, j) for j in jobs}
             try:
                 while pending:
                     done, pending = wait(pending, return_when=FIRST_COMPLETED)
