@@ -524,6 +524,11 @@ def _export(
             if path not in seen:
                 seen.add(path)
                 jobs_list.append(Job(plot, f, path))
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        reason = exc.strerror or exc
+        raise RunError(f"cannot create {str(out_dir)!r}: {reason}", param="out_dir") from None
     _run_export(jobs_list, out_dir, jobs)
 
 

@@ -189,6 +189,14 @@ def test_bad_export_options_fail_before_any_rendering(
     assert _listing(in_tmp) == []
 
 
+def test_an_out_dir_that_cannot_be_made_is_a_runtime_error(in_tmp: Path) -> None:
+    Path("file.txt").write_text("not a folder")
+    code, text = _export("--out-dir", "file.txt/deck")
+    assert code == 1
+    assert "--out-dir" in text and "cannot create" in text
+    assert _listing(in_tmp) == ["file.txt"]
+
+
 @pytest.mark.slow
 def test_gif_has_the_requested_number_of_frames(in_tmp: Path) -> None:
     code, text = _export(

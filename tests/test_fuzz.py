@@ -129,6 +129,7 @@ ONCE_BROKE = [
     ["demo", "--logits", "missing.npy", "--labels", "missing.npy"],
     ["check", "--variant", "book", "--range", "-1e6", "1e6", "--step", "5000"],
     ["data", "--out", "f.png"],
+    ["export", "--out-dir", "blocker/deck"],  # a folder that cannot be made, named as --out
 ]
 
 _BOX = re.compile(r"[│╭╮╰╯─┌┐└┘]")
