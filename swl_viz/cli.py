@@ -7,8 +7,9 @@ import os
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import fields
 from pathlib import Path
-from typing import Annotated, Any, NoReturn, TypeVar
+from typing import Annotated, Any, NoReturn
 
 import typer
 from rich.console import Console
@@ -27,8 +28,6 @@ app = typer.Typer(
 )
 err = Console(stderr=True, highlight=False, soft_wrap=True)
 out = Console(highlight=False, soft_wrap=True)
-
-T = TypeVar("T")
 
 # ---- options, defined once ---------------------------------------------------------------------
 
@@ -141,9 +140,8 @@ ShowOpt = Annotated[
 
 
 def _flag(param: str) -> str:
-    return {"range": "--range", "out": "--out", "figure": "--figures"}.get(
-        param, "--" + param.replace("_", "-")
-    )
+    """The option that carries a library parameter: label_smoothing -> --label-smoothing."""
+    return "--figures" if param == "figure" else "--" + param.replace("_", "-")
 
 
 def _fail(message: str, code: int = 1) -> NoReturn:
@@ -175,6 +173,13 @@ def _parse_lists(options: dict[str, Any]) -> dict[str, Any]:
     return options
 
 
+def _plot_options(given: dict[str, Any], drop_none: bool = False) -> dict[str, Any]:
+    """A command's parameters, as Plot's fields name them (``range_`` is ``range``)."""
+    names = {f.name for f in fields(Plot)} - {"figure"}
+    options = {("range" if k == "range_" else k): v for k, v in given.items()}
+    return {k: v for k, v in options.items() if k in names and not (drop_none and v is None)}
+
+
 def _plot(figure: str, **options: Any) -> Plot:
     """Check and build a Plot from the command-line options' raw values."""
     return Plot(figure=figure, **_parse_lists(options))  # type: ignore[arg-type]
@@ -184,7 +189,7 @@ def _plot(figure: str, **options: Any) -> Plot:
 
 
 def _render(plot: Plot, out_path: Path | None, show: bool) -> None:
-    from swl_viz.export import check_format, output_format, render_to_file  # noqa: PLC0415
+    from swl_viz.export import check_format, output_format, render_to_file
 
     if show:
         _check_display()
@@ -209,13 +214,13 @@ def _check_display() -> None:
 
 
 def _show(plot: Plot) -> None:
-    import matplotlib  # noqa: PLC0415
+    import matplotlib
 
-    from swl_viz.figures import build_figure, theme_context  # noqa: PLC0415
-    from swl_viz.spec import format_label  # noqa: PLC0415
+    from swl_viz.figures import build_figure, theme_context
+    from swl_viz.spec import format_label
 
     with theme_context(plot.theme, plot.lang):
-        import matplotlib.pyplot as plt  # noqa: PLC0415  (only --show needs pyplot)
+        import matplotlib.pyplot as plt  # only --show needs pyplot
 
         if matplotlib.get_backend().lower() in ("agg", "pdf", "svg", "ps", "cairo", "template"):
             raise RunError(
@@ -260,33 +265,9 @@ def _figure_command(figure: str) -> Callable[..., None]:
         out_path: OutOpt = None,
         show: ShowOpt = False,
     ) -> None:
+        options = _plot_options(locals())
         with _errors():
-            plot = _plot(
-                figure,
-                range=range_,
-                step=step,
-                t=t,
-                logits=logits,
-                axes=axes,
-                label_smoothing=label_smoothing,
-                temperature=temperature,
-                variant=variant,
-                compare=compare,
-                zscale=zscale,
-                normalize=normalize,
-                arrows=arrows,
-                elev=elev,
-                azim=azim,
-                theme=theme,
-                size=size,
-                dpi=dpi,
-                transparent=transparent,
-                title=title,
-                no_title=no_title,
-                lang=lang,
-                frames=frames,
-                fps=fps,
-            )
+            plot = _plot(figure, **options)
             _warn_font(plot.lang)
             _render(plot, out_path, show)
 
@@ -301,7 +282,7 @@ def _figure_command(figure: str) -> Callable[..., None]:
 
 def _hide_options(fn: Callable[..., Any], names: set[str]) -> None:
     """Remove options that mean nothing for one figure from its signature (and so its --help)."""
-    import inspect  # noqa: PLC0415
+    import inspect
 
     sig = inspect.signature(fn)
     fn.__signature__ = sig.replace(  # type: ignore[attr-defined]
@@ -312,7 +293,7 @@ def _hide_options(fn: Callable[..., Any], names: set[str]) -> None:
 def _warn_font(lang: str) -> None:
     if lang != "ja":
         return
-    from swl_viz.text import japanese_font  # noqa: PLC0415
+    from swl_viz.text import japanese_font
 
     if japanese_font() is None:
         err.print(
@@ -447,32 +428,13 @@ def export_command(
         float | None, typer.Option(help="GIF frames per second.", rich_help_panel=OUTPUT)
     ] = None,
 ) -> None:
-    given: dict[str, Any] = {
-        "range": range_,
-        "step": step,
-        "logits": logits,
-        "axes": axes,
-        "label_smoothing": label_smoothing,
-        "temperature": temperature,
-        "variant": variant,
-        "compare": compare or None,
-        "zscale": zscale,
-        "normalize": normalize or None,
-        "arrows": arrows,
-        "elev": elev,
-        "azim": azim,
-        "theme": theme,
-        "size": size,
-        "dpi": dpi,
-        "transparent": transparent or None,
-        "title": title,
-        "no_title": no_title or None,
-        "lang": lang,
-        "frames": frames,
-        "fps": fps,
-    }
+    given = _plot_options(locals(), drop_none=True)
+    given.pop("t", None)  # labels repeat here: one set of figures per --t
+    for flag in ("compare", "normalize", "transparent", "no_title"):
+        if not given[flag]:
+            del given[flag]  # a flag not given leaves the deck's value alone
     with _errors():
-        overrides = _parse_lists({k: v for k, v in given.items() if v is not None})
+        overrides = _parse_lists(given)
         labels = [parse_floats(text, "t") for text in t or []]
         n_jobs = (os.cpu_count() or 1) if jobs is None else jobs
         if not 1 <= n_jobs <= MAX_JOBS:
@@ -489,7 +451,7 @@ def _export(
     jobs: int,
     overrides: dict[str, Any],
 ) -> None:
-    from swl_viz.config import DeckEntry, expand, load_deck, parse_formats  # noqa: PLC0415
+    from swl_viz.config import DeckEntry, expand, load_deck, parse_formats
 
     formats = parse_formats(fmt, "", "format") if fmt is not None else None
     if config is not None:
@@ -508,7 +470,7 @@ def _export(
     if any(plot.lang == "ja" for plot, _, _ in planned):
         _warn_font("ja")
 
-    from swl_viz.export import Job, check_format  # noqa: PLC0415  (imports matplotlib)
+    from swl_viz.export import Job, check_format  # imports matplotlib
 
     jobs_list: list[Job] = []
     seen: set[str] = set()
@@ -533,10 +495,10 @@ def _export(
 
 
 def _run_export(jobs_list: list[Any], out_dir: Path, workers: int) -> None:
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn  # noqa: PLC0415
-    from rich.table import Table  # noqa: PLC0415
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
+    from rich.table import Table
 
-    from swl_viz.export import JobResult, export_jobs  # noqa: PLC0415
+    from swl_viz.export import JobResult, export_jobs
 
     with Progress(
         "[progress.description]{task.description}",
@@ -586,7 +548,7 @@ def demo_command(
     ] = None,
 ) -> None:
     with _errors():
-        from swl_viz.study import load_batch, worked_example  # noqa: PLC0415
+        from swl_viz.study import load_batch, worked_example
 
         if (logits is None) != (labels is None):
             raise SwlVizError("give --logits and --labels together", param="labels")
@@ -603,8 +565,8 @@ def demo_command(
     if as_json:
         out.print_json(data=ex.as_json())
         return
-    from rich import box  # noqa: PLC0415
-    from rich.table import Table  # noqa: PLC0415
+    from rich import box
+    from rich.table import Table
 
     def matrix(title: str, m: Any) -> Table:
         table = Table(title=title, title_justify="left", box=box.SIMPLE_HEAD, padding=(0, 1, 0, 0))
@@ -624,14 +586,6 @@ def demo_command(
     out.print(summary)
 
 
-LAYER_OPTIONS = ("step", "t", "logits", "axes", "label_smoothing", "temperature", "variant")
-
-
-def _layer_options(given: dict[str, Any]) -> dict[str, Any]:
-    """The grid and layer options of check and data, named as Plot names them."""
-    return {"range": given["range_"], **{k: given[k] for k in LAYER_OPTIONS}}
-
-
 HOpt = Annotated[float, typer.Option(help="Step of the central differences.")]
 TolOpt = Annotated[float, typer.Option(help="Largest allowed absolute error.")]
 
@@ -649,9 +603,9 @@ def check_command(
     h: HOpt = 1e-5,
     tol: TolOpt = 1e-6,
 ) -> None:
-    layer = _layer_options(locals())
+    layer = _plot_options(locals())
     with _errors():
-        from swl_viz.study import gradient_check  # noqa: PLC0415
+        from swl_viz.study import gradient_check
 
         plot = _plot("contour", **layer)
         if not (tol >= 0 and tol == tol):
@@ -707,10 +661,10 @@ def data_command(
     temperature: TempOpt = 1.0,
     variant: VariantOpt = "exact",
 ) -> None:
-    layer = _layer_options(locals())
+    layer = _plot_options(locals())
     with _errors():
-        from swl_viz.atomic import atomic_write  # noqa: PLC0415
-        from swl_viz.study import DATA_FORMATS, write_data  # noqa: PLC0415
+        from swl_viz.atomic import atomic_write
+        from swl_viz.study import DATA_FORMATS, write_data
 
         fmt = out_path.suffix.lower().lstrip(".")
         if fmt not in DATA_FORMATS:

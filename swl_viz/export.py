@@ -85,7 +85,7 @@ def save_figure(fig: Figure, fh: IO[bytes], fmt: str, plot: Plot) -> None:
 
 def write_turntable(fig: Figure, fh: IO[bytes], plot: Plot) -> None:
     """A GIF of the 3-D axes turning once around, ``plot.frames`` frames at ``plot.fps``."""
-    from PIL import Image  # noqa: PLC0415  (Pillow comes with matplotlib)
+    from PIL import Image  # Pillow comes with matplotlib
 
     canvas = FigureCanvasAgg(fig)
     axes = [ax for ax in fig.axes if ax.name == "3d"]
@@ -157,7 +157,7 @@ class JobResult:
 
 
 def _matplotlib_version() -> str:
-    import matplotlib  # noqa: PLC0415
+    import matplotlib
 
     return str(matplotlib.__version__)
 

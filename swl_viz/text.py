@@ -54,10 +54,10 @@ def labels_for(lang: str) -> dict[str, str]:
 def japanese_font() -> str | None:
     """The first installed font family that has Japanese glyphs, or None."""
     try:
-        import matplotlib_fontja  # noqa: F401, PLC0415
+        import matplotlib_fontja  # noqa: F401
     except ImportError:
         pass
-    from matplotlib import font_manager  # noqa: PLC0415
+    from matplotlib import font_manager
 
     installed = {f.name for f in font_manager.fontManager.ttflist}
     for name in JA_FONTS:
