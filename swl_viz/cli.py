@@ -436,10 +436,17 @@ def export_command(
     with _errors():
         overrides = _parse_lists(given)
         labels = [parse_floats(text, "t") for text in t or []]
-        n_jobs = (os.cpu_count() or 1) if jobs is None else jobs
+        n_jobs = min(_usable_cpus(), MAX_JOBS) if jobs is None else jobs
         if not 1 <= n_jobs <= MAX_JOBS:
             raise SwlVizError(f"must lie in 1..{MAX_JOBS}, got {n_jobs}", param="jobs")
         _export(figures, labels, fmt, out_dir, config, n_jobs, overrides)
+
+
+def _usable_cpus() -> int:
+    """CPUs this process may run on (a container or taskset may allow fewer than exist)."""
+    if hasattr(os, "sched_getaffinity"):
+        return max(1, len(os.sched_getaffinity(0)))
+    return os.cpu_count() or 1
 
 
 def _export(
