@@ -543,7 +543,7 @@ def _run_export(jobs_list: list[Any], out_dir: Path, workers: int) -> None:
 # ---- numbers for learners ----------------------------------------------------------------------
 
 
-@app.command("demo", help="The seed's worked example (3 x 10 batch): Y, the loss and dA.")
+@app.command("demo", help="The worked example of 5.6.3, a 3 x 10 batch: Y, the loss and dA.")
 def demo_command(
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of tables.")] = False,
     logits: Annotated[
