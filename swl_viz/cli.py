@@ -523,7 +523,7 @@ def _run_export(jobs_list: list[Any], out_dir: Path, workers: int) -> None:
         results = export_jobs(jobs_list, out_dir, workers, on_result=advance)
 
     table = Table(title=None, show_edge=False, pad_edge=False)
-    table.add_column("file")
+    table.add_column("file", overflow="fold")
     table.add_column("size", justify="right")
     table.add_column("time", justify="right")
     table.add_column("status")
