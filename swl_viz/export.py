@@ -71,6 +71,21 @@ def check_format(plot: Plot, fmt: str, param: str = "out") -> None:
         raise SwlVizError("--transparent is not available for .gif", param="transparent")
     if fmt == "gif":
         plot.check_gif()
+    if plot.title is not None and "$" in plot.title:
+        check_mathtext(plot.title)
+
+
+def check_mathtext(title: str) -> None:
+    """A title may hold mathtext ($\\nabla L$); refuse one that matplotlib cannot parse."""
+    fig = Figure(figsize=(1, 1), dpi=10)
+    fig.text(0, 0, title)
+    try:
+        FigureCanvasAgg(fig).draw()  # type: ignore[no-untyped-call]
+    except ValueError as exc:
+        reason = str(exc).strip().splitlines()[-1]
+        raise SwlVizError(
+            f"is not valid mathtext ({reason}); write \\$ for a dollar sign", param="title"
+        ) from None
 
 
 def save_figure(fig: Figure, fh: IO[bytes], fmt: str, plot: Plot) -> None:

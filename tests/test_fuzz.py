@@ -105,7 +105,7 @@ OPTIONS = st.one_of(
     _option("--arrows", st.sampled_from(["1", "3", "0", "201", "-3"])),
     _option("--elev", st.one_of(NUMBERS, SMALL_VALID)),
     _option("--azim", st.one_of(NUMBERS, SMALL_VALID)),
-    _option("--title", st.text(max_size=30)),
+    _option("--title", st.one_of(st.text(max_size=30), st.text(alphabet="$\\^_{}ab", max_size=8))),
     _option("--out", PATHS),
     _option("--h", st.one_of(NUMBERS, st.sampled_from(["1e-5", "0", "2"]))),
     _option("--tol", st.one_of(NUMBERS, st.sampled_from(["1e-6", "-1"]))),
@@ -130,6 +130,8 @@ ONCE_BROKE = [
     ["check", "--variant", "book", "--range", "-1e6", "1e6", "--step", "5000"],
     ["data", "--out", "f.png"],
     ["export", "--out-dir", "blocker/deck"],  # a folder that cannot be made, named as --out
+    ["surface", "--title", "$\\frac$"],  # mathtext that matplotlib cannot parse
+    ["export", "--title", "$x^{$", "--figures", "contour"],
 ]
 
 _BOX = re.compile(r"[│╭╮╰╯─┌┐└┘]")
