@@ -189,16 +189,14 @@ def _plot(figure: str, **options: Any) -> Plot:
 
 
 def _render(plot: Plot, out_path: Path | None, show: bool) -> None:
-    from swl_viz.export import check_format, output_format, render_to_file
+    from swl_viz.export import render_to_file
 
     if show:
         _check_display()
     if out_path is None and not show:
         out_path = Path("outputs") / f"{plot.stem()}.png"
     if out_path is not None:
-        fmt = output_format(out_path)
-        check_format(plot, fmt)
-        render_to_file(plot, out_path, fmt)
+        render_to_file(plot, out_path)  # checks the suffix and the options before drawing
         out.print(str(out_path))
     if show:
         _show(plot)

@@ -24,7 +24,7 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
 from swl_viz import __version__
-from swl_viz.atomic import atomic_write, write_if_changed
+from swl_viz.atomic import write_if_changed
 from swl_viz.figures import build_figure, compute_grids, theme_context
 from swl_viz.maths import SwlVizError
 from swl_viz.spec import FORMATS, Plot
@@ -32,7 +32,7 @@ from swl_viz.spec import FORMATS, Plot
 __all__ = [
     "Job",
     "JobResult",
-    "atomic_write",
+    "check_format",
     "export_jobs",
     "render_job",
     "render_to_file",

@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 import math
 import re
-from dataclasses import dataclass, fields, replace
+from dataclasses import dataclass, fields
 from typing import Any, Literal, get_args
 
 from swl_viz.grid import LossGrid, grid_axis, loss_grid
@@ -286,9 +286,6 @@ class Plot:
             f.name: (list(v) if isinstance(v := getattr(self, f.name), tuple) else v)
             for f in fields(self)
         }
-
-    def with_options(self, **changes: Any) -> Plot:
-        return replace(self, **changes)
 
 
 def _name_part(name: str, value: Any) -> str:
