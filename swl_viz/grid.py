@@ -53,19 +53,16 @@ def grid_axis(lo: float, hi: float, step: float) -> FloatArray:
     if not (math.isfinite(step) and step > 0):
         raise SwlVizError(f"step must be a finite number > 0, got {step:g}", param="step")
     ratio = (hi - lo) / step
-    if not math.isfinite(ratio) or ratio > MAX_AXIS_POINTS:
+    on_grid = False
+    intervals = MAX_AXIS_POINTS  # for a ratio too large (or infinite) to round
+    if math.isfinite(ratio) and ratio < MAX_AXIS_POINTS:
+        nearest = round(ratio)
+        on_grid = abs(ratio - nearest) <= _ENDPOINT_TOLERANCE * max(1.0, ratio)
+        intervals = nearest if on_grid else math.floor(ratio)
+    if intervals + 1 > MAX_AXIS_POINTS:
         raise SwlVizError(
             f"step {step:g} gives more than {MAX_AXIS_POINTS} points per axis on "
             f"[{lo:g}, {hi:g}]; use a step of at least {(hi - lo) / (MAX_AXIS_POINTS - 1):.3g}",
-            param="step",
-        )
-    nearest = round(ratio)
-    on_grid = abs(ratio - nearest) <= _ENDPOINT_TOLERANCE * max(1.0, ratio)
-    intervals = nearest if on_grid else math.floor(ratio)
-    if intervals + 1 > MAX_AXIS_POINTS:
-        raise SwlVizError(
-            f"step {step:g} gives {intervals + 1} points per axis; at most {MAX_AXIS_POINTS} "
-            f"are allowed (step >= {(hi - lo) / (MAX_AXIS_POINTS - 1):.3g})",
             param="step",
         )
     if intervals < 1:
