@@ -25,7 +25,7 @@ from swl_viz.maths import (
     softmax,
 )
 
-__all__ = ["MAX_AXIS_POINTS", "LossGrid", "grid_axis", "loss_grid", "thin_stride"]
+__all__ = ["MAX_AXIS_POINTS", "LossGrid", "check_layer", "grid_axis", "loss_grid", "thin_stride"]
 
 #: The densest grid swl-viz computes: 4001 x 4001 points (step 0.01 on -20..20).
 MAX_AXIS_POINTS = 4001
@@ -144,6 +144,40 @@ def _parse_axes(axes: Sequence[int], k: int) -> tuple[int, int]:
     return i, j
 
 
+def check_layer(
+    t: ArrayLike,
+    logits: ArrayLike | None,
+    axes: Sequence[int],
+    label_smoothing: float,
+    temperature: float,
+    variant: str,
+) -> tuple[FloatArray, FloatArray, FloatArray, tuple[int, int]]:
+    """Check the layer's options for a grid; return t, the target probabilities, the fixed
+    logits (the varied two set to 0) and the two varied classes."""
+    t_arr = np.asarray(t, dtype=np.float64) if np.asarray(t).dtype.kind in "biuf" else None
+    if t_arr is None or t_arr.ndim != 1:
+        raise SwlVizError("t must be one vector of class probabilities, like 1,0", param="t")
+    k = t_arr.size
+    if k < 2:
+        raise SwlVizError(f"t needs at least 2 classes, got {k}", param="t")
+    probs = prepare_labels(t_arr, (k,), label_smoothing=label_smoothing)
+    check_options(temperature, variant)
+    if logits is None:
+        fixed = np.zeros(k)
+    else:
+        fixed = np.array(logits, dtype=np.float64).reshape(-1)
+        if fixed.size != k:
+            raise SwlVizError(
+                f"logits has {fixed.size} entries but t has {k} classes; they must match",
+                param="logits",
+            )
+        if not np.isfinite(fixed).all():
+            raise SwlVizError("logits must be finite", param="logits")
+    i, j = _parse_axes(axes, k)
+    fixed[[i, j]] = 0.0  # the varied logits take the grid's values
+    return t_arr, probs, fixed, (i, j)
+
+
 def loss_grid(
     lo: float,
     hi: float,
@@ -164,27 +198,10 @@ def loss_grid(
     ``max_points`` keeps only every m-th grid value, evenly and both ends included, so that at
     most about that many remain per axis: a figure computes just the points it can show.
     """
-    t_arr = np.asarray(t, dtype=np.float64) if np.asarray(t).dtype.kind in "biuf" else None
-    if t_arr is None or t_arr.ndim != 1:
-        raise SwlVizError("t must be one vector of class probabilities, like 1,0", param="t")
+    t_arr, probs, fixed, (i, j) = check_layer(
+        t, logits, axes, label_smoothing, temperature, variant
+    )
     k = t_arr.size
-    if k < 2:
-        raise SwlVizError(f"t needs at least 2 classes, got {k}", param="t")
-    probs = prepare_labels(t_arr, (k,), label_smoothing=label_smoothing)
-    check_options(temperature, variant)
-    if logits is None:
-        fixed = np.zeros(k)
-    else:
-        fixed = np.asarray(logits, dtype=np.float64).reshape(-1)
-        if fixed.size != k:
-            raise SwlVizError(
-                f"logits has {fixed.size} entries but t has {k} classes; they must match",
-                param="logits",
-            )
-        if not np.isfinite(fixed).all():
-            raise SwlVizError("logits must be finite", param="logits")
-    i, j = _parse_axes(axes, k)
-    fixed[[i, j]] = 0.0  # the varied logits take the grid's values
 
     values = grid_axis(lo, hi, step)
     if max_points is not None:

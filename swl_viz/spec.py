@@ -13,8 +13,8 @@ import re
 from dataclasses import dataclass, fields
 from typing import Any, Literal, get_args
 
-from swl_viz.grid import LossGrid, grid_axis, loss_grid
-from swl_viz.maths import SUM_TOLERANCE, SwlVizError, Variant
+from swl_viz.grid import LossGrid, check_layer, grid_axis, loss_grid
+from swl_viz.maths import SwlVizError, Variant
 
 __all__ = [
     "FIGURES",
@@ -150,41 +150,14 @@ class Plot:
                     f"ends must lie in [-{MAX_LOGIT:g}, {MAX_LOGIT:g}], got {end:g}", param="range"
                 )
         grid_axis(lo, hi, self.step)  # range and step, and the point limit
-        if len(self.t) < 2:
-            raise SwlVizError(f"t needs at least 2 classes, got {len(self.t)}", param="t")
-        if any(not math.isfinite(v) for v in self.t):
-            raise SwlVizError("t must be finite", param="t")
-        if any(v < 0 for v in self.t):
-            raise SwlVizError(f"t must be non-negative, got {format_label(self.t)}", param="t")
-        if abs(math.fsum(self.t) - 1.0) > SUM_TOLERANCE:
-            raise SwlVizError(
-                f"t must sum to 1, got {format_label(self.t)} (sum {math.fsum(self.t):.12g})",
-                param="t",
-            )
-        k = len(self.t)
-        if self.logits is not None and len(self.logits) != k:
-            raise SwlVizError(
-                f"logits needs {k} entries to match t, got {len(self.logits)}", param="logits"
-            )
-        if self.logits is not None and not all(
-            math.isfinite(v) and abs(v) <= MAX_LOGIT for v in self.logits
-        ):
-            raise SwlVizError(
-                f"logits must be finite numbers in [-{MAX_LOGIT:g}, {MAX_LOGIT:g}]", param="logits"
-            )
-        if len(self.axes) != 2:
-            raise SwlVizError(f"axes must name 2 classes, like 0,1; got {self.axes}", param="axes")
-        for a in self.axes:
-            if not 0 <= a < k:
-                raise SwlVizError(f"axes must lie in 0..{k - 1} for K={k}, got {a}", param="axes")
-        if self.axes[0] == self.axes[1]:
-            raise SwlVizError("axes must be two different classes", param="axes")
-        if not (math.isfinite(self.label_smoothing) and 0.0 <= self.label_smoothing < 1.0):
-            raise SwlVizError(
-                f"must lie in [0, 1), got {self.label_smoothing:g}", param="label_smoothing"
-            )
+        # the layer's own checks, shared with loss_grid, then the tighter bounds of a figure
+        check_layer(
+            self.t, self.logits, self.axes, self.label_smoothing, self.temperature, self.variant
+        )
+        if self.logits is not None and not all(abs(v) <= MAX_LOGIT for v in self.logits):
+            raise SwlVizError(f"logits must lie in [-{MAX_LOGIT:g}, {MAX_LOGIT:g}]", param="logits")
         t_lo, t_hi = TEMPERATURE_RANGE
-        if not (math.isfinite(self.temperature) and t_lo <= self.temperature <= t_hi):
+        if not t_lo <= self.temperature <= t_hi:
             raise SwlVizError(
                 f"must be a number in [{t_lo:g}, {t_hi:g}], got {self.temperature:g}",
                 param="temperature",

@@ -125,3 +125,10 @@ def test_bad_grid_options(kwargs: dict[str, object], param: str) -> None:
     with pytest.raises(SwlVizError) as info:
         loss_grid(-1, 1, 0.5, **kwargs)  # type: ignore[arg-type]
     assert info.value.param == param
+
+
+def test_loss_grid_leaves_the_callers_logits_alone() -> None:
+    fixed = np.array([5.0, 6.0, 7.0])
+    g = loss_grid(-1, 1, 1, [0, 0, 1], logits=fixed, axes=(0, 2))
+    np.testing.assert_array_equal(fixed, [5.0, 6.0, 7.0])  # the varied entries are not zeroed
+    assert g.logits == (0.0, 6.0, 0.0)
