@@ -19,6 +19,7 @@ from multiprocessing import get_context
 from pathlib import Path
 from typing import IO, Any
 
+import matplotlib
 import numpy as np
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
@@ -157,7 +158,7 @@ class Job:
             "format": self.fmt,
             "params": self.plot.params(),
             "swl_viz": __version__,
-            "matplotlib": _matplotlib_version(),
+            "matplotlib": matplotlib.__version__,
         }
 
 
@@ -169,12 +170,6 @@ class JobResult:
     sha256: str
     status: str  # "written", "unchanged" or "failed"
     error: str = ""
-
-
-def _matplotlib_version() -> str:
-    import matplotlib
-
-    return str(matplotlib.__version__)
 
 
 def _sha256(data: bytes) -> str:

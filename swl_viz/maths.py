@@ -268,7 +268,7 @@ class SoftmaxWithLoss:
         a, axis = _as_logits(x, -1)
         self.t = prepare_labels(t, a.shape, axis)
         per_sample, self._grad, self.y = _evaluate(a, self.t, axis, 1.0, "exact")
-        self._n = 1 if a.ndim == 1 else int(np.prod(a.shape[:-1]))
+        self._n = int(np.prod(a.shape[:-1]))  # samples: 1 for a single 1-D sample
         self.loss = float(np.mean(per_sample))
         return self.loss
 
