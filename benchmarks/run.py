@@ -177,7 +177,7 @@ import io, json, sys, time
 t0 = time.perf_counter()
 from swl_viz.export import save_figure
 from swl_viz.figures import build_figure, compute_grids, theme_context
-from swl_viz.spec import Plot
+from swl_viz.plotspec import Plot
 t1 = time.perf_counter()
 plot = Plot(sys.argv[1], step=float(sys.argv[2]))
 grids = compute_grids(plot)

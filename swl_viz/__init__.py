@@ -4,10 +4,10 @@ The maths (:mod:`swl_viz.maths`) and the grid (:mod:`swl_viz.grid`) need numpy o
 this package never imports matplotlib.
 """
 
+from swl_viz.errors import SwlVizError
 from swl_viz.grid import MAX_AXIS_POINTS, LossGrid, grid_axis, loss_grid
 from swl_viz.maths import (
     SoftmaxWithLoss,
-    SwlVizError,
     cross_entropy,
     log_softmax,
     softmax,

@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import IO
 
-from swl_viz.maths import RunError
+from swl_viz.errors import RunError
 
 __all__ = ["TEMP_SUFFIX", "atomic_write", "write_if_changed"]
 

@@ -15,8 +15,8 @@ import typer
 from rich.console import Console
 
 from swl_viz import __version__
-from swl_viz.maths import RunError, SwlVizError
-from swl_viz.spec import FIGURES, Plot, parse_floats, parse_ints
+from swl_viz.errors import RunError, SwlVizError
+from swl_viz.plotspec import FIGURES, Plot, parse_floats, parse_ints
 
 app = typer.Typer(
     name="swl-viz",
@@ -215,7 +215,7 @@ def _show(plot: Plot) -> None:
     import matplotlib
 
     from swl_viz.figures import build_figure, theme_context
-    from swl_viz.spec import format_label
+    from swl_viz.plotspec import format_label
 
     with theme_context(plot.theme, plot.lang):
         import matplotlib.pyplot as plt  # only --show needs pyplot
@@ -456,7 +456,7 @@ def _export(
     jobs: int,
     overrides: dict[str, Any],
 ) -> None:
-    from swl_viz.config import DeckEntry, expand, load_deck, parse_formats
+    from swl_viz.deck import DeckEntry, expand, load_deck, parse_formats
 
     formats = parse_formats(fmt, "", "format") if fmt is not None else None
     if config is not None:
@@ -553,7 +553,7 @@ def demo_command(
     ] = None,
 ) -> None:
     with _errors():
-        from swl_viz.study import load_batch, worked_example
+        from swl_viz.learners import load_batch, worked_example
 
         if (logits is None) != (labels is None):
             raise SwlVizError("give --logits and --labels together", param="labels")
@@ -610,7 +610,7 @@ def check_command(
 ) -> None:
     layer = _plot_options(locals())
     with _errors():
-        from swl_viz.study import gradient_check
+        from swl_viz.learners import gradient_check
 
         plot = _plot("contour", **layer)
         if not (tol >= 0 and tol == tol):
@@ -669,7 +669,7 @@ def data_command(
     layer = _plot_options(locals())
     with _errors():
         from swl_viz.atomic import atomic_write
-        from swl_viz.study import DATA_FORMATS, write_data
+        from swl_viz.learners import DATA_FORMATS, write_data
 
         fmt = out_path.suffix.lower().lstrip(".")
         if fmt not in DATA_FORMATS:

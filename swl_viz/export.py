@@ -26,9 +26,9 @@ from matplotlib.figure import Figure
 
 from swl_viz import __version__
 from swl_viz.atomic import write_if_changed
+from swl_viz.errors import SwlVizError
 from swl_viz.figures import build_figure, compute_grids, theme_context
-from swl_viz.maths import SwlVizError
-from swl_viz.spec import FORMATS, Plot
+from swl_viz.plotspec import FORMATS, Plot
 
 __all__ = [
     "Job",

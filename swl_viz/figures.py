@@ -30,7 +30,7 @@ from mpl_toolkits.mplot3d.axes3d import Axes3D
 
 from swl_viz.grid import LossGrid, thin_stride
 from swl_viz.maths import FloatArray
-from swl_viz.spec import Plot, format_label
+from swl_viz.plotspec import Plot, format_label
 from swl_viz.text import font_rc, labels_for
 
 __all__ = [

@@ -14,10 +14,10 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import ArrayLike
 
+from swl_viz.errors import SwlVizError
 from swl_viz.maths import (
     BOOK_DELTA,
     FloatArray,
-    SwlVizError,
     Variant,
     _evaluate,
     check_options,

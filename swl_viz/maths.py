@@ -21,9 +21,10 @@ from typing import Literal
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
+from swl_viz.errors import SwlVizError
+
 __all__ = [
     "BOOK_DELTA",
-    "RunError",
     "SoftmaxWithLoss",
     "SwlVizError",
     "Variant",
@@ -42,22 +43,6 @@ BOOK_DELTA = 1e-7
 
 #: How far from 1 a label's sum may be.
 SUM_TOLERANCE = 1e-9
-
-
-class SwlVizError(ValueError):
-    """A bad input or a failed run, with a message meant for the person who caused it.
-
-    ``param`` names the input at fault (``"t"``, ``"step"``, ...) so that the command line can
-    point at the option that carries it.
-    """
-
-    def __init__(self, message: str, *, param: str | None = None) -> None:
-        super().__init__(message)
-        self.param = param
-
-
-class RunError(SwlVizError):
-    """A run-time failure (a folder that cannot be written, a job that failed), not bad usage."""
 
 
 @dataclass(frozen=True)

@@ -22,13 +22,13 @@ from swl_viz.figures import (
     draw_surface,
 )
 from swl_viz.grid import thin_stride
-from swl_viz.spec import Plot
+from swl_viz.plotspec import Plot
 
 
 def test_import_and_core_do_not_pull_in_matplotlib() -> None:
     code = (
         "import sys, swl_viz; swl_viz.loss_grid(-2, 2, 1, [1, 0]); "
-        "import swl_viz.spec; assert 'matplotlib' not in sys.modules, 'imported'"
+        "import swl_viz.plotspec; assert 'matplotlib' not in sys.modules, 'imported'"
     )
     subprocess.run([sys.executable, "-c", code], check=True)
 

@@ -19,7 +19,7 @@ from matplotlib.testing.compare import compare_images
 
 import swl_viz.figures as figures
 from swl_viz.export import render_to_file
-from swl_viz.spec import Plot
+from swl_viz.plotspec import Plot
 
 BASELINE = Path(__file__).parent / "baseline"
 #: RMS difference (0-255 grey levels) allowed; the same pinned matplotlib renders identically,

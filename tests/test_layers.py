@@ -9,19 +9,30 @@ PACKAGE = Path(__file__).parents[1] / "swl_viz"
 
 #: maths, then grid, then the plain-data layers, then figures, then files, then the command line.
 RANK = {
-    "maths": 0,
-    "grid": 1,
-    "atomic": 1,
-    "spec": 2,
-    "study": 2,
-    "config": 3,
-    "text": 3,
-    "figures": 4,
-    "export": 5,
-    "cli": 6,
-    "__main__": 7,
+    "errors": 0,
+    "maths": 1,
+    "grid": 2,
+    "atomic": 2,
+    "plotspec": 3,
+    "learners": 3,
+    "deck": 4,
+    "text": 4,
+    "figures": 5,
+    "export": 6,
+    "cli": 7,
+    "__main__": 8,
 }
-NO_MATPLOTLIB = {"maths", "grid", "atomic", "spec", "study", "config", "cli", "__init__"}
+NO_MATPLOTLIB = {
+    "errors",
+    "maths",
+    "grid",
+    "atomic",
+    "plotspec",
+    "learners",
+    "deck",
+    "cli",
+    "__init__",
+}
 
 
 def _imports(path: Path) -> set[str]:
@@ -57,7 +68,7 @@ def test_the_lower_layers_never_import_matplotlib() -> None:
             if isinstance(node, ast.Import | ast.ImportFrom)
         }
         assert not any(str(m).split(".")[0] in ("matplotlib", "mpl_toolkits") for m in top_level)
-    for stem in ("maths", "grid", "atomic", "spec", "study", "config"):
+    for stem in ("errors", "maths", "grid", "atomic", "plotspec", "learners", "deck"):
         assert not any(
             n.split(".")[0] in ("matplotlib", "mpl_toolkits")
             for n in _imports(PACKAGE / f"{stem}.py")

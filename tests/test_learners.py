@@ -16,8 +16,8 @@ import swl_viz.text as text
 from swl_viz import loss_grid
 from swl_viz.cli import app
 from swl_viz.figures import _zvalues, build_figure
-from swl_viz.spec import Plot
-from swl_viz.study import gradient_check
+from swl_viz.learners import gradient_check
+from swl_viz.plotspec import Plot
 
 runner = CliRunner(env={"COLUMNS": "200"})
 

@@ -15,10 +15,10 @@ from typing import Any
 
 import numpy as np
 
+from swl_viz.errors import SwlVizError
 from swl_viz.grid import LossGrid, loss_grid
 from swl_viz.maths import (
     FloatArray,
-    SwlVizError,
     Variant,
     prepare_labels,
     softmax,

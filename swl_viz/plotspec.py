@@ -13,8 +13,9 @@ import re
 from dataclasses import dataclass, fields
 from typing import Any, Literal, get_args
 
+from swl_viz.errors import SwlVizError
 from swl_viz.grid import LossGrid, check_layer, grid_axis, loss_grid
-from swl_viz.maths import SwlVizError, Variant
+from swl_viz.maths import Variant
 
 __all__ = [
     "FIGURES",

@@ -20,8 +20,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from swl_viz.maths import SwlVizError
-from swl_viz.spec import FIGURES, FORMATS, Plot
+from swl_viz.errors import SwlVizError
+from swl_viz.plotspec import FIGURES, FORMATS, Plot
 
 __all__ = ["OPTION_KINDS", "DeckEntry", "expand", "load_deck", "parse_formats"]
 
