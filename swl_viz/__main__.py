@@ -2,4 +2,4 @@
 
 from swl_viz.cli import main
 
-main()
+raise SystemExit(main())

@@ -1,4 +1,4 @@
-"""Decks: a TOML file that lists the figures of a lecture, checked in full before any rendering.
+"""Decks: the figures of a lecture in one TOML file, and the plan of files an export writes.
 
     [defaults]                 # optional: options shared by every figure
     theme = "dark"
@@ -8,215 +8,239 @@
     figure = "surface"
     t = [1, 0]
 
-Keys are the command-line option names with ``-`` written ``_``. An option given on the command
-line overrides it in every entry. Errors name the file, the entry and the key.
+Keys are the rows of :data:`swl_viz.options.OPTIONS`, plus ``figure`` and ``format``. A deck is
+checked in full before anything renders, and every problem in it is reported at once, each
+named by its field (``figures[2].t``). numpy only, through the grid; never matplotlib.
 """
 
 from __future__ import annotations
 
 import tomllib
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from swl_viz.errors import SwlVizError
-from swl_viz.plotspec import FIGURES, FORMATS, Plot
+from swl_viz.errors import RunError, SwlVizError
+from swl_viz.options import FIGURES, FORMATS, OPTIONS
+from swl_viz.plotspec import Plot, make_plot
 
-__all__ = ["OPTION_KINDS", "DeckEntry", "expand", "load_deck", "parse_formats"]
+__all__ = [
+    "DeckEntry",
+    "DeckError",
+    "Target",
+    "bundled_decks",
+    "load_deck",
+    "parse_formats",
+    "plan_export",
+]
 
-#: Every option a deck entry may set, and the TOML type it takes.
-OPTION_KINDS: dict[str, str] = {
-    "range": "pair",
-    "step": "number",
-    "t": "numbers",
-    "logits": "numbers",
-    "axes": "ints",
-    "label_smoothing": "number",
-    "temperature": "number",
-    "variant": "string",
-    "compare": "bool",
-    "zscale": "string",
-    "normalize": "bool",
-    "arrows": "int",
-    "elev": "number",
-    "azim": "number",
-    "theme": "string",
-    "size": "pair",
-    "dpi": "int",
-    "transparent": "bool",
-    "title": "string",
-    "no_title": "bool",
-    "lang": "string",
-    "frames": "int",
-    "fps": "number",
-}
-_EXPECTED = {
-    "pair": "a list of two numbers",
-    "number": "a number",
-    "numbers": "a list of numbers",
-    "ints": "a list of integers",
-    "string": "a string",
-    "bool": "true or false",
-    "int": "an integer",
-}
+
+class DeckError(SwlVizError):
+    """Everything wrong with a deck, one line each, named by deck field."""
+
+    def __init__(self, source: str, problems: Sequence[str]) -> None:
+        super().__init__("\n".join(f"{source}: {p}" for p in problems), param="deck")
+        self.problems = list(problems)
 
 
 @dataclass(frozen=True)
 class DeckEntry:
-    """One figure of a deck, its options typed but not yet combined into a Plot."""
+    """One figure of a deck: its raw options (defaults merged in) and formats."""
 
     figure: str
     options: dict[str, Any]
     formats: tuple[str, ...] | None
-    where: str
+    where: str  # the deck field, like "figures[2]"; "" for figures named on the command line
 
 
-def _is_number(v: object) -> bool:
-    return isinstance(v, int | float) and not isinstance(v, bool)
+@dataclass(frozen=True)
+class Target:
+    """One file an export writes: the figure, its format and its path."""
+
+    plot: Plot
+    fmt: str
+    path: Path
+    where: str = ""  # the deck field it comes from, like "figures[2]"
 
 
-def _typed(key: str, value: object, where: str) -> Any:
-    kind = OPTION_KINDS[key]
-    ok = {
-        "number": _is_number(value),
-        "int": isinstance(value, int) and not isinstance(value, bool),
-        "bool": isinstance(value, bool),
-        "string": isinstance(value, str),
-        "numbers": isinstance(value, list) and all(_is_number(v) for v in value),
-        "ints": isinstance(value, list)
-        and all(isinstance(v, int) and not isinstance(v, bool) for v in value),
-        "pair": isinstance(value, list) and len(value) == 2 and all(_is_number(v) for v in value),
-    }[kind]
-    if not ok:
-        raise SwlVizError(
-            f"{where}: key {key!r} must be {_EXPECTED[kind]}, got {value!r}", param="config"
-        )
-    if kind == "number":
-        return float(value)  # type: ignore[arg-type]
-    if kind in ("numbers", "pair"):
-        return tuple(float(v) for v in value)  # type: ignore[attr-defined]
-    if kind == "ints":
-        return tuple(value)  # type: ignore[arg-type]
-    return value
+def bundled_decks() -> dict[str, Path]:
+    """The decks that ship with swl-viz, by name (``lecture`` is ``decks/lecture.toml``)."""
+    folder = resources.files("swl_viz") / "decks"
+    return {
+        Path(p.name).stem: Path(str(p))
+        for p in sorted(folder.iterdir(), key=lambda p: p.name)
+        if p.name.endswith(".toml")
+    }
 
 
-def parse_formats(value: object, where: str, param: str = "config") -> tuple[str, ...]:
+def parse_formats(value: object, param: str = "format") -> tuple[str, ...]:
     """'png,svg' or ["png", "svg"] -> ("png", "svg"), each a known format."""
     items = value.split(",") if isinstance(value, str) else value
     if not isinstance(items, list | tuple) or not items:
-        raise SwlVizError(f"{where}format must list formats, like png,svg", param=param)
+        raise SwlVizError(f"must list formats, like png,svg; got {value!r}", param=param)
     out: list[str] = []
     for item in items:
         name = str(item).strip().lower().lstrip(".")
         if name not in FORMATS:
-            raise SwlVizError(
-                f"{where}format {item!r} is not one of {', '.join(FORMATS)}", param=param
-            )
+            raise SwlVizError(f"{item!r} is not one of {', '.join(FORMATS)}", param=param)
         if name not in out:
             out.append(name)
     return tuple(out)
 
 
-def _table(raw: Mapping[str, Any], where: str, allow_figure: bool) -> DeckEntry:
+def _table(
+    raw: Mapping[str, Any], where: str, problems: list[str], allow_figure: bool
+) -> DeckEntry:
+    """Type-check one table, adding what is wrong to ``problems``."""
     options: dict[str, Any] = {}
     formats = None
     figure = ""
     for key, value in raw.items():
-        if key == "figure" and allow_figure:
-            if value not in FIGURES:
-                raise SwlVizError(
-                    f"{where}: key 'figure' must be one of {', '.join(FIGURES)}, got {value!r}",
-                    param="config",
-                )
-            figure = value
-        elif key == "format":
-            formats = parse_formats(value, f"{where}: key ", "config")
-        elif key in OPTION_KINDS:
-            options[key] = _typed(key, value, where)
-        else:
-            known = ", ".join(
-                sorted([*OPTION_KINDS, "format", *(["figure"] if allow_figure else [])])
-            )
-            raise SwlVizError(
-                f"{where}: unknown key {key!r}; known keys are {known}", param="config"
-            )
-    if allow_figure and not figure:
-        raise SwlVizError(
-            f"{where}: missing key 'figure' (surface, quiver or contour)", param="config"
-        )
+        field = f"{where}.{key}"
+        try:
+            if key == "figure" and allow_figure:
+                if value not in FIGURES:
+                    raise SwlVizError(f"must be one of {', '.join(FIGURES)}, got {value!r}")
+                figure = value
+            elif key == "format":
+                formats = parse_formats(value, field)
+            elif key in OPTIONS:
+                OPTIONS[key].read(value)  # its type and its row's own rule
+                options[key] = value
+            else:
+                known = sorted([*OPTIONS, "format", *(["figure"] if allow_figure else [])])
+                raise SwlVizError(f"unknown key {key!r}; known keys are {', '.join(known)}")
+        except SwlVizError as exc:
+            problems.append(f"{field}: {exc}")
+    if allow_figure and not figure and "figure" not in raw:
+        problems.append(f"{where}: missing key 'figure' ({', '.join(FIGURES)})")
     return DeckEntry(figure, options, formats, where)
 
 
 def load_deck(path: Path) -> list[DeckEntry]:
     """Read and type-check a deck; each entry has the deck's defaults merged in."""
+    entries, problems = _read_deck(path)
+    if problems:
+        raise DeckError(path.name, problems)
+    return entries
+
+
+def _read_deck(path: Path) -> tuple[list[DeckEntry], list[str]]:
+    """The deck's entries, and every problem found in reading them (entries with a problem
+    have an empty figure)."""
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
-        raise SwlVizError(f"no such file: {str(path)!r}", param="config") from None
+        raise SwlVizError(f"no such file: {str(path)!r}", param="deck") from None
     except (OSError, UnicodeDecodeError) as exc:
-        raise SwlVizError(f"cannot read {str(path)!r}: {exc}", param="config") from None
+        raise SwlVizError(f"cannot read {str(path)!r}: {exc}", param="deck") from None
     except tomllib.TOMLDecodeError as exc:
-        raise SwlVizError(f"{path.name}: not valid TOML: {exc}", param="config") from None
-    for key in data:
-        if key not in ("defaults", "figures"):
-            raise SwlVizError(
-                f"{path.name}: unknown table {key!r}; a deck has [defaults] and [[figures]]",
-                param="config",
-            )
+        return [], [f"not valid TOML: {exc}"]
+    problems = [
+        f"unknown table {key!r}; a deck has [defaults] and [[figures]]"
+        for key in data
+        if key not in ("defaults", "figures")
+    ]
     raw_defaults = data.get("defaults", {})
     if not isinstance(raw_defaults, dict):
-        raise SwlVizError(f"{path.name}: [defaults] must be a table", param="config")
-    defaults = _table(raw_defaults, f"{path.name}: [defaults]", allow_figure=False)
+        problems.append("[defaults] must be a table")
+        raw_defaults = {}
+    defaults = _table(raw_defaults, "defaults", problems, allow_figure=False)
     figures = data.get("figures")
     if (
         not isinstance(figures, list)
         or not figures
         or not all(isinstance(f, dict) for f in figures)
     ):
-        raise SwlVizError(
-            f'{path.name}: needs at least one [[figures]] table with figure = "surface", ...',
-            param="config",
-        )
+        problems.append('needs at least one [[figures]] table with figure = "surface", ...')
+        figures = []
     entries = []
     for n, raw in enumerate(figures, start=1):
-        entry = _table(raw, f"{path.name}: figures[{n}]", allow_figure=True)
+        before = len(problems)
+        entry = _table(raw, f"figures[{n}]", problems, allow_figure=True)
+        if len(problems) > before:
+            entry = DeckEntry("", {}, None, entry.where)  # reported; not planned further
+        options = {k: v for k, v in defaults.options.items() if entry.figure in OPTIONS[k].figures}
         entries.append(
             DeckEntry(
                 entry.figure,
-                {**defaults.options, **entry.options},
+                {**options, **entry.options},
                 entry.formats or defaults.formats,
                 entry.where,
             )
         )
-    return entries
+    return entries, problems
 
 
-def expand(
-    entries: Iterable[DeckEntry],
-    overrides: Mapping[str, Any],
-    labels: Sequence[tuple[float, ...]],
-    formats: tuple[str, ...] | None,
-) -> list[tuple[Plot, tuple[str, ...], str]]:
-    """Combine entries with command-line overrides: one Plot per entry and label, with formats.
+def plan_export(
+    *,
+    out_dir: Path,
+    deck: Path | None = None,
+    figures: Sequence[str] | None = None,
+    labels: Sequence[Any] = (),
+    formats: Any = None,
+    overrides: Mapping[str, Any] | None = None,
+) -> list[Target]:
+    """Every file an export writes, checked in full before anything renders.
 
-    Errors name the entry, and the key at fault, so a bad deck is refused before rendering.
+    The figures come from ``deck`` or from ``figures`` (default: all). ``labels`` gives one set
+    of figures per teacher label, and ``overrides`` sets options on every figure that uses them;
+    both take command-line text or TOML values. Files that would collide are planned once. The
+    output folder is made here, so a folder that cannot be made fails before any work.
     """
-    out = []
+    given = {k: v for k, v in (overrides or {}).items() if v is not None}
+    for name, value in given.items():
+        OPTIONS[name].read(value)  # a bad override is the caller's, named as its option
+    for label in labels:
+        OPTIONS["t"].read(label)
+    fmts = parse_formats(formats) if formats is not None else None
+    if deck is not None:
+        if figures is not None:
+            raise SwlVizError("choose figures in the deck or here, not both", param="figures")
+        entries, problems = _read_deck(deck)
+        source = deck.name
+    else:
+        names = list(figures or FIGURES)
+        for name in names:
+            if name not in FIGURES:
+                raise SwlVizError(f"{name!r} is not one of {', '.join(FIGURES)}", param="figures")
+        entries = [DeckEntry(name, {}, None, "") for name in dict.fromkeys(names)]
+        source, problems = "", []
+    targets: list[Target] = []
+    seen: set[Path] = set()
     for entry in entries:
-        choices: list[tuple[float, ...] | None] = [*labels] or [None]
-        for label in choices:
-            options = {**entry.options, **overrides}
+        if not entry.figure:
+            continue
+        mine = {k: v for k, v in given.items() if entry.figure in OPTIONS[k].figures}
+        for label in [*labels] or [None]:
+            options = {**entry.options, **mine}
             if label is not None:
                 options["t"] = label
             try:
-                plot = Plot(figure=entry.figure, **options)  # type: ignore[arg-type]
+                plot = make_plot(entry.figure, options)
+                for fmt in fmts or entry.formats or ("png",):
+                    plot.check_format(fmt)
+                    path = out_dir / f"{plot.stem(fmt)}.{fmt}"
+                    if path not in seen:
+                        seen.add(path)
+                        targets.append(Target(plot, fmt, path, entry.where))
             except SwlVizError as exc:
-                from_cli = exc.param in overrides or (exc.param == "t" and label is not None)
-                if entry.where and not from_cli:
-                    raise SwlVizError(
-                        f"{entry.where}: key {exc.param!r}: {exc}", param="config"
-                    ) from None
-                raise
-            out.append((plot, formats or entry.formats or ("png",), entry.where))
-    return out
+                from_caller = (
+                    exc.param in mine
+                    or (exc.param == "t" and label is not None)
+                    or (exc.param == "format" and fmts is not None)
+                )
+                if not entry.where or from_caller:
+                    raise
+                problems.append(f"{entry.where}.{exc.param}: {exc}")
+                break
+    if problems:
+        raise DeckError(source, problems)
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        reason = exc.strerror or exc
+        raise RunError(f"cannot create {str(out_dir)!r}: {reason}", param="out_dir") from None
+    return targets

@@ -28,7 +28,8 @@ from swl_viz import __version__
 from swl_viz.atomic import write_if_changed
 from swl_viz.errors import SwlVizError
 from swl_viz.figures import build_figure, compute_grids, theme_context
-from swl_viz.plotspec import FORMATS, Plot
+from swl_viz.options import figure_formats
+from swl_viz.plotspec import Plot, format_label
 
 __all__ = [
     "Job",
@@ -49,29 +50,22 @@ _METADATA: dict[str, dict[str, Any]] = {
 }
 
 
-def output_format(path: Path) -> str:
-    """The format a path's suffix asks for, or an error naming --out."""
+def output_format(plot: Plot, path: Path) -> str:
+    """The format a path's suffix asks for, or an error naming ``out``."""
     fmt = path.suffix.lower().lstrip(".")
-    if fmt not in FORMATS:
+    allowed = figure_formats(plot.figure)
+    if fmt not in allowed:
         raise SwlVizError(
-            f"unknown suffix {path.suffix or '(none)'!r}; use one of "
-            + ", ".join("." + f for f in FORMATS),
+            f"unknown suffix {path.suffix or '(none)'!r} for {plot.figure}; use one of "
+            + ", ".join("." + f for f in allowed),
             param="out",
         )
     return fmt
 
 
-def check_format(plot: Plot, fmt: str, param: str = "out") -> None:
+def check_format(plot: Plot, fmt: str) -> None:
     """Refuse a combination that cannot be rendered, before any work starts."""
-    if fmt == "gif" and not plot.is_3d:
-        raise SwlVizError(
-            f"a .gif turntable needs a 3-D figure (surface or quiver), not {plot.figure}",
-            param=param,
-        )
-    if fmt == "gif" and plot.transparent:
-        raise SwlVizError("--transparent is not available for .gif", param="transparent")
-    if fmt == "gif":
-        plot.check_gif()
+    plot.check_format(fmt)
     if plot.title is not None and "$" in plot.title:
         check_mathtext(plot.title)
 
@@ -135,10 +129,31 @@ def render_bytes(plot: Plot, fmt: str) -> bytes:
 
 def render_to_file(plot: Plot, path: Path, fmt: str | None = None) -> Path:
     """Render ``plot`` to ``path`` atomically; the format follows the suffix unless given."""
-    fmt = fmt or output_format(path)
+    fmt = fmt or output_format(plot, path)
     check_format(plot, fmt)
     write_if_changed(path, render_bytes(plot, fmt))
     return path
+
+
+def show_window(plot: Plot) -> None:
+    """Open ``plot`` in an interactive window (the only use of pyplot in swl-viz)."""
+    from swl_viz.errors import RunError
+
+    with theme_context(plot.theme, plot.lang):
+        import matplotlib.pyplot as plt
+
+        if matplotlib.get_backend().lower() in ("agg", "pdf", "svg", "ps", "cairo", "template"):
+            raise RunError(
+                "no interactive matplotlib backend; install Tk (python3-tk) or use --out",
+                param="show",
+            )
+        fig = plt.figure(figsize=plot.figsize, dpi=plot.dpi)
+        build_figure(plot, fig=fig)
+        manager = fig.canvas.manager
+        if manager is not None:
+            manager.set_window_title(f"swl-viz {plot.figure} t={format_label(plot.t)}")
+        plt.show()
+        plt.close(fig)
 
 
 # ---- batch export ----------------------------------------------------------------------------

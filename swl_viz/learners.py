@@ -15,6 +15,7 @@ from typing import Any
 
 import numpy as np
 
+from swl_viz.atomic import atomic_write
 from swl_viz.errors import SwlVizError
 from swl_viz.grid import LossGrid, loss_grid
 from swl_viz.maths import (
@@ -80,6 +81,10 @@ def worked_example(a: FloatArray | None = None, t: FloatArray | None = None) -> 
     """The seed's 3 x 10 example, or the given batch (N x K logits, one-hot, soft or index t)."""
     a = SEED_A if a is None else a
     t = SEED_T if t is None else t
+    if t.shape[0] != a.shape[0] or (t.ndim == 2 and t.shape != a.shape):
+        raise SwlVizError(
+            f"labels of shape {t.shape} do not match logits of shape {a.shape}", param="labels"
+        )
     probs = prepare_labels(t, a.shape)
     per_sample, grad = softmax_with_loss(a, probs)
     book = softmax_with_loss(a, probs, variant="book")[0]
@@ -149,6 +154,8 @@ class CheckResult:
     noise: float  # rounding noise of the difference quotient, about eps * |L| / h
     points: int
     h: float
+    axes: tuple[int, int] = (0, 1)
+    variant: str = "exact"
 
 
 def gradient_check(
@@ -213,6 +220,8 @@ def gradient_check(
         noise=4 * eps * float(np.abs(grid.loss).max()) / h,
         points=grid.loss.size,
         h=h,
+        axes=grid.axes,
+        variant=grid.variant,
     )
 
 
@@ -228,6 +237,26 @@ def _stacked_rows(grid: LossGrid, rows: slice) -> FloatArray:
 # ---- raw data ----------------------------------------------------------------------------------
 
 DATA_FORMATS = ("csv", "npz", "json")
+
+
+def write_grid_file(
+    path: Path,
+    *,
+    range: tuple[float, float],
+    step: float,
+    t: Any,
+    **layer: Any,
+) -> Path:
+    """Compute the grid and write it to ``path`` atomically; the suffix picks the format."""
+    fmt = path.suffix.lower().lstrip(".")
+    if fmt not in DATA_FORMATS:
+        raise SwlVizError(
+            f"unknown suffix {path.suffix or '(none)'!r}; use .csv, .npz or .json", param="out"
+        )
+    grid = loss_grid(*range, step, t, **layer)
+    with atomic_write(path) as fh:
+        write_data(grid, fh, fmt)
+    return path
 
 
 def grid_table(grid: LossGrid) -> dict[str, FloatArray]:

@@ -1,94 +1,57 @@
 """What to draw, as plain data: one checked, picklable description of a figure.
 
-The command line, deck configs and export workers all speak :class:`Plot`. It is checked once,
-where it is made, so a bad option is caught before anything is computed or any worker starts.
-This module imports numpy only (through the grid), never matplotlib.
+The command line, decks, the notebook API and export workers all speak :class:`Plot`. Its fields
+are the rows of :data:`swl_viz.options.OPTIONS`, and it is checked once, where it is made, so a
+bad option is caught before anything is computed or any worker starts. numpy only, through the
+grid; never matplotlib.
 """
 
 from __future__ import annotations
 
 import hashlib
-import math
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, fields
-from typing import Any, Literal, get_args
+from typing import Any, Literal
 
 from swl_viz.errors import SwlVizError
 from swl_viz.grid import LossGrid, check_layer, grid_axis, loss_grid
 from swl_viz.maths import Variant
+from swl_viz.options import (
+    FIGURES,
+    FORMATS,
+    OPTIONS,
+    THREE_D,
+    figure_formats,
+    read_option,
+)
+from swl_viz.options import _number as _number
 
 __all__ = [
     "FIGURES",
     "FORMATS",
     "MAX_FRAMES",
-    "Figure",
+    "FigureKind",
     "Plot",
     "format_label",
-    "parse_floats",
-    "parse_ints",
+    "make_plot",
 ]
 
-Figure = Literal["surface", "quiver", "contour"]
+FigureKind = Literal["surface", "quiver", "contour"]
 Theme = Literal["light", "dark"]
 ZScale = Literal["linear", "log"]
 Lang = Literal["en", "ja"]
 
-FIGURES: tuple[str, ...] = get_args(Figure)
-FORMATS: tuple[str, ...] = ("png", "svg", "pdf", "gif")
-THREE_D = ("surface", "quiver")
-#: Options a figure ignores, left out of its file name.
-_IGNORED: dict[str, frozenset[str]] = {
-    "surface": frozenset({"normalize", "arrows"}),
-    "quiver": frozenset(),
-    "contour": frozenset({"elev", "azim", "frames", "fps"}),
-}
-_GIF_ONLY = frozenset({"frames", "fps"})
-
 #: Most frames a turntable GIF may have (two full turns at 1 degree a frame).
-MAX_FRAMES = 720
-MAX_DPI = 1200
-MAX_INCHES = 50.0
+MAX_FRAMES = int(OPTIONS["frames"].bounds[1])  # type: ignore[index]
 #: Largest side of an image, in pixels (matplotlib's Agg canvas stops at 65536).
 MAX_PIXELS_PER_SIDE = 16384
 #: Most frame data a turntable GIF may hold while it is encoded (one byte per pixel).
 MAX_GIF_BYTES = 1 << 30
-#: Largest |logit| on a grid, and the temperature's range: a / T stays far from overflow.
-MAX_LOGIT = 1e6
-TEMPERATURE_RANGE = (1e-3, 1e3)
-MAX_ARROWS = 200
+#: Default canvases, in pixels at the default 100 dpi.
+DEFAULT_PIXELS = {"3d": (900, 900), "2d": (900, 800)}
 
 _SAFE = re.compile(r"^[A-Za-z0-9._+-]+$")
-
-
-def parse_floats(text: str, param: str) -> tuple[float, ...]:
-    """'1,0' -> (1.0, 0.0), with an error naming ``param`` for anything else."""
-    parts = [p.strip() for p in text.split(",")]
-    if not text.strip() or any(p == "" for p in parts):
-        raise SwlVizError(f"expected comma-separated numbers like 1,0, got {text!r}", param=param)
-    try:
-        values = tuple(float(p) for p in parts)
-    except ValueError:
-        raise SwlVizError(
-            f"expected comma-separated numbers like 1,0, got {text!r}", param=param
-        ) from None
-    if not all(math.isfinite(v) for v in values):
-        raise SwlVizError(f"numbers must be finite, got {text!r}", param=param)
-    return values
-
-
-def parse_ints(text: str, param: str) -> tuple[int, ...]:
-    """'0,2' -> (0, 2)."""
-    try:
-        return tuple(int(p.strip()) for p in text.split(","))
-    except ValueError:
-        raise SwlVizError(
-            f"expected comma-separated class numbers like 0,1, got {text!r}", param=param
-        ) from None
-
-
-def _number(v: float) -> str:
-    """Shortest text that reads back as the same float: 1.0 -> '1', 0.25 -> '0.25'."""
-    return str(int(v)) if float(v).is_integer() and abs(v) < 1e15 else repr(float(v))
 
 
 def format_label(t: tuple[float, ...]) -> str:
@@ -96,26 +59,16 @@ def format_label(t: tuple[float, ...]) -> str:
     return "(" + ", ".join(_number(v) for v in t) + ")"
 
 
-def _check_choice(value: object, choices: tuple[str, ...], param: str) -> None:
-    if value not in choices:
-        raise SwlVizError(f"must be one of {', '.join(choices)}; got {value!r}", param=param)
-
-
-def _check_range(lo: float, hi: float, param: str, low: float, high: float) -> None:
-    for v in (lo, hi):
-        if not (math.isfinite(v) and low <= v <= high):
-            raise SwlVizError(f"must lie in [{low:g}, {high:g}], got {v:g}", param=param)
-
-
 @dataclass(frozen=True)
 class Plot:
     """One figure: the grid, the layer's options, and how it looks.
 
-    Field names are the command-line option names with ``-`` written ``_``, so a deck config
-    entry maps onto them one to one.
+    Fields are the rows of :data:`swl_viz.options.OPTIONS`, in order, so a deck entry or a
+    command's options map onto them one to one. ``size`` is in pixels; give ``(9, 9, "in")`` for
+    inches, which become pixels at ``dpi``.
     """
 
-    figure: Figure
+    figure: FigureKind
     range: tuple[float, float] = (-20.0, 20.0)
     step: float = 2.0
     t: tuple[float, ...] = (1.0, 0.0)
@@ -131,7 +84,7 @@ class Plot:
     elev: float = 20.0
     azim: float = 240.0
     theme: Theme = "light"
-    size: tuple[float, float] | None = None
+    size: tuple[int, int] | None = None
     dpi: int = 100
     transparent: bool = False
     title: str | None = None
@@ -141,80 +94,73 @@ class Plot:
     fps: float = 12.0
 
     def __post_init__(self) -> None:
-        _check_choice(self.figure, FIGURES, "figure")
-        if len(self.range) != 2:
-            raise SwlVizError("needs two numbers, LO HI", param="range")
-        lo, hi = self.range
-        for end in (lo, hi):
-            if math.isfinite(end) and abs(end) > MAX_LOGIT:
-                raise SwlVizError(
-                    f"ends must lie in [-{MAX_LOGIT:g}, {MAX_LOGIT:g}], got {end:g}", param="range"
-                )
-        grid_axis(lo, hi, self.step)  # range and step, and the point limit
-        # the layer's own checks, shared with loss_grid, then the tighter bounds of a figure
+        if self.figure not in FIGURES:
+            raise SwlVizError(
+                f"must be one of {', '.join(FIGURES)}; got {self.figure!r}", param="figure"
+            )
+        for name, row in OPTIONS.items():
+            value = getattr(self, name)
+            row.check(value)
+            if self.figure not in row.figures and value != row.default:
+                users = [f for f in FIGURES if f in row.figures]
+                raise SwlVizError(f"is for {' and '.join(users)}, not {self.figure}", param=name)
+        if self.size is not None and len(self.size) == 3:  # inches, as read from 9x9in
+            w, h, _unit = self.size
+            pixels = (round(w * self.dpi), round(h * self.dpi)) if _unit == "in" else (w, h)
+            object.__setattr__(self, "size", tuple(int(round(v)) for v in pixels))
+        grid_axis(*self.range, self.step)  # range and step, and the point limit
         check_layer(
             self.t, self.logits, self.axes, self.label_smoothing, self.temperature, self.variant
         )
-        if self.logits is not None and not all(abs(v) <= MAX_LOGIT for v in self.logits):
-            raise SwlVizError(f"logits must lie in [-{MAX_LOGIT:g}, {MAX_LOGIT:g}]", param="logits")
-        t_lo, t_hi = TEMPERATURE_RANGE
-        if not t_lo <= self.temperature <= t_hi:
+        width, height = self.pixels
+        if min(width, height) < 100 or max(width, height) > MAX_PIXELS_PER_SIDE:
             raise SwlVizError(
-                f"must be a number in [{t_lo:g}, {t_hi:g}], got {self.temperature:g}",
-                param="temperature",
-            )
-        _check_choice(self.variant, ("exact", "book"), "variant")
-        _check_choice(self.zscale, ("linear", "log"), "zscale")
-        _check_choice(self.theme, ("light", "dark"), "theme")
-        _check_choice(self.lang, ("en", "ja"), "lang")
-        if self.compare and self.figure == "quiver":
-            raise SwlVizError("works with surface and contour, not quiver", param="compare")
-        if not 1 <= self.arrows <= MAX_ARROWS:
-            raise SwlVizError(f"must lie in 1..{MAX_ARROWS}, got {self.arrows}", param="arrows")
-        _check_range(self.elev, self.elev, "elev", -360.0, 360.0)
-        _check_range(self.azim, self.azim, "azim", -3600.0, 3600.0)
-        if self.size is not None:
-            if len(self.size) != 2:
-                raise SwlVizError("needs two numbers, W H in inches", param="size")
-            _check_range(*self.size, "size", 1.0, MAX_INCHES)
-        if not 10 <= self.dpi <= MAX_DPI:
-            raise SwlVizError(f"must lie in 10..{MAX_DPI}, got {self.dpi}", param="dpi")
-        width, height = (round(side * self.dpi) for side in self.figsize)
-        if max(width, height) > MAX_PIXELS_PER_SIDE:
-            raise SwlVizError(
-                f"--size x --dpi gives {width} x {height} pixels; at most {MAX_PIXELS_PER_SIDE} "
-                "per side",
-                param="dpi",
+                f"gives {width} x {height} pixels; each side must lie in "
+                f"100..{MAX_PIXELS_PER_SIDE}",
+                param="size",
             )
         if self.title is not None and ("\n" in self.title or len(self.title) > 200):
             raise SwlVizError("must be one line of at most 200 characters", param="title")
         if self.title is not None and self.no_title:
-            raise SwlVizError("give --title or --no-title, not both", param="no_title")
-        if not 1 <= self.frames <= MAX_FRAMES:
-            raise SwlVizError(f"must lie in 1..{MAX_FRAMES}, got {self.frames}", param="frames")
-        if not (math.isfinite(self.fps) and 0.1 <= self.fps <= 100):
-            raise SwlVizError(f"must lie in [0.1, 100], got {self.fps:g}", param="fps")
+            raise SwlVizError("give a title or no_title, not both", param="no_title")
 
     @property
     def is_3d(self) -> bool:
         return self.figure in THREE_D
 
-    def check_gif(self) -> None:
-        """A turntable holds all its frames while it is encoded: refuse one too big for memory."""
-        width, height = (round(side * self.dpi) for side in self.figsize)
-        if self.frames * width * height > MAX_GIF_BYTES:
-            raise SwlVizError(
-                f"{self.frames} frames of {width} x {height} pixels are too much for a GIF; "
-                "lower --frames, --dpi or --size",
-                param="frames",
-            )
+    @property
+    def pixels(self) -> tuple[int, int]:
+        """The canvas in pixels: ``size``, or the figure's default."""
+        if self.size is not None:
+            return self.size[0], self.size[1]
+        width, height = DEFAULT_PIXELS["3d" if self.is_3d else "2d"]
+        if self.compare:
+            width = round(width * 16 / 9)
+        return round(width * self.dpi / 100), round(height * self.dpi / 100)
 
     @property
     def figsize(self) -> tuple[float, float]:
-        if self.size is not None:
-            return self.size
-        width = 16.0 if self.compare else 9.0
-        return (width, 9.0) if self.is_3d else (width, 8.0)
+        """The canvas in inches, as matplotlib takes it."""
+        width, height = self.pixels
+        return width / self.dpi, height / self.dpi
+
+    def check_format(self, fmt: str) -> None:
+        """Refuse a file format this figure cannot be written in, before any work starts."""
+        allowed = figure_formats(self.figure)
+        if fmt not in allowed:
+            raise SwlVizError(
+                f"{self.figure} is written as {', '.join(allowed)}, not {fmt}", param="format"
+            )
+        if fmt == "gif" and self.transparent:
+            raise SwlVizError("is not available for .gif", param="transparent")
+        if fmt == "gif":  # a turntable holds its frames while it is encoded
+            width, height = self.pixels
+            if self.frames * width * height > MAX_GIF_BYTES:
+                raise SwlVizError(
+                    f"{self.frames} frames of {width} x {height} pixels are too much for a GIF; "
+                    "use fewer frames or a smaller size or dpi",
+                    param="frames",
+                )
 
     def grid(self, variant: Variant | None = None, max_points: int | None = None) -> LossGrid:
         """Compute the loss grid this figure shows (``variant`` overrides, for --compare;
@@ -247,10 +193,9 @@ class Plot:
     def stem(self, fmt: str = "png") -> str:
         """A deterministic file name stem: figure, label, then each non-default option that
         matters for this figure in format ``fmt``."""
-        skip = _IGNORED[self.figure] | (frozenset() if fmt == "gif" else _GIF_ONLY)
         parts = [self.figure, "t" + "-".join(_number(v) for v in self.t)]
         for name, value in self.changed().items():
-            if name not in skip:
+            if fmt == "gif" or not OPTIONS[name].gif_only:
                 parts.append(_name_part(name, value))
         return "_".join(parts)
 
@@ -266,14 +211,23 @@ def _name_part(name: str, value: Any) -> str:
     key = name.replace("_", "-")
     if isinstance(value, bool):
         return key
-    if isinstance(value, tuple):
+    if name == "size":
+        text = "x".join(str(v) for v in value)
+    elif isinstance(value, tuple):
         text = "-".join(_number(v) if isinstance(v, float) else str(v) for v in value)
     elif isinstance(value, float):
         text = _number(value)
     else:
         text = str(value)
-    if name in ("theme", "variant", "zscale", "lang"):
+    if OPTIONS[name].kind == "choice":
         return text
     if not _SAFE.match(text) or len(text) > 40:
         text = hashlib.sha256(text.encode()).hexdigest()[:8]
     return f"{key}{text}"
+
+
+def make_plot(figure: str, options: Mapping[str, Any]) -> Plot:
+    """A checked Plot from raw option values: command-line text (``"1,0"``) or TOML values
+    (``[1, 0]``). Errors name the option; None means not given."""
+    typed = {name: read_option(name, v) for name, v in options.items() if v is not None}
+    return Plot(figure=figure, **typed)  # type: ignore[arg-type]

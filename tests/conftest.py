@@ -26,3 +26,19 @@ def in_tmp(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """Run in an empty folder, so default outputs/ lands there."""
     monkeypatch.chdir(tmp_path)
     return tmp_path
+
+
+def run_cli(*args: str, columns: int = 200) -> tuple[int, str]:
+    """Run the swl-viz app in-process; its exit status and everything it printed.
+
+    A traceback in the output, or an exception that is not an exit, fails the test."""
+    from typer.testing import CliRunner
+
+    from swl_viz.cli import app
+
+    result = CliRunner(env={"COLUMNS": str(columns)}).invoke(app, list(args))
+    text = result.output + (result.stderr if result.stderr_bytes is not None else "")
+    assert "Traceback" not in text
+    if result.exception is not None and not isinstance(result.exception, SystemExit):
+        raise result.exception
+    return result.exit_code, text

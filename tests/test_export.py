@@ -11,24 +11,17 @@ import time
 from pathlib import Path
 
 import pytest
+from conftest import run_cli
 from PIL import Image
-from typer.testing import CliRunner
 
 import swl_viz.export as export
 from swl_viz.atomic import TEMP_SUFFIX
-from swl_viz.cli import app
 
-runner = CliRunner(env={"COLUMNS": "240"})
 DECK = Path(__file__).parents[1] / "swl_viz" / "decks" / "lecture.toml"
 
 
 def _export(*args: str) -> tuple[int, str]:
-    result = runner.invoke(app, ["export", *args])
-    text = result.output + result.stderr
-    assert "Traceback" not in text
-    if result.exception is not None and not isinstance(result.exception, SystemExit):
-        raise result.exception
-    return result.exit_code, text
+    return run_cli("export", *args, columns=240)
 
 
 def _listing(folder: Path) -> list[str]:
@@ -132,28 +125,38 @@ def test_command_line_overrides_every_deck_entry(in_tmp: Path) -> None:
 
 
 BAD_DECKS = [
-    ('[[figures]]\nfigure = "surface"\nstepp = 2\n', "figures[1]", "unknown key 'stepp'"),
-    (
-        '[[figures]]\nfigure = "surface"\nstep = "two"\n',
-        "figures[1]",
-        "key 'step' must be a number",
-    ),
+    ('[[figures]]\nfigure = "surface"\nstepp = 2\n', "figures[1].stepp", "unknown key"),
+    ('[[figures]]\nfigure = "surface"\nstep = "two"\n', "figures[1].step", "must be a number"),
     (
         '[[figures]]\nfigure = "surface"\n[[figures]]\nfigure = "contour"\nstep = -1\n',
-        "figures[2]",
-        "key 'step'",
+        "figures[2].step",
+        "> 0",
     ),
-    ('[[figures]]\nfigure = "pie"\n', "figures[1]", "key 'figure'"),
+    ('[[figures]]\nfigure = "pie"\n', "figures[1].figure", "must be one of"),
     ("[[figures]]\nt = [1, 0]\n", "figures[1]", "missing key 'figure'"),
-    ('[[figures]]\nfigure = "surface"\nt = [1, 1]\n', "figures[1]", "key 't'"),
-    ('[[figures]]\nfigure = "contour"\nformat = ["gif"]\n', "figures[1]", "3-D figure"),
-    ('[defaults]\ntheme = 3\n[[figures]]\nfigure = "surface"\n', "[defaults]", "key 'theme'"),
-    ('[defaults]\ntheme = "blue"\n[[figures]]\nfigure = "surface"\n', "figures[1]", "key 'theme'"),
-    ('[[figures]]\nfigure = "surface"\nformat = ["bmp"]\n', "figures[1]", "'bmp'"),
+    ('[[figures]]\nfigure = "surface"\nt = [1, 1]\n', "figures[1].t", "sum to 1"),
+    ('[[figures]]\nfigure = "contour"\nformat = ["gif"]\n', "figures[1].format", "not gif"),
+    ('[defaults]\ntheme = 3\n[[figures]]\nfigure = "surface"\n', "defaults.theme", "one of"),
+    ('[defaults]\ntheme = "blue"\n[[figures]]\nfigure = "surface"\n', "defaults.theme", "dark"),
+    ('[[figures]]\nfigure = "surface"\nformat = ["bmp"]\n', "figures[1].format", "'bmp'"),
     ("[deck]\nname = 1\n", "deck.toml", "unknown table 'deck'"),
     ("figures = [\n", "deck.toml", "not valid TOML"),
     ("[defaults]\n", "deck.toml", "at least one [[figures]]"),
 ]
+
+
+def test_every_problem_in_a_deck_is_reported_at_once(in_tmp: Path) -> None:
+    deck = in_tmp / "deck.toml"
+    deck.write_text(
+        '[[figures]]\nfigure = "surface"\nstepp = 2\n'
+        '[[figures]]\nfigure = "contour"\nt = [1, 1]\n'
+        '[[figures]]\nfigure = "quiver"\ntheme = "blue"\n'
+    )
+    code, out = _export("--deck", str(deck))
+    assert code == 2, out
+    for field in ("figures[1].stepp", "figures[2].t", "figures[3].theme"):
+        assert f"deck.toml: {field}:" in out, out
+    assert _listing(in_tmp) == ["deck.toml"]
 
 
 @pytest.mark.parametrize(("text", "where", "message"), BAD_DECKS)
@@ -175,7 +178,8 @@ def test_bad_decks_name_file_entry_and_key(
         (["--format", "png,bmp"], "--format"),
         (["--jobs", "0"], "--jobs"),
         (["--t", "1,0", "--t", "2,0"], "--t"),
-        (["--config", "missing.toml"], "--config"),
+        (["--config", "missing.toml"], "--deck"),
+        (["--deck", "no-such-deck"], "--deck"),
         (["--figures", "contour", "--format", "gif"], "--format"),
         (["--frames", "721", "--format", "gif", "--figures", "surface"], "--frames"),
     ],

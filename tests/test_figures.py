@@ -125,7 +125,7 @@ def _pdf_size(path: Path) -> tuple[float, float]:
 
 @pytest.mark.parametrize("figure", ["surface", "quiver", "contour"])
 def test_written_files_are_real_and_of_the_requested_size(figure: str, tmp_path: Path) -> None:
-    plot = Plot(figure, size=(6.0, 5.0), dpi=50)  # type: ignore[arg-type]
+    plot = Plot(figure, size=(300, 250), dpi=50)  # type: ignore[arg-type]
     png = render_to_file(plot, tmp_path / "f.png")
     with Image.open(png) as im:
         assert im.format == "PNG" and im.size == (300, 250)

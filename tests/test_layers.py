@@ -13,7 +13,8 @@ RANK = {
     "maths": 1,
     "grid": 2,
     "atomic": 2,
-    "plotspec": 3,
+    "options": 3,
+    "plotspec": 3.5,
     "learners": 3,
     "deck": 4,
     "text": 4,
@@ -68,7 +69,7 @@ def test_the_lower_layers_never_import_matplotlib() -> None:
             if isinstance(node, ast.Import | ast.ImportFrom)
         }
         assert not any(str(m).split(".")[0] in ("matplotlib", "mpl_toolkits") for m in top_level)
-    for stem in ("errors", "maths", "grid", "atomic", "plotspec", "learners", "deck"):
+    for stem in ("errors", "maths", "grid", "atomic", "options", "plotspec", "learners", "deck"):
         assert not any(
             n.split(".")[0] in ("matplotlib", "mpl_toolkits")
             for n in _imports(PACKAGE / f"{stem}.py")

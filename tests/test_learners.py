@@ -9,26 +9,17 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from conftest import SEED_A, SEED_T
-from typer.testing import CliRunner
+from conftest import SEED_A, SEED_T, run_cli
 
 import swl_viz.text as text
 from swl_viz import loss_grid
-from swl_viz.cli import app
 from swl_viz.figures import _zvalues, build_figure
 from swl_viz.learners import gradient_check
 from swl_viz.plotspec import Plot
 
-runner = CliRunner(env={"COLUMNS": "200"})
-
 
 def _run(*args: str) -> tuple[int, str]:
-    result = runner.invoke(app, list(args))
-    text_out = result.output + result.stderr
-    assert "Traceback" not in text_out
-    if result.exception is not None and not isinstance(result.exception, SystemExit):
-        raise result.exception
-    return result.exit_code, text_out
+    return run_cli(*args)
 
 
 # ---- the layer's options -----------------------------------------------------------------------
@@ -299,6 +290,6 @@ def test_without_a_japanese_font_it_warns_and_draws_english(
     monkeypatch.setattr(text, "japanese_font", lambda: None)
     code, out = _run("surface", "--lang", "ja", "--dpi", "30")
     assert code == 0, out
-    assert "no Japanese font" in out and "swl-viz[ja]" in out
+    assert "no Japanese font" in out and "'.[ja]'" in out
     fig = build_figure(Plot("surface", lang="ja"))
     assert fig.get_suptitle() == "Softmax with Loss Layer"  # never boxes for missing glyphs

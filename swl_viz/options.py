@@ -1,0 +1,339 @@
+"""Every figure option, in one table: name, type, default, help, the figures that use it, and how
+a deck spells it.
+
+:class:`~swl_viz.plotspec.Plot`'s fields, the deck schema and the options of the figure, export,
+check and data commands all come from :data:`OPTIONS` (tests tie each of them to it). Adding an
+option is one row here, plus the drawing code that uses it.
+
+A row also knows how to read its value from the two places values come from: command-line text
+(``"1,0"``) and TOML values (``[1, 0]``). Errors name the option (``label_smoothing``); the
+command line turns that into ``--label-smoothing`` at its own boundary, a deck into
+``figures[2].label_smoothing``. This module needs the standard library only.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from swl_viz.errors import SwlVizError
+
+__all__ = [
+    "FIGURES",
+    "FORMATS",
+    "OPTIONS",
+    "THREE_D",
+    "Option",
+    "figure_formats",
+    "options_for",
+    "read_option",
+]
+
+#: Every figure swl-viz draws, in the order help texts list them.
+FIGURES: tuple[str, ...] = ("surface", "quiver", "contour")
+#: The figures drawn on 3-D axes: they turn in a GIF and take a view.
+THREE_D: tuple[str, ...] = ("surface", "quiver")
+#: Every file format, in the order help texts list them.
+FORMATS: tuple[str, ...] = ("png", "svg", "pdf", "gif")
+
+Kind = Literal["float", "int", "bool", "choice", "floats", "ints", "range", "size", "text"]
+Panel = Literal["Grid", "Layer", "Look", "Output"]
+
+ALL = frozenset(FIGURES)
+_3D = frozenset(THREE_D)
+
+#: Largest |logit| on a grid: a / T stays far from overflow.
+MAX_LOGIT = 1e6
+
+
+@dataclass(frozen=True)
+class Option:
+    """One figure option: a :class:`Plot` field, a command-line flag and a deck key."""
+
+    name: str
+    kind: Kind
+    default: Any
+    help: str
+    figures: frozenset[str] = ALL
+    panel: Panel = "Look"
+    metavar: str | None = None
+    choices: tuple[str, ...] = ()
+    #: inclusive bounds of a number, or of every number in a list
+    bounds: tuple[float, float] | None = None
+    #: only a GIF turntable uses it
+    gif_only: bool = False
+
+    @property
+    def flag(self) -> str:
+        """The command-line spelling: label_smoothing -> --label-smoothing."""
+        return "--" + self.name.replace("_", "-")
+
+    @property
+    def shown_default(self) -> str:
+        """The default as the help prints it."""
+        value = self.default
+        if value is None:
+            return {"logits": "zeros", "size": "per figure", "title": "per figure"}.get(
+                self.name, "none"
+            )
+        if isinstance(value, bool):
+            return "on" if value else "off"
+        if self.kind in ("floats", "ints"):
+            return ",".join(_number(v) for v in value)
+        if self.kind == "range":
+            return " ".join(_number(v) for v in value)
+        if isinstance(value, float):
+            return _number(value)
+        return str(value)
+
+    @property
+    def toml_type(self) -> str:
+        """What a deck must give for this key."""
+        return {
+            "float": "a number",
+            "int": "an integer",
+            "bool": "true or false",
+            "choice": "one of " + ", ".join(f'"{c}"' for c in self.choices),
+            "floats": "a list of numbers",
+            "ints": "a list of integers",
+            "range": "a list of two numbers",
+            "size": 'a size like "1920x1080" (pixels) or "9x9in"',
+            "text": "a string",
+        }[self.kind]
+
+    def read(self, value: Any) -> Any:
+        """The typed value of ``value`` (command-line text or a TOML value), or a SwlVizError
+        naming this option."""
+        out = _READERS[self.kind](self, value)
+        self.check(out)
+        return out
+
+    def check(self, value: Any) -> None:
+        """The row's own rule: a known choice, or numbers within the bounds."""
+        if value is None:
+            return
+        if self.choices and value not in self.choices:
+            raise SwlVizError(
+                f"must be one of {', '.join(self.choices)}; got {value!r}", param=self.name
+            )
+        if self.bounds is not None:
+            lo, hi = self.bounds
+            for v in value if isinstance(value, tuple) else (value,):
+                if not (math.isfinite(v) and lo <= v <= hi):
+                    raise SwlVizError(
+                        f"must lie in [{_number(lo)}, {_number(hi)}], got {_number(v)}",
+                        param=self.name,
+                    )
+
+
+def _number(v: float) -> str:
+    """Shortest text that reads back as the same float: 1.0 -> '1', 0.25 -> '0.25'."""
+    v = float(v)
+    return str(int(v)) if v.is_integer() and abs(v) < 1e15 else repr(v)
+
+
+def _is_number(v: object) -> bool:
+    return isinstance(v, int | float) and not isinstance(v, bool)
+
+
+def _wrong(row: Option, value: Any) -> SwlVizError:
+    return SwlVizError(f"must be {row.toml_type}, got {value!r}", param=row.name)
+
+
+def _float(row: Option, value: Any) -> float:
+    if isinstance(value, str):
+        try:
+            value = float(value)
+        except ValueError:
+            raise _wrong(row, value) from None
+    if not _is_number(value) or not math.isfinite(value):
+        raise SwlVizError(f"must be a finite number, got {value!r}", param=row.name)
+    return float(value)
+
+
+def _int(row: Option, value: Any) -> int:
+    if isinstance(value, str):
+        try:
+            value = int(value)
+        except ValueError:
+            raise _wrong(row, value) from None
+    if not isinstance(value, int) or isinstance(value, bool):
+        raise _wrong(row, value)
+    return value
+
+
+def _bool(row: Option, value: Any) -> bool:
+    if not isinstance(value, bool):
+        raise _wrong(row, value)
+    return value
+
+
+def _choice(row: Option, value: Any) -> str:
+    if not isinstance(value, str):
+        raise _wrong(row, value)
+    return value
+
+
+def _text(row: Option, value: Any) -> str:
+    if not isinstance(value, str):
+        raise _wrong(row, value)
+    return value
+
+
+def _floats(row: Option, value: Any) -> tuple[float, ...]:
+    """'1,0' or [1, 0] -> (1.0, 0.0)."""
+    if isinstance(value, str):
+        parts = [p.strip() for p in value.split(",")]
+        if not value.strip() or any(p == "" for p in parts):
+            raise SwlVizError(
+                f"expected comma-separated numbers like 1,0, got {value!r}", param=row.name
+            )
+        try:
+            numbers = [float(p) for p in parts]
+        except ValueError:
+            raise SwlVizError(
+                f"expected comma-separated numbers like 1,0, got {value!r}", param=row.name
+            ) from None
+        return tuple(_finite(row, v, value) for v in numbers)
+    if isinstance(value, list | tuple) and value and all(_is_number(v) for v in value):
+        return tuple(_finite(row, float(v), value) for v in value)
+    raise _wrong(row, value)
+
+
+def _finite(row: Option, v: float, given: Any) -> float:
+    if not math.isfinite(v):
+        raise SwlVizError(f"numbers must be finite, got {given!r}", param=row.name)
+    return v
+
+
+def _ints(row: Option, value: Any) -> tuple[int, ...]:
+    """'0,2' or [0, 2] -> (0, 2)."""
+    if isinstance(value, str):
+        try:
+            return tuple(int(p.strip()) for p in value.split(","))
+        except ValueError:
+            raise SwlVizError(
+                f"expected comma-separated class numbers like 0,1, got {value!r}", param=row.name
+            ) from None
+    if isinstance(value, list | tuple) and all(
+        isinstance(v, int) and not isinstance(v, bool) for v in value
+    ):
+        return tuple(value)
+    raise _wrong(row, value)
+
+
+def _range(row: Option, value: Any) -> tuple[float, float]:
+    if not isinstance(value, list | tuple) or len(value) != 2:
+        raise SwlVizError("needs two numbers, LO HI", param=row.name)
+    lo, hi = (_float(row, v) for v in value)
+    return lo, hi
+
+
+_SIZE = re.compile(r"^\s*(\d+(?:\.\d*)?)\s*[x×]\s*(\d+(?:\.\d*)?)\s*(px|in)?\s*$", re.IGNORECASE)
+
+
+def _size(row: Option, value: Any) -> tuple[float, float, str]:
+    """'1920x1080' -> (1920, 1080, 'px'); '9x9in' -> (9, 9, 'in'). Plot turns inches into
+    pixels with its dpi."""
+    if isinstance(value, tuple) and len(value) == 3:
+        return value  # already read
+    match = _SIZE.match(value) if isinstance(value, str) else None
+    if match is None:
+        raise SwlVizError(
+            f"expected WxH in pixels (1920x1080) or inches (9x9in), got {value!r}", param=row.name
+        )
+    return float(match[1]), float(match[2]), (match[3] or "px").lower()
+
+
+_READERS: dict[str, Any] = {
+    "float": _float,
+    "int": _int,
+    "bool": _bool,
+    "choice": _choice,
+    "floats": _floats,
+    "ints": _ints,
+    "range": _range,
+    "size": _size,
+    "text": _text,
+}
+
+
+def _rows(*rows: Option) -> dict[str, Option]:
+    return {row.name: row for row in rows}
+
+
+#: The table. Order is the order of Plot's fields and of every command's help.
+OPTIONS: dict[str, Option] = _rows(
+    Option("range", "range", (-20.0, 20.0), "Range of both logits.", panel="Grid",
+           metavar="LO HI", bounds=(-MAX_LOGIT, MAX_LOGIT)),
+    Option("step", "float", 2.0, "Grid step.", panel="Grid", metavar="S"),
+    Option("t", "floats", (1.0, 0.0), "Teacher label, like 1,0 or 0.9,0.1.", panel="Layer",
+           metavar="T0,T1,..."),
+    Option("logits", "floats", None, "Fixed logits, for K > 2.", panel="Layer",
+           metavar="A0,A1,...", bounds=(-MAX_LOGIT, MAX_LOGIT)),
+    Option("axes", "ints", (0, 1), "The two logits that vary along x and y.", panel="Layer",
+           metavar="I,J"),
+    Option("label_smoothing", "float", 0.0, "Target (1-EPS)·t + EPS/K.", panel="Layer",
+           metavar="EPS"),
+    Option("temperature", "float", 1.0, "Softmax temperature: y = softmax(a/T).",
+           panel="Layer", metavar="T"),
+    Option("variant", "choice", "exact", "exact, or the book's -Σ t log(y + 1e-7).",
+           panel="Layer", metavar="exact|book", choices=("exact", "book")),
+    Option("compare", "bool", False, "Exact and book side by side.", panel="Layer",
+           figures=frozenset({"surface", "contour"})),
+    Option("zscale", "choice", "linear", "Scale of the loss axis.", metavar="linear|log",
+           choices=("linear", "log")),
+    Option("normalize", "bool", False, "Unit-direction arrows instead of length ~ |grad|.",
+           figures=frozenset({"quiver", "contour"})),
+    Option("arrows", "int", 25, "Arrows per axis, about.", metavar="N", bounds=(1, 200),
+           figures=frozenset({"quiver", "contour"})),
+    Option("elev", "float", 20.0, "3-D view elevation, degrees.", metavar="DEG",
+           bounds=(-360, 360), figures=_3D),
+    Option("azim", "float", 240.0, "3-D view azimuth, degrees.", metavar="DEG",
+           bounds=(-3600, 3600), figures=_3D),
+    Option("theme", "choice", "light", "Colour theme.", metavar="light|dark",
+           choices=("light", "dark")),
+    Option("size", "size", None, "Canvas size: 1920x1080 in pixels, or 9x9in in inches.",
+           metavar="WxH"),
+    Option("dpi", "int", 100, "Dots per inch.", metavar="N", bounds=(10, 1200)),
+    Option("transparent", "bool", False, "Transparent background (not for .gif)."),
+    Option("title", "text", None, "Replace the title.", metavar="TEXT"),
+    Option("no_title", "bool", False, "Drop the title."),
+    Option("lang", "choice", "en", "Language of labels and titles.", metavar="en|ja",
+           choices=("en", "ja")),
+    Option("frames", "int", 36, "Frames of a .gif turntable.", panel="Output", metavar="N",
+           bounds=(1, 720), figures=_3D, gif_only=True),
+    Option("fps", "float", 12.0, "Frames per second of a .gif.", panel="Output", metavar="F",
+           bounds=(0.1, 100), figures=_3D, gif_only=True),
+)  # fmt: skip
+
+#: The options of the layer and its grid: what check and data take.
+LAYER_OPTIONS: tuple[str, ...] = tuple(
+    name for name, row in OPTIONS.items() if row.panel in ("Grid", "Layer") and row.figures == ALL
+)
+
+
+def options_for(figure: str) -> tuple[str, ...]:
+    """The options ``figure`` uses, in table order."""
+    return tuple(name for name, row in OPTIONS.items() if figure in row.figures)
+
+
+def figure_formats(figure: str) -> tuple[str, ...]:
+    """The file formats ``figure`` can be written in: a GIF turntable needs 3-D axes."""
+    return FORMATS if figure in THREE_D else tuple(f for f in FORMATS if f != "gif")
+
+
+def read_option(name: str, value: Any) -> Any:
+    """Read one option's value through its row; an unknown name is an error naming it."""
+    row = OPTIONS.get(name)
+    if row is None:
+        raise SwlVizError(f"unknown option; known ones are {', '.join(OPTIONS)}", param=name)
+    return row.read(value)
+
+
+def read_options(values: Mapping[str, Any]) -> dict[str, Any]:
+    """Read every given option (None means not given, and is left out)."""
+    return {name: read_option(name, v) for name, v in values.items() if v is not None}
