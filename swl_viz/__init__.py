@@ -4,6 +4,8 @@ The maths (:mod:`swl_viz.maths`) and the grid (:mod:`swl_viz.grid`) need numpy o
 this package never imports matplotlib.
 """
 
+from typing import TYPE_CHECKING, Any
+
 from swl_viz.errors import SwlVizError
 from swl_viz.grid import MAX_AXIS_POINTS, LossGrid, grid_axis, loss_grid
 from swl_viz.maths import (
@@ -14,7 +16,30 @@ from swl_viz.maths import (
     softmax_with_loss,
 )
 
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
+
 __version__ = "0.1.0"
+
+
+def plot(figure: str = "surface", **options: Any) -> "Figure":
+    """The finished figure the command line draws, as a matplotlib Figure: no pyplot, so a
+    notebook shows it inline and ``savefig`` writes it, themes included.
+
+    ``options`` are the command-line options with ``-`` written ``_``, as values
+    (``t=(0.9, 0.1)``) or as command-line text (``t="0.9,0.1"``)::
+
+        fig = swl_viz.plot("contour", t=(0.9, 0.1), theme="dark")
+        fig.savefig("contour.png")
+    """
+    from swl_viz.figures import build_figure, compute_grids, theme_context
+    from swl_viz.plotspec import make_plot
+
+    spec = make_plot(figure, options)
+    grids = compute_grids(spec)
+    with theme_context(spec.theme, spec.lang):
+        return build_figure(spec, grids)
+
 
 __all__ = [
     "MAX_AXIS_POINTS",
@@ -26,6 +51,7 @@ __all__ = [
     "grid_axis",
     "log_softmax",
     "loss_grid",
+    "plot",
     "softmax",
     "softmax_with_loss",
 ]

@@ -171,30 +171,29 @@ def _figure(figure: str, params: Mapping[str, Any]) -> None:
     from swl_viz.plotspec import make_plot
 
     with _errors():
-        plot = make_plot(figure, _one_label(_given(params)))
+        given = _one_label(_given(params))
+        plot = make_plot(figure, given)
         _warn_font(plot.lang)
         path = Path(params["out"]) if params["out"] is not None else None
-        show = params["show"]
-        if show:
-            _check_display()
-        if path is None and not show:
+        if path is None and not params["show"]:
             path = Path("outputs") / f"{plot.stem()}.png"
         if path is not None:
             from swl_viz.export import render_to_file
 
+            for name in given:
+                if OPTIONS[name].gif_only and path.suffix.lower() != ".gif":
+                    raise SwlVizError("only shapes a .gif turntable", param=name)
             render_to_file(plot, path)
             out.print(str(path))
-        if show:
+        if params["show"]:
+            if sys.platform.startswith("linux") and not (
+                os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")
+            ):
+                hint = "" if path is not None else "; write a file with --out"
+                raise RunError(f"no display to open a window on{hint}", param="show")
             from swl_viz.export import show_window
 
             show_window(plot)
-
-
-def _check_display() -> None:
-    if sys.platform.startswith("linux") and not (
-        os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")
-    ):
-        raise RunError("no display to open a window on; write a file with --out", param="show")
 
 
 @app.command("surface", help="The forward pass: the loss as a 3-D wireframe.",
@@ -380,6 +379,12 @@ def demo(
     labels: Annotated[
         Path | None, typer.Option(metavar="FILE", help="Your own labels: N x K, or N indices.")
     ] = None,
+    labels_as: Annotated[
+        str,
+        typer.Option(
+            metavar="auto|index|onehot", help="How to read a single row or column of labels."
+        ),
+    ] = "auto",
 ) -> None:
     with _errors():
         from swl_viz.learners import load_batch, worked_example
@@ -387,7 +392,7 @@ def demo(
         if (logits is None) != (labels is None):
             raise SwlVizError("give --logits and --labels together", param="labels")
         a = load_batch(logits, "logits") if logits is not None else None
-        t = load_batch(labels, "labels", labels=True) if labels is not None else None
+        t = load_batch(labels, "labels", True, labels_as) if labels is not None else None
         ex = worked_example(a, t)
     if as_json:
         out.print_json(data=ex.as_json())

@@ -100,16 +100,25 @@ def worked_example(a: FloatArray | None = None, t: FloatArray | None = None) -> 
     )
 
 
-def load_batch(path: Path, param: str, labels: bool = False) -> FloatArray:
-    """Read an N x K batch from .npy or .csv (labels may also be N class indices)."""
+LABELS_AS = ("auto", "index", "onehot")
+
+
+def load_batch(path: Path, param: str, labels: bool = False, labels_as: str = "auto") -> FloatArray:
+    """Read an N x K batch from .npy or .csv; a first CSV line that is not numbers is a header.
+
+    Labels may be N x K probabilities (one-hot or soft) or N class indices: one per line, or one
+    row. ``labels_as="auto"`` reads a single column as indices, and a single row as one label
+    when it is a probability vector (each in [0, 1], summing to 1), else as indices; "index" and
+    "onehot" decide outright.
+    """
+    if labels_as not in LABELS_AS:
+        raise SwlVizError(f"must be one of {', '.join(LABELS_AS)}", param="labels_as")
     suffix = path.suffix.lower()
     try:
         if suffix == ".npy":
             arr = np.load(path, allow_pickle=False)
         elif suffix == ".csv":
-            arr = np.loadtxt(path, delimiter=",", ndmin=2)
-            if labels and arr.shape[0] == 1 and arr.shape[1] > 1 and _is_index_row(arr):
-                arr = arr[0]
+            arr = np.loadtxt(path, delimiter=",", ndmin=2, skiprows=_header_rows(path))
         else:
             raise SwlVizError(f"use a .npy or .csv file, got {path.name!r}", param=param)
     except FileNotFoundError:
@@ -118,7 +127,14 @@ def load_batch(path: Path, param: str, labels: bool = False) -> FloatArray:
         raise SwlVizError(f"cannot read {path.name!r}: {exc}", param=param) from None
     if arr.dtype.kind not in "biuf":
         raise SwlVizError(f"{path.name!r} must hold numbers", param=param)
-    if labels and arr.ndim == 1:
+    if labels and arr.ndim == 2 and suffix == ".csv":
+        if arr.shape[1] == 1 and labels_as != "onehot":
+            arr = arr[:, 0]  # one index per line
+        elif arr.shape[0] == 1 and (
+            labels_as == "index" or (labels_as == "auto" and not _is_probability_row(arr[0]))
+        ):
+            arr = arr[0]  # one row of indices
+    if labels and arr.ndim == 1 and labels_as != "onehot":
         if not np.all(np.mod(arr, 1) == 0):
             raise SwlVizError("1-D labels must be class indices (whole numbers)", param=param)
         indices: FloatArray = arr.astype(np.int64)  # class indices, as the book accepts
@@ -135,8 +151,19 @@ def load_batch(path: Path, param: str, labels: bool = False) -> FloatArray:
     return arr
 
 
-def _is_index_row(arr: FloatArray) -> bool:
-    return bool(np.all(np.mod(arr, 1) == 0)) and not math.isclose(float(arr.sum()), 1.0)
+def _header_rows(path: Path) -> int:
+    """1 when the CSV's first line is a header (not all numbers), else 0."""
+    with path.open(encoding="utf-8", errors="replace") as fh:
+        first = fh.readline()
+    try:
+        [float(cell) for cell in first.split(",") if cell.strip()]
+    except ValueError:
+        return 1
+    return 0
+
+
+def _is_probability_row(row: FloatArray) -> bool:
+    return bool(np.all((row >= 0) & (row <= 1))) and math.isclose(float(row.sum()), 1.0)
 
 
 # ---- gradient check ----------------------------------------------------------------------------

@@ -103,6 +103,28 @@ def test_show_without_a_display_says_so(in_tmp: Path, monkeypatch: pytest.Monkey
     assert code == 1
     assert "display" in text and "--out" in text
     assert _files(in_tmp) == []
+    # with --out, the file the user asked for is still written
+    code, text = _run("surface", "--show", "--out", "f.png", "--dpi", "20")
+    assert code == 1 and "display" in text
+    assert _files(in_tmp) == ["f.png"]
+
+
+@pytest.mark.parametrize(
+    ("args", "flag"),
+    [
+        (["surface", "--frames", "12"], "--frames"),
+        (["quiver", "--fps", "5", "--out", "q.svg"], "--fps"),
+        (["surface", "--t", "1,0", "--t", "0,1"], "--t"),
+        (["contour", "--logits", "5,5"], "--logits"),
+    ],
+)
+def test_options_that_would_be_ignored_are_usage_errors(
+    in_tmp: Path, args: list[str], flag: str
+) -> None:
+    code, text = _run(*args)
+    assert code == 2, text
+    assert flag in text
+    assert _files(in_tmp) == []
 
 
 # The probe calls main(), which returns its status and leaves the caller alive. It prints a

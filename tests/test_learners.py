@@ -293,3 +293,40 @@ def test_without_a_japanese_font_it_warns_and_draws_english(
     assert "no Japanese font" in out and "'.[ja]'" in out
     fig = build_figure(Plot("surface", lang="ja"))
     assert fig.get_suptitle() == "Softmax with Loss Layer"  # never boxes for missing glyphs
+
+
+LABEL_FILES = [
+    ("7\n4\n9\n", "auto", [7, 4, 9]),  # one index per line
+    ("label\n7\n4\n9\n", "auto", [7, 4, 9]),  # with a header
+    ("7,4,9\n", "auto", [7, 4, 9]),  # one row of indices
+    ("7,4,9\n", "index", [7, 4, 9]),
+]
+
+
+@pytest.mark.parametrize(("text", "how", "indices"), LABEL_FILES)
+def test_class_index_labels_in_csv(tmp_path: Path, text: str, how: str, indices: list[int]) -> None:
+    from swl_viz.learners import load_batch, worked_example
+
+    (tmp_path / "t.csv").write_text(text)
+    t = load_batch(tmp_path / "t.csv", "labels", labels=True, labels_as=how)
+    assert t.tolist() == indices
+    np.testing.assert_array_equal(worked_example(np.array(SEED_A), t).t, np.eye(10)[indices])
+
+
+def test_an_ambiguous_single_row_is_read_as_the_user_says(tmp_path: Path) -> None:
+    from swl_viz.learners import load_batch
+
+    (tmp_path / "t.csv").write_text("1,0\n")  # one-hot row, or the indices 1 and 0?
+    assert load_batch(tmp_path / "t.csv", "labels", True).tolist() == [[1.0, 0.0]]
+    assert load_batch(tmp_path / "t.csv", "labels", True, "index").tolist() == [1, 0]
+    (tmp_path / "h.csv").write_text("x0,x1\n1,2\n3,4\n")
+    assert load_batch(tmp_path / "h.csv", "logits").tolist() == [[1, 2], [3, 4]]
+
+
+def test_demo_reads_index_labels_per_line_from_the_command_line(tmp_path: Path) -> None:
+    np.savetxt(tmp_path / "a.csv", np.array(SEED_A), delimiter=",")
+    (tmp_path / "t.csv").write_text("7\n4\n9\n")
+    code, out = _run("demo", "--json", "--logits", str(tmp_path / "a.csv"),
+                     "--labels", str(tmp_path / "t.csv"))  # fmt: skip
+    assert code == 0, out
+    assert json.loads(out)["loss"] == pytest.approx(2.355814529963449, rel=1e-15)

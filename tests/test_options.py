@@ -74,8 +74,8 @@ def test_out_help_offers_exactly_the_formats_the_figure_takes(figure: str, in_tm
     line = next(ln for ln in text.splitlines() if "--out" in ln)
     offered = re.findall(r"\.(png|svg|pdf|gif)\b", line.split("[default")[0])
     assert offered == list(figure_formats(figure))
-    gif = ["--frames", "1"] if "gif" in offered else []
     for fmt in offered:
+        gif = ["--frames", "1"] if fmt == "gif" else []
         code, text = run_cli(figure, "--out", f"probe.{fmt}", "--dpi", "20", *gif)
         assert code == 0, text
         assert (in_tmp / f"probe.{fmt}").stat().st_size > 1000
@@ -153,3 +153,28 @@ def test_coverage_records_a_cli_run(tmp_path: Path) -> None:
     )  # fmt: skip
     assert done.returncode == 0, done.stderr
     assert (tmp_path / "cov").stat().st_size > 0
+
+
+def test_plot_returns_a_finished_figure_without_pyplot(tmp_path: Path) -> None:
+    code = (
+        "import sys, swl_viz\n"
+        "fig = swl_viz.plot('contour', t='0.9,0.1', theme='dark', dpi=30)\n"
+        f"fig.savefig({str(tmp_path / 'c.png')!r})\n"
+        "print(type(fig).__name__, 'matplotlib.pyplot' in sys.modules)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == ["Figure", "False"]
+    from PIL import Image
+
+    with Image.open(tmp_path / "c.png") as im:
+        corner = im.convert("RGB").getpixel((2, 2))
+    assert max(corner) < 60, corner  # the dark theme's background, saved outside any context
+
+
+def test_plot_refuses_an_unknown_option_by_name() -> None:
+    import swl_viz
+
+    with pytest.raises(SwlVizError) as caught:
+        swl_viz.plot("surface", colour="red")
+    assert caught.value.param == "colour"
