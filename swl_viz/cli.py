@@ -400,24 +400,38 @@ def demo(
     from rich import box
     from rich.table import Table
 
-    def matrix(title: str, m: Any, digits: int = 3) -> Table:
+    def matrix(title: str, m: Any, fmt: str = ".3f") -> None:
+        if out.width < 7 * (m.shape[1] + 1):  # too narrow for a table: one value a line
+            out.print(title)
+            for (n, k), v in np.ndenumerate(m):
+                out.print(f"  [{n}, {k}] {v:{fmt}}", markup=False)
+            return
         table = Table(title=title, title_justify="left", box=box.SIMPLE_HEAD, padding=(0, 1, 0, 0))
         table.add_column("n", justify="right", style="dim")
         for k in range(m.shape[1]):
             table.add_column(str(k), justify="right", no_wrap=True)
         for n, row in enumerate(m):
-            table.add_row(str(n), *(f"{v:.{digits}g}" if digits < 3 else f"{v:.3f}" for v in row))
-        return table
+            table.add_row(str(n), *(f"{v:{fmt}}" for v in row))
+        out.print(table)
 
-    out.print(matrix("A, the logits", ex.a, 2))
-    out.print(matrix("T, the labels", ex.t, 2))
-    out.print(matrix("Y = softmax(A), rounded", ex.y))
-    out.print(matrix("dA = (Y - T) / N, rounded", ex.grad))
-    summary = Table(show_header=False, box=None)
-    summary.add_row("loss, exact  -Σ t log y / N", f"{ex.loss!r}")
-    summary.add_row("loss, book   -Σ t log(y + 1e-7) / N", f"{ex.loss_book!r}")
-    summary.add_row("difference", f"{ex.difference:.6g}")
-    out.print(summary)
+    import numpy as np
+
+    sigma = "Σ" if _encodes("Σ") else "sum"
+    matrix("A, the logits", ex.a, "g")
+    matrix("T, the labels", ex.t, "g")
+    matrix("Y = softmax(A), rounded", ex.y)
+    matrix("dA = (Y - T) / N, rounded", ex.grad)
+    out.print(f"loss, exact  -{sigma} t log y / N          {ex.loss!r}", markup=False)
+    out.print(f"loss, book   -{sigma} t log(y + 1e-7) / N  {ex.loss_book!r}", markup=False)
+    out.print(f"difference                            {ex.difference:.6g}", markup=False)
+
+
+def _encodes(text: str) -> bool:
+    try:
+        text.encode(sys.stdout.encoding or "ascii")
+    except (UnicodeEncodeError, LookupError):
+        return False
+    return True
 
 
 FdStep = Annotated[
@@ -512,11 +526,26 @@ def _root(
     """See the Softmax-with-Loss layer: its loss surface and the gradient it sends back."""
 
 
+def _usable_streams() -> None:
+    """A closed stdout or stderr becomes /dev/null; an encoding that cannot show a character
+    (PYTHONIOENCODING=ascii) replaces it instead of failing."""
+    for name in ("stdout", "stderr"):
+        stream = getattr(sys, name)
+        if stream is None:
+            setattr(sys, name, open(os.devnull, "w", encoding="utf-8"))  # noqa: SIM115
+        elif hasattr(stream, "reconfigure"):
+            stream.reconfigure(errors="replace")
+
+
 def main(argv: list[str] | None = None) -> int:
     """Console entry point: the exit status, never a traceback (unless SWL_VIZ_DEBUG=1)."""
+    _usable_streams()
     try:
         app(args=argv, prog_name="swl-viz")
         code = 0
+    except BrokenPipeError:  # a reader that left early, as `| head` does
+        sys.stdout = open(os.devnull, "w", encoding="utf-8")  # noqa: SIM115
+        code = 1
     except SystemExit as exc:
         code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
     except KeyboardInterrupt:

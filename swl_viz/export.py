@@ -67,19 +67,21 @@ def check_format(plot: Plot, fmt: str) -> None:
     """Refuse a combination that cannot be rendered, before any work starts."""
     plot.check_format(fmt)
     if plot.title is not None and "$" in plot.title:
-        check_mathtext(plot.title)
+        check_mathtext(plot.title, plot.dpi)
 
 
-def check_mathtext(title: str) -> None:
-    """A title may hold mathtext ($\\nabla L$); refuse one that matplotlib cannot parse."""
-    fig = Figure(figsize=(1, 1), dpi=10)
-    fig.text(0, 0, title)
+def check_mathtext(title: str, dpi: float = 100) -> None:
+    """A title may hold mathtext ($\\nabla L$); refuse one that matplotlib cannot draw at
+    ``dpi`` (FreeType refuses glyphs under a pixel, as deep fractions at low dpi make)."""
+    fig = Figure(figsize=(2, 1), dpi=dpi)
+    fig.text(0, 0, title, fontsize=14)
     try:
         FigureCanvasAgg(fig).draw()  # type: ignore[no-untyped-call]
-    except ValueError as exc:
-        reason = str(exc).strip().splitlines()[-1]
+    except (ValueError, RuntimeError, RecursionError, OverflowError) as exc:
+        lines = str(exc).strip().splitlines() or [type(exc).__name__]
         raise SwlVizError(
-            f"is not valid mathtext ({reason}); write \\$ for a dollar sign", param="title"
+            f"is not mathtext matplotlib can draw ({lines[-1]}); write \\$ for a dollar sign",
+            param="title",
         ) from None
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass, fields
 from typing import Any, Literal
@@ -119,8 +120,8 @@ class Plot:
                 f"100..{MAX_PIXELS_PER_SIDE}",
                 param="size",
             )
-        if self.title is not None and ("\n" in self.title or len(self.title) > 200):
-            raise SwlVizError("must be one line of at most 200 characters", param="title")
+        if self.title is not None:
+            _check_title(self.title)
         if self.title is not None and self.no_title:
             raise SwlVizError("give a title or no_title, not both", param="no_title")
 
@@ -224,6 +225,28 @@ def _name_part(name: str, value: Any) -> str:
     if not _SAFE.match(text) or len(text) > 40:
         text = hashlib.sha256(text.encode()).hexdigest()[:8]
     return f"{key}{text}"
+
+
+#: Deepest {...} nesting a title may use: deeper mathtext exhausts matplotlib's parser.
+MAX_TITLE_NESTING = 8
+
+
+def _check_title(title: str) -> None:
+    """One printable line of at most 200 characters, with shallow braces."""
+    if "\n" in title or len(title) > 200:
+        raise SwlVizError("must be one line of at most 200 characters", param="title")
+    for ch in title:
+        if unicodedata.category(ch) in ("Cc", "Cs"):
+            what = "a control character" if ord(ch) < 0xD800 else "bytes that are not UTF-8"
+            raise SwlVizError(f"holds {what} ({ch!r}); use printable text", param="title")
+    depth = deepest = 0
+    for ch in title:
+        depth += {"{": 1, "}": -1}.get(ch, 0)
+        deepest = max(deepest, depth)
+    if deepest > MAX_TITLE_NESTING:
+        raise SwlVizError(
+            f"nests braces {deepest} deep; at most {MAX_TITLE_NESTING}", param="title"
+        )
 
 
 def make_plot(figure: str, options: Mapping[str, Any]) -> Plot:
