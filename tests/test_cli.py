@@ -200,10 +200,10 @@ def test_deep_fractions_at_low_dpi_are_refused_before_drawing(in_tmp: Path) -> N
     assert _files(in_tmp) == []
 
 
-def _swl(*args: str, **kwargs: object) -> subprocess.CompletedProcess[str]:
+def _swl(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-m", "swl_viz", *args], capture_output=True, text=True, check=False,
-        **kwargs,  # type: ignore[call-overload]
+        env=env,
     )  # fmt: skip
 
 

@@ -18,8 +18,9 @@ from swl_viz.errors import SwlVizError
 from swl_viz.options import FIGURES, LAYER_OPTIONS, OPTIONS, figure_formats, options_for
 from swl_viz.plotspec import Plot, make_plot
 
-COMMAND = typer.main.get_command(app)
-assert isinstance(COMMAND, typer.core.TyperGroup)
+_COMMAND = typer.main.get_command(app)
+assert isinstance(_COMMAND, typer.core.TyperGroup)
+COMMAND: typer.core.TyperGroup = _COMMAND
 
 #: What each command takes from the table; the rest of its options are its own.
 FROM_TABLE = {
@@ -169,7 +170,7 @@ def test_plot_returns_a_finished_figure_without_pyplot(tmp_path: Path) -> None:
 
     with Image.open(tmp_path / "c.png") as im:
         corner = im.convert("RGB").getpixel((2, 2))
-    assert max(corner) < 60, corner  # the dark theme's background, saved outside any context
+    assert isinstance(corner, tuple) and max(corner) < 60, corner  # the dark theme's background, saved outside any context
 
 
 def test_plot_refuses_an_unknown_option_by_name() -> None:
