@@ -170,7 +170,9 @@ def test_plot_returns_a_finished_figure_without_pyplot(tmp_path: Path) -> None:
 
     with Image.open(tmp_path / "c.png") as im:
         corner = im.convert("RGB").getpixel((2, 2))
-    assert isinstance(corner, tuple) and max(corner) < 60, corner  # the dark theme's background, saved outside any context
+    assert isinstance(corner, tuple) and max(corner) < 60, (
+        corner
+    )  # the dark theme's background, saved outside any context
 
 
 def test_plot_refuses_an_unknown_option_by_name() -> None:
