@@ -20,9 +20,9 @@ from swl_viz.maths import (
     FloatArray,
     Variant,
     _evaluate,
+    _split,
     check_options,
     prepare_labels,
-    softmax,
 )
 
 __all__ = ["MAX_AXIS_POINTS", "LossGrid", "check_layer", "grid_axis", "loss_grid", "thin_stride"]
@@ -129,7 +129,7 @@ class LossGrid:
 
     def probabilities(self) -> FloatArray:
         """softmax(a / T) at every grid point, shape (rows, cols, K)."""
-        return softmax(self.stacked_logits() / self.temperature)
+        return _split(self.stacked_logits(), 2, self.temperature).y  # shift, then divide by T
 
 
 def _parse_axes(axes: Sequence[int], k: int) -> tuple[int, int]:
@@ -238,10 +238,10 @@ def _two_class(
     With s = exp(-|d|): -log y_top = log1p(s), -log y_other = |d| + log1p(s), y_other = s/(1+s)
     and y_top = 1/(1+s); class 1 is on top where d > 0 (ties go to class 0, as argmax). The
     label is two scalars, so each formula is picked once for the whole grid. Rows go through in
-    blocks that fit in cache, on four scratch buffers, into one output allocation.
+    blocks that fit in cache, on four scratch buffers, into one output allocation. The gap
+    x1 - x0 is taken before the division by T, as in the core.
     """
     n = values.size
-    scaled = values / temperature if temperature != 1.0 else values
     out = np.empty((3, n, n))
     loss, g0, g1 = out
     rows = max(1, _BLOCK_ELEMENTS_K2 // n)
@@ -251,7 +251,9 @@ def _two_class(
         r1 = min(r0 + rows, n)
         d, s, den, tmp = scratch[:, : r1 - r0]
         top1 = mask[: r1 - r0]
-        np.subtract(scaled[r0:r1, None], scaled[None, :], out=d)  # x1 - x0 (x1 along rows)
+        np.subtract(values[r0:r1, None], values[None, :], out=d)  # x1 - x0 (x1 along rows)
+        if temperature != 1.0:
+            np.divide(d, temperature, out=d)  # the gap first, then the temperature
         np.greater(d, 0.0, out=top1)
         np.abs(d, out=s)
         np.negative(s, out=s)

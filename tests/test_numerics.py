@@ -1,0 +1,157 @@
+"""The core at the edges of its documented range, against the 50-digit oracle."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Sequence
+
+import numpy as np
+import pytest
+from oracle import log_probabilities, reference, scale
+
+from swl_viz import (
+    SwlVizError,
+    cross_entropy,
+    loss_grid,
+    softmax_with_loss,
+)
+from swl_viz.maths import TEMPERATURE_RANGE
+
+TINY = 1e-300  # below this a double is subnormal or zero, and relative error means nothing
+DBL_MAX = sys.float_info.max
+T_LO, T_HI = 1e-3, 1e3  # the documented temperature range, typed here so a change is noticed
+
+
+def _assert_close(
+    a: Sequence[float],
+    t: Sequence[float],
+    loss: float,
+    grad: Sequence[float],
+    *,
+    eps: float = 0.0,
+    temperature: float = 1.0,
+) -> None:
+    """Loss within 1e-12 relative; each gradient within 1e-12 relative, plus 1e-13 of the exact
+    terms it is the difference of (the conditioning of y - t', see oracle.scale)."""
+    ref_loss, ref_grad = reference(a, t, label_smoothing=eps, temperature=temperature)
+    ref_l = float(ref_loss)
+    assert np.isfinite(loss)
+    assert abs(loss - ref_l) <= 1e-12 * abs(ref_l) + TINY, (a, t, eps, temperature, loss, ref_l)
+    for k, g in enumerate(grad):
+        ref_g = float(ref_grad[k])
+        size = float(scale(a, t, k, label_smoothing=eps, temperature=temperature))
+        bound = 1e-12 * abs(ref_g) + 1e-13 * size + TINY
+        assert abs(g - ref_g) <= bound, (a, t, eps, temperature, k, g, ref_g)
+
+
+def _check(
+    a: Sequence[float], t: Sequence[float], *, eps: float = 0.0, temperature: float = 1.0
+) -> None:
+    loss, grad = softmax_with_loss(
+        np.asarray(a, dtype=float), np.asarray(t, dtype=float),
+        label_smoothing=eps, temperature=temperature,
+    )  # fmt: skip
+    _assert_close(a, t, float(loss), list(grad), eps=eps, temperature=temperature)
+
+
+def _random_label(rng: np.random.Generator, k: int, one_hot: bool) -> np.ndarray:
+    if one_hot:
+        return np.eye(k)[rng.integers(k)]
+    t = rng.dirichlet(np.ones(k))
+    t[-1] = abs(1.0 - t[:-1].sum())
+    return t
+
+
+def _grid_against_reference(g: object, t: Sequence[float], stride: int = 1, **opts: float) -> None:
+    from swl_viz.grid import LossGrid
+
+    assert isinstance(g, LossGrid)
+    a = g.stacked_logits()
+    i, j = g.axes
+    for r in range(0, g.shape[0], stride):
+        for c in range(0, g.shape[1], stride):
+            ref_grad = reference(a[r, c], t, **opts)[1]
+            grad = [float(v) for v in ref_grad]  # the classes the grid does not return
+            grad[i], grad[j] = float(g.grad0[r, c]), float(g.grad1[r, c])
+            _assert_close(a[r, c], t, float(g.loss[r, c]), grad, **_opts(opts))
+
+
+def _opts(opts: dict[str, float]) -> dict[str, float]:
+    return {
+        "eps": opts.get("label_smoothing", 0.0),
+        "temperature": opts.get("temperature", 1.0),
+    }
+
+
+# ---- 1. temperature: shift by the maximum, then divide by T -----------------------------------
+
+
+def test_the_documented_temperature_range_lives_in_maths() -> None:
+    assert TEMPERATURE_RANGE == (T_LO, T_HI)
+
+
+def test_low_temperature_issue_example() -> None:
+    """a / T first rounded 1e7-sized numbers: loss and gradient were off by 1.3e-9."""
+    _check([10000.03, 9999.999976901443], [1.0, 0.0], temperature=1e-3)
+
+
+@pytest.mark.parametrize("temperature", [T_LO, 1.7e-3, 0.05, 1.0, 20.0, T_HI])
+@pytest.mark.parametrize("offset", [0.0, 1e2, -1e4, 1e6])
+def test_temperature_range_matches_the_reference(temperature: float, offset: float) -> None:
+    """Logits far from 0 whose gaps, over T, sweep the interesting region -40..40."""
+    rng = np.random.default_rng(int(temperature * 1e3) + int(offset) % 997)
+    for i in range(24):
+        k = 2 + i % 5
+        a = offset + temperature * rng.uniform(-40.0, 40.0, size=k)
+        t = _random_label(rng, k, one_hot=i % 2 == 0)
+        _check(a, t, eps=[0.0, 0.1][i % 2], temperature=temperature)
+
+
+@pytest.mark.parametrize("temperature", [T_LO, T_HI])
+@pytest.mark.parametrize(
+    ("t", "kwargs"),
+    [
+        ([1.0, 0.0], {}),  # the two-class fast path
+        ([0.25, 0.75], {}),
+        ([0.0, 0.0, 1.0], {"logits": [0.0, 1e4, 0.0], "axes": (0, 2)}),  # the general path
+    ],
+)
+def test_grid_at_the_temperature_bounds(
+    temperature: float, t: list[float], kwargs: dict[str, object]
+) -> None:
+    lo = 1e4 - 40 * temperature
+    g = loss_grid(lo, lo + 80 * temperature, 8 * temperature, t, temperature=temperature,
+                  **kwargs)  # type: ignore[arg-type]  # fmt: skip
+    _grid_against_reference(g, t, temperature=temperature)
+    y = g.probabilities()
+    a = g.stacked_logits()
+    for r in range(0, g.shape[0], 3):
+        for c in range(0, g.shape[1], 3):
+            ref = [float(mp_exp) for mp_exp in _exp(log_probabilities(a[r, c], temperature))]
+            np.testing.assert_allclose(y[r, c], ref, rtol=1e-12, atol=TINY)
+
+
+def _exp(values: list[object]) -> list[object]:
+    import mpmath
+
+    return [mpmath.exp(v) for v in values]
+
+
+@pytest.mark.parametrize(
+    "temperature",
+    [1e-310, 0.0, -1.0, np.nextafter(T_LO, 0), np.nextafter(T_HI, np.inf), 1e4, np.nan, np.inf],
+)
+def test_temperatures_outside_the_documented_range_are_refused(temperature: float) -> None:
+    for call in (
+        lambda: softmax_with_loss([1.0, 2.0], [1.0, 0.0], temperature=temperature),
+        lambda: cross_entropy([1.0, 2.0], [1.0, 0.0], temperature=temperature),
+        lambda: loss_grid(-1, 1, 1, [1.0, 0.0], temperature=temperature),
+    ):
+        with pytest.raises(SwlVizError, match=r"\[0\.001, 1000\]") as info:
+            call()
+        assert info.value.param == "temperature"
+
+
+def test_the_temperature_bounds_themselves_are_accepted() -> None:
+    for temperature in TEMPERATURE_RANGE:
+        _check([3.0, -2.0, 0.5], [0.0, 1.0, 0.0], temperature=temperature)
