@@ -37,6 +37,9 @@ _ENDPOINT_TOLERANCE = 1e-9
 _BLOCK_ELEMENTS = 1 << 20
 #: Points per block of the two-class path: four scratch rows of this stay in cache.
 _BLOCK_ELEMENTS_K2 = 1 << 14
+#: Widest (hi - lo) / T the two-class closed form takes; wider grids (their gaps x1 - x0 near
+#: the largest double) go through the general core, which handles such gaps.
+_NARROW = float(np.finfo(np.float64).max) / 4
 
 
 def grid_axis(lo: float, hi: float, step: float) -> FloatArray:
@@ -52,7 +55,8 @@ def grid_axis(lo: float, hi: float, step: float) -> FloatArray:
         raise SwlVizError(f"range needs LO < HI, got {lo:g} {hi:g}", param="range")
     if not (math.isfinite(step) and step > 0):
         raise SwlVizError(f"step must be a finite number > 0, got {step:g}", param="step")
-    ratio = (hi - lo) / step
+    half = 0.5 * hi - 0.5 * lo  # (hi - lo) / 2: finite even when hi - lo is beyond 1.8e308
+    ratio = half / step * 2.0 if half / step < MAX_AXIS_POINTS else math.inf
     on_grid = False
     intervals = MAX_AXIS_POINTS  # for a ratio too large (or infinite) to round
     if math.isfinite(ratio) and ratio < MAX_AXIS_POINTS:
@@ -62,7 +66,7 @@ def grid_axis(lo: float, hi: float, step: float) -> FloatArray:
     if intervals + 1 > MAX_AXIS_POINTS:
         raise SwlVizError(
             f"step {step:g} gives more than {MAX_AXIS_POINTS} points per axis on "
-            f"[{lo:g}, {hi:g}]; use a step of at least {(hi - lo) / (MAX_AXIS_POINTS - 1):.3g}",
+            f"[{lo:g}, {hi:g}]; use a step of at least {half / (MAX_AXIS_POINTS - 1) * 2.0:.3g}",
             param="step",
         )
     if intervals < 1:
@@ -70,7 +74,11 @@ def grid_axis(lo: float, hi: float, step: float) -> FloatArray:
             f"step {step:g} is wider than the range [{lo:g}, {hi:g}]; the grid needs 2 points",
             param="step",
         )
-    axis = lo + np.arange(intervals + 1, dtype=np.float64) * step
+    k = np.arange(intervals + 1, dtype=np.float64)
+    if math.isfinite(hi - lo):
+        axis = lo + k * step
+    else:  # the same values, taken in halves so that k * step cannot overflow
+        axis = 2.0 * (0.5 * lo + k * (0.5 * step))
     if on_grid:
         axis[-1] = hi  # the seed's grid ends exactly at hi
     return axis
@@ -210,11 +218,22 @@ def loss_grid(
     row, col = np.meshgrid(values, values, sparse=True)
     x0 = np.broadcast_to(row, (values.size, values.size))
     x1 = np.broadcast_to(col, (values.size, values.size))
-    if k == 2:
+    with np.errstate(over="ignore"):  # x1 - x0 must not overflow, nor (x1 - x0) / T
+        narrow = float(values[-1] - values[0]) / temperature <= _NARROW
+    if k == 2 and narrow:
         p0, p1 = (probs[0], probs[1]) if (i, j) == (0, 1) else (probs[1], probs[0])
         loss, g0, g1 = _two_class(values, p0, p1, temperature, variant)
     else:
-        loss, g0, g1 = _blocks(x0, x1, fixed, probs, (i, j), temperature, variant)
+        try:
+            loss, g0, g1 = _blocks(x0, x1, fixed, probs, (i, j), temperature, variant)
+        except SwlVizError as err:
+            if err.param != "logits":
+                raise
+            raise SwlVizError(
+                f"the loss on [{lo:g}, {hi:g}] exceeds the largest double at temperature "
+                f"{temperature:g}; narrow the range or raise the temperature",
+                param="range",
+            ) from None
     return LossGrid(
         x0=x0,
         x1=x1,
@@ -239,7 +258,7 @@ def _two_class(
     and y_top = 1/(1+s); class 1 is on top where d > 0 (ties go to class 0, as argmax). The
     label is two scalars, so each formula is picked once for the whole grid. Rows go through in
     blocks that fit in cache, on four scratch buffers, into one output allocation. The gap
-    x1 - x0 is taken before the division by T, as in the core.
+    x1 - x0 is taken before the division by T, as in the core; the caller keeps it finite.
     """
     n = values.size
     out = np.empty((3, n, n))

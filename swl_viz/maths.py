@@ -11,7 +11,8 @@ the logits at their maximum m (at class c):
     1 - y_c  = S / (1 + S)                        (so y_c - 1 never cancels to 0)
 
 The shift by m comes before the division by the temperature T, so close logits far from 0 keep
-their gap's digits.
+their gap's digits. Gaps m - a_k beyond the largest double are handled too (see
+``_wide_loss``): only a loss that is itself beyond it is refused.
 
 This module imports numpy only.
 """
@@ -53,14 +54,17 @@ SUM_TOLERANCE = 1e-9
 #: the results meet 1e-12 relative against a 50-digit reference, and (y - t) / T stays below 1e3.
 TEMPERATURE_RANGE = (1e-3, 1e3)
 
+_DBL_MAX = float(np.finfo(np.float64).max)
+
 
 @dataclass(frozen=True)
 class _Split:
     """The logits split at their maximum: the pieces every formula below is built from."""
 
-    neg_log_y: FloatArray  # -log y_k = (m - a_k) + log1p(S)
+    neg_log_y: FloatArray  # -log y_k = (m - a_k) / T + log1p(S); +inf where that overflows
     y: FloatArray  # softmax, with y_c = 1 / (1 + S)
     complement: FloatArray  # 1 - y_c = S / (1 + S), shape of a reduced along axis (keepdims)
+    log1p_s: FloatArray  # log1p(S), keepdims
     argmax: NDArray[np.intp]  # c, keepdims
 
 
@@ -68,21 +72,25 @@ def _split(a: FloatArray, axis: int, temperature: float = 1.0) -> _Split:
     """Split logits ``a`` at their maximum m and scale by 1 / T in that order.
 
     z = (a - m) / T: the shift comes first, so small gaps between large logits keep their
-    digits (dividing first rounds a / T, up to 1e7 at T = 1e-3, before the gap is taken).
+    digits (dividing first rounds a / T, up to 1e7 at T = 1e-3, before the gap is taken). z can
+    overflow to -inf when the logits spread beyond the largest double: exp(z) is then 0, as it
+    would be anyway, and only -log y_k (and so the loss) needs the care of :func:`_wide_loss`.
     """
     c = np.argmax(a, axis=axis, keepdims=True)
     m = np.take_along_axis(a, c, axis=axis)
-    z = a - m  # <= 0, and exactly 0 at c
-    if temperature != 1.0:
-        z /= temperature
+    with np.errstate(over="ignore"):
+        z = a - m  # <= 0, and exactly 0 at c
+        if temperature != 1.0:
+            z /= temperature
     e = np.exp(z)
     np.put_along_axis(e, c, 0.0, axis=axis)  # leave c out of S, so S keeps its tiny values
     s = e.sum(axis=axis, keepdims=True)
     one_plus_s = 1.0 + s
-    neg_log_y = np.log1p(s) - z
+    log1p_s = np.log1p(s)
+    neg_log_y = log1p_s - z
     y = e / one_plus_s
     np.put_along_axis(y, c, 1.0 / one_plus_s, axis=axis)
-    return _Split(neg_log_y=neg_log_y, y=y, complement=s / one_plus_s, argmax=c)
+    return _Split(neg_log_y=neg_log_y, y=y, complement=s / one_plus_s, log1p_s=log1p_s, argmax=c)
 
 
 def _as_logits(logits: ArrayLike, axis: int) -> tuple[FloatArray, int]:
@@ -177,15 +185,43 @@ def check_options(temperature: float, variant: str) -> None:
 
 
 def softmax(a: ArrayLike, axis: int = -1) -> FloatArray:
-    """y_k = exp(a_k) / sum_j exp(a_j)   (3.10), computed without overflow."""
+    """y_k = exp(a_k) / sum_j exp(a_j)   (3.10), computed without overflow for any finite a."""
     arr, axis = _as_logits(a, axis)
     return _split(arr, axis).y
 
 
 def log_softmax(a: ArrayLike, axis: int = -1) -> FloatArray:
-    """log y_k = -(m - a_k) - log1p(S): never -inf where y_k is a normal number."""
+    """log y_k = -(m - a_k) - log1p(S): never -inf where y_k is a normal number.
+
+    Refused (``param="logits"``) when some log y_k is below -1.8e308, the largest double:
+    that happens only when the logits spread further than that.
+    """
     arr, axis = _as_logits(a, axis)
-    return -_split(arr, axis).neg_log_y
+    out = -_split(arr, axis).neg_log_y
+    if not np.isfinite(out).all():
+        raise SwlVizError(
+            f"a log-probability is below -{_DBL_MAX:.4g}, beyond the largest double: the "
+            "logits spread too far apart",
+            param="logits",
+        )
+    return out
+
+
+def _wide_loss(
+    a: FloatArray, probs: FloatArray, axis: int, temperature: float, sp: _Split
+) -> FloatArray:
+    """The loss log1p(S) sum t + sum_k t_k (m - a_k) / T, for logits whose gaps overflow.
+
+    m - a_k can reach 2 * 1.8e308, so it is taken in halves, m/2 - a_k/2 (exact), and each
+    term is halved once more before the sum, so nothing overflows before the final scaling by
+    4 / T; that overflows only when the loss itself is beyond the largest double.
+    """
+    m = np.take_along_axis(a, sp.argmax, axis=axis)
+    half = m * 0.5 - a * 0.5  # (m - a) / 2 >= 0, at most the largest double
+    with np.errstate(over="ignore"):
+        linear = np.sum((probs * half) * 0.5, axis=axis) * (4.0 / temperature)
+        loss: FloatArray = np.squeeze(sp.log1p_s, axis) * np.sum(probs, axis=axis) + linear
+    return loss
 
 
 def _evaluate(
@@ -197,7 +233,17 @@ def _evaluate(
     if variant == "book":
         loss = -np.sum(probs * np.log(sp.y + BOOK_DELTA), axis=axis)
     else:
-        loss = np.sum(probs * sp.neg_log_y, axis=axis)
+        with np.errstate(over="ignore", invalid="ignore"):
+            loss = np.sum(probs * sp.neg_log_y, axis=axis)  # 0 * inf where a gap overflowed
+        bad = ~np.isfinite(loss)
+        if bad.any():
+            loss = np.where(bad, _wide_loss(a, probs, axis, temperature, sp), loss)
+            if not np.isfinite(loss).all():
+                raise SwlVizError(
+                    f"the loss exceeds the largest double ({_DBL_MAX:.4g}): the logits are "
+                    f"too far apart for temperature {temperature:g}",
+                    param="logits",
+                )
 
     grad = sp.y - probs
     # At the top class c, y_c - t_c = (1 - t_c) - (1 - y_c): exact when t_c >= 1/2 (Sterbenz),
@@ -226,6 +272,9 @@ def softmax_with_loss(
     ``variant="book"`` computes the loss as the book's
     ``cross_entropy_error`` does, -sum t log(y + 1e-7), and keeps the layer's gradient y - t.
     Returns ``(loss, grad)``: loss has the classes axis removed, grad has the logits' shape.
+
+    Any finite logits work, up to the largest double; only a loss that is itself beyond the
+    largest double (1.8e308) is refused, with ``param="logits"``.
     """
     a, axis = _as_logits(logits, axis)
     check_options(temperature, variant)

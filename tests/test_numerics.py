@@ -12,7 +12,9 @@ from oracle import log_probabilities, reference, scale
 from swl_viz import (
     SwlVizError,
     cross_entropy,
+    log_softmax,
     loss_grid,
+    softmax,
     softmax_with_loss,
 )
 from swl_viz.maths import TEMPERATURE_RANGE
@@ -155,3 +157,85 @@ def test_temperatures_outside_the_documented_range_are_refused(temperature: floa
 def test_the_temperature_bounds_themselves_are_accepted() -> None:
     for temperature in TEMPERATURE_RANGE:
         _check([3.0, -2.0, 0.5], [0.0, 1.0, 0.0], temperature=temperature)
+
+
+# ---- 2. spreads up to the float limit ----------------------------------------------------------
+
+WIDE = [
+    [1e308, -1e308],
+    [-DBL_MAX, DBL_MAX],
+    [DBL_MAX, -DBL_MAX, 0.0],
+    [1e308, -1e308, 1e308 - 1e292],
+]
+
+
+@pytest.mark.parametrize("a", WIDE)
+@pytest.mark.parametrize("temperature", [T_LO, 1.0, 3.0, T_HI])
+@pytest.mark.parametrize("eps", [0.0, 0.1])
+def test_spreads_at_the_float_limit(a: list[float], temperature: float, eps: float) -> None:
+    """Each label either matches the reference or, when the true loss is beyond the largest
+    double, is refused naming the logits: never NaN, never inf."""
+    k = len(a)
+    labels = [np.eye(k)[0], np.eye(k)[1], np.full(k, 1.0 / k), np.r_[0.9, 0.1, np.zeros(k - 2)]]
+    for t in labels:
+        ref_loss = float(reference(a, t, label_smoothing=eps, temperature=temperature)[0])
+        if ref_loss > 1.0001 * DBL_MAX:
+            with pytest.raises(SwlVizError, match="largest double") as info:
+                softmax_with_loss(a, t, label_smoothing=eps, temperature=temperature)
+            assert info.value.param == "logits"
+        elif ref_loss < 0.9999 * DBL_MAX:
+            _check(a, t, eps=eps, temperature=temperature)
+
+
+def test_the_issue_examples_at_the_float_limit() -> None:
+    loss, grad = softmax_with_loss([1e308, -1e308], [1.0, 0.0])
+    assert loss == 0.0 and (grad == 0.0).all()
+    _check([1e308, -1e308], [0.9, 0.1])  # about 2e307, was inf
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_random_logits_over_the_whole_double_range(seed: int) -> None:
+    rng = np.random.default_rng(100 + seed)
+    for i in range(80):
+        k = 2 + i % 4
+        a = rng.choice([-1.0, 1.0], size=k) * 10.0 ** rng.uniform(-5.0, np.log10(DBL_MAX), k)
+        t = _random_label(rng, k, one_hot=i % 2 == 0)
+        temperature = float(10.0 ** rng.uniform(-3.0, 3.0))
+        eps = [0.0, 1e-3, 0.5][i % 3]
+        y = softmax(a)
+        ref_logp = log_probabilities(a)
+        ref_y = [float(v) for v in _exp(ref_logp)]
+        np.testing.assert_allclose(y, ref_y, rtol=1e-12, atol=TINY)
+        if min(float(v) for v in ref_logp) < -1.0001 * DBL_MAX:
+            with pytest.raises(SwlVizError, match="largest double") as info:
+                log_softmax(a)
+            assert info.value.param == "logits"
+        elif min(float(v) for v in ref_logp) > -0.9999 * DBL_MAX:
+            logp = log_softmax(a)
+            ref = [float(v) for v in ref_logp]
+            np.testing.assert_allclose(logp, ref, rtol=1e-12, atol=TINY)
+        ref_loss = float(reference(a, t, label_smoothing=eps, temperature=temperature)[0])
+        if ref_loss > 1.0001 * DBL_MAX:
+            with pytest.raises(SwlVizError, match="largest double") as info:
+                softmax_with_loss(a, t, label_smoothing=eps, temperature=temperature)
+            assert info.value.param == "logits"
+        elif ref_loss < 0.9999 * DBL_MAX:
+            _check(a, t, eps=eps, temperature=temperature)
+
+
+@pytest.mark.parametrize(
+    ("t", "temperature"), [([0.9, 0.1], 10.0), ([0.5, 0.5], 1.0), ([1.0, 0.0], T_HI)]
+)
+def test_grid_over_the_whole_double_range(t: list[float], temperature: float) -> None:
+    """x1 - x0 overflows here; the two-class grid must hand such a range to a safe path."""
+    g = loss_grid(-1e308, 1e308, 1e307, t, temperature=temperature)
+    for arr in (g.loss, g.grad0, g.grad1):
+        assert np.isfinite(arr).all()
+    _grid_against_reference(g, t, stride=2, temperature=temperature)
+    assert np.isfinite(g.probabilities()).all()
+
+
+def test_grid_whose_loss_is_beyond_the_largest_double_is_refused() -> None:
+    with pytest.raises(SwlVizError, match="largest double") as info:
+        loss_grid(-1e308, 1e308, 1e307, [0.5, 0.5], temperature=T_LO)
+    assert info.value.param == "range"
