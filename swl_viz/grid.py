@@ -20,9 +20,10 @@ from swl_viz.maths import (
     FloatArray,
     Variant,
     _evaluate,
+    _labels,
     _split,
+    _Target,
     check_options,
-    prepare_labels,
 )
 
 __all__ = ["MAX_AXIS_POINTS", "LossGrid", "check_layer", "grid_axis", "loss_grid", "thin_stride"]
@@ -162,13 +163,25 @@ def check_layer(
 ) -> tuple[FloatArray, FloatArray, FloatArray, tuple[int, int]]:
     """Check the layer's options for a grid; return t, the target probabilities, the fixed
     logits (the varied two set to 0) and the two varied classes."""
+    t_arr, target, fixed, ij = _check_layer(t, logits, axes, label_smoothing, temperature, variant)
+    return t_arr, target.probs, fixed, ij
+
+
+def _check_layer(
+    t: ArrayLike,
+    logits: ArrayLike | None,
+    axes: Sequence[int],
+    label_smoothing: float,
+    temperature: float,
+    variant: str,
+) -> tuple[FloatArray, _Target, FloatArray, tuple[int, int]]:
     t_arr = np.asarray(t, dtype=np.float64) if np.asarray(t).dtype.kind in "biuf" else None
     if t_arr is None or t_arr.ndim != 1:
         raise SwlVizError("t must be one vector of class probabilities, like 1,0", param="t")
     k = t_arr.size
     if k < 2:
         raise SwlVizError(f"t needs at least 2 classes, got {k}", param="t")
-    probs = prepare_labels(t_arr, (k,), label_smoothing=label_smoothing)
+    target = _labels(t_arr, (k,), -1, label_smoothing)
     check_options(temperature, variant)
     if logits is None:
         fixed = np.zeros(k)
@@ -183,7 +196,7 @@ def check_layer(
             raise SwlVizError("logits must be finite", param="logits")
     i, j = _parse_axes(axes, k)
     fixed[[i, j]] = 0.0  # the varied logits take the grid's values
-    return t_arr, probs, fixed, (i, j)
+    return t_arr, target, fixed, (i, j)
 
 
 def loss_grid(
@@ -206,7 +219,7 @@ def loss_grid(
     ``max_points`` keeps only every m-th grid value, evenly and both ends included, so that at
     most about that many remain per axis: a figure computes just the points it can show.
     """
-    t_arr, probs, fixed, (i, j) = check_layer(
+    t_arr, target, fixed, (i, j) = _check_layer(
         t, logits, axes, label_smoothing, temperature, variant
     )
     k = t_arr.size
@@ -221,11 +234,14 @@ def loss_grid(
     with np.errstate(over="ignore"):  # x1 - x0 must not overflow, nor (x1 - x0) / T
         narrow = float(values[-1] - values[0]) / temperature <= _NARROW
     if k == 2 and narrow:
-        p0, p1 = (probs[0], probs[1]) if (i, j) == (0, 1) else (probs[1], probs[0])
-        loss, g0, g1 = _two_class(values, p0, p1, temperature, variant)
+        first, second = (0, 1) if (i, j) == (0, 1) else (1, 0)
+        p, c = target.probs, target.comp
+        loss, g0, g1 = _two_class(
+            values, (p[first], c[first]), (p[second], c[second]), temperature, variant
+        )
     else:
         try:
-            loss, g0, g1 = _blocks(x0, x1, fixed, probs, (i, j), temperature, variant)
+            loss, g0, g1 = _blocks(x0, x1, fixed, target, (i, j), temperature, variant)
         except SwlVizError as err:
             if err.param != "logits":
                 raise
@@ -250,16 +266,23 @@ def loss_grid(
 
 
 def _two_class(
-    values: FloatArray, t0: float, t1: float, temperature: float, variant: Variant
+    values: FloatArray,
+    label0: tuple[float, float],
+    label1: tuple[float, float],
+    temperature: float,
+    variant: Variant,
 ) -> tuple[FloatArray, FloatArray, FloatArray]:
     """K = 2 in closed form on d = x1 - x0: the same splits as the general core, elementwise.
 
     With s = exp(-|d|): -log y_top = log1p(s), -log y_other = |d| + log1p(s), y_other = s/(1+s)
     and y_top = 1/(1+s); class 1 is on top where d > 0 (ties go to class 0, as argmax). The
     label is two scalars, so each formula is picked once for the whole grid. Rows go through in
-    blocks that fit in cache, on four scratch buffers, into one output allocation. The gap
+    blocks that fit in cache, on four scratch buffers, into one output allocation.
+
+    Each label is (t'_k, 1 - t'_k), the complement assembled by the core's label check. The gap
     x1 - x0 is taken before the division by T, as in the core; the caller keeps it finite.
     """
+    (t0, c0), (t1, c1) = label0, label1
     n = values.size
     out = np.empty((3, n, n))
     loss, g0, g1 = out
@@ -301,17 +324,22 @@ def _two_class(
             np.log(d, out=d)
             d *= t1
             lo -= d
-        _grad_out(t0, den, tmp, g0[r0:r1])
-        _grad_out(t1, tmp, den, g1[r0:r1])
+        _grad_out(t0, c0, den, tmp, g0[r0:r1])
+        _grad_out(t1, c1, tmp, den, g1[r0:r1])
     if temperature != 1.0:
         out[1:] /= temperature  # chain rule through a / T
     return loss, g0, g1
 
 
-def _grad_out(tc: float, y_c: FloatArray, y_other: FloatArray, out: FloatArray) -> None:
-    """y_c - t_c, or (1 - t_c) - y_other when t_c >= 1/2: exact near y_c = t_c = 1."""
+def _grad_out(
+    tc: float, comp: float, y_c: FloatArray, y_other: FloatArray, out: FloatArray
+) -> None:
+    """y_c - t_c, or (1 - t_c) - y_other when t_c >= 1/2: exact near y_c = t_c = 1.
+
+    ``comp`` is 1 - t_c from the label check, with its digits even under label smoothing.
+    """
     if tc >= 0.5:
-        np.subtract(1.0 - tc, y_other, out=out)
+        np.subtract(comp, y_other, out=out)
     else:
         np.subtract(y_c, tc, out=out)
 
@@ -320,7 +348,7 @@ def _blocks(
     x0: FloatArray,
     x1: FloatArray,
     fixed: FloatArray,
-    probs: FloatArray,
+    target: _Target,
     axes: tuple[int, int],
     temperature: float,
     variant: Variant,
@@ -336,7 +364,10 @@ def _blocks(
         a[...] = fixed
         a[..., axes[0]] = x0[sl]
         a[..., axes[1]] = x1[sl]
-        labels = np.broadcast_to(probs, a.shape)
+        labels = _Target(
+            probs=np.broadcast_to(target.probs, a.shape),
+            comp=np.broadcast_to(target.comp, a.shape),
+        )
         block_loss, grad, _ = _evaluate(a, labels, a.ndim - 1, temperature, variant)
         loss[sl] = block_loss
         g0[sl] = grad[..., axes[0]]

@@ -12,7 +12,9 @@ the logits at their maximum m (at class c):
 
 The shift by m comes before the division by the temperature T, so close logits far from 0 keep
 their gap's digits. Gaps m - a_k beyond the largest double are handled too (see
-``_wide_loss``): only a loss that is itself beyond it is refused.
+``_wide_loss``): only a loss that is itself beyond it is refused. With label smoothing,
+1 - t'_c is assembled from eps and 1 - t_c, never from a rounded t'_c, so
+y_c - t'_c = (1 - t'_c) - (1 - y_c) keeps its digits near y = t' = 1.
 
 This module imports numpy only.
 """
@@ -106,6 +108,86 @@ def _as_logits(logits: ArrayLike, axis: int) -> tuple[FloatArray, int]:
     return a, axis
 
 
+@dataclass(frozen=True)
+class _Target:
+    """The target t' = (1 - eps) t + eps / K, and 1 - t' assembled without cancellation."""
+
+    probs: FloatArray
+    comp: FloatArray  # (1 - eps)(1 - t) + eps (K - 1) / K: exact digits even when t' ~ 1
+
+
+def _smooth(probs: FloatArray, k: int, eps: float) -> _Target:
+    # 1 - t is exact for t >= 1/2 (Sterbenz) and one rounding of a number >= 1/2 otherwise
+    comp = 1.0 - probs
+    if eps:
+        probs = (1.0 - eps) * probs + eps / k
+        comp = (1.0 - eps) * comp + eps * ((k - 1) / k)
+    return _Target(probs=probs, comp=comp)
+
+
+def _check_smoothing(label_smoothing: float) -> float:
+    try:
+        eps = float(label_smoothing)
+    except (TypeError, ValueError):
+        eps = math.nan
+    if not 0.0 <= eps <= 1.0:
+        raise SwlVizError(
+            f"label_smoothing must be a number in [0, 1], got {label_smoothing!r}",
+            param="label_smoothing",
+        )
+    return eps
+
+
+def _labels(
+    t: ArrayLike, logits_shape: tuple[int, ...], axis: int, label_smoothing: float
+) -> _Target:
+    """Check a teacher label against the logits' shape; see :func:`prepare_labels`."""
+    eps = _check_smoothing(label_smoothing)
+    axis = axis % len(logits_shape)
+    k = logits_shape[axis]
+    arr = np.asarray(t)
+    if arr.dtype.kind in "iu" and arr.ndim == len(logits_shape) - 1:
+        if arr.size and (arr.min() < 0 or arr.max() >= k):
+            raise SwlVizError(f"class indices in t must lie in 0..{k - 1}", param="t")
+        onehot = np.zeros(logits_shape, dtype=np.float64)
+        np.put_along_axis(onehot, np.expand_dims(arr, axis), 1.0, axis=axis)
+        return _smooth(onehot, k, eps)
+    if arr.dtype.kind not in "biuf":
+        raise SwlVizError(f"t must be numeric, got dtype {arr.dtype}", param="t")
+    probs = np.asarray(arr, dtype=np.float64)
+    if probs.ndim == 0:
+        raise SwlVizError("t must be a vector of class probabilities, got a scalar", param="t")
+    t_axis = axis - len(logits_shape) + probs.ndim
+    if t_axis < 0 or probs.shape[t_axis] != k:
+        raise SwlVizError(
+            f"t has {probs.shape[-1]} classes but the logits have {k}; they must match",
+            param="t",
+        )
+    if not np.isfinite(probs).all():
+        raise SwlVizError("t must be finite", param="t")
+    if (probs < 0).any():
+        raise SwlVizError("t must be non-negative", param="t")
+    sums = probs.sum(axis=t_axis)
+    if (np.abs(sums - 1.0) > SUM_TOLERANCE).any():
+        worst = float(sums.flat[np.argmax(np.abs(sums - 1.0))])
+        raise SwlVizError(
+            f"t must sum to 1 (within {SUM_TOLERANCE:g}), got a sum of {worst:.12g}",
+            param="t",
+        )
+    try:
+        np.broadcast_to(probs, logits_shape)
+    except ValueError:
+        raise SwlVizError(
+            f"t of shape {probs.shape} does not fit logits of shape {logits_shape}",
+            param="t",
+        ) from None
+    target = _smooth(probs, k, eps)  # on the label as given, before it is broadcast
+    return _Target(
+        probs=np.broadcast_to(target.probs, logits_shape),
+        comp=np.broadcast_to(target.comp, logits_shape),
+    )
+
+
 def prepare_labels(
     t: ArrayLike,
     logits_shape: tuple[int, ...],
@@ -117,55 +199,10 @@ def prepare_labels(
 
     Accepts probability vectors (one-hot or soft: finite, >= 0, summing to 1 within 1e-9) and,
     as the book does, integer class indices with one axis fewer than the logits. With
-    ``label_smoothing`` eps the target becomes (1 - eps) t + eps / K, as in PyTorch.
+    ``label_smoothing`` eps in [0, 1] the target becomes (1 - eps) t + eps / K, as in PyTorch
+    (eps = 1 is the uniform target).
     """
-    axis = axis % len(logits_shape)
-    k = logits_shape[axis]
-    arr = np.asarray(t)
-    if arr.dtype.kind in "iu" and arr.ndim == len(logits_shape) - 1:
-        if arr.size and (arr.min() < 0 or arr.max() >= k):
-            raise SwlVizError(f"class indices in t must lie in 0..{k - 1}", param="t")
-        onehot = np.zeros(logits_shape, dtype=np.float64)
-        np.put_along_axis(onehot, np.expand_dims(arr, axis), 1.0, axis=axis)
-        probs = onehot
-    else:
-        if arr.dtype.kind not in "biuf":
-            raise SwlVizError(f"t must be numeric, got dtype {arr.dtype}", param="t")
-        probs = np.asarray(arr, dtype=np.float64)
-        if probs.ndim == 0:
-            raise SwlVizError("t must be a vector of class probabilities, got a scalar", param="t")
-        t_axis = axis - len(logits_shape) + probs.ndim
-        if t_axis < 0 or probs.shape[t_axis] != k:
-            raise SwlVizError(
-                f"t has {probs.shape[-1]} classes but the logits have {k}; they must match",
-                param="t",
-            )
-        if not np.isfinite(probs).all():
-            raise SwlVizError("t must be finite", param="t")
-        if (probs < 0).any():
-            raise SwlVizError("t must be non-negative", param="t")
-        sums = probs.sum(axis=t_axis)
-        if (np.abs(sums - 1.0) > SUM_TOLERANCE).any():
-            worst = float(sums.flat[np.argmax(np.abs(sums - 1.0))])
-            raise SwlVizError(
-                f"t must sum to 1 (within {SUM_TOLERANCE:g}), got a sum of {worst:.12g}",
-                param="t",
-            )
-        try:
-            probs = np.broadcast_to(probs, logits_shape)
-        except ValueError:
-            raise SwlVizError(
-                f"t of shape {probs.shape} does not fit logits of shape {logits_shape}",
-                param="t",
-            ) from None
-    if label_smoothing:
-        if not 0.0 <= label_smoothing < 1.0:
-            raise SwlVizError(
-                f"label_smoothing must lie in [0, 1), got {label_smoothing!r}",
-                param="label_smoothing",
-            )
-        probs = (1.0 - label_smoothing) * probs + label_smoothing / k
-    return probs
+    return _labels(t, logits_shape, axis, label_smoothing).probs
 
 
 def check_options(temperature: float, variant: str) -> None:
@@ -225,10 +262,11 @@ def _wide_loss(
 
 
 def _evaluate(
-    a: FloatArray, probs: FloatArray, axis: int, temperature: float, variant: Variant
+    a: FloatArray, target: _Target, axis: int, temperature: float, variant: Variant
 ) -> tuple[FloatArray, FloatArray, FloatArray]:
-    """Loss, gradient and softmax of checked logits ``a`` and probabilities ``probs``."""
+    """Loss, gradient and softmax of checked logits ``a`` and a checked ``target``."""
     sp = _split(a, axis, temperature)
+    probs = target.probs
 
     if variant == "book":
         loss = -np.sum(probs * np.log(sp.y + BOOK_DELTA), axis=axis)
@@ -246,11 +284,13 @@ def _evaluate(
                 )
 
     grad = sp.y - probs
-    # At the top class c, y_c - t_c = (1 - t_c) - (1 - y_c): exact when t_c >= 1/2 (Sterbenz),
-    # and it is minus the sum of the other classes' y for a one-hot label.
+    # At the top class c, y_c - t_c = (1 - t_c) - (1 - y_c): both complements keep their
+    # digits (1 - t_c from the label, before smoothing rounded t_c; 1 - y_c = S / (1 + S)), so
+    # y_c - t_c never cancels to noise when both are near 1.
     t_c = np.take_along_axis(probs, sp.argmax, axis=axis)
+    comp_c = np.take_along_axis(target.comp, sp.argmax, axis=axis)
     y_c = np.take_along_axis(sp.y, sp.argmax, axis=axis)
-    g_c = np.where(t_c >= 0.5, (1.0 - t_c) - sp.complement, y_c - t_c)
+    g_c = np.where(t_c >= 0.5, comp_c - sp.complement, y_c - t_c)
     np.put_along_axis(grad, sp.argmax, g_c, axis=axis)
     if temperature != 1.0:
         grad /= temperature  # chain rule through a / T
@@ -273,13 +313,14 @@ def softmax_with_loss(
     ``cross_entropy_error`` does, -sum t log(y + 1e-7), and keeps the layer's gradient y - t.
     Returns ``(loss, grad)``: loss has the classes axis removed, grad has the logits' shape.
 
+    ``label_smoothing`` eps in [0, 1] makes the target (1 - eps) t + eps / K (eps = 1: uniform).
     Any finite logits work, up to the largest double; only a loss that is itself beyond the
     largest double (1.8e308) is refused, with ``param="logits"``.
     """
     a, axis = _as_logits(logits, axis)
     check_options(temperature, variant)
-    probs = prepare_labels(t, a.shape, axis, label_smoothing=label_smoothing)
-    loss, grad, _ = _evaluate(a, probs, axis, temperature, variant)
+    target = _labels(t, a.shape, axis, label_smoothing)
+    loss, grad, _ = _evaluate(a, target, axis, temperature, variant)
     return loss, grad
 
 
@@ -321,8 +362,9 @@ class SoftmaxWithLoss:
 
     def forward(self, x: ArrayLike, t: ArrayLike) -> float:
         a, axis = _as_logits(x, -1)
-        self.t = prepare_labels(t, a.shape, axis)
-        per_sample, self._grad, self.y = _evaluate(a, self.t, axis, 1.0, "exact")
+        target = _labels(t, a.shape, axis, 0.0)
+        self.t = target.probs
+        per_sample, self._grad, self.y = _evaluate(a, target, axis, 1.0, "exact")
         self._n = int(np.prod(a.shape[:-1]))  # samples: 1 for a single 1-D sample
         self.loss = float(np.mean(per_sample))
         return self.loss

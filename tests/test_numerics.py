@@ -106,7 +106,7 @@ def test_temperature_range_matches_the_reference(temperature: float, offset: flo
         k = 2 + i % 5
         a = offset + temperature * rng.uniform(-40.0, 40.0, size=k)
         t = _random_label(rng, k, one_hot=i % 2 == 0)
-        _check(a, t, eps=[0.0, 0.1][i % 2], temperature=temperature)
+        _check(a, t, eps=[0.0, 0.1, 1e-6][i % 3], temperature=temperature)
 
 
 @pytest.mark.parametrize("temperature", [T_LO, T_HI])
@@ -239,3 +239,73 @@ def test_grid_whose_loss_is_beyond_the_largest_double_is_refused() -> None:
     with pytest.raises(SwlVizError, match="largest double") as info:
         loss_grid(-1e308, 1e308, 1e307, [0.5, 0.5], temperature=T_LO)
     assert info.value.param == "range"
+
+
+# ---- 3. label smoothing over [0, 1] ------------------------------------------------------------
+
+
+@pytest.mark.parametrize("a", [[2.0, -1.0, 0.5], [30.0, 0.0], [0.0, 0.0], [700.0, -700.0, 3.0]])
+@pytest.mark.parametrize("t", ["one-hot", "soft"])
+def test_label_smoothing_of_one_is_the_uniform_target(a: list[float], t: str) -> None:
+    k = len(a)
+    label = np.eye(k)[k - 1] if t == "one-hot" else np.full(k, 1.0 / k)
+    _check(a, label, eps=1.0)
+    uniform, _ = softmax_with_loss(a, np.full(k, 1.0 / k))
+    assert softmax_with_loss(a, label, label_smoothing=1.0)[0] == pytest.approx(uniform, rel=1e-15)
+
+
+def test_grid_with_label_smoothing_of_one() -> None:
+    g = loss_grid(-40, 40, 8, [1.0, 0.0], label_smoothing=1.0)
+    _grid_against_reference(g, [1.0, 0.0], label_smoothing=1.0)
+
+
+@pytest.mark.parametrize("eps", [np.nextafter(1.0, 2.0), 1.5, -1e-12, -1.0, np.nan, np.inf])
+def test_label_smoothing_outside_zero_one_is_refused(eps: float) -> None:
+    for call in (
+        lambda: softmax_with_loss([1.0, 2.0], [1.0, 0.0], label_smoothing=eps),
+        lambda: loss_grid(-1, 1, 1, [1.0, 0.0], label_smoothing=eps),
+    ):
+        with pytest.raises(SwlVizError, match=r"label_smoothing.*\[0, 1\]") as info:
+            call()
+        assert info.value.param == "label_smoothing"
+
+
+# ---- 4. small label smoothing: y - t' without cancellation -------------------------------------
+
+
+def test_small_label_smoothing_issue_example() -> None:
+    """The true class's gradient was off by 8e-8 relative: 1 - t' was formed from a rounded t'."""
+    _, grad = softmax_with_loss([30.0, 0.0], [1.0, 0.0], label_smoothing=1e-10)
+    ref = [float(v) for v in reference([30.0, 0.0], [1.0, 0.0], label_smoothing=1e-10)[1]]
+    np.testing.assert_allclose(grad, ref, rtol=1e-12, atol=0)
+
+
+EPS_SWEEP = [0.0, 5e-324, 1e-17, 1e-12, 1e-10, 3e-8, 1e-6, 1e-3, 0.1, 0.5, 0.9, 1 - 1e-9, 1.0]
+
+
+@pytest.mark.parametrize("eps", EPS_SWEEP)
+@pytest.mark.parametrize("k", [2, 3, 10])
+def test_label_smoothing_over_zero_one_matches_the_reference(eps: float, k: int) -> None:
+    for gap in [0.0, 1.0, 10.0, 30.0, 36.5, 100.0, 700.0, 1e4]:
+        for c in (0, k - 1):
+            a = np.zeros(k)
+            a[c] = gap
+            a[1 - c if k == 2 else 1] = -gap / 3
+            _check(a, np.eye(k)[c], eps=eps)  # the label on the leading class
+            _check(a, np.eye(k)[(c + 1) % k], eps=eps)  # and on another one
+        for temperature in (T_LO, T_HI):
+            a = np.zeros(k)
+            a[0], a[1] = gap * temperature, -temperature
+            _check(a, np.eye(k)[0], eps=eps, temperature=temperature)
+
+
+@pytest.mark.parametrize("eps", [1e-10, 1e-3, 1.0])
+@pytest.mark.parametrize("temperature", [T_LO, 1.0])
+def test_grid_with_small_label_smoothing(eps: float, temperature: float) -> None:
+    """Both paths: the two-class closed form and the general core (K = 3)."""
+    lo, hi, step = -40 * temperature, 40 * temperature, 4 * temperature
+    g2 = loss_grid(lo, hi, step, [1.0, 0.0], label_smoothing=eps, temperature=temperature)
+    _grid_against_reference(g2, [1.0, 0.0], label_smoothing=eps, temperature=temperature)
+    g3 = loss_grid(lo, hi, step, [0.0, 1.0, 0.0], axes=(1, 2), label_smoothing=eps,
+                   temperature=temperature)  # fmt: skip
+    _grid_against_reference(g3, [0.0, 1.0, 0.0], label_smoothing=eps, temperature=temperature)
