@@ -11,10 +11,9 @@ the logits at their maximum m (at class c):
     1 - y_c  = S / (1 + S)                        (so y_c - 1 never cancels to 0)
 
 The shift by m comes before the division by the temperature T, so close logits far from 0 keep
-their gap's digits. Gaps m - a_k beyond the largest double are handled too (see
-``_wide_loss``): only a loss that is itself beyond it is refused. With label smoothing,
-1 - t'_c is assembled from eps and 1 - t_c, never from a rounded t'_c, so
-y_c - t'_c = (1 - t'_c) - (1 - y_c) keeps its digits near y = t' = 1.
+their gap's digits. With label smoothing, 1 - t'_c is assembled from eps and 1 - t_c, never
+from a rounded t'_c, so y_c - t'_c = (1 - t'_c) - (1 - y_c) keeps its digits near y = t' = 1.
+Gaps m - a_k beyond the largest double are handled (see ``_wide_loss``).
 
 This module imports numpy only.
 """
@@ -143,24 +142,41 @@ def _labels(
 ) -> _Target:
     """Check a teacher label against the logits' shape; see :func:`prepare_labels`."""
     eps = _check_smoothing(label_smoothing)
-    axis = axis % len(logits_shape)
+    ndim = len(logits_shape)
+    axis = axis % ndim
     k = logits_shape[axis]
-    arr = np.asarray(t)
-    if arr.dtype.kind in "iu" and arr.ndim == len(logits_shape) - 1:
+    try:
+        arr = np.asarray(t)
+    except (TypeError, ValueError):
+        raise SwlVizError("t must be a rectangular array of numbers", param="t") from None
+    if arr.dtype.kind in "iu" and arr.ndim == ndim - 1:
+        want = logits_shape[:axis] + logits_shape[axis + 1 :]
+        if arr.shape != want:
+            raise SwlVizError(
+                f"t is read as class indices (an integer array with one axis fewer than the "
+                f"logits), so for logits of shape {logits_shape} it needs shape {want}, "
+                f"got {arr.shape}",
+                param="t",
+            )
         if arr.size and (arr.min() < 0 or arr.max() >= k):
             raise SwlVizError(f"class indices in t must lie in 0..{k - 1}", param="t")
         onehot = np.zeros(logits_shape, dtype=np.float64)
         np.put_along_axis(onehot, np.expand_dims(arr, axis), 1.0, axis=axis)
         return _smooth(onehot, k, eps)
     if arr.dtype.kind not in "biuf":
-        raise SwlVizError(f"t must be numeric, got dtype {arr.dtype}", param="t")
+        raise SwlVizError(f"t must be numeric (real numbers), got dtype {arr.dtype}", param="t")
     probs = np.asarray(arr, dtype=np.float64)
+    hint = "; class indices need an integer dtype" if probs.ndim == ndim - 1 else ""
     if probs.ndim == 0:
-        raise SwlVizError("t must be a vector of class probabilities, got a scalar", param="t")
-    t_axis = axis - len(logits_shape) + probs.ndim
+        raise SwlVizError(
+            f"t is a scalar; as probabilities it needs an axis of the logits' {k} classes{hint}",
+            param="t",
+        )
+    t_axis = axis - ndim + probs.ndim
     if t_axis < 0 or probs.shape[t_axis] != k:
         raise SwlVizError(
-            f"t has {probs.shape[-1]} classes but the logits have {k}; they must match",
+            f"t of shape {probs.shape} is read as probabilities over the logits' {k} classes "
+            f"(axis {axis} of {logits_shape}), but it has no such axis of {k}{hint}",
             param="t",
         )
     if not np.isfinite(probs).all():
@@ -175,12 +191,13 @@ def _labels(
             param="t",
         )
     try:
-        np.broadcast_to(probs, logits_shape)
+        fits = np.broadcast_shapes(probs.shape, logits_shape) == logits_shape
     except ValueError:
+        fits = False
+    if not fits:
         raise SwlVizError(
-            f"t of shape {probs.shape} does not fit logits of shape {logits_shape}",
-            param="t",
-        ) from None
+            f"t of shape {probs.shape} does not fit logits of shape {logits_shape}", param="t"
+        )
     target = _smooth(probs, k, eps)  # on the label as given, before it is broadcast
     return _Target(
         probs=np.broadcast_to(target.probs, logits_shape),
@@ -197,8 +214,10 @@ def prepare_labels(
 ) -> FloatArray:
     """Check a teacher label and return it as probabilities, broadcast to ``logits_shape``.
 
-    Accepts probability vectors (one-hot or soft: finite, >= 0, summing to 1 within 1e-9) and,
-    as the book does, integer class indices with one axis fewer than the logits. With
+    The rule: an integer ``t`` with exactly one axis fewer than the logits holds class indices,
+    one per sample (the book's labels), and must have the logits' shape without the classes
+    axis. Anything else numeric is probabilities (one-hot or soft: finite, >= 0, summing to 1
+    within 1e-9) along the classes axis, broadcast to the logits' shape. With
     ``label_smoothing`` eps in [0, 1] the target becomes (1 - eps) t + eps / K, as in PyTorch
     (eps = 1 is the uniform target).
     """
@@ -309,9 +328,18 @@ def softmax_with_loss(
     """Loss and gradient of each sample: L = -sum_k t_k log y_k and dL/da = (y - t) / T.
 
     ``y = softmax(a / T)`` with temperature T in :data:`TEMPERATURE_RANGE` ([1e-3, 1e3]).
-    ``variant="book"`` computes the loss as the book's
-    ``cross_entropy_error`` does, -sum t log(y + 1e-7), and keeps the layer's gradient y - t.
+    ``variant="book"`` computes the loss as the book's ``cross_entropy_error`` does,
+    -sum t log(y + 1e-7), and keeps the layer's gradient y - t.
     Returns ``(loss, grad)``: loss has the classes axis removed, grad has the logits' shape.
+
+    The label ``t`` is read by its dtype and shape, never by its values:
+
+    * an integer array with exactly one axis fewer than the logits holds the class indices,
+      one per sample, and must have the logits' shape without the classes axis (logits
+      (3, 10) take indices of shape (3,); 1-D logits take one integer);
+    * anything else is probabilities along the classes axis (one-hot or soft; >= 0,
+      summing to 1), broadcast to the logits: ``[1., 0.]`` with logits (2, 2) is one one-hot
+      row for both samples, while the integers ``[1, 0]`` are the classes of two samples.
 
     ``label_smoothing`` eps in [0, 1] makes the target (1 - eps) t + eps / K (eps = 1: uniform).
     Any finite logits work, up to the largest double; only a loss that is itself beyond the
@@ -350,7 +378,8 @@ class SoftmaxWithLoss:
 
     ``N`` is the number of samples, so a single 1-D sample gets the full gradient y - t (the
     book divides by ``t.shape[0]``, which there is the class count). Labels are used as given:
-    one-hot or soft probability vectors, or integer class indices.
+    one-hot or soft probability vectors, or integer class indices (the rule of
+    :func:`softmax_with_loss`).
     """
 
     def __init__(self) -> None:

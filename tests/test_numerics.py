@@ -10,6 +10,7 @@ import pytest
 from oracle import log_probabilities, reference, scale
 
 from swl_viz import (
+    SoftmaxWithLoss,
     SwlVizError,
     cross_entropy,
     log_softmax,
@@ -309,3 +310,60 @@ def test_grid_with_small_label_smoothing(eps: float, temperature: float) -> None
     g3 = loss_grid(lo, hi, step, [0.0, 1.0, 0.0], axes=(1, 2), label_smoothing=eps,
                    temperature=temperature)  # fmt: skip
     _grid_against_reference(g3, [0.0, 1.0, 0.0], label_smoothing=eps, temperature=temperature)
+
+
+# ---- 5. the label rule: class indices or probabilities -----------------------------------------
+
+
+def test_integer_labels_with_one_axis_fewer_are_class_indices() -> None:
+    a = np.array([[0.5, -1.0], [2.0, 3.0]])
+    by_index = softmax_with_loss(a, np.array([1, 0]))
+    as_rows = softmax_with_loss(a, np.array([[0.0, 1.0], [1.0, 0.0]]))
+    np.testing.assert_array_equal(by_index[0], as_rows[0])
+    np.testing.assert_array_equal(by_index[1], as_rows[1])
+    # the same numbers as floats are one probability row, broadcast to every sample
+    broadcast = softmax_with_loss(a, np.array([1.0, 0.0]))
+    np.testing.assert_array_equal(broadcast[0], softmax_with_loss(a, np.eye(2)[[0, 0]])[0])
+    assert "class indices" in (softmax_with_loss.__doc__ or "")
+    assert "integer" in (softmax_with_loss.__doc__ or "")
+
+
+def test_class_indices_of_the_wrong_shape_are_refused_clearly() -> None:
+    """Logits (3, 2) with indices [1, 0]: was a raw numpy IndexError."""
+    for call in (
+        lambda: softmax_with_loss(np.zeros((3, 2)), np.array([1, 0])),
+        lambda: SoftmaxWithLoss().forward(np.zeros((3, 2)), np.array([1, 0])),
+    ):
+        with pytest.raises(SwlVizError, match=r"class indices.*\(3,\)") as info:
+            call()
+        assert info.value.param == "t"
+
+
+def test_float_class_indices_get_a_hint_at_the_rule() -> None:
+    with pytest.raises(SwlVizError, match="integer") as info:
+        softmax_with_loss(np.zeros((2, 3)), np.array([0.0, 2.0]))
+    assert info.value.param == "t"
+
+
+@pytest.mark.parametrize(
+    ("logits", "t"),
+    [
+        (np.zeros((2, 3)), np.array([0, 3])),  # index out of range
+        (np.zeros((2, 3)), np.array([-1, 0])),
+        (np.zeros((2, 3)), np.zeros((4, 3))),  # probabilities that do not broadcast
+        (np.zeros((2, 3)), np.full((2, 3, 1), 1.0)),
+        (np.zeros(3), np.array(1.0)),  # a float scalar is not a class index
+        (np.zeros(3), np.array([[0, 1, 2]])),
+        (np.zeros(3), np.array([1 + 0j, 0, 0])),
+        (np.zeros(3), np.array(["a", "b", "c"])),
+    ],
+)
+def test_every_label_mismatch_is_a_clear_error_naming_t(logits: np.ndarray, t: np.ndarray) -> None:
+    with pytest.raises(SwlVizError) as info:
+        softmax_with_loss(logits, t)
+    assert info.value.param == "t"
+
+
+def test_an_integer_scalar_is_the_class_of_one_sample() -> None:
+    a = np.array([1.0, 4.0, -2.0])
+    np.testing.assert_array_equal(softmax_with_loss(a, 1)[1], softmax_with_loss(a, np.eye(3)[1])[1])
