@@ -13,7 +13,8 @@ the logits at their maximum m (at class c):
 The shift by m comes before the division by the temperature T, so close logits far from 0 keep
 their gap's digits. With label smoothing, 1 - t'_c is assembled from eps and 1 - t_c, never
 from a rounded t'_c, so y_c - t'_c = (1 - t'_c) - (1 - y_c) keeps its digits near y = t' = 1.
-Gaps m - a_k beyond the largest double are handled (see ``_wide_loss``).
+Gaps m - a_k beyond the largest double are handled (see ``_wide_loss``); NaN and inf are
+refused on the way in and never come out.
 
 This module imports numpy only.
 """
@@ -70,7 +71,7 @@ class _Split:
 
 
 def _split(a: FloatArray, axis: int, temperature: float = 1.0) -> _Split:
-    """Split logits ``a`` at their maximum m and scale by 1 / T in that order.
+    """Split finite logits ``a`` at their maximum m and scale by 1 / T in that order.
 
     z = (a - m) / T: the shift comes first, so small gaps between large logits keep their
     digits (dividing first rounds a / T, up to 1e7 at T = 1e-3, before the gap is taken). z can
@@ -95,7 +96,15 @@ def _split(a: FloatArray, axis: int, temperature: float = 1.0) -> _Split:
 
 
 def _as_logits(logits: ArrayLike, axis: int) -> tuple[FloatArray, int]:
-    a = np.asarray(logits, dtype=np.float64)
+    try:
+        raw = np.asarray(logits)
+    except (TypeError, ValueError):
+        raise SwlVizError(
+            "logits must be a rectangular array of real numbers", param="logits"
+        ) from None
+    if raw.dtype.kind not in "biuf":
+        raise SwlVizError(f"logits must be real numbers, got dtype {raw.dtype}", param="logits")
+    a = raw.astype(np.float64, copy=False)
     if a.ndim == 0:
         raise SwlVizError("logits must have at least one axis (the classes)", param="logits")
     axis = axis % a.ndim
@@ -104,6 +113,8 @@ def _as_logits(logits: ArrayLike, axis: int) -> tuple[FloatArray, int]:
             f"logits need at least 2 classes along axis {axis}, got {a.shape[axis]}",
             param="logits",
         )
+    if not np.isfinite(a).all():
+        raise SwlVizError("logits must be finite: NaN and inf have no softmax", param="logits")
     return a, axis
 
 
@@ -342,6 +353,7 @@ def softmax_with_loss(
       row for both samples, while the integers ``[1, 0]`` are the classes of two samples.
 
     ``label_smoothing`` eps in [0, 1] makes the target (1 - eps) t + eps / K (eps = 1: uniform).
+    Logits and labels must be finite, else :class:`SwlVizError` with ``param`` "logits" or "t".
     Any finite logits work, up to the largest double; only a loss that is itself beyond the
     largest double (1.8e308) is refused, with ``param="logits"``.
     """

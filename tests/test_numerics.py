@@ -1,9 +1,13 @@
-"""The core at the edges of its documented range, against the 50-digit oracle."""
+"""The core at the edges of its documented range, against the 50-digit oracle.
+
+Temperature over [1e-3, 1e3], label smoothing over [0, 1] (near 0 and at 1), logits over the
+whole double range, the label rule (class indices or probabilities), and no NaN or inf ever.
+"""
 
 from __future__ import annotations
 
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 import numpy as np
 import pytest
@@ -367,3 +371,43 @@ def test_every_label_mismatch_is_a_clear_error_naming_t(logits: np.ndarray, t: n
 def test_an_integer_scalar_is_the_class_of_one_sample() -> None:
     a = np.array([1.0, 4.0, -2.0])
     np.testing.assert_array_equal(softmax_with_loss(a, 1)[1], softmax_with_loss(a, np.eye(3)[1])[1])
+
+
+# ---- 6. no non-finite numbers, in or out -------------------------------------------------------
+
+CALLS: list[Callable[[object], object]] = [
+    softmax,
+    log_softmax,
+    lambda a: cross_entropy(a, [1.0, 0.0, 0.0]),
+    lambda a: softmax_with_loss(a, [1.0, 0.0, 0.0]),
+    lambda a: softmax_with_loss(a, [1.0, 0.0, 0.0], variant="book"),
+    lambda a: SoftmaxWithLoss().forward(a, [1.0, 0.0, 0.0]),
+]
+
+
+@pytest.mark.parametrize("bad", [np.nan, np.inf, -np.inf])
+@pytest.mark.parametrize("call", CALLS)
+def test_non_finite_logits_are_refused(call: Callable[[object], object], bad: float) -> None:
+    with pytest.raises(SwlVizError, match="finite") as info:
+        call(np.array([1.0, bad, 0.0]))
+    assert info.value.param == "logits"
+
+
+@pytest.mark.parametrize("call", CALLS)
+def test_logits_that_are_not_numbers_are_refused(call: Callable[[object], object]) -> None:
+    for bad in (["a", "b", "c"], [1.0, [2.0, 3.0], 0.0], np.array([1j, 0, 0])):
+        with pytest.raises(SwlVizError) as info:
+            call(bad)
+        assert info.value.param == "logits"
+
+
+@pytest.mark.parametrize("bad", [np.nan, np.inf, -np.inf])
+def test_non_finite_labels_are_refused(bad: float) -> None:
+    for call in (
+        lambda: softmax_with_loss([1.0, 2.0], [bad, 1.0]),
+        lambda: SoftmaxWithLoss().forward([1.0, 2.0], [bad, 1.0]),
+        lambda: loss_grid(-1, 1, 1, [bad, 1.0]),
+    ):
+        with pytest.raises(SwlVizError) as info:
+            call()
+        assert info.value.param == "t"
