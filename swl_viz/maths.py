@@ -305,7 +305,7 @@ def _evaluate(
             loss = np.sum(probs * sp.neg_log_y, axis=axis)  # 0 * inf where a gap overflowed
         bad = ~np.isfinite(loss)
         if bad.any():
-            loss = np.where(bad, _wide_loss(a, probs, axis, temperature, sp), loss)
+            loss = np.where(bad, _wide_loss(a, probs, axis, temperature, sp), loss)[()]
             if not np.isfinite(loss).all():
                 raise SwlVizError(
                     f"the loss exceeds the largest double ({_DBL_MAX:.4g}): the logits are "

@@ -228,6 +228,17 @@ def test_random_logits_over_the_whole_double_range(seed: int) -> None:
             _check(a, t, eps=eps, temperature=temperature)
 
 
+def test_wide_gaps_in_a_batch_along_any_axis() -> None:
+    """The wide-gap loss is patched in only where needed, and keeps a scalar a scalar."""
+    a = np.array([[1e308, -1e308, 3.0], [1.0, 2.0, -1e308], [0.5, 0.25, 0.0]]).T
+    t = np.array([[0.9, 0.1, 0.0], [0.2, 0.3, 0.5], [0.0, 0.0, 1.0]]).T
+    loss, grad = softmax_with_loss(a, t, axis=0, temperature=7.0)
+    for j in range(3):
+        _assert_close(a[:, j], t[:, j], float(loss[j]), list(grad[:, j]), temperature=7.0)
+    single, _ = softmax_with_loss([1e308, -1e308], [0.9, 0.1])
+    assert np.ndim(single) == 0 and isinstance(single, np.floating)
+
+
 @pytest.mark.parametrize(
     ("t", "temperature"), [([0.9, 0.1], 10.0), ([0.5, 0.5], 1.0), ([1.0, 0.0], T_HI)]
 )
