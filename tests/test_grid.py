@@ -73,8 +73,10 @@ def test_grid_equals_the_per_sample_core(t: list[float], kwargs: dict[str, objec
     loss, grad = softmax_with_loss(a, t, **opts)  # type: ignore[arg-type]
     np.testing.assert_allclose(g.loss, loss, rtol=4e-16, atol=0)
     i, j = g.axes
-    np.testing.assert_allclose(g.grad0, grad[..., i], rtol=4e-16, atol=1e-300)
-    np.testing.assert_allclose(g.grad1, grad[..., j], rtol=4e-16, atol=1e-300)
+    # a few ulp: for a label t' >= 1/2 on the class that is not on top, the two-class form
+    # takes (1 - t') - y_other and the core y - t', equally exact, not always equally rounded
+    np.testing.assert_allclose(g.grad0, grad[..., i], rtol=1e-15, atol=1e-300)
+    np.testing.assert_allclose(g.grad1, grad[..., j], rtol=1e-15, atol=1e-300)
 
 
 @pytest.mark.parametrize(
