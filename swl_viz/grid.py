@@ -26,10 +26,24 @@ from swl_viz.maths import (
     check_options,
 )
 
-__all__ = ["MAX_AXIS_POINTS", "LossGrid", "check_layer", "grid_axis", "loss_grid", "thin_stride"]
+__all__ = [
+    "MAX_AXIS_POINTS",
+    "MAX_CLASSES",
+    "MAX_GRID_WORK",
+    "LossGrid",
+    "check_layer",
+    "check_work",
+    "grid_axis",
+    "loss_grid",
+    "thin_stride",
+]
 
 #: The densest grid swl-viz computes: 4001 x 4001 points (step 0.01 on -20..20).
 MAX_AXIS_POINTS = 4001
+#: The most classes a grid takes: every point holds all K logits while it is computed.
+MAX_CLASSES = 1000
+#: The most logits (points x classes) one grid evaluates, about 10 s of work on one core.
+MAX_GRID_WORK = 400_000_000
 
 #: How close (hi - lo) / step must be to an integer for hi to be a grid point.
 _ENDPOINT_TOLERANCE = 1e-9
@@ -153,6 +167,19 @@ def _parse_axes(axes: Sequence[int], k: int) -> tuple[int, int]:
     return i, j
 
 
+def check_work(points_per_axis: int, k: int, passes: int = 1) -> None:
+    """Refuse a grid whose points x classes x passes would pass :data:`MAX_GRID_WORK`, before
+    anything is allocated (two classes take a closed form and are always cheap)."""
+    work = points_per_axis * points_per_axis * k * passes
+    if k > 2 and work > MAX_GRID_WORK:
+        raise SwlVizError(
+            f"{points_per_axis}^2 points x {k} classes is too much work (about "
+            f"{work / 4e7:.0f} s, limit {MAX_GRID_WORK / 4e7:.0f} s); use a coarser step or "
+            "a smaller range",
+            param="step",
+        )
+
+
 def check_layer(
     t: ArrayLike,
     logits: ArrayLike | None,
@@ -181,6 +208,8 @@ def _check_layer(
     k = t_arr.size
     if k < 2:
         raise SwlVizError(f"t needs at least 2 classes, got {k}", param="t")
+    if k > MAX_CLASSES:
+        raise SwlVizError(f"t has {k} classes; swl-viz takes at most {MAX_CLASSES}", param="t")
     target = _labels(t_arr, (k,), -1, label_smoothing)
     check_options(temperature, variant)
     if logits is None:
@@ -232,6 +261,7 @@ def loss_grid(
     values = grid_axis(lo, hi, step)
     if max_points is not None:
         values = values[:: thin_stride(values.size, max_points)]
+    check_work(values.size, k)
     # read-only broadcast views in meshgrid 'xy' layout: the same values, no n x n copies
     row, col = np.meshgrid(values, values, sparse=True)
     x0 = np.broadcast_to(row, (values.size, values.size))

@@ -17,7 +17,7 @@ import numpy as np
 
 from swl_viz.atomic import atomic_write
 from swl_viz.errors import SwlVizError
-from swl_viz.grid import LossGrid, loss_grid
+from swl_viz.grid import LossGrid, check_work, grid_axis, loss_grid
 from swl_viz.maths import (
     FloatArray,
     Variant,
@@ -201,6 +201,7 @@ def gradient_check(
     """Compare dL/dx0 and dL/dx1 with (L(x + h) - L(x - h)) / 2h at every grid point."""
     if not (math.isfinite(h) and 0.0 < h <= 1.0):
         raise SwlVizError(f"must be a number in (0, 1], got {h:g}", param="h")
+    check_work(grid_axis(lo, hi, step).size, len(np.atleast_1d(t)), passes=5)
     grid = loss_grid(
         lo, hi, step, t, logits=logits, axes=axes, label_smoothing=label_smoothing,
         temperature=temperature, variant=variant,

@@ -248,7 +248,7 @@ def test_data_refuses_unknown_suffix(in_tmp: Path) -> None:
         (["--t", "0,0,1", "--axes", "0,3"], "--axes"),
         (["--t", "0,0,1", "--axes", "1,1"], "--axes"),
         (["--t", "0,0,1", "--axes", "a,b"], "--axes"),
-        (["--label-smoothing", "1"], "--label-smoothing"),
+        (["--label-smoothing", "1.5"], "--label-smoothing"),
         (["--label-smoothing", "-0.1"], "--label-smoothing"),
         (["--temperature", "0"], "--temperature"),
         (["--temperature", "inf"], "--temperature"),
