@@ -36,7 +36,6 @@ Nothing here imports matplotlib; plotly is imported only inside :func:`render_ht
 
 from __future__ import annotations
 
-import hashlib
 import html
 import math
 import re
@@ -561,8 +560,9 @@ def figure_dict(plot: Plot) -> dict[str, Any]:
         )
     values = slider_values(plot)
     if values:
-        per_frame = [(s, *_traces(plot, (s, 1.0 - s))) for s in values]
-        own, grid = next((trs, g) for s, trs, g in per_frame if s == float(plot.t[0]))
+        own_t0 = float(plot.t[0])
+        per_frame = [(s, *_traces(plot, plot.t if s == own_t0 else (s, 1.0 - s))) for s in values]
+        own, grid = next((trs, g) for s, trs, g in per_frame if s == own_t0)
         zrange = _zrange([trs[0]["z"] for _, trs, _ in per_frame], plot.zscale)
     else:
         per_frame = []
@@ -594,8 +594,8 @@ def _merge(a: dict[str, Any], b: dict[str, Any]) -> dict[str, Any]:
 
 
 def div_id(plot: Plot) -> str:
-    """A fixed id for the plot's element, derived from the figure's file-name stem."""
-    return "swl-" + hashlib.sha256(plot.stem().encode()).hexdigest()[:12]
+    """The plot element's fixed id: one figure per page, so the figure's name is enough."""
+    return f"swl-viz-{plot.figure}"
 
 
 def render_html(plot: Plot) -> bytes:
