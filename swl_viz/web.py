@@ -168,6 +168,12 @@ def _probability_text(grid: LossGrid) -> FloatArray:
     return np.array(flat, dtype=object).reshape(rows, cols)
 
 
+def _surface_order(a: Any) -> Any:
+    """Per-point data of a surface in the order its hover reads it: plotly indexes a surface's
+    z as z[row][col] but its customdata and text as [col][row] (the point number is (i_x, i_y))."""
+    return np.ascontiguousarray(np.swapaxes(a, 0, 1))
+
+
 def _hovertemplate(grid: LossGrid, zscale: str) -> str:
     i, j = grid.axes
     g = 1 if zscale == "log" else 0  # where the gradient starts in customdata
@@ -271,7 +277,9 @@ def _traces(plot: Plot, t: tuple[float, ...]) -> tuple[list[dict[str, Any]], Los
             {"type": "contour", "z": z, "customdata": hover},
             {"type": "scatter", **arrows},
         ], grid
-    traces: list[dict[str, Any]] = [{"type": "surface", "z": z, "customdata": hover}]
+    traces: list[dict[str, Any]] = [
+        {"type": "surface", "z": z, "customdata": _surface_order(hover)}
+    ]
     if plot.figure == "quiver":
         drawn = _arrows_3d(grid, plot.arrows, plot.normalize, plot.zscale)
         traces.append({"type": "scatter3d", **drawn["shafts"]})
@@ -287,6 +295,8 @@ def _style(plot: Plot, grid: LossGrid, zrange: tuple[float, float]) -> list[dict
     y = np.ascontiguousarray(grid.x1[:, 0])
     hover = _hovertemplate(grid, plot.zscale)
     text = _probability_text(grid)
+    if plot.figure != "contour":
+        text = _surface_order(text)
     if plot.figure == "contour":
         start, size = _levels(zrange)
         return [
@@ -628,7 +638,12 @@ def render_html(plot: Plot) -> bytes:
         pio.json.config.default_engine = engine
     # base64 never holds "</", so the JSON encoder's escaped "/" (6 bytes each) can go
     page = _BDATA.sub(lambda m: m.group(0).replace("\\u002f", "/"), page)
-    page = page.replace("<head>", f"<head>\n    <title>{_page_title(plot)}</title>", 1)
+    background = _THEMES[plot.theme]["background"]
+    head = (
+        f"<head>\n    <title>{_page_title(plot)}</title>\n"
+        f"    <style>html, body {{margin: 0; background: {background};}}</style>"
+    )
+    page = page.replace("<head>", head, 1)
     return page.encode("utf-8")
 
 

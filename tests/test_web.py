@@ -35,6 +35,9 @@ def _check_hover(plot: Plot, trace: dict[str, Any], hover: dict[str, Any], t: tu
     xs, ys = _axes(hover)
     rows, cols = np.asarray(trace["z"]).shape
     custom = np.asarray(trace["customdata"])
+    text = np.asarray(hover["text"])
+    if trace["type"] == "surface":  # plotly reads a surface's customdata and text as [col][row]
+        custom, text = custom.swapaxes(0, 1), text.swapaxes(0, 1)
     g = 1 if plot.zscale == "log" else 0
     i, j = plot.axes
     for r, c in ((0, 0), (0, cols - 1), (rows - 1, 0), (rows // 2, cols // 2), (rows // 3, 2)):
@@ -51,7 +54,7 @@ def _check_hover(plot: Plot, trace: dict[str, Any], hover: dict[str, Any], t: tu
         np.testing.assert_allclose(shown_loss, loss, rtol=1e-12, atol=1e-300)
         np.testing.assert_allclose(custom[r, c, g : g + 2], grad[[i, j]], rtol=1e-12, atol=1e-15)
         y = swl_viz.softmax(a / plot.temperature)
-        assert hover["text"][r, c] == ", ".join(number(v) for v in y)
+        assert text[r, c] == ", ".join(number(v) for v in y)
 
 
 @pytest.mark.parametrize("figure", FIGURES)
