@@ -23,9 +23,11 @@ tips carry plotly's ``arrow`` marker turned along the segment (``angleref="previ
 trace per frame instead of hundreds of layout annotations in every frame.
 
 **Size.** plotly.js alone is about 4.8 MB. Each slider frame stores its grid again, so the
-figures show at most :data:`MAX_POINTS` points per axis (thinned evenly, both ends kept, as the
-PNGs thin dense grids), hover values as float64 and drawing-only geometry as float32. The file
-stays under 6 MB at any step.
+figures show at most :data:`MAX_POINTS` points per axis (:data:`MAX_POINTS_QUIVER` under the
+quiver's arrows) and :data:`MAX_ARROWS` arrows per axis, thinned evenly with both ends kept as
+the PNGs thin dense grids. Hover values are stored as float64, drawing-only geometry as float32,
+and y, which does not depend on the label, once as text rather than in every frame. A file
+stays under 6 MB (6 x 10^6 bytes) whatever the step.
 
 **Reproducible bytes.** The div id is derived from the figure, the template is plotly's empty
 one (not the user's default), JSON goes through the standard-library engine whatever is
@@ -63,6 +65,8 @@ __all__ = [
 MAX_POINTS = 41
 #: Points per axis at most under the quiver's faded surface (the arrows carry the content).
 MAX_POINTS_QUIVER = 21
+#: Arrows per axis at most (the PNGs allow more): every frame stores each arrow again.
+MAX_ARROWS = 25
 #: t0 = 0, 0.1, ..., 1 on the teacher-label slider (K = 2).
 SLIDER_STEPS = 11
 CONTOUR_LEVELS = 15
@@ -77,7 +81,7 @@ _THEMES: dict[str, dict[str, str]] = {
         "text": "#1a1a1a",
         "tick": "#333333",
         "grid": "#b0b0b0",
-        "pane": "rgba(237, 237, 237, 0.5)",
+        "pane": "#f5f5f5",  # the PNG's translucent panes over white
         "wire": "#1f77b4",
         "wire_low": "#aecde6",
         "arrow": "#111111",
@@ -88,7 +92,7 @@ _THEMES: dict[str, dict[str, str]] = {
         "text": "#e8e8e8",
         "tick": "#c8c8c8",
         "grid": "#4a4f58",
-        "pane": "rgba(255, 255, 255, 0.07)",
+        "pane": "#212329",  # and over the dark background
         "wire": "#4fc3f7",
         "wire_low": "#1b4a60",
         "arrow": "#ffb74d",
@@ -272,7 +276,7 @@ def _traces(plot: Plot, t: tuple[float, ...]) -> tuple[list[dict[str, Any]], Los
     # on a linear axis z is L and hover reads it, so it stays float64
     z = _zvalues(grid, plot.zscale).astype(np.float64 if plot.zscale == "linear" else np.float32)
     if plot.figure == "contour":
-        arrows = _arrows_2d(grid, plot.arrows, plot.normalize)
+        arrows = _arrows_2d(grid, min(plot.arrows, MAX_ARROWS), plot.normalize)
         return [
             {"type": "contour", "z": z, "customdata": hover},
             {"type": "scatter", **arrows},
@@ -281,7 +285,7 @@ def _traces(plot: Plot, t: tuple[float, ...]) -> tuple[list[dict[str, Any]], Los
         {"type": "surface", "z": z, "customdata": _surface_order(hover)}
     ]
     if plot.figure == "quiver":
-        drawn = _arrows_3d(grid, plot.arrows, plot.normalize, plot.zscale)
+        drawn = _arrows_3d(grid, min(plot.arrows, MAX_ARROWS), plot.normalize, plot.zscale)
         traces.append({"type": "scatter3d", **drawn["shafts"]})
         traces.append({"type": "cone", **drawn["heads"]})
     return traces, grid
