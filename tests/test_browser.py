@@ -250,3 +250,21 @@ def test_dark_theme_and_three_classes(open_figure: Any) -> None:
     assert corner == (0x16, 0x18, 0x1D)
     assert _drawn_share(png, _plot_box(page, "surface")) > 0.05
     assert page.errors == [] and page.requests == []
+
+
+@pytest.mark.parametrize(
+    "plot",
+    [
+        Plot(figure="quiver", zscale="log", normalize=True, variant="book", theme="dark"),
+        Plot(figure="contour", t=(0.0, 0.0, 1.0), logits=(0.0, 1.0, 0.0), label_smoothing=0.2),
+    ],
+    ids=["quiver-log-book-dark", "contour-three-classes-smoothing"],
+)
+def test_hard_options_draw_without_errors(open_figure: Any, plot: Plot) -> None:
+    page = open_figure(plot)
+    assert (
+        page.js("() => document.querySelector('.js-plotly-plot').data.map(t => t.type)")
+        == (TRACES[plot.figure])
+    )
+    assert _drawn_share(page.page.screenshot(), _plot_box(page, plot.figure)) > 0.05
+    assert page.errors == [] and page.requests == []
