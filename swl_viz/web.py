@@ -5,9 +5,10 @@ JavaScript inlined, so it opens offline and fetches nothing. It shows what the P
 surface, the descent arrows on it, the contour with the -gradient field) with the same themes,
 titles and layer options, and adds what a picture cannot:
 
-- **Hover.** Every grid point tells x_i, x_j, the loss L, the probabilities y = softmax(a / T)
-  and the gradient the layer sends back along the two varied logits, as the grid computed them
-  (full double precision is stored; the label shows 6 significant digits).
+- **Hover.** Every grid point (of the quiver's faded surface, too) tells x_i, x_j, the loss L,
+  the probabilities y = softmax(a / T) and the gradient the layer sends back along the two
+  varied logits, as the grid computed them: L and the gradient are stored as float64, y as its
+  text; the label shows 6 significant digits.
 - **A slider over the teacher label** t = (t0, 1 - t0), t0 = 0, 0.1, ..., 1 (and the plot's own
   t0), as precomputed plotly frames: no server, no JavaScript of swl-viz's own. Only for K = 2:
   with more classes there is no single obvious one-parameter family of labels, so a K > 2
@@ -32,6 +33,12 @@ stays under 6 MB (6 x 10^6 bytes) whatever the step.
 **Reproducible bytes.** The div id is derived from the figure, the template is plotly's empty
 one (not the user's default), JSON goes through the standard-library engine whatever is
 installed, and arrays are stored as base64 of their bytes: the same call gives the same file.
+
+**Options.** range, step, t, logits, axes, label_smoothing, temperature, variant, zscale,
+normalize, arrows, theme, title, no_title and lang act as in the PNGs (``lang="ja"`` always
+writes Japanese: the browser finds the font). The view starts at the PNGs' default (elevation
+20, azimuth 240) and is the viewer's to turn; ``compare``, ``elev``, ``azim``, ``size``,
+``dpi``, ``transparent``, ``frames`` and ``fps`` do not apply to a page.
 
 Nothing here imports matplotlib; plotly is imported only inside :func:`render_html`.
 """
