@@ -19,6 +19,7 @@ RANK = {
     "deck": 4,
     "text": 4,
     "figures": 5,
+    "web": 5,
     "export": 6,
     "cli": 7,
     "__main__": 8,
@@ -32,6 +33,7 @@ NO_MATPLOTLIB = {
     "learners",
     "deck",
     "cli",
+    "web",
     "__init__",
 }
 
@@ -69,7 +71,17 @@ def test_the_lower_layers_never_import_matplotlib() -> None:
             if isinstance(node, ast.Import | ast.ImportFrom)
         }
         assert not any(str(m).split(".")[0] in ("matplotlib", "mpl_toolkits") for m in top_level)
-    for stem in ("errors", "maths", "grid", "atomic", "options", "plotspec", "learners", "deck"):
+    for stem in (
+        "errors",
+        "maths",
+        "grid",
+        "atomic",
+        "options",
+        "plotspec",
+        "learners",
+        "deck",
+        "web",
+    ):
         assert not any(
             n.split(".")[0] in ("matplotlib", "mpl_toolkits")
             for n in _imports(PACKAGE / f"{stem}.py")
