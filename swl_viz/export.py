@@ -66,6 +66,10 @@ def output_format(plot: Plot, path: Path) -> str:
 def check_format(plot: Plot, fmt: str) -> None:
     """Refuse a combination that cannot be rendered, before any work starts."""
     plot.check_format(fmt)
+    if fmt == "html":
+        from swl_viz.web import require_plotly
+
+        require_plotly()
     if plot.title is not None and "$" in plot.title:
         check_mathtext(plot.title, plot.dpi)
 
@@ -121,6 +125,10 @@ def write_turntable(fig: Figure, fh: IO[bytes], plot: Plot) -> None:
 
 def render_bytes(plot: Plot, fmt: str) -> bytes:
     """Compute, draw and encode one figure, returning the file's bytes."""
+    if fmt == "html":
+        from swl_viz.web import render_html
+
+        return render_html(plot)
     grids = compute_grids(plot)
     with theme_context(plot.theme, plot.lang):
         fig = build_figure(plot, grids)

@@ -37,7 +37,7 @@ FIGURES: tuple[str, ...] = ("surface", "quiver", "contour")
 #: The figures drawn on 3-D axes: they turn in a GIF and take a view.
 THREE_D: tuple[str, ...] = ("surface", "quiver")
 #: Every file format, in the order help texts list them.
-FORMATS: tuple[str, ...] = ("png", "svg", "pdf", "gif")
+FORMATS: tuple[str, ...] = ("png", "svg", "pdf", "gif", "html")
 
 Kind = Literal["float", "int", "bool", "choice", "floats", "ints", "range", "size", "text"]
 Panel = Literal["Grid", "Layer", "Look", "Output"]
@@ -323,7 +323,7 @@ def options_for(figure: str) -> tuple[str, ...]:
 
 def figure_formats(figure: str) -> tuple[str, ...]:
     """The file formats ``figure`` can be written in: a GIF turntable needs 3-D axes."""
-    return FORMATS if figure in THREE_D else tuple(f for f in FORMATS if f != "gif")
+    return tuple(f for f in FORMATS if f != "gif" or figure in THREE_D)
 
 
 def read_option(name: str, value: Any) -> Any:

@@ -154,6 +154,9 @@ class Plot:
             )
         if fmt == "gif" and self.transparent:
             raise SwlVizError("is not available for .gif", param="transparent")
+        for name in ("compare", "transparent"):
+            if fmt == "html" and getattr(self, name):
+                raise SwlVizError("is not available for .html", param=name)
         if fmt == "gif":  # a turntable holds its frames while it is encoded
             width, height = self.pixels
             if self.frames * width * height > MAX_GIF_BYTES:

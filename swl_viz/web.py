@@ -52,7 +52,7 @@ from typing import Any
 
 import numpy as np
 
-from swl_viz.errors import SwlVizError
+from swl_viz.errors import RunError, SwlVizError
 from swl_viz.grid import LossGrid, loss_grid, thin_stride
 from swl_viz.maths import FloatArray
 from swl_viz.plotspec import Plot, format_label
@@ -79,7 +79,7 @@ SLIDER_STEPS = 11
 CONTOUR_LEVELS = 15
 #: Pixel size of a 2-D arrow head on the longest arrow.
 HEAD_SIZE = 10.0
-INSTALL_HINT = "pip install 'swl-viz[html]'"
+INSTALL_HINT = "pip install -e '.[html]' (plotly)"
 
 #: The few theme colours an HTML figure needs (the PNG themes' values).
 _THEMES: dict[str, dict[str, str]] = {
@@ -619,19 +619,26 @@ def div_id(plot: Plot) -> str:
     return f"swl-viz-{plot.figure}"
 
 
+def require_plotly() -> None:
+    """Fail in one line, naming the install command, when plotly (the html extra) is missing."""
+    try:
+        import plotly  # noqa: F401
+    except ImportError:
+        raise RunError(
+            f"HTML output needs plotly; install it with {INSTALL_HINT}", param="out"
+        ) from None
+
+
 def render_html(plot: Plot) -> bytes:
     """One self-contained, offline HTML file of ``plot`` (UTF-8), the same bytes on every call.
 
     Raises :class:`SwlVizError` (``param="figure"``) for a figure HTML does not have, and
-    (``param="out"``) when plotly, the ``html`` extra, is not installed.
+    :class:`RunError` (``param="out"``) when plotly, the ``html`` extra, is not installed.
     """
     spec = figure_dict(plot)
-    try:
-        import plotly.io as pio
-    except ImportError:
-        raise SwlVizError(
-            f"HTML output needs plotly; install it with {INSTALL_HINT}", param="out"
-        ) from None
+    require_plotly()
+    import plotly.io as pio
+
     engine = pio.json.config.default_engine
     pio.json.config.default_engine = "json"  # orjson, where installed, writes floats differently
     try:

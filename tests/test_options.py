@@ -73,7 +73,7 @@ def test_help_shows_each_table_option_with_the_tables_default(name: str) -> None
 def test_out_help_offers_exactly_the_formats_the_figure_takes(figure: str, in_tmp: Path) -> None:
     code, text = run_cli(figure, "--help", columns=250)
     line = next(ln for ln in text.splitlines() if "--out" in ln)
-    offered = re.findall(r"\.(png|svg|pdf|gif)\b", line.split("[default")[0])
+    offered = re.findall(r"\.(png|svg|pdf|gif|html)\b", line.split("[default")[0])
     assert offered == list(figure_formats(figure))
     for fmt in offered:
         gif = ["--frames", "1"] if fmt == "gif" else []
