@@ -15,6 +15,7 @@ RANK = {
     "atomic": 2,
     "plotspec": 3,
     "learners": 3,
+    "probe": 3,
     "deck": 4,
     "text": 4,
     "figures": 5,
