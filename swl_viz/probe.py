@@ -12,7 +12,7 @@ This module imports numpy only.
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
@@ -29,9 +29,13 @@ __all__ = [
     "DescentPath",
     "Line",
     "Probe",
+    "SLICE_POINTS",
+    "Slice",
     "decision_line",
     "descent_path",
     "layer_options",
+    "loss_at",
+    "loss_slice",
     "minimum_line",
     "probe_point",
 ]
@@ -131,6 +135,24 @@ def layer_options(grid: LossGrid) -> dict[str, object]:
         "temperature": grid.temperature,
         "variant": grid.variant,
     }
+
+
+def loss_at(
+    x0: ArrayLike,
+    x1: ArrayLike,
+    t: ArrayLike,
+    *,
+    logits: ArrayLike | None = None,
+    axes: Sequence[int] = (0, 1),
+    label_smoothing: float = 0.0,
+    temperature: float = 1.0,
+    variant: Variant = "exact",
+) -> tuple[FloatArray, FloatArray]:
+    """The layer's loss, shape of x0 and x1 broadcast, and gradient (y - t) / T, that shape
+    plus the classes, at many points at once (for lines and curves drawn on a slice)."""
+    layer = _layer(t, logits, axes, label_smoothing, temperature, variant)
+    _, loss, grad = layer.evaluate(x0, x1)
+    return loss, grad
 
 
 # ---- one point ---------------------------------------------------------------------------------
@@ -415,4 +437,175 @@ def minimum_line(
         lowest=lowest,
         leads_from=-math.inf,
         layer=layer,
+    )
+
+
+# ---- the loss along the line d = x1 - x0 -------------------------------------------------------
+
+#: Points on a slice: fine enough that the drawn curve is smooth at any range.
+SLICE_POINTS = 801
+
+
+@dataclass(frozen=True)
+class Slice:
+    """The loss along d = x1 - x0 with x0 = -d/2 and x1 = d/2 (the other logits fixed).
+
+    ``slope`` is dL/dd = (dL/dx1 - dL/dx0) / 2 and ``norm`` is |grad L| on the varied pair. For
+    two classes grad L = dL/dd * (-1, 1), so norm = sqrt(2) |slope|. Far out the exact loss
+    follows the lines ``slope_left * d + intercept`` and ``slope_right * d + intercept``; the
+    book's loss levels off at ``book_limits`` (left, right) instead. ``minimum`` is (d, L) of
+    the lowest point of the curve when it has one, else None.
+
+    For the book's variant ``slope`` is still what its backward sends, (y - t) / T along d,
+    while ``book_slope`` is the true slope of its loss -sum t log(y + 1e-7), which goes flat
+    where the loss does.
+    """
+
+    d: FloatArray
+    loss: FloatArray
+    slope: FloatArray
+    norm: FloatArray
+    at_zero: float
+    slope_left: float
+    slope_right: float
+    intercept: float
+    book_limits: tuple[float, float] | None
+    book_slope: FloatArray | None
+    minimum: tuple[float, float] | None
+    axes: tuple[int, int]
+    k: int
+    target: FloatArray
+    temperature: float
+    variant: Variant
+
+
+def _golden(f: Callable[[float], float], lo: float, hi: float) -> float:
+    """The minimiser of a convex f on [lo, hi], to the last bits of the interval."""
+    ratio = (math.sqrt(5.0) - 1.0) / 2.0
+    a, b = lo, hi
+    c, d = b - ratio * (b - a), a + ratio * (b - a)
+    fc, fd = f(c), f(d)
+    for _ in range(200):
+        if fc <= fd:
+            b, d, fd = d, c, fc
+            c = b - ratio * (b - a)
+            fc = f(c)
+        else:
+            a, c, fc = c, d, fd
+            d = a + ratio * (b - a)
+            fd = f(d)
+        if b - a <= 1e-12 * max(1.0, abs(a)):
+            break
+    return (a + b) / 2.0
+
+
+def _slope(grad: FloatArray, i: int, j: int) -> float:
+    return float(grad[..., j] - grad[..., i]) / 2.0
+
+
+def _bisect(f: Callable[[float], float], lo: float, hi: float) -> float:
+    """Where an increasing f crosses 0 in [lo, hi] (an end when it does not)."""
+    if f(lo) >= 0.0:
+        return lo
+    if f(hi) <= 0.0:
+        return hi
+    a, b = lo, hi
+    for _ in range(200):
+        mid = (a + b) / 2.0
+        if mid in (a, b):
+            break
+        if f(mid) < 0.0:
+            a = mid
+        else:
+            b = mid
+    return (a + b) / 2.0
+
+
+def loss_slice(
+    t: ArrayLike,
+    *,
+    lo: float = -20.0,
+    hi: float = 20.0,
+    logits: ArrayLike | None = None,
+    axes: Sequence[int] = (0, 1),
+    label_smoothing: float = 0.0,
+    temperature: float = 1.0,
+    variant: Variant = "exact",
+    points: int = SLICE_POINTS,
+) -> Slice:
+    """The numbers of the slice figure: L and dL/dd on d in [lo, hi], with its asymptotes."""
+    lo, hi = _point(lo, hi, "range")
+    if not lo < hi:
+        raise SwlVizError(f"range needs LO < HI, got {lo:g} {hi:g}", param="range")
+    layer = _layer(t, logits, axes, label_smoothing, temperature, variant)
+    i, j = layer.axes
+    temp = layer.temperature
+    d = np.linspace(lo, hi, points)
+
+    def along(dd: ArrayLike) -> tuple[FloatArray, FloatArray]:
+        half = np.asarray(dd, dtype=np.float64) / 2.0
+        _, loss, grad = layer.evaluate(-half, half, "range")
+        return loss, grad
+
+    loss, grad = along(d)
+    slope = (grad[..., j] - grad[..., i]) / 2.0
+    target = layer.target
+    rest = [k for k in range(target.size) if k not in (i, j)]
+    t_rest = float(target[rest].sum()) if rest else 0.0
+    # far right a_j leads: L -> sum_k t_k (d/2 - a_k) / T; far left a_i leads, mirrored
+    slope_right = (float(target[i]) + t_rest / 2.0) / temp
+    slope_left = -(float(target[j]) + t_rest / 2.0) / temp + 0.0  # no -0.0
+    intercept = -float(np.dot(target[rest], layer.fixed[rest])) / temp + 0.0 if rest else 0.0
+    book_limits = None
+    book_slope = None
+    if layer.variant == "book":  # y tends to one-hot on the leading class
+        log_delta = math.log(BOOK_DELTA)
+        log_one = math.log(1.0 + BOOK_DELTA)  # as the book computes it, not log1p
+        limits = [
+            -float(target[c]) * log_one - (1.0 - float(target[c])) * log_delta for c in (i, j)
+        ]
+        book_limits = (limits[0], limits[1])
+        y = softmax(layer.logits(-d / 2.0, d / 2.0) / temp)
+        # dL/da_m = sum_k w_k dy_k/da_m with w = -t / (y + 1e-7), dy_k/da_m = y_k (1[k=m] - y_m) / T
+        wy = -target * y / (y + BOOK_DELTA)
+        da = (wy - y * wy.sum(axis=-1, keepdims=True)) / temp
+        book_slope = _frozen((da[:, j] - da[:, i]) / 2.0)
+    minimum = None
+    line = minimum_line(
+        layer.t,
+        logits=layer.fixed,
+        axes=layer.axes,
+        label_smoothing=layer.label_smoothing,
+        temperature=temp,
+        variant=layer.variant,
+    )
+    if rest == [] and line is not None:
+        d_min = -line.offset
+        if lo <= d_min <= hi:
+            minimum = (d_min, float(along(d_min)[0]))
+    elif rest and slope_left < 0.0 < slope_right:  # convex with slopes of both signs: one minimum
+        if layer.variant == "exact":  # where the layer's slope changes sign
+            d_min = _bisect(lambda x: _slope(along(x)[1], i, j), lo, hi)
+        else:  # the book's loss has its own slope: search the loss itself
+            d_min = _golden(lambda x: float(along(x)[0]), lo, hi)
+        margin = 1e-9 * (hi - lo)  # a minimiser at an end means the minimum is out of range
+        if lo + margin < d_min < hi - margin:
+            minimum = (d_min, float(along(d_min)[0]))
+    return Slice(
+        d=_frozen(d),
+        loss=_frozen(np.asarray(loss, dtype=np.float64)),
+        slope=_frozen(slope),
+        norm=_frozen(np.hypot(grad[..., i], grad[..., j])),
+        at_zero=float(along(0.0)[0]),
+        slope_left=slope_left,
+        slope_right=slope_right,
+        intercept=intercept,
+        book_limits=book_limits,
+        book_slope=book_slope,
+        minimum=minimum,
+        axes=layer.axes,
+        k=int(target.size),
+        target=layer.target,
+        temperature=temp,
+        variant=layer.variant,
     )

@@ -14,6 +14,8 @@ from swl_viz.probe import (
     decision_line,
     descent_path,
     layer_options,
+    loss_at,
+    loss_slice,
     minimum_line,
     probe_point,
 )
@@ -288,3 +290,86 @@ def test_probe_imports_no_matplotlib() -> None:
             names.update(alias.name for alias in node.names)
     assert "swl_viz.grid" in names  # the check sees imports
     assert not any(n.split(".")[0] in ("matplotlib", "mpl_toolkits") for n in names)
+
+
+# ---- the slice along d = x1 - x0 ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize("case", SLICES)
+def test_slice_is_the_layer_along_d(case: dict[str, object]) -> None:
+    s = loss_slice(case["t"], lo=-15, hi=25, points=81, **_kwargs(case))  # type: ignore[arg-type]
+    loss, grad = loss_at(-s.d / 2, s.d / 2, case["t"], **_kwargs(case))  # type: ignore[arg-type]
+    np.testing.assert_array_equal(s.loss, loss)
+    i, j = s.axes
+    np.testing.assert_array_equal(s.slope, (grad[:, j] - grad[:, i]) / 2)
+    np.testing.assert_array_equal(s.norm, np.hypot(grad[:, i], grad[:, j]))
+    for n in (0, 40, 80):
+        p = probe_point(-s.d[n] / 2, s.d[n] / 2, case["t"], **_kwargs(case))  # type: ignore[arg-type]
+        assert p.loss == s.loss[n]
+    if s.k == 2:
+        np.testing.assert_allclose(s.norm, math.sqrt(2) * np.abs(s.slope), rtol=1e-15)
+        want = -math.log(0.5 + 1e-7) if case.get("variant") == "book" else math.log(2)
+        assert s.at_zero == pytest.approx(want, rel=1e-15)
+
+
+@pytest.mark.parametrize("case", [c for c in SLICES if c.get("variant") != "book"])
+def test_slice_asymptotes_far_out(case: dict[str, object]) -> None:
+    s = loss_slice(case["t"], **_kwargs(case))  # type: ignore[arg-type]
+    for d, slope in ((-4000.0, s.slope_left), (4000.0, s.slope_right)):
+        far = loss_slice(case["t"], lo=d - 1, hi=d, points=2, **_kwargs(case))  # type: ignore[arg-type]
+        assert far.loss[-1] == pytest.approx(slope * d + s.intercept, rel=1e-13, abs=1e-12)
+        assert far.slope[-1] == pytest.approx(slope, rel=1e-12, abs=1e-15)
+
+
+def test_one_hot_slice_asymptotes_are_1_over_t_and_0() -> None:
+    s = loss_slice([1, 0], temperature=4.0)
+    assert (s.slope_left, s.slope_right, s.intercept) == (0.0, 0.25, 0.0)
+    assert math.copysign(1.0, s.slope_left) == 1.0  # no -0.0 to print
+    assert s.book_limits is None and s.book_slope is None and s.minimum is None
+
+
+@pytest.mark.parametrize(
+    "case",
+    [
+        {"t": [1, 0], "variant": "book"},
+        {"t": [0.3, 0.7], "variant": "book", "temperature": 2.0},
+        {"t": [0, 1, 0], "logits": [0, 0, 2], "variant": "book", "axes": (0, 1)},
+    ],
+)
+def test_book_slope_is_the_slope_of_the_books_loss(case: dict[str, object]) -> None:
+    s = loss_slice(case["t"], lo=-30, hi=30, points=121, **_kwargs(case))  # type: ignore[arg-type]
+    assert s.book_slope is not None and s.book_limits is not None
+    h = 1e-5
+    up = loss_slice(case["t"], lo=-30 + h, hi=30 + h, points=121, **_kwargs(case))  # type: ignore[arg-type]
+    down = loss_slice(case["t"], lo=-30 - h, hi=30 - h, points=121, **_kwargs(case))  # type: ignore[arg-type]
+    central = (up.loss - down.loss) / (2 * h)
+    np.testing.assert_allclose(s.book_slope, central, atol=1e-6)
+    far = loss_slice(case["t"], lo=-1e4, hi=1e4, points=3, **_kwargs(case))  # type: ignore[arg-type]
+    np.testing.assert_allclose(far.loss[[0, -1]], s.book_limits, rtol=1e-12)
+
+
+def test_book_cap_is_minus_log_1e_7_for_a_one_hot_label() -> None:
+    s = loss_slice([1, 0], variant="book")
+    assert s.book_limits is not None
+    assert s.book_limits[1] == pytest.approx(-math.log(1e-7), rel=1e-15)
+
+
+def test_slice_minimum() -> None:
+    s = loss_slice([1, 0], label_smoothing=0.2)
+    assert s.minimum is not None
+    assert s.minimum[0] == pytest.approx(-math.log(9), rel=1e-15)
+    k3 = loss_slice([0, 0, 1], logits=[0, 1, 0], axes=(0, 1), lo=-10, hi=10)
+    assert k3.minimum is not None  # the third class gains as both varied logits part
+    d, low = k3.minimum
+    assert float(
+        loss_slice([0, 0, 1], logits=[0, 1, 0], lo=d - 1e-3, hi=d + 1e-3, points=3).slope[1]
+    ) == (pytest.approx(0.0, abs=1e-9))
+    assert low <= float(k3.loss.min())
+    assert loss_slice([0.3, 0.7], lo=5, hi=10).minimum is None  # d* = log(7/3) is out of range
+
+
+def test_slice_refuses_a_bad_range() -> None:
+    for lo, hi in ((1.0, 1.0), (2.0, -2.0), (float("nan"), 1.0)):
+        with pytest.raises(SwlVizError) as info:
+            loss_slice([1, 0], lo=lo, hi=hi)
+        assert info.value.param == "range"
