@@ -18,10 +18,11 @@ RANK = {
     "probe": 3,
     "deck": 4,
     "text": 4,
-    "figures": 5,
-    "export": 6,
-    "cli": 7,
-    "__main__": 8,
+    "teach": 5,
+    "figures": 6,
+    "export": 7,
+    "cli": 8,
+    "__main__": 9,
 }
 NO_MATPLOTLIB = {
     "errors",
