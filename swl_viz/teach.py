@@ -521,17 +521,28 @@ def annotate_surface(
 # ---- a probed point ------------------------------------------------------------------------------
 
 
+#: Up to this many classes the probe's box shows whole vectors; beyond, the varied pair only.
+MAX_BOX_CLASSES = 4
+
+
 def probe_text(probe: Probe) -> str:
-    """y, t, y - t and L at the point, to 4 significant figures, one per line."""
+    """a, y, t, y - t and L at the point, to 4 significant figures, one per line. With more
+    than :data:`MAX_BOX_CLASSES` classes the vectors show the two varied classes, named."""
     grad = _grad_name(probe.temperature)
     t_name = "t" if probe.label_smoothing == 0.0 else "t (smoothed)"
-    lines = [
-        f"x = {_vec(probe.a)}",
-        f"y = {_vec(probe.y)}",
-        f"{t_name} = {_vec(probe.target)}",
-        f"{grad} = {_vec(probe.grad)}",
-        f"L = {_num(probe.loss)}",
+    pick: list[int] | slice = slice(None)
+    suffix = ""
+    if probe.k > MAX_BOX_CLASSES:
+        i, j = probe.axes
+        pick, suffix = [i, j], f"[{i},{j}]"
+    rows = [
+        ("x", probe.a),
+        ("y", probe.y),
+        (t_name, probe.target),
+        (grad, probe.grad),
     ]
+    lines = [f"{name}{suffix} = {_vec(values[pick])}" for name, values in rows]
+    lines.append(f"L = {_num(probe.loss)}")
     return "\n".join(lines)
 
 

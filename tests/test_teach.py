@@ -398,3 +398,13 @@ def test_marks_scale_with_rcparams() -> None:
 def test_teach_never_uses_pyplot() -> None:
     source = (Path(__file__).parents[1] / "swl_viz" / "teach.py").read_text(encoding="utf-8")
     assert "pyplot" not in source and "import figures" not in source
+
+
+def test_probe_box_with_many_classes_shows_the_varied_pair() -> None:
+    t = [0.0] * 10
+    t[7] = 1.0
+    p = probe_point(2.0, -3.0, t, axes=(7, 2))
+    text = probe_text(p)
+    assert "y[7,2] = (" in text and "x[7,2] = (2, −3)" in text
+    assert f"L = {_sig4(p.loss)}" in text
+    assert all(line.count(",") <= 2 for line in text.splitlines())
