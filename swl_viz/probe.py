@@ -249,6 +249,18 @@ class DescentPath:
     def steps(self) -> int:
         return int(self.k[-1])
 
+    def columns(self) -> dict[str, np.ndarray[tuple[int], np.dtype[np.float64 | np.int64]]]:
+        """The path as named columns in a fixed order (k, x0, x1, loss, grad0, grad1), for
+        writing it out as CSV, NPZ or JSON like the grid's numbers."""
+        return {
+            "k": self.k,
+            "x0": self.x0,
+            "x1": self.x1,
+            "loss": self.loss,
+            "grad0": self.grad0,
+            "grad1": self.grad1,
+        }
+
 
 def _check_descent(lr: float, steps: int) -> tuple[float, int]:
     if isinstance(lr, bool) or not isinstance(lr, int | float):

@@ -373,3 +373,12 @@ def test_slice_refuses_a_bad_range() -> None:
         with pytest.raises(SwlVizError) as info:
             loss_slice([1, 0], lo=lo, hi=hi)
         assert info.value.param == "range"
+
+
+def test_descent_path_columns_for_the_data_command() -> None:
+    path = descent_path(1.0, 2.0, [0.3, 0.7], lr=0.5, steps=4)
+    cols = path.columns()
+    assert list(cols) == ["k", "x0", "x1", "loss", "grad0", "grad1"]
+    assert all(v.shape == (5,) for v in cols.values())
+    np.testing.assert_array_equal(cols["x1"], path.x1)
+    assert cols["k"].dtype == np.int64
