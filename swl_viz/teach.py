@@ -844,15 +844,19 @@ def draw_slice(
                 linewidth=_lw(1.0),
                 gid=f"asymptote-{name}",
             )
-            x = lo + 0.25 * width if name == "left" else hi - 0.25 * width
+            x = lo + 0.12 * width if name == "left" else hi - 0.12 * width
+            y = slope * x + s.intercept
+            # the curve lies above its asymptotes, so below one is free, unless at the floor
+            floor = min(0.0, float(s.loss.min()))
+            under = y - floor > 0.15 * (top - floor)
             drawn.append(
                 ax.annotate(
                     words["asymptote"].format(value=_num(slope)),
-                    (x, slope * x + s.intercept),
-                    xytext=(0, 14),
+                    (x, y),
+                    xytext=(0, -14 if under else 14),
                     textcoords="offset points",
                     ha="center",
-                    va="bottom",
+                    va="top" if under else "bottom",
                     gid=f"asymptote-{name}-label",
                     **_text_style(lang, "medium"),
                 )
