@@ -189,7 +189,7 @@ def _sub(i: int) -> str:
 
 def _lines(grid: LossGrid, words: dict[str, str]) -> list[tuple[Line, str, str, float]]:
     """(line, role, label, where along it the label sits) for the grid's slice."""
-    opts: Any = layer_options(grid)
+    opts = layer_options(grid)
     i, j = grid.axes
     out: list[tuple[Line, str, str, float]] = []
     tie = decision_line(grid.t, **opts)
@@ -264,19 +264,15 @@ def _middle(grid: LossGrid, pts: FloatArray) -> int:
     return int(np.argmin(np.hypot(pts[:, 0] - centre, pts[:, 1] - centre)))
 
 
-def _opts(grid: LossGrid) -> Any:
-    return layer_options(grid)
-
-
 def _target(grid: LossGrid) -> FloatArray:
-    return probe_point(0.0, 0.0, grid.t, **_opts(grid)).target
+    return probe_point(0.0, 0.0, grid.t, **layer_options(grid)).target
 
 
 def _plateau_point(grid: LossGrid) -> tuple[float, float, float, FloatArray]:
     """The corner of the grid deepest in the book's plateau: x0, x1, L and y - t there."""
     lo, hi = _range(grid)
     corners = np.array([(lo, lo), (lo, hi), (hi, lo), (hi, hi)])
-    loss, grad = loss_at(corners[:, 0], corners[:, 1], grid.t, **_opts(grid))
+    loss, grad = loss_at(corners[:, 0], corners[:, 1], grid.t, **layer_options(grid))
     n = int(np.argmax(loss))
     return float(corners[n, 0]), float(corners[n, 1]), float(loss[n]), grad[n]
 
@@ -472,7 +468,7 @@ def annotate_surface(
     if grid.variant == "book":
         labelled: set[int] = set()
         for k, pts in _plateau_edges(grid):
-            loss, _ = loss_at(pts[:, 0], pts[:, 1], grid.t, **_opts(grid))
+            loss, _ = loss_at(pts[:, 0], pts[:, 1], grid.t, **layer_options(grid))
             z = height(loss)
             drawn += ax3d.plot(
                 pts[:, 0],

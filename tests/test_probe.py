@@ -177,7 +177,7 @@ def test_on_the_grid_y_is_half_on_the_diagonal() -> None:
     y = g.probabilities()
     diag = np.arange(g.shape[0])
     np.testing.assert_allclose(y[diag, diag, 0], 0.5, atol=1e-15)
-    line = decision_line(g.t, **layer_options(g))  # type: ignore[arg-type]
+    line = decision_line(g.t, **layer_options(g))
     np.testing.assert_allclose(g.loss[diag, diag], line.loss, rtol=1e-15)
 
 

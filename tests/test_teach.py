@@ -143,7 +143,7 @@ def test_more_classes_tie_is_the_decision_only_where_the_pair_leads() -> None:
     assert lx.min() == 1.0 and tx.max() == 1.0  # the fixed logit a1 = 1
     (low,) = _by_gid(drawn, "lowest")
     u, v = (float(w[0]) for w in low.get_data())
-    p = probe_point(u, v, grid.t, **layer_options(grid))  # type: ignore[arg-type]
+    p = probe_point(u, v, grid.t, **layer_options(grid))
     np.testing.assert_allclose([p.grad0, p.grad1], 0.0, atol=1e-15)
 
 
