@@ -382,3 +382,13 @@ def test_descent_path_columns_for_the_data_command() -> None:
     assert all(v.shape == (5,) for v in cols.values())
     np.testing.assert_array_equal(cols["x1"], path.x1)
     assert cols["k"].dtype == np.int64
+
+
+def test_swapped_axes_swap_the_minimum_line() -> None:
+    line = minimum_line([1, 0], label_smoothing=0.2, axes=(1, 0))
+    assert line is not None and line.offset == pytest.approx(-math.log(9), rel=1e-15)
+    g = loss_grid(-10, 10, 0.05, [1, 0], label_smoothing=0.2, axes=(1, 0))
+    r, c = np.unravel_index(np.argmin(g.loss), g.shape)
+    assert abs(g.x0[r, c] - g.x1[r, c] - line.offset) <= 0.05 + 1e-9
+    assert line.loss == pytest.approx(float(g.loss.min()), abs=1e-4)
+    assert float(g.loss.min()) >= line.loss - 1e-14
