@@ -48,10 +48,10 @@ __all__ = [
 
 #: Colours of the marks: each drawn with a halo, so it reads on every band of viridis and on
 #: both themes' backgrounds.
-DECISION = "#ff3b7f"
+DECISION = "#ff94e0"
 MINIMUM = "#ffa31a"
 CAP = "#e8e8e8"
-PROBE = "#ff2d2d"
+PROBE = "#4dd8ff"
 PATH = "#ffffff"
 HALO = "#111111"
 #: Points along a line drawn on the 3-D surface.
@@ -200,7 +200,7 @@ def _lines(grid: LossGrid, words: dict[str, str]) -> list[tuple[Line, str, str, 
         label = words["leads"].format(i=i, j=j)
     else:
         label = words["decision"].format(i=i, j=j)
-    out.append((tie, "decision", label, 0.78))
+    out.append((tie, "decision", label, 0.7))
     low = minimum_line(grid.t, **opts)
     if low is not None:
         if low.loss is not None:
