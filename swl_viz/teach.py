@@ -54,6 +54,9 @@ CAP = "#e8e8e8"
 PROBE = "#4dd8ff"
 PATH = "#ffffff"
 HALO = "#111111"
+#: The slice's two curves (Okabe-Ito blue and vermillion): 3.4:1 or more on both themes.
+LOSS_CURVE = "#0072b2"
+SLOPE_CURVE = "#d55e00"
 #: Points along a line drawn on the 3-D surface.
 LINE_SAMPLES = 200
 #: At most this many points per axis go into the contour of the book's plateau edge.
@@ -799,9 +802,8 @@ def draw_slice(
     i, j = s.axes
     lo, hi = s.d[0], s.d[-1]
     width = hi - lo
-    cycle = mpl.rcParams["axes.prop_cycle"].by_key()["color"]
-    loss_colour, slope_colour = cycle[0], cycle[1]
-    muted = mpl.rcParams["grid.color"]
+    loss_colour, slope_colour = LOSS_CURVE, SLOPE_CURVE
+    muted = mpl.rcParams["axes.edgecolor"]  # 3:1 or more on its own theme's background
     marker = float(mpl.rcParams["lines.markersize"])
     if s.k == 2 and s.variant == "exact":  # L = t_i softplus(d/T) + t_j softplus(-d/T)
         scaled = "d" if s.temperature == 1.0 else "d/T"
@@ -824,7 +826,13 @@ def draw_slice(
 
     drawn: list[Artist] = []
     drawn += ax.plot(
-        s.d, s.loss, color=loss_colour, linewidth=_lw(1.6), label=curve_label, gid="slice-loss"
+        s.d,
+        s.loss,
+        color=loss_colour,
+        linewidth=_lw(1.6),
+        label=curve_label,
+        gid="slice-loss",
+        zorder=2.5,
     )
     top = float(s.loss.max())
     if s.variant == "exact":  # L -> slope * d + intercept on either side
@@ -839,6 +847,7 @@ def draw_slice(
                 linestyle=(0, (2, 2)),
                 linewidth=_lw(1.0),
                 gid=f"asymptote-{name}",
+                zorder=1.5,  # under the curve it approaches
             )
             x = lo + 0.12 * width if name == "left" else hi - 0.12 * width
             y = slope * x + s.intercept
@@ -967,6 +976,7 @@ def draw_slice(
                 linestyle=(0, (2, 2)),
                 linewidth=_lw(1.0),
                 gid=f"slope-limit-{name}",
+                zorder=1.5,
             )
         )
     reach = max(abs(s.slope_left), abs(s.slope_right), float(np.abs(s.slope).max()))

@@ -438,3 +438,13 @@ def test_every_mark_stands_out_3_to_1_on_every_background(mark: str) -> None:
         for under in backgrounds:
             best = max(_contrast(core, under), _contrast(halo, under))
             assert best >= 3.0, (mark, under)
+
+
+@pytest.mark.parametrize("colour", ["LOSS_CURVE", "SLOPE_CURVE"])
+def test_slice_curves_stand_out_on_both_themes(colour: str) -> None:
+    from swl_viz import teach
+    from swl_viz.figures import THEMES
+
+    for theme in THEMES.values():
+        assert _contrast(getattr(teach, colour), theme["axes.facecolor"]) >= 3.0
+        assert _contrast(theme["axes.edgecolor"], theme["axes.facecolor"]) >= 3.0  # asymptotes
