@@ -749,8 +749,17 @@ def draw_path(
             zorder=13 if three_d else 8,
         )
         if three_d:
+            style = {k: v for k, v in _text_style(lang).items() if k != "bbox"}
+            halo = mpl.rcParams["axes.facecolor"]  # no box: it would cover the marker
             drawn.append(
-                ax.text(*where, f"    {text}", gid=f"{role}-label", zorder=13, **_text_style(lang))
+                ax.text(
+                    *where,
+                    f"    {text}",
+                    gid=f"{role}-label",
+                    zorder=13,
+                    path_effects=[patheffects.withStroke(linewidth=_lw(2.0), foreground=halo)],
+                    **style,
+                )
             )
         else:
             drawn.append(
