@@ -38,11 +38,13 @@ from swl_viz.probe import (
 from swl_viz.text import japanese_font
 
 __all__ = [
+    "MAX_BOX_CLASSES",
     "annotate_contour",
     "annotate_surface",
     "draw_path",
     "draw_probe",
     "draw_slice",
+    "probe_text",
     "words_for",
 ]
 
