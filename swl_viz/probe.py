@@ -5,8 +5,10 @@
 - :func:`decision_line`: where the two varied classes tie, y_i = y_j (x_i = x_j)
 - :func:`minimum_line`: where y_i : y_j = t_i : t_j, the floor of the valley of a soft label
 
-Every number comes from :func:`swl_viz.maths.softmax_with_loss`, so it is the layer's own.
-This module imports numpy only.
+- :func:`loss_slice`: L and dL/dd along d = x1 - x0, with its asymptotes and minimum
+
+Every number is the layer's own: it comes from :func:`swl_viz.maths.softmax_with_loss`, or in
+the descent loop from the core that function calls, on the same target. numpy only.
 """
 
 from __future__ import annotations
