@@ -214,11 +214,6 @@ def _check_layer(
     check_options(temperature, variant)
     if logits is None:
         fixed = np.zeros(k)
-    elif k == 2:
-        raise SwlVizError(
-            "fixes the logits that do not vary; with 2 classes both vary, so it is for K > 2",
-            param="logits",
-        )
     else:
         fixed = np.array(logits, dtype=np.float64).reshape(-1)
         if fixed.size != k:

@@ -109,6 +109,11 @@ class Plot:
             w, h, _unit = self.size
             pixels = (round(w * self.dpi), round(h * self.dpi)) if _unit == "in" else (w, h)
             object.__setattr__(self, "size", tuple(int(round(v)) for v in pixels))
+        if self.logits is not None and len(self.t) == 2:
+            raise SwlVizError(
+                "fixes the logits that do not vary; with 2 classes both vary, so it is for K > 2",
+                param="logits",
+            )
         grid_axis(*self.range, self.step)  # range and step, and the point limit
         check_layer(
             self.t, self.logits, self.axes, self.label_smoothing, self.temperature, self.variant
