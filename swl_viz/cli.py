@@ -39,8 +39,9 @@ def _shown(default: str) -> str:
 def _opt(name: str) -> Any:
     """A typer.Option made from the table's row ``name``."""
     row = OPTIONS[name]
+    flag = f"{row.flag}/--no-{row.flag[2:]}" if row.default is True else row.flag
     return typer.Option(
-        row.flag,
+        flag,
         help=row.help + _shown(row.shown_default),
         metavar=row.metavar,
         show_default=False,
@@ -59,6 +60,11 @@ Smoothing = Annotated[float | None, _opt("label_smoothing")]
 Temperature = Annotated[float | None, _opt("temperature")]
 Variant = Annotated[str | None, _opt("variant")]
 Compare = Annotated[bool | None, _opt("compare")]
+Annotate = Annotated[bool | None, _opt("annotate")]
+Probe = Annotated[str | None, _opt("probe")]
+Descent = Annotated[str | None, _opt("descent")]
+Lr = Annotated[float | None, _opt("lr")]
+Steps = Annotated[int | None, _opt("steps")]
 ZScale = Annotated[str | None, _opt("zscale")]
 Normalize = Annotated[bool | None, _opt("normalize")]
 Arrows = Annotated[int | None, _opt("arrows")]
@@ -148,7 +154,7 @@ def _layer(params: Mapping[str, Any]) -> dict[str, Any]:
     from swl_viz.options import read_options
 
     given = read_options(_one_label(_given(params)))
-    return {**{name: OPTIONS[name].default for name in LAYER_OPTIONS}, **given}
+    return {name: given.get(name, OPTIONS[name].default) for name in LAYER_OPTIONS}
 
 
 def _warn_font(lang: str | None) -> None:
@@ -202,10 +208,11 @@ def surface(
     ctx: typer.Context, range_: Range = None, step: Step = None, t: T = None,
     logits: Logits = None, axes: Axes = None, label_smoothing: Smoothing = None,
     temperature: Temperature = None, variant: Variant = None, compare: Compare = None,
-    zscale: ZScale = None, elev: Elev = None, azim: Azim = None, theme: Theme = None,
-    size: Size = None, dpi: Dpi = None, transparent: Transparent = None, title: Title = None,
-    no_title: NoTitle = None, lang: Lang = None, frames: Frames = None, fps: Fps = None,
-    out: Out3D = None, show: Show = False,
+    annotate: Annotate = None, probe: Probe = None, descent: Descent = None, lr: Lr = None,
+    steps: Steps = None, zscale: ZScale = None, elev: Elev = None, azim: Azim = None,
+    theme: Theme = None, size: Size = None, dpi: Dpi = None, transparent: Transparent = None,
+    title: Title = None, no_title: NoTitle = None, lang: Lang = None, frames: Frames = None,
+    fps: Fps = None, out: Out3D = None, show: Show = False,
 ) -> None:  # fmt: skip
     _figure("surface", ctx.params)
 
@@ -215,11 +222,13 @@ def surface(
 def quiver(
     ctx: typer.Context, range_: Range = None, step: Step = None, t: T = None,
     logits: Logits = None, axes: Axes = None, label_smoothing: Smoothing = None,
-    temperature: Temperature = None, variant: Variant = None, zscale: ZScale = None,
-    normalize: Normalize = None, arrows: Arrows = None, elev: Elev = None, azim: Azim = None,
-    theme: Theme = None, size: Size = None, dpi: Dpi = None, transparent: Transparent = None,
-    title: Title = None, no_title: NoTitle = None, lang: Lang = None, frames: Frames = None,
-    fps: Fps = None, out: Out3D = None, show: Show = False,
+    temperature: Temperature = None, variant: Variant = None, annotate: Annotate = None,
+    probe: Probe = None, descent: Descent = None, lr: Lr = None, steps: Steps = None,
+    zscale: ZScale = None, normalize: Normalize = None, arrows: Arrows = None, elev: Elev = None,
+    azim: Azim = None, theme: Theme = None, size: Size = None, dpi: Dpi = None,
+    transparent: Transparent = None, title: Title = None, no_title: NoTitle = None,
+    lang: Lang = None, frames: Frames = None, fps: Fps = None, out: Out3D = None,
+    show: Show = False,
 ) -> None:  # fmt: skip
     _figure("quiver", ctx.params)
 
@@ -230,7 +239,8 @@ def contour(
     ctx: typer.Context, range_: Range = None, step: Step = None, t: T = None,
     logits: Logits = None, axes: Axes = None, label_smoothing: Smoothing = None,
     temperature: Temperature = None, variant: Variant = None, compare: Compare = None,
-    zscale: ZScale = None, normalize: Normalize = None, arrows: Arrows = None,
+    annotate: Annotate = None, probe: Probe = None, descent: Descent = None, lr: Lr = None,
+    steps: Steps = None, zscale: ZScale = None, normalize: Normalize = None, arrows: Arrows = None,
     theme: Theme = None, size: Size = None, dpi: Dpi = None, transparent: Transparent = None,
     title: Title = None, no_title: NoTitle = None, lang: Lang = None, out: Out2D = None,
     show: Show = False,
@@ -280,12 +290,13 @@ def export(
     ctx: typer.Context, range_: Range = None, step: Step = None, t: T = None,
     logits: Logits = None, axes: Axes = None, label_smoothing: Smoothing = None,
     temperature: Temperature = None, variant: Variant = None, compare: Compare = None,
-    zscale: ZScale = None, normalize: Normalize = None, arrows: Arrows = None,
-    elev: Elev = None, azim: Azim = None, theme: Theme = None, size: Size = None,
-    dpi: Dpi = None, transparent: Transparent = None, title: Title = None,
-    no_title: NoTitle = None, lang: Lang = None, frames: Frames = None, fps: Fps = None,
-    figures: Figures = None, fmt: Format = None, out_dir: OutDir = Path("outputs"),
-    jobs: Jobs = None, deck: DeckOpt = None, list_decks: ListDecks = False,
+    annotate: Annotate = None, probe: Probe = None, descent: Descent = None, lr: Lr = None,
+    steps: Steps = None, zscale: ZScale = None, normalize: Normalize = None, arrows: Arrows = None,
+    elev: Elev = None, azim: Azim = None, theme: Theme = None, size: Size = None, dpi: Dpi = None,
+    transparent: Transparent = None, title: Title = None, no_title: NoTitle = None,
+    lang: Lang = None, frames: Frames = None, fps: Fps = None, figures: Figures = None,
+    fmt: Format = None, out_dir: OutDir = Path("outputs"), jobs: Jobs = None, deck: DeckOpt = None,
+    list_decks: ListDecks = False,
 ) -> None:  # fmt: skip
     from swl_viz.deck import bundled_decks, plan_export
 
@@ -491,23 +502,37 @@ def check(
         raise typer.Exit(1)
 
 
-@app.command("data", help="The grid's numbers (x0, x1, loss, gradient, y) as CSV, NPZ or JSON.",
+DataOut = Annotated[
+    Path, typer.Option("--out", "-o", metavar="FILE", help="Where: .csv, .npz or .json.")
+]
+
+
+@app.command("data", help="The grid's numbers (x0, x1, loss, gradient, y), or a descent path,"
+             " as CSV, NPZ or JSON.",
              epilog="Examples:  swl-viz data --out grid.csv    "
-             "swl-viz data --t 0.9,0.1 --step 0.5 --out grid.npz")  # fmt: skip
+             "swl-viz data --descent 3,-2 --lr 0.5 --out path.csv")  # fmt: skip
 def data(
-    ctx: typer.Context,
-    out_path: Annotated[
-        Path, typer.Option("--out", "-o", metavar="FILE", help="Where: .csv, .npz or .json.")
-    ],
-    range_: Range = None, step: Step = None, t: T = None, logits: Logits = None,
-    axes: Axes = None, label_smoothing: Smoothing = None, temperature: Temperature = None,
-    variant: Variant = None,
+    ctx: typer.Context, out_path: DataOut, range_: Range = None, step: Step = None, t: T = None,
+    logits: Logits = None, axes: Axes = None, label_smoothing: Smoothing = None,
+    temperature: Temperature = None, variant: Variant = None, descent: Descent = None,
+    lr: Lr = None, steps: Steps = None,
 ) -> None:  # fmt: skip
-    from swl_viz.learners import write_grid_file
+    from swl_viz.learners import write_grid_file, write_path_file
+    from swl_viz.options import read_options
 
     with _errors():
         layer = _layer(ctx.params)
-        write_grid_file(out_path, **layer)
+        path = read_options({k: ctx.params[k] for k in ("descent", "lr", "steps")})
+        if "descent" not in path:
+            for name in path:
+                raise SwlVizError("only shapes a descent: give --descent too", param=name)
+            write_grid_file(out_path, **layer)
+        else:
+            del layer["range"], layer["step"]
+            write_path_file(
+                out_path, path["descent"], layer.pop("t"), lr=path.get("lr", 1.0),
+                steps=path.get("steps", 50), **layer,
+            )  # fmt: skip
     out.print(str(out_path))
 
 

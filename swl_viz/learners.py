@@ -287,6 +287,39 @@ def write_grid_file(
     return path
 
 
+def write_path_file(
+    path: Path, start: tuple[float, float], t: Any, *, lr: float, steps: int, **layer: Any
+) -> Path:
+    """Run gradient descent from ``start`` and write its path (k, x0, x1, loss, grad0, grad1)
+    to ``path`` atomically, at full precision; the suffix picks CSV, NPZ or JSON."""
+    from swl_viz.probe import descent_path
+
+    fmt = path.suffix.lower().lstrip(".")
+    if fmt not in DATA_FORMATS:
+        raise SwlVizError(
+            f"unknown suffix {path.suffix or '(none)'!r}; use .csv, .npz or .json", param="out"
+        )
+    run = descent_path(*start, t, lr=lr, steps=steps, **layer)
+    cols = run.columns()
+    meta = {"start": list(start), "t": [float(v) for v in np.atleast_1d(t)], "lr": lr,
+            "steps": steps, **{k: (list(v) if isinstance(v, tuple) else v)
+                               for k, v in layer.items()}}  # fmt: skip
+    with atomic_write(path) as fh:
+        if fmt == "npz":
+            np.savez(fh, **cols, meta=np.array(json.dumps(meta)))  # type: ignore[arg-type]
+        elif fmt == "json":
+            doc = {"meta": meta, "columns": {k: v.tolist() for k, v in cols.items()}}
+            fh.write(json.dumps(doc).encode())
+        else:
+            text = io.StringIO()
+            writer = csv.writer(text, lineterminator="\n")
+            writer.writerow(cols)
+            for row in zip(*(c.tolist() for c in cols.values()), strict=True):
+                writer.writerow([repr(v) for v in row])
+            fh.write(text.getvalue().encode())
+    return path
+
+
 def grid_table(grid: LossGrid) -> dict[str, FloatArray]:
     """Columns of the grid, one row per point in meshgrid order: x0, x1, loss, grads, y_k."""
     cols = {

@@ -39,8 +39,8 @@ THREE_D: tuple[str, ...] = ("surface", "quiver")
 #: Every file format, in the order help texts list them.
 FORMATS: tuple[str, ...] = ("png", "svg", "pdf", "gif", "html")
 
-Kind = Literal["float", "int", "bool", "choice", "floats", "ints", "range", "size", "text"]
-Panel = Literal["Grid", "Layer", "Look", "Output"]
+Kind = Literal["float", "int", "bool", "choice", "floats", "ints", "point", "range", "size", "text"]
+Panel = Literal["Grid", "Layer", "Teach", "Look", "Output"]
 
 ALL = frozenset(FIGURES)
 _3D = frozenset(THREE_D)
@@ -100,6 +100,7 @@ class Option:
             "floats": "a list of numbers",
             "ints": "a list of integers",
             "range": "a list of two numbers",
+            "point": "a point, two numbers",
             "size": 'a size like "1920x1080" (pixels) or "9x9in"',
             "text": "a string",
         }[self.kind]
@@ -225,6 +226,14 @@ def _ints(row: Option, value: Any) -> tuple[int, ...]:
     raise _wrong(row, value)
 
 
+def _point(row: Option, value: Any) -> tuple[float, float]:
+    """'3,-2' or [3, -2] -> (3.0, -2.0)."""
+    numbers = _floats(row, value)
+    if len(numbers) != 2:
+        raise SwlVizError(f"needs two numbers X0,X1, got {value!r}", param=row.name)
+    return numbers[0], numbers[1]
+
+
 def _range(row: Option, value: Any) -> tuple[float, float]:
     if not isinstance(value, list | tuple) or len(value) != 2:
         raise SwlVizError("needs two numbers, LO HI", param=row.name)
@@ -256,6 +265,7 @@ _READERS: dict[str, Any] = {
     "floats": _floats,
     "ints": _ints,
     "range": _range,
+    "point": _point,
     "size": _size,
     "text": _text,
 }
@@ -284,6 +294,14 @@ OPTIONS: dict[str, Option] = _rows(
            panel="Layer", metavar="exact|book", choices=("exact", "book")),
     Option("compare", "bool", False, "Exact and book side by side.", panel="Layer",
            figures=frozenset({"surface", "contour"})),
+    Option("annotate", "bool", True, "Mark y = ½, the minimum and the book's cap.",
+           panel="Teach"),
+    Option("probe", "point", None, "Mark a point: y, t, y - t and L there.", panel="Teach",
+           metavar="X0,X1", bounds=(-MAX_LOGIT, MAX_LOGIT)),
+    Option("descent", "point", None, "Draw gradient descent from this point.", panel="Teach",
+           metavar="X0,X1", bounds=(-MAX_LOGIT, MAX_LOGIT)),
+    Option("lr", "float", 1.0, "Learning rate of --descent.", panel="Teach", metavar="LR"),
+    Option("steps", "int", 50, "Steps of --descent.", panel="Teach", metavar="N"),
     Option("zscale", "choice", "linear", "Scale of the loss axis.", metavar="linear|log",
            choices=("linear", "log")),
     Option("normalize", "bool", False, "Unit-direction arrows instead of length ~ |grad|.",

@@ -27,6 +27,7 @@ from swl_viz.options import (
     read_option,
 )
 from swl_viz.options import _number as _number
+from swl_viz.probe import check_descent
 
 __all__ = [
     "FIGURES",
@@ -79,6 +80,11 @@ class Plot:
     temperature: float = 1.0
     variant: Variant = "exact"
     compare: bool = False
+    annotate: bool = True
+    probe: tuple[float, float] | None = None
+    descent: tuple[float, float] | None = None
+    lr: float = 1.0
+    steps: int = 50
     zscale: ZScale = "linear"
     normalize: bool = False
     arrows: int = 25
@@ -114,6 +120,12 @@ class Plot:
                 "fixes the logits that do not vary; with 2 classes both vary, so it is for K > 2",
                 param="logits",
             )
+        if self.descent is None:
+            for name in ("lr", "steps"):
+                if getattr(self, name) != OPTIONS[name].default:
+                    raise SwlVizError("only shapes a descent: give descent too", param=name)
+        else:
+            check_descent(self.lr, self.steps)
         grid_axis(*self.range, self.step)  # range and step, and the point limit
         check_layer(
             self.t, self.logits, self.axes, self.label_smoothing, self.temperature, self.variant

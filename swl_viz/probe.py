@@ -34,6 +34,7 @@ from swl_viz.maths import (
 )
 
 __all__ = [
+    "check_descent",
     "MAX_LR",
     "MAX_STEPS",
     "DescentPath",
@@ -283,7 +284,8 @@ class DescentPath:
         }
 
 
-def _check_descent(lr: float, steps: int) -> tuple[float, int]:
+def check_descent(lr: float, steps: int) -> tuple[float, int]:
+    """Refuse a learning rate outside (0, MAX_LR] or steps outside 1..MAX_STEPS."""
     if isinstance(lr, bool) or not isinstance(lr, int | float):
         raise SwlVizError(f"lr must be a number, got {lr!r}", param="lr")
     if not (math.isfinite(lr) and 0.0 < lr <= MAX_LR):
@@ -309,7 +311,7 @@ def descent_path(
     variant: Variant = "exact",
 ) -> DescentPath:
     """``steps`` steps of gradient descent from (x0, x1), the other logits held fixed."""
-    lr, steps = _check_descent(lr, steps)
+    lr, steps = check_descent(lr, steps)
     x0, x1 = _point(x0, x1, "descent")
     layer = _layer(t, logits, axes, label_smoothing, temperature, variant)
     i, j = layer.axes

@@ -27,7 +27,7 @@ FROM_TABLE = {
     **{figure: options_for(figure) for figure in FIGURES},
     "export": tuple(OPTIONS),
     "check": LAYER_OPTIONS,
-    "data": LAYER_OPTIONS,
+    "data": (*LAYER_OPTIONS, "descent", "lr", "steps"),
 }
 OWN = {
     **{figure: {"out", "show"} for figure in FIGURES},
@@ -90,7 +90,7 @@ def test_export_help_shows_the_deck_format_intact() -> None:
 def test_a_deck_takes_every_table_row() -> None:
     sample = {
         "float": 2.5, "int": 3, "bool": True, "floats": [1, 0], "ints": [0, 1],
-        "range": [-5, 5], "size": "400x300", "text": "x",
+        "range": [-5, 5], "point": [3, -2], "size": "400x300", "text": "x",
     }  # fmt: skip
     for row in OPTIONS.values():
         value = row.choices[-1] if row.kind == "choice" else sample[row.kind]
