@@ -226,3 +226,15 @@ def test_an_ascii_terminal_and_a_narrow_one_still_show_every_number() -> None:
     assert done.returncode == 0, done.stderr
     assert "…" not in done.stdout
     assert "[2, 9] 0.865" in done.stdout  # y of the third sample's true class, e^8 / sum
+
+
+def test_shell_completion_installs_and_completes(tmp_path: Path) -> None:
+    env = {**os.environ, "HOME": str(tmp_path), "SHELL": "/bin/bash"}
+    done = _swl("--install-completion", "bash", env=env)
+    assert done.returncode == 0, done.stderr
+    script = tmp_path / ".bash_completions" / "swl-viz.sh"
+    assert "_swl_viz_completion" in script.read_text()
+    assert str(script) in (tmp_path / ".bashrc").read_text()
+    ask = {**env, "_SWL_VIZ_COMPLETE": "complete_bash", "COMP_WORDS": "swl-viz contour --the",
+           "COMP_CWORD": "2"}  # fmt: skip
+    assert _swl(env=ask).stdout.split() == ["--theme"]
