@@ -28,7 +28,7 @@ __all__ = [
     "parse_ints",
 ]
 
-Figure = Literal["surface", "quiver", "contour"]
+Figure = Literal["surface", "quiver", "contour", "pair"]
 Theme = Literal["light", "dark"]
 ZScale = Literal["linear", "log"]
 Lang = Literal["en", "ja"]
@@ -41,6 +41,7 @@ _IGNORED: dict[str, frozenset[str]] = {
     "surface": frozenset({"normalize", "arrows"}),
     "quiver": frozenset(),
     "contour": frozenset({"elev", "azim", "frames", "fps"}),
+    "pair": frozenset(),
 }
 _GIF_ONLY = frozenset({"frames", "fps"})
 
@@ -129,9 +130,11 @@ class Plot:
     normalize: bool = False
     arrows: int = 25
     elev: float = 20.0
-    azim: float = 240.0
+    #: None: the default view for this label, chosen by the figure from the gradient
+    azim: float | None = None
     theme: Theme = "light"
-    size: tuple[float, float] | None = None
+    #: the canvas in pixels, W x H; None: the default for the figure and preset (see pixels)
+    size: tuple[int, int] | None = None
     dpi: int = 100
     transparent: bool = False
     title: str | None = None
@@ -139,6 +142,12 @@ class Plot:
     lang: Lang = "en"
     frames: int = 36
     fps: float = 12.0
+    #: "default" or "slides" (a 1920 x 1080 frame, filled)
+    preset: str = "default"
+    #: multiplies every text size
+    font_scale: float = 1.0
+    #: (lo, hi) of the loss axis in nats, and so of the contour's colour scale; None: the data's
+    zlim: tuple[float, float] | None = None
 
     def __post_init__(self) -> None:
         _check_choice(self.figure, FIGURES, "figure")
@@ -172,11 +181,10 @@ class Plot:
         if not 1 <= self.arrows <= MAX_ARROWS:
             raise SwlVizError(f"must lie in 1..{MAX_ARROWS}, got {self.arrows}", param="arrows")
         _check_range(self.elev, self.elev, "elev", -360.0, 360.0)
-        _check_range(self.azim, self.azim, "azim", -3600.0, 3600.0)
-        if self.size is not None:
-            if len(self.size) != 2:
-                raise SwlVizError("needs two numbers, W H in inches", param="size")
-            _check_range(*self.size, "size", 1.0, MAX_INCHES)
+        if self.azim is not None:
+            _check_range(self.azim, self.azim, "azim", -3600.0, 3600.0)
+        if self.size is not None and len(self.size) != 2:
+            raise SwlVizError("needs two numbers, W x H in pixels", param="size")
         if not 10 <= self.dpi <= MAX_DPI:
             raise SwlVizError(f"must lie in 10..{MAX_DPI}, got {self.dpi}", param="dpi")
         width, height = (round(side * self.dpi) for side in self.figsize)
@@ -210,11 +218,24 @@ class Plot:
             )
 
     @property
-    def figsize(self) -> tuple[float, float]:
+    def pixels(self) -> tuple[int, int]:
+        """The canvas in pixels: ``size``, or the default for the figure and preset (1920 x 1080
+        for slides; otherwise 900 x 900 for 3-D, 900 x 800 for the contour, 1600 x 900 for the
+        pair, and 1600 wide for ``compare``)."""
         if self.size is not None:
-            return self.size
-        width = 16.0 if self.compare else 9.0
-        return (width, 9.0) if self.is_3d else (width, 8.0)
+            return (int(self.size[0]), int(self.size[1]))
+        if self.preset == "slides":
+            return (1920, 1080)
+        if self.figure == "pair":
+            return (1600, 900)
+        width = 1600 if self.compare else 900
+        return (width, 900) if self.is_3d else (width, 800)
+
+    @property
+    def figsize(self) -> tuple[float, float]:
+        """The canvas in inches at ``dpi``: pixels / dpi."""
+        width, height = self.pixels
+        return (width / self.dpi, height / self.dpi)
 
     def grid(self, variant: Variant | None = None, max_points: int | None = None) -> LossGrid:
         """Compute the loss grid this figure shows (``variant`` overrides, for --compare;
