@@ -656,7 +656,7 @@ KEY_GAP_3D = -2.0
 #: Room around a contour panel, in tick-label heights: left, bottom, top, right (colourbar).
 CONTOUR_MARGINS = (4.3, 2.9, 0.3, 5.2)
 #: View angles the 3-D fit tries, so a turntable's every frame fits its panel.
-_FIT_AZIMS = np.arange(0.0, 360.0, 7.5)
+_FIT_AZIMS = np.arange(0.0, 360.0, 15.0)
 
 
 def _fit_3d(
