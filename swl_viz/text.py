@@ -41,7 +41,7 @@ _WORDS: dict[str, dict[str, str]] = {
         "arrow_scaled": "arrow length ∝ |∇L|",
         "arrow_unit": "arrows: unit directions",
         "longest": "longest: |∇L| = {norm}",
-        "range": "L from {lo} to {hi}",
+        "range": "$L$ from {lo} to {hi}",
     },
     "ja": {
         "suptitle": "Softmax-with-Lossレイヤ",
@@ -60,7 +60,7 @@ _WORDS: dict[str, dict[str, str]] = {
         "arrow_scaled": "矢印の長さ ∝ |∇L|",
         "arrow_unit": "矢印: 向きのみ",
         "longest": "最長: |∇L| = {norm}",
-        "range": "L: {lo} 〜 {hi}",
+        "range": "$L$: {lo} 〜 {hi}",
     },
 }
 

@@ -369,3 +369,15 @@ def test_a_title_no_font_can_draw_is_reported_once_and_draws_quietly() -> None:
         warnings.simplefilter("error")
         plot = Plot("contour", title=title, dpi=30)
         _png(plot)  # the glyph warnings are silenced while drawing
+
+
+def test_a_turntable_starts_from_the_figures_own_view() -> None:
+    from swl_viz.export import render_bytes
+
+    plot = Plot("quiver", t=(0.0, 1.0), size=(240, 240), dpi=20, frames=4)
+    with Image.open(io.BytesIO(render_bytes(plot, "gif"))) as gif:
+        assert gif.n_frames == 4
+        first = np.asarray(gif.convert("RGB"))
+    still = _png(replace(plot, azim=195.0))  # the default view for t = (0, 1)
+    assert first.shape == still.shape
+    assert float(np.abs(first.astype(float) - still.astype(float)).mean()) < 3.0  # palette only
