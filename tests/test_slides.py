@@ -301,6 +301,8 @@ def test_the_contour_arrows_carry_their_outline() -> None:
             effects[0]._gc["foreground"], THEMES[theme]["swl.halo"]
         )
         assert mpl.colors.same_color(q.get_facecolor()[0], THEMES[theme]["swl.arrow"])
+        outline_px = effects[0]._gc["linewidth"] * fig.dpi / 72 / 2  # half the stroke shows
+        assert outline_px >= 1.25, outline_px  # 1.9 px on a 1080 px slide
 
 
 # ---- 6: shared scales ----------------------------------------------------------------------------
