@@ -804,9 +804,8 @@ def _build(plot: Plot, grids: Sequence[LossGrid], fig: Figure) -> None:
         n = len(shown)
         for i, grid in enumerate(shown):
             band = _Box(room.x0 + room.w * i / n, room.y0, room.x0 + room.w * (i + 1) / n, room.y1)
-            ax3 = _surface_panel(fig, frame, band, plot, grid, words, zmin, zmax, azim)
+            ax3, used = _surface_panel(fig, frame, band, plot, grid, words, zmin, zmax, azim)
             if keyed:  # the panel and its key, centred together
-                used: _Box = ax3.swl_used
                 group = used.w + KEY_GAP_3D * frame.em + key_w
                 dx = max(margin, (frame.w - group) / 2) - used.x0
                 _shift(ax3, frame, dx)
@@ -819,7 +818,7 @@ def _build(plot: Plot, grids: Sequence[LossGrid], fig: Figure) -> None:
     if plot.figure == "pair":
         split = room.x0 + room.w * 0.48
         band = _Box(room.x0, room.y0, split, room.y1)
-        ax3 = _surface_panel(fig, frame, band, plot, shown[0], words, zmin, zmax, azim)
+        ax3, _ = _surface_panel(fig, frame, band, plot, shown[0], words, zmin, zmax, azim)
         _panel_title(ax3, frame, _panel_text(plot, shown[0], words, 1), band.x0, top)
         bands = [_Box(split, room.y0, room.x1, room.y1)]
     elif keyed:
@@ -949,9 +948,10 @@ def _surface_panel(
     zmin: float,
     zmax: float,
     azim: float,
-) -> Axes3D:
+) -> tuple[Axes3D, _Box]:
     """One 3-D panel: the wireframe (and, for quiver, the descent arrows), fitted into ``band``
-    so that every view of it keeps its labels inside."""
+    so that every view of it keeps its labels inside. Returns the axes and the part of
+    ``band`` it needs (for a slide's key beside it)."""
     ax: Axes3D = fig.add_axes((0.0, 0.0, 1.0, 1.0), projection="3d")
     ax.patch.set_visible(False)  # the square may reach past its band; the figure shows through
     lo, hi = float(grid.x0.min()), float(grid.x0.max())
@@ -992,8 +992,7 @@ def _surface_panel(
     ax.set_xlim(lo, hi)
     ax.set_ylim(lo1, hi1)
     ax.set_zlim(zmin, zmax)
-    ax.swl_used = used  # the width the panel needs, for a key
-    return ax
+    return ax, used
 
 
 def _contour_panel(
