@@ -40,7 +40,6 @@ from swl_viz.text import (
     DESCENT_T,
     LOSS,
     LOSS_BOOK,
-    cjk_math_rc,
     font_rc,
     japanese_font,
     labels_for,
@@ -197,16 +196,22 @@ def _color(theme: str, role: str) -> Any:
 
 @contextlib.contextmanager
 def quiet_glyphs() -> Iterator[None]:
-    """Silence matplotlib's per-glyph "missing from font" warnings while drawing; the command
-    line says it once, from :func:`swl_viz.text.missing_glyphs`."""
+    """Silence matplotlib's per-glyph complaints while drawing (the "Glyph ... missing" warnings
+    of text, the "does not have a glyph" log lines of mathtext); the command line says it once,
+    from :func:`swl_viz.text.missing_glyphs`."""
+    import logging
+
+    log = logging.getLogger("matplotlib.mathtext")
+    level = log.level
     with warnings.catch_warnings():
         warnings.filterwarnings(
             "ignore", message=r"Glyph .* missing from font", category=UserWarning
         )
-        warnings.filterwarnings(
-            "ignore", message=r".*does not have a glyph for", category=UserWarning
-        )
-        yield
+        log.setLevel(logging.ERROR)
+        try:
+            yield
+        finally:
+            log.setLevel(level)
 
 
 @contextlib.contextmanager
@@ -219,8 +224,6 @@ def theme_context(theme: str | Plot, lang: str = "en") -> Iterator[None]:
         plot = theme
         sizes = canvas_rc(plot.pixels, plot.dpi, plot.font_scale)
         rc: Any = {**_rc(plot.theme), **font_rc(plot.lang), **sizes}
-        if plot.title is not None and needs_cjk(plot.title):
-            rc.update(cjk_math_rc())  # for the title's math_fontfamily="custom"
     else:
         rc = {**_rc(theme), **font_rc(lang), **canvas_rc(DEFAULT_PIXELS, 100.0)}
     with mpl.rc_context(rc), quiet_glyphs():
@@ -771,11 +774,11 @@ def _build(plot: Plot, grids: Sequence[LossGrid], fig: Figure) -> None:
     top = frame.h - 0.5 * margin
     if not plot.no_title:
         title = plot.title if plot.title is not None else default_title(plot, words)
-        family, math = None, None
+        family = None
         font = japanese_font() if needs_cjk(title) else None
         if font is not None:
-            family = [*mpl.rcParams["font.sans-serif"], font]  # a fallback per glyph
-            math = "custom"  # words around $...$ are drawn by the math font: make it Japanese
+            # the Japanese font first: words around $...$ are drawn in the first font found
+            family = [font, *mpl.rcParams["font.sans-serif"]]
         fig.suptitle(
             title,
             x=margin / frame.w,
@@ -784,7 +787,6 @@ def _build(plot: Plot, grids: Sequence[LossGrid], fig: Figure) -> None:
             va="top",
             fontsize=mpl.rcParams["figure.titlesize"],
             fontfamily=family,
-            math_fontfamily=math,
         )
         top -= 1.3 * frame.title
     zmin, zmax = _z_limits(plot, grids)

@@ -8,7 +8,6 @@ from typing import Any
 
 __all__ = [
     "JA_FONTS",
-    "cjk_math_rc",
     "font_rc",
     "japanese_font",
     "labels_for",
@@ -101,32 +100,12 @@ def japanese_font() -> str | None:
 
 
 def font_rc(lang: str) -> dict[str, Any]:
-    """rcParams that put a Japanese font first for ``lang="ja"`` (nothing otherwise), in text and
-    in mathtext, whose plain words ("損失 $L$") are drawn by the math font."""
+    """rcParams that put a Japanese font first for ``lang="ja"`` (nothing otherwise). Plain words
+    in a mathtext string ("損失 $L$") are drawn in the text's own font, so they follow it."""
     font = japanese_font() if lang == "ja" else None
     if font is None:
         return {}
-    return {
-        "font.family": "sans-serif",
-        "font.sans-serif": [font, "DejaVu Sans"],
-        "mathtext.fontset": "custom",
-        **cjk_math_rc(),
-    }
-
-
-def cjk_math_rc() -> dict[str, Any]:
-    """The fonts a ``math_fontfamily="custom"`` text draws with: the Japanese font, with STIX
-    sans for the symbols it lacks. Empty without a Japanese font."""
-    font = japanese_font()
-    if font is None:
-        return {}
-    return {
-        "mathtext.rm": font,
-        "mathtext.it": f"{font}:italic",
-        "mathtext.bf": f"{font}:bold",
-        "mathtext.sf": font,
-        "mathtext.fallback": "stixsans",
-    }
+    return {"font.family": "sans-serif", "font.sans-serif": [font, "DejaVu Sans"]}
 
 
 # ---- any title renders -------------------------------------------------------------------------

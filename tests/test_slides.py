@@ -341,7 +341,7 @@ def test_default_titles_state_the_content() -> None:
     assert build_figure(Plot("contour")).axes[1].get_ylabel() == "$L$ (nats)"
 
 
-def test_a_japanese_title_uses_the_japanese_font() -> None:
+def test_a_japanese_title_uses_the_japanese_font(caplog: pytest.LogCaptureFixture) -> None:
     from matplotlib import font_manager
 
     from swl_viz import text
@@ -357,20 +357,24 @@ def test_a_japanese_title_uses_the_japanese_font() -> None:
         assert title is not None
         files = font_manager.fontManager._find_fonts_by_props(title.get_fontproperties())
         names = {font_manager.get_font(f).family_name for f in files}
-        assert font in names and title.get_math_fontfamily() == "custom"
-        with warnings.catch_warnings():
-            warnings.simplefilter("error")  # no "missing glyph" warning, even unsilenced
-            FigureCanvasAgg(fig).draw()
+        assert font in names and title.get_fontfamily()[0] == font
+    with warnings.catch_warnings(), caplog.at_level("INFO", logger="matplotlib.mathtext"):
+        warnings.simplefilter("error")  # no "missing glyph" warning, even unsilenced
+        with mpl.rc_context({"font.family": THEMES["light"]["font.family"]}):
+            FigureCanvasAgg(fig).draw()  # outside theme_context: nothing is quieted
+    assert not [r for r in caplog.records if "glyph" in r.getMessage()]
 
 
-def test_a_title_no_font_can_draw_is_reported_once_and_draws_quietly() -> None:
-    title = "loss \U0001f600 \u0d9e"  # an emoji and a Sinhala letter
+def test_a_title_no_font_can_draw_is_reported_once_and_draws_quietly(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    title = "loss \U0001f600 \u0d9e $L$"  # an emoji and a Sinhala letter, and some math
     assert missing_glyphs(title)
     assert not missing_glyphs("plain $\\nabla L$ and Σ")
-    with warnings.catch_warnings():
+    with warnings.catch_warnings(), caplog.at_level("INFO", logger="matplotlib.mathtext"):
         warnings.simplefilter("error")
-        plot = Plot("contour", title=title, dpi=30)
-        _png(plot)  # the glyph warnings are silenced while drawing
+        _png(Plot("contour", title=title, dpi=30))  # glyph complaints are silenced
+    assert not [r for r in caplog.records if "glyph" in r.getMessage()]
 
 
 def test_a_turntable_starts_from_the_figures_own_view() -> None:
