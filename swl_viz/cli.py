@@ -17,7 +17,7 @@ from rich.console import Console
 
 from swl_viz import __version__
 from swl_viz.errors import RunError, SwlVizError
-from swl_viz.options import FIGURES, LAYER_OPTIONS, OPTIONS, figure_formats
+from swl_viz.options import CLASSIC, FIGURES, LAYER_OPTIONS, OPTIONS, figure_formats
 
 app = typer.Typer(
     name="swl-viz",
@@ -79,6 +79,9 @@ NoTitle = Annotated[bool | None, _opt("no_title")]
 Lang = Annotated[str | None, _opt("lang")]
 Frames = Annotated[int | None, _opt("frames")]
 Fps = Annotated[float | None, _opt("fps")]
+Preset = Annotated[str | None, _opt("preset")]
+FontScale = Annotated[float | None, _opt("font_scale")]
+Zlim = Annotated[tuple[float, float] | None, _opt("zlim")]
 
 
 def _out(figure: str) -> Any:
@@ -91,6 +94,7 @@ def _out(figure: str) -> Any:
 
 Out3D = Annotated[Path | None, _out("surface")]
 Out2D = Annotated[Path | None, _out("contour")]
+OutPair = Annotated[Path | None, _out("pair")]
 Show = Annotated[
     bool, typer.Option("--show", help="Open an interactive window.", rich_help_panel="Output")
 ]
@@ -212,7 +216,8 @@ def surface(
     steps: Steps = None, zscale: ZScale = None, elev: Elev = None, azim: Azim = None,
     theme: Theme = None, size: Size = None, dpi: Dpi = None, transparent: Transparent = None,
     title: Title = None, no_title: NoTitle = None, lang: Lang = None, frames: Frames = None,
-    fps: Fps = None, out: Out3D = None, show: Show = False,
+    fps: Fps = None, preset: Preset = None, font_scale: FontScale = None, zlim: Zlim = None,
+    out: Out3D = None, show: Show = False,
 ) -> None:  # fmt: skip
     _figure("surface", ctx.params)
 
@@ -227,7 +232,8 @@ def quiver(
     zscale: ZScale = None, normalize: Normalize = None, arrows: Arrows = None, elev: Elev = None,
     azim: Azim = None, theme: Theme = None, size: Size = None, dpi: Dpi = None,
     transparent: Transparent = None, title: Title = None, no_title: NoTitle = None,
-    lang: Lang = None, frames: Frames = None, fps: Fps = None, out: Out3D = None,
+    lang: Lang = None, frames: Frames = None, fps: Fps = None, preset: Preset = None,
+    font_scale: FontScale = None, zlim: Zlim = None, out: Out3D = None,
     show: Show = False,
 ) -> None:  # fmt: skip
     _figure("quiver", ctx.params)
@@ -242,18 +248,34 @@ def contour(
     annotate: Annotate = None, probe: Probe = None, descent: Descent = None, lr: Lr = None,
     steps: Steps = None, zscale: ZScale = None, normalize: Normalize = None, arrows: Arrows = None,
     theme: Theme = None, size: Size = None, dpi: Dpi = None, transparent: Transparent = None,
-    title: Title = None, no_title: NoTitle = None, lang: Lang = None, out: Out2D = None,
-    show: Show = False,
+    title: Title = None, no_title: NoTitle = None, lang: Lang = None, preset: Preset = None,
+    font_scale: FontScale = None, zlim: Zlim = None, out: Out2D = None, show: Show = False,
 ) -> None:  # fmt: skip
     _figure("contour", ctx.params)
+
+
+@app.command("pair", help="Forward beside backward: the surface and its contour, 16:9.",
+             epilog=EXAMPLES.format("pair"))  # fmt: skip
+def pair(
+    ctx: typer.Context, range_: Range = None, step: Step = None, t: T = None,
+    logits: Logits = None, axes: Axes = None, label_smoothing: Smoothing = None,
+    temperature: Temperature = None, variant: Variant = None, annotate: Annotate = None,
+    probe: Probe = None, descent: Descent = None, lr: Lr = None, steps: Steps = None,
+    zscale: ZScale = None, normalize: Normalize = None, arrows: Arrows = None, elev: Elev = None,
+    azim: Azim = None, theme: Theme = None, size: Size = None, dpi: Dpi = None,
+    transparent: Transparent = None, title: Title = None, no_title: NoTitle = None,
+    lang: Lang = None, preset: Preset = None, font_scale: FontScale = None, zlim: Zlim = None,
+    out: OutPair = None, show: Show = False,
+) -> None:  # fmt: skip
+    _figure("pair", ctx.params)
 
 
 # ---- export ---------------------------------------------------------------------------------
 
 Figures = Annotated[
     str | None,
-    typer.Option(metavar="NAMES", help=f"Which figures: {','.join(FIGURES)}." + _shown("all"),
-                 rich_help_panel="Output"),
+    typer.Option(metavar="NAMES", rich_help_panel="Output",
+                 help=f"Which figures: {','.join(FIGURES)}." + _shown(",".join(CLASSIC))),
 ]  # fmt: skip
 Format = Annotated[
     str | None,
@@ -294,7 +316,8 @@ def export(
     steps: Steps = None, zscale: ZScale = None, normalize: Normalize = None, arrows: Arrows = None,
     elev: Elev = None, azim: Azim = None, theme: Theme = None, size: Size = None, dpi: Dpi = None,
     transparent: Transparent = None, title: Title = None, no_title: NoTitle = None,
-    lang: Lang = None, frames: Frames = None, fps: Fps = None, figures: Figures = None,
+    lang: Lang = None, frames: Frames = None, fps: Fps = None, preset: Preset = None,
+    font_scale: FontScale = None, zlim: Zlim = None, figures: Figures = None,
     fmt: Format = None, out_dir: OutDir = Path("outputs"), jobs: Jobs = None, deck: DeckOpt = None,
     list_decks: ListDecks = False,
 ) -> None:  # fmt: skip

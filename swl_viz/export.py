@@ -105,11 +105,11 @@ def write_turntable(fig: Figure, fh: IO[bytes], plot: Plot) -> None:
 
     canvas = FigureCanvasAgg(fig)
     axes = [ax for ax in fig.axes if ax.name == "3d"]
+    start = [float(ax.azim) for ax in axes]  # type: ignore[attr-defined]  # the figure's view
     frames: list[Image.Image] = []
     for n in range(plot.frames):
-        azim = plot.azim + 360.0 * n / plot.frames
-        for ax in axes:
-            ax.view_init(elev=plot.elev, azim=azim)  # type: ignore[attr-defined]
+        for ax, azim in zip(axes, start, strict=True):
+            ax.view_init(elev=plot.elev, azim=azim + 360.0 * n / plot.frames)  # type: ignore[attr-defined]
         canvas.draw()  # type: ignore[no-untyped-call]
         rgb = np.asarray(canvas.buffer_rgba())[..., :3]  # type: ignore[no-untyped-call]
         frames.append(Image.fromarray(rgb).quantize(256, method=Image.Quantize.MEDIANCUT))
@@ -130,7 +130,7 @@ def render_bytes(plot: Plot, fmt: str) -> bytes:
 
         return render_html(plot)
     grids = compute_grids(plot)
-    with theme_context(plot.theme, plot.lang):
+    with theme_context(plot):
         fig = build_figure(plot, grids)
         buf = io.BytesIO()
         save_figure(fig, buf, fmt, plot)
@@ -149,7 +149,7 @@ def show_window(plot: Plot) -> None:
     """Open ``plot`` in an interactive window (the only use of pyplot in swl-viz)."""
     from swl_viz.errors import RunError
 
-    with theme_context(plot.theme, plot.lang):
+    with theme_context(plot):
         import matplotlib.pyplot as plt
 
         if matplotlib.get_backend().lower() in ("agg", "pdf", "svg", "ps", "cairo", "template"):

@@ -33,7 +33,9 @@ __all__ = [
 ]
 
 #: Every figure swl-viz draws, in the order help texts list them.
-FIGURES: tuple[str, ...] = ("surface", "quiver", "contour")
+FIGURES: tuple[str, ...] = ("surface", "quiver", "contour", "pair")
+#: What a plain export draws: the three figures of the book's section.
+CLASSIC: tuple[str, ...] = ("surface", "quiver", "contour")
 #: The figures drawn on 3-D axes: they turn in a GIF and take a view.
 THREE_D: tuple[str, ...] = ("surface", "quiver")
 #: Every file format, in the order help texts list them.
@@ -44,6 +46,10 @@ Panel = Literal["Grid", "Layer", "Teach", "Look", "Output"]
 
 ALL = frozenset(FIGURES)
 _3D = frozenset(THREE_D)
+#: The figures with a 3-D panel: they take a view.
+_VIEW = frozenset({*THREE_D, "pair"})
+#: The figures that draw arrows.
+_ARROWS = frozenset({"quiver", "contour", "pair"})
 
 #: Largest |logit| on a grid: a / T stays far from overflow.
 MAX_LOGIT = 1e6
@@ -76,9 +82,10 @@ class Option:
         """The default as the help prints it."""
         value = self.default
         if value is None:
-            return {"logits": "zeros", "size": "per figure", "title": "per figure"}.get(
-                self.name, "none"
-            )
+            return {
+                "logits": "zeros", "size": "per figure", "title": "per figure",
+                "azim": "per label", "arrows": "per figure",
+            }.get(self.name, "none")  # fmt: skip
         if isinstance(value, bool):
             return "on" if value else "off"
         if self.kind in ("floats", "ints"):
@@ -305,13 +312,13 @@ OPTIONS: dict[str, Option] = _rows(
     Option("zscale", "choice", "linear", "Scale of the loss axis.", metavar="linear|log",
            choices=("linear", "log")),
     Option("normalize", "bool", False, "Unit-direction arrows instead of length ~ |grad|.",
-           figures=frozenset({"quiver", "contour"})),
-    Option("arrows", "int", 25, "Arrows per axis, about.", metavar="N", bounds=(1, 200),
-           figures=frozenset({"quiver", "contour"})),
+           figures=_ARROWS),
+    Option("arrows", "int", None, "Arrows per axis, about.", metavar="N", bounds=(1, 200),
+           figures=_ARROWS),
     Option("elev", "float", 20.0, "3-D view elevation, degrees.", metavar="DEG",
-           bounds=(-360, 360), figures=_3D),
-    Option("azim", "float", 240.0, "3-D view azimuth, degrees.", metavar="DEG",
-           bounds=(-3600, 3600), figures=_3D),
+           bounds=(-360, 360), figures=_VIEW),
+    Option("azim", "float", None, "3-D view azimuth, degrees; by default the steep face faces "
+           "you.", metavar="DEG", bounds=(-3600, 3600), figures=_VIEW),
     Option("theme", "choice", "light", "Colour theme.", metavar="light|dark",
            choices=("light", "dark")),
     Option("size", "size", None, "Canvas size: 1920x1080 in pixels, or 9x9in in inches.",
@@ -326,6 +333,12 @@ OPTIONS: dict[str, Option] = _rows(
            bounds=(1, 720), figures=_3D, gif_only=True),
     Option("fps", "float", 12.0, "Frames per second of a .gif.", panel="Output", metavar="F",
            bounds=(0.1, 100), figures=_3D, gif_only=True),
+    Option("preset", "choice", "default", "slides: a filled 1920x1080 frame, text for a room.",
+           metavar="default|slides", choices=("default", "slides")),
+    Option("font_scale", "float", 1.0, "Multiplies every text size.", metavar="F",
+           bounds=(0.25, 4)),
+    Option("zlim", "range", None, "The loss axis in nats; the contour's colours follow it.",
+           metavar="LO HI", bounds=(-MAX_LOGIT, 1e308)),
 )  # fmt: skip
 
 #: The options of the layer and its grid: what check and data take.
@@ -340,8 +353,10 @@ def options_for(figure: str) -> tuple[str, ...]:
 
 
 def figure_formats(figure: str) -> tuple[str, ...]:
-    """The file formats ``figure`` can be written in: a GIF turntable needs 3-D axes."""
-    return tuple(f for f in FORMATS if f != "gif" or figure in THREE_D)
+    """The file formats ``figure`` can be written in: a GIF turntable needs 3-D axes, and a
+    web page has the three classic figures."""
+    special = {"gif": THREE_D, "html": CLASSIC}
+    return tuple(f for f in FORMATS if figure in special.get(f, (figure,)))
 
 
 def read_option(name: str, value: Any) -> Any:

@@ -39,7 +39,7 @@ __all__ = [
     "make_plot",
 ]
 
-FigureKind = Literal["surface", "quiver", "contour"]
+FigureKind = Literal["surface", "quiver", "contour", "pair"]
 Theme = Literal["light", "dark"]
 ZScale = Literal["linear", "log"]
 Lang = Literal["en", "ja"]
@@ -50,8 +50,6 @@ MAX_FRAMES = int(OPTIONS["frames"].bounds[1])  # type: ignore[index]
 MAX_PIXELS_PER_SIDE = 16384
 #: Most frame data a turntable GIF may hold while it is encoded (one byte per pixel).
 MAX_GIF_BYTES = 1 << 30
-#: Default canvases, in pixels at the default 100 dpi.
-DEFAULT_PIXELS = {"3d": (900, 900), "2d": (900, 800)}
 
 _SAFE = re.compile(r"^[A-Za-z0-9._+-]+$")
 
@@ -87,10 +85,12 @@ class Plot:
     steps: int = 50
     zscale: ZScale = "linear"
     normalize: bool = False
-    arrows: int = 25
+    arrows: int | None = None
     elev: float = 20.0
-    azim: float = 240.0
+    #: None: the default view for this label, chosen by the figure from the gradient
+    azim: float | None = None
     theme: Theme = "light"
+    #: the canvas in pixels, W x H; None: the default for the figure and preset (see pixels)
     size: tuple[int, int] | None = None
     dpi: int = 100
     transparent: bool = False
@@ -99,6 +99,12 @@ class Plot:
     lang: Lang = "en"
     frames: int = 36
     fps: float = 12.0
+    #: "default" or "slides" (a 1920 x 1080 frame, filled)
+    preset: str = "default"
+    #: multiplies every text size
+    font_scale: float = 1.0
+    #: (lo, hi) of the loss axis in nats, and so of the contour's colour scale; None: the data's
+    zlim: tuple[float, float] | None = None
 
     def __post_init__(self) -> None:
         if self.figure not in FIGURES:
@@ -139,6 +145,8 @@ class Plot:
             )
         if self.title is not None:
             _check_title(self.title)
+        if self.zlim is not None and not self.zlim[0] < self.zlim[1]:
+            raise SwlVizError(f"needs LO < HI, got {self.zlim[0]:g} {self.zlim[1]:g}", param="zlim")
         if self.title is not None and self.no_title:
             raise SwlVizError("give a title or no_title, not both", param="no_title")
 
@@ -148,13 +156,15 @@ class Plot:
 
     @property
     def pixels(self) -> tuple[int, int]:
-        """The canvas in pixels: ``size``, or the figure's default."""
+        """The canvas in pixels: ``size``; or 1920 x 1080 for the slides preset; or 900 x 900
+        (900 x 800 for the contour, 1600 wide for pair and compare). ``dpi`` sets only how
+        many inches that is, for PDF and SVG: text is sized from the pixels."""
         if self.size is not None:
             return self.size[0], self.size[1]
-        width, height = DEFAULT_PIXELS["3d" if self.is_3d else "2d"]
-        if self.compare:
-            width = round(width * 16 / 9)
-        return round(width * self.dpi / 100), round(height * self.dpi / 100)
+        if self.preset == "slides":
+            return 1920, 1080
+        width = 1600 if self.compare or self.figure == "pair" else 900
+        return width, 800 if self.figure == "contour" else 900
 
     @property
     def figsize(self) -> tuple[float, float]:

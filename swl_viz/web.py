@@ -283,7 +283,7 @@ def _traces(plot: Plot, t: tuple[float, ...]) -> tuple[list[dict[str, Any]], Los
     # on a linear axis z is L and hover reads it, so it stays float64
     z = _zvalues(grid, plot.zscale).astype(np.float64 if plot.zscale == "linear" else np.float32)
     if plot.figure == "contour":
-        arrows = _arrows_2d(grid, min(plot.arrows, MAX_ARROWS), plot.normalize)
+        arrows = _arrows_2d(grid, min(plot.arrows or MAX_ARROWS, MAX_ARROWS), plot.normalize)
         return [
             {"type": "contour", "z": z, "customdata": hover},
             {"type": "scatter", **arrows},
@@ -292,7 +292,9 @@ def _traces(plot: Plot, t: tuple[float, ...]) -> tuple[list[dict[str, Any]], Los
         {"type": "surface", "z": z, "customdata": _surface_order(hover)}
     ]
     if plot.figure == "quiver":
-        drawn = _arrows_3d(grid, min(plot.arrows, MAX_ARROWS), plot.normalize, plot.zscale)
+        drawn = _arrows_3d(
+            grid, min(plot.arrows or MAX_ARROWS, MAX_ARROWS), plot.normalize, plot.zscale
+        )
         traces.append({"type": "scatter3d", **drawn["shafts"]})
         traces.append({"type": "cone", **drawn["heads"]})
     return traces, grid

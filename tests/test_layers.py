@@ -15,7 +15,7 @@ RANK = {
     "atomic": 2,
     "options": 3,
     "probe": 3,
-    "learners": 3,
+    "learners": 4,
     "plotspec": 4,
     "deck": 5,
     "text": 5,

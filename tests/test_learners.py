@@ -278,9 +278,8 @@ def test_japanese_labels_use_a_japanese_font() -> None:
         pytest.skip("no Japanese font installed; the test extra installs matplotlib-fontja")
     fig = build_figure(Plot("quiver", lang="ja"))
     (ax,) = fig.axes
-    assert fig.get_suptitle() == "Softmax-with-Lossレイヤ"
-    assert ax.get_zlabel() == "損失"
-    assert [t.get_text() for t in ax.get_legend().get_texts()] == ["順伝播", "逆伝播"]
+    assert fig.get_suptitle().startswith("最急降下")  # the steepest-descent direction
+    assert ax.get_zlabel().startswith("損失")
     assert ax.get_title(loc="left").startswith("教師ラベル")
 
 
@@ -292,7 +291,8 @@ def test_without_a_japanese_font_it_warns_and_draws_english(
     assert code == 0, out
     assert "no Japanese font" in out and "'.[ja]'" in out
     fig = build_figure(Plot("surface", lang="ja"))
-    assert fig.get_suptitle() == "Softmax with Loss Layer"  # never boxes for missing glyphs
+    title = fig.get_suptitle()
+    assert title.startswith("Loss") and not any(ord(c) > 0x3000 for c in title)  # no boxes
 
 
 LABEL_FILES = [
