@@ -18,7 +18,7 @@ import stat
 import sys
 import threading
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from multiprocessing import get_context
 from multiprocessing.connection import Connection
@@ -26,7 +26,7 @@ from multiprocessing.connection import wait as mp_wait
 from multiprocessing.process import BaseProcess
 from pathlib import Path
 from types import FrameType
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
 
 import matplotlib
 import numpy as np
@@ -38,6 +38,9 @@ from swl_viz.atomic import STOP_SIGNALS, Interrupted, remove_stale_parts, write_
 from swl_viz.errors import RunError, SwlVizError
 from swl_viz.figures import build_figure, compute_grids, theme_context
 from swl_viz.plotspec import FORMATS, Plot
+
+if TYPE_CHECKING:
+    from PIL.Image import Image as PILImage
 
 __all__ = [
     "ExportInterrupted",
@@ -110,27 +113,102 @@ def save_figure(fig: Figure, fh: IO[bytes], fmt: str, plot: Plot) -> None:
 
 
 def write_turntable(fig: Figure, fh: IO[bytes], plot: Plot) -> None:
-    """A GIF of the 3-D axes turning once around, ``plot.frames`` frames at ``plot.fps``."""
+    """A GIF of the 3-D axes turning once around, ``plot.frames`` frames at ``plot.fps``.
+
+    Each frame goes to the encoder as soon as it is drawn, so memory stays at about two frames
+    however many there are.
+    """
     from PIL import Image  # Pillow comes with matplotlib
 
     canvas = FigureCanvasAgg(fig)
     axes = [ax for ax in fig.axes if ax.name == "3d"]
-    frames: list[Image.Image] = []
-    for n in range(plot.frames):
-        azim = plot.azim + 360.0 * n / plot.frames
-        for ax in axes:
-            ax.view_init(elev=plot.elev, azim=azim)  # type: ignore[attr-defined]
-        canvas.draw()  # type: ignore[no-untyped-call]
-        rgb = np.asarray(canvas.buffer_rgba())[..., :3]  # type: ignore[no-untyped-call]
-        frames.append(Image.fromarray(rgb).quantize(256, method=Image.Quantize.MEDIANCUT))
-    frames[0].save(
-        fh,
-        format="GIF",
-        save_all=True,
-        append_images=frames[1:],
-        duration=max(1, round(1000 / plot.fps)),
-        loop=0,
-    )
+
+    def frames() -> Iterator[Image.Image]:
+        for n in range(plot.frames):
+            azim = plot.azim + 360.0 * n / plot.frames
+            for ax in axes:
+                ax.view_init(elev=plot.elev, azim=azim)  # type: ignore[attr-defined]
+            canvas.draw()  # type: ignore[no-untyped-call]
+            rgb = np.asarray(canvas.buffer_rgba())[..., :3]  # type: ignore[no-untyped-call]
+            yield Image.fromarray(rgb).quantize(256, method=Image.Quantize.MEDIANCUT)
+
+    write_gif(frames(), fh, duration=max(1, round(1000 / plot.fps)), loop=0)
+
+
+def write_gif(frames: Iterable[PILImage], fh: IO[bytes], duration: int, loop: int = 0) -> None:
+    """Encode an animated GIF one frame at a time, holding only the previous frame.
+
+    The bytes are those of Pillow's ``first.save(fh, "GIF", save_all=True,
+    append_images=rest, duration=duration, loop=loop)``, which keeps every frame until the end:
+    each frame is written as the part that changed since the previous one, and a frame identical
+    to the one before lengthens that one instead. This follows Pillow's own GIF writer step by
+    step, through its helpers, for palette frames with no transparency and no disposal.
+    """
+    from PIL import GifImagePlugin as gif
+    from PIL import ImageChops
+
+    base: dict[str, Any] = {"duration": duration, "loop": loop, "optimize": True}
+    first: PILImage | None = None
+    previous: PILImage | None = None
+    pending: tuple[PILImage, tuple[int, int, int, int] | None, dict[str, Any]] | None = None
+    written = 0
+
+    def emit(im: PILImage, bbox: tuple[int, int, int, int] | None, info: dict[str, Any]) -> None:
+        offset = (0, 0)
+        if not bbox:
+            for chunk in gif._get_global_header(im, info):
+                fh.write(chunk)
+        else:
+            info["include_color_table"] = True
+            if bbox != (0, 0, *im.size):
+                im = im.crop(bbox)
+            offset = bbox[:2]
+        gif._write_frame_data(fh, im, offset, info)
+
+    for n, frame in enumerate(frames):
+        if first is None:
+            first = frame.copy()
+        im = gif._normalize_mode(frame.copy())
+        if n == 0:
+            for k, v in im.info.items():
+                if k != "transparency" and isinstance(k, str):
+                    base.setdefault(k, v)
+        info = base.copy()
+        if "transparency" in im.info:
+            info.setdefault("transparency", im.info["transparency"])
+        im = gif._normalize_palette(im, None, info)
+        diff: PILImage | None = None
+        bbox: tuple[int, int, int, int] | None = None
+        if pending is not None and previous is not None:
+            delta, bbox = gif._getbbox(previous, im)
+            if not bbox:  # the same picture again: show the previous frame longer
+                pending[2]["duration"] = pending[2].get("duration", 0) + info["duration"]
+                continue
+            if im.mode != "1":
+                if "transparency" not in info and im.palette is not None:
+                    with contextlib.suppress(ValueError):
+                        info["transparency"] = im.palette._new_color_index(im)
+                if "transparency" in info:  # unchanged pixels become transparent
+                    if delta.mode == "RGBA":
+                        r, g, b, a = delta.split()
+                        delta = ImageChops.lighter(
+                            ImageChops.lighter(r, g), ImageChops.lighter(b, a)
+                        )
+                    unchanged = delta.point([255, *(0,) * 255], "1")
+                    diff = im.copy()
+                    diff.paste(info["transparency"], mask=unchanged)
+        previous = im
+        if pending is not None:
+            emit(*pending)
+            written += 1
+        pending = (diff or im, bbox, info)
+    if pending is None or first is None:
+        raise ValueError("a GIF needs at least one frame")
+    if written == 0:  # one picture only: Pillow writes it as a still image
+        first.save(fh, format="GIF", save_all=True, duration=pending[2]["duration"], loop=loop)
+        return
+    emit(*pending)
+    fh.write(b";")
 
 
 def render_bytes(plot: Plot, fmt: str) -> bytes:
