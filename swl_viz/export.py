@@ -436,6 +436,9 @@ def _worker_main(conn: Connection, other: Connection, parent: int, jobs: Sequenc
                 conn.send((n, _failed(job, _describe(exc), time.perf_counter() - start)))
                 continue
             with _deferred_signals():
+                # announced first: if this process dies between the rename and the result,
+                # the parent can still tell from the file whether the write happened
+                conn.send((n, _sha256(data), len(data)))
                 conn.send((n, _commit(job, data, start)))
     except BaseException:  # a lost parent or a closed pipe: leave quietly, no traceback
         os._exit(1)
@@ -447,6 +450,15 @@ class _Worker:
     proc: BaseProcess
     conn: Connection
     job: int | None = None
+    rendered: tuple[str, int] | None = None  # sha256 and size of the job's bytes, once drawn
+
+
+def _file_sha256(path: str) -> str | None:
+    try:
+        with open(path, "rb") as fh:
+            return hashlib.file_digest(fh, "sha256").hexdigest()
+    except OSError:
+        return None
 
 
 def _death(exitcode: int | None) -> str:
@@ -481,23 +493,33 @@ def _run_pool(
         pool.append(_Worker(proc, here))
 
     def receive(w: _Worker) -> bool:
-        """Take one result from ``w`` if one is waiting; False once its pipe is closed."""
+        """Take what ``w`` has sent; False once its pipe is closed."""
         try:
             while w.conn.poll():
-                n, result = w.conn.recv()
-                w.job = None
+                message = w.conn.recv()
+                if len(message) == 3:
+                    w.rendered = message[1:]
+                    continue
+                n, result = message
+                w.job, w.rendered = None, None
                 record(n, result)
         except (EOFError, OSError):
             return False
         return True
 
     def bury(w: _Worker) -> None:
+        """Reap a worker that ended; the job it held failed, unless its file was put in place
+        before it died, or the export is stopping (then the job was stopped, not failed)."""
         receive(w)
         w.proc.join()
         if w.job is not None:
             job = jobs[w.job]
             remove_stale_parts(Path(job.path), older_than=0.0, pid=w.proc.pid)
-            record(w.job, _failed(job, _death(w.proc.exitcode)))
+            if w.rendered is not None and _file_sha256(job.path) == w.rendered[0]:
+                sha, size = w.rendered
+                record(w.job, JobResult(job.path, size, 0.0, sha, "written"))
+            elif stop.signum is None:
+                record(w.job, _failed(job, _death(w.proc.exitcode)))
             w.job = None
         w.conn.close()
         pool.remove(w)
