@@ -320,9 +320,6 @@ def render_job(job: Job) -> JobResult:
         return _commit(job, data, start)
 
 
-_safe_render = render_job  # the name the tests and older callers know
-
-
 @contextlib.contextmanager
 def _deferred_signals() -> Iterator[None]:
     """Hold SIGINT, SIGTERM and SIGHUP back while a file is put in place and its result is

@@ -124,10 +124,10 @@ class Export:
     ("sig", "delay"),
     [
         (signal.SIGTERM, 0.0),
-        (signal.SIGTERM, 0.8),
-        (signal.SIGTERM, 1.6),
+        (signal.SIGTERM, 0.6),
+        (signal.SIGTERM, 1.2),
         (signal.SIGINT, 0.0),
-        (signal.SIGINT, 1.2),
+        (signal.SIGINT, 0.9),
         (signal.SIGHUP, 0.5),
     ],
 )
