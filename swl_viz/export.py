@@ -480,6 +480,7 @@ def _run_pool(
     queue = list(range(len(jobs)))
     queue.reverse()
     pool: list[_Worker] = []
+    closing = False
 
     def spawn() -> None:
         here, there = ctx.Pipe()
@@ -515,7 +516,7 @@ def _run_pool(
             if w.rendered is not None and _file_sha256(job.path) == w.rendered[0]:
                 sha, size = w.rendered
                 record(w.job, JobResult(job.path, size, 0.0, sha, "written"))
-            elif stop.signum is None:
+            elif stop.signum is None and not closing:
                 record(w.job, _failed(job, _death(w.proc.exitcode)))
             w.job = None
         w.conn.close()
@@ -544,6 +545,7 @@ def _run_pool(
                     if queue and stop.signum is None:
                         spawn()  # the rest of the jobs still get their workers
     finally:
+        closing = True  # a job cut short from here on was stopped, not failed
         _stop_pool(pool, receive, bury)
 
 
@@ -556,8 +558,7 @@ def _stop_pool(
             with contextlib.suppress(OSError):
                 w.conn.send(None)
         else:
-            with contextlib.suppress(OSError):
-                os.kill(w.proc.pid or 0, signal.SIGTERM)
+            _signal(w, signal.SIGTERM)
     deadline = time.monotonic() + _STOP_GRACE
     while pool and time.monotonic() < deadline:
         ready = set(mp_wait([w.proc.sentinel for w in pool], _POLL))
@@ -565,9 +566,14 @@ def _stop_pool(
             if w.proc.sentinel in ready:
                 bury(w)
     for w in list(pool):
-        with contextlib.suppress(OSError):
-            os.kill(w.proc.pid or 0, signal.SIGKILL)
+        _signal(w, signal.SIGKILL)
         bury(w)
+
+
+def _signal(w: _Worker, sig: int) -> None:
+    if w.proc.pid is not None:  # never 0: that would be the whole process group
+        with contextlib.suppress(OSError):
+            os.kill(w.proc.pid, sig)
 
 
 # ---- the manifest ----
