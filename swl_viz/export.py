@@ -47,10 +47,13 @@ __all__ = [
     "Job",
     "JobResult",
     "check_format",
+    "check_manifest",
     "export_jobs",
     "render_job",
     "render_to_file",
     "save_figure",
+    "write_gif",
+    "write_manifest",
 ]
 
 MANIFEST = "manifest.json"
