@@ -121,10 +121,16 @@ def _fail(message: str, code: int) -> NoReturn:
 @contextmanager
 def _errors() -> Iterator[None]:
     """Bad input -> a usage error naming the option (exit 2); a failed run -> one red line (1)."""
+    from swl_viz.atomic import Interrupted
     from swl_viz.deck import DeckError
 
     try:
         yield
+    except Interrupted as exc:  # SIGINT, SIGTERM or SIGHUP while files were being written
+        done, total = getattr(exc, "done", None), getattr(exc, "total", None)  # an export's
+        counted = f": {done} of {total} files written" if total is not None else ""
+        err.print(f"interrupted{counted}", markup=False)
+        raise typer.Exit(exc.exit_code) from None
     except RunError as exc:
         _fail(f"{_flag(exc.param)}: {exc}" if exc.param else str(exc), 1)
     except DeckError as exc:
@@ -161,9 +167,15 @@ def _layer(params: Mapping[str, Any]) -> dict[str, Any]:
     return {name: given.get(name, OPTIONS[name].default) for name in LAYER_OPTIONS}
 
 
-def _warn_font(lang: str | None) -> None:
-    from swl_viz.text import japanese_font
+def _warn_font(lang: str | None, title: str | None = None) -> None:
+    from swl_viz.text import japanese_font, missing_glyphs
 
+    if title is not None and missing_glyphs(title):
+        err.print(
+            "[yellow]Warning:[/] no installed font can draw every character of the title, so "
+            "some show as boxes. Install a Japanese font with: pip install -e '.\\[ja]'",
+            markup=True,
+        )
     if lang == "ja" and japanese_font() is None:
         err.print(
             "[yellow]Warning:[/] no Japanese font found, so the labels are drawn in English. "
@@ -183,7 +195,7 @@ def _figure(figure: str, params: Mapping[str, Any]) -> None:
     with _errors():
         given = _one_label(_given(params))
         plot = make_plot(figure, given)
-        _warn_font(plot.lang)
+        _warn_font(plot.lang, plot.title)
         path = Path(params["out"]) if params["out"] is not None else None
         if path is None and not params["show"]:
             path = Path("outputs") / f"{plot.stem()}.png"
@@ -343,7 +355,10 @@ def export(
             out_dir=out_dir, deck=config, labels=labels, formats=fmt, overrides=overrides,
             figures=[n.strip() for n in figures.split(",")] if figures is not None else None,
         )  # fmt: skip
-        _warn_font("ja" if any(x.plot.lang == "ja" for x in targets) else None)
+        _warn_font(
+            "ja" if any(x.plot.lang == "ja" for x in targets) else None,
+            next((x.plot.title for x in targets if x.plot.title is not None), None),
+        )
         _run_export(targets, out_dir, n_jobs)
 
 

@@ -5,10 +5,11 @@ numpy only, like the core: ``swl-viz demo`` and ``swl-viz check`` never import m
 
 from __future__ import annotations
 
-import csv
 import io
 import json
 import math
+import zipfile
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -21,6 +22,7 @@ from swl_viz.grid import LossGrid, check_work, grid_axis, loss_grid
 from swl_viz.maths import (
     FloatArray,
     Variant,
+    _split,
     prepare_labels,
     softmax,
     softmax_with_loss,
@@ -31,9 +33,13 @@ __all__ = [
     "SEED_T",
     "CheckResult",
     "WorkedExample",
+    "column_chunks",
+    "data_columns",
     "gradient_check",
+    "grid_column",
     "grid_table",
     "load_batch",
+    "row_chunks",
     "worked_example",
     "write_data",
 ]
@@ -267,6 +273,60 @@ def _stacked_rows(grid: LossGrid, rows: slice) -> FloatArray:
 DATA_FORMATS = ("csv", "npz", "json")
 
 
+#: Grid points per block when the data is streamed: a few MB of numbers and their text at a
+#: time, however dense the grid.
+DATA_BLOCK_POINTS = 1 << 16
+
+
+def data_columns(grid: LossGrid) -> list[str]:
+    """The column names of the grid's data: x0, x1, loss, grad0, grad1, y0 .. y{K-1}."""
+    return ["x0", "x1", "loss", "grad0", "grad1", *(f"y{k}" for k in range(grid.k))]
+
+
+def _row_blocks(grid: LossGrid, points: int | None) -> Iterator[slice]:
+    rows, cols = grid.shape
+    per_block = max(1, (points or DATA_BLOCK_POINTS) // cols)
+    for r0 in range(0, rows, per_block):
+        yield slice(r0, min(r0 + per_block, rows))
+
+
+def _probability_rows(grid: LossGrid, rows: slice) -> FloatArray:
+    """softmax(a / T) on some rows of the grid, as (points, K): the rows of
+    ``grid.probabilities()``, bit for bit, without the whole (rows, cols, K) array."""
+    y: FloatArray = _split(_stacked_rows(grid, rows), 2, grid.temperature).y  # as the grid does
+    return y.reshape(-1, grid.k)
+
+
+def column_chunks(grid: LossGrid, name: str, points: int | None = None) -> Iterator[FloatArray]:
+    """One column of the grid's data, a block of rows at a time, in meshgrid order."""
+    arrays = {"x0": grid.x0, "x1": grid.x1, "loss": grid.loss, "grad0": grid.grad0}
+    arrays["grad1"] = grid.grad1
+    for rows in _row_blocks(grid, points):
+        if name in arrays:
+            yield arrays[name][rows].ravel()
+        else:
+            yield _probability_rows(grid, rows)[:, int(name[1:])]
+
+
+def row_chunks(grid: LossGrid, points: int | None = None) -> Iterator[list[FloatArray]]:
+    """All columns of the grid's data, a block of rows at a time, in meshgrid order."""
+    for rows in _row_blocks(grid, points):
+        y = _probability_rows(grid, rows)
+        yield [
+            grid.x0[rows].ravel(),
+            grid.x1[rows].ravel(),
+            grid.loss[rows].ravel(),
+            grid.grad0[rows].ravel(),
+            grid.grad1[rows].ravel(),
+            *(y[:, k] for k in range(grid.k)),
+        ]
+
+
+def grid_column(grid: LossGrid, name: str) -> FloatArray:
+    """One whole column of the grid's data (x0, x1, loss, grad0, grad1 or y{k})."""
+    return np.concatenate(list(column_chunks(grid, name)))
+
+
 def write_grid_file(
     path: Path,
     *,
@@ -310,34 +370,26 @@ def write_path_file(
         elif fmt == "json":
             doc = {"meta": meta, "columns": {k: v.tolist() for k, v in cols.items()}}
             fh.write(json.dumps(doc).encode())
-        else:
-            text = io.StringIO()
-            writer = csv.writer(text, lineterminator="\n")
-            writer.writerow(cols)
-            for row in zip(*(c.tolist() for c in cols.values()), strict=True):
-                writer.writerow([repr(v) for v in row])
-            fh.write(text.getvalue().encode())
+        else:  # repr: the shortest text that reads back as the same double
+            texts = [map(repr, c.tolist()) for c in cols.values()]
+            fh.write((",".join(cols) + "\n").encode())
+            fh.write("".join(",".join(row) + "\n" for row in zip(*texts, strict=True)).encode())
     return path
 
 
 def grid_table(grid: LossGrid) -> dict[str, FloatArray]:
     """Columns of the grid, one row per point in meshgrid order: x0, x1, loss, grads, y_k."""
-    cols = {
-        "x0": grid.x0.ravel(),
-        "x1": grid.x1.ravel(),
-        "loss": grid.loss.ravel(),
-        "grad0": grid.grad0.ravel(),
-        "grad1": grid.grad1.ravel(),
-    }
-    y = grid.probabilities().reshape(-1, grid.k)
-    for k in range(grid.k):
-        cols[f"y{k}"] = y[:, k]
-    return cols
+    return {name: grid_column(grid, name) for name in data_columns(grid)}
 
 
 def write_data(grid: LossGrid, fh: io.BufferedWriter | Any, fmt: str) -> None:
-    """Write the grid's columns at full precision: every float reads back as the same double."""
-    cols = grid_table(grid)
+    """Write the grid's columns at full precision: every float reads back as the same double.
+
+    CSV and JSON are written a block of rows at a time and NPZ a column at a time, so the memory
+    needed beyond the grid itself stays small, even for 4001 x 4001 points.
+    """
+    if fmt not in DATA_FORMATS:
+        raise SwlVizError(f"use .csv, .npz or .json, got .{fmt}", param="out")
     meta = {
         "t": list(grid.t),
         "logits": list(grid.logits),
@@ -347,18 +399,31 @@ def write_data(grid: LossGrid, fh: io.BufferedWriter | Any, fmt: str) -> None:
         "variant": grid.variant,
         "shape": list(grid.shape),
     }
+    names = data_columns(grid)
     if fmt == "npz":
-        arrays: dict[str, Any] = {**cols, "meta": np.array(json.dumps(meta))}
-        np.savez(fh, **arrays)
+        _write_npz(grid, fh, names, meta)
     elif fmt == "json":
-        doc = {"meta": meta, "columns": {k: v.tolist() for k, v in cols.items()}}
-        fh.write(json.dumps(doc).encode())  # json writes repr(float): the shortest exact form
-    elif fmt == "csv":
-        text = io.StringIO()
-        writer = csv.writer(text, lineterminator="\n")
-        writer.writerow(cols)
-        for row in zip(*(c.tolist() for c in cols.values()), strict=True):
-            writer.writerow([repr(v) for v in row])
-        fh.write(text.getvalue().encode())
+        # the text json.dumps({"meta": meta, "columns": {...}}) gives, one block at a time;
+        # json writes repr(float): the shortest form that reads back as the same double
+        fh.write(b'{"meta": ' + json.dumps(meta).encode() + b', "columns": {')
+        for n, name in enumerate(names):
+            fh.write((", " if n else "").encode() + json.dumps(name).encode() + b": [")
+            for m, chunk in enumerate(column_chunks(grid, name)):
+                fh.write((", " if m else "").encode() + json.dumps(chunk.tolist())[1:-1].encode())
+            fh.write(b"]")
+        fh.write(b"}}")
     else:
-        raise SwlVizError(f"use .csv, .npz or .json, got .{fmt}", param="out")
+        fh.write((",".join(names) + "\n").encode())
+        for block in row_chunks(grid):
+            texts = [map(repr, column.tolist()) for column in block]
+            fh.write("".join(",".join(row) + "\n" for row in zip(*texts, strict=True)).encode())
+
+
+def _write_npz(grid: LossGrid, fh: Any, names: list[str], meta: dict[str, Any]) -> None:
+    """What ``np.savez`` writes, one column in memory at a time."""
+    with zipfile.ZipFile(fh, mode="w", compression=zipfile.ZIP_STORED, allowZip64=True) as zf:
+        for name in [*names, "meta"]:
+            value = np.array(json.dumps(meta)) if name == "meta" else grid_column(grid, name)
+            with zf.open(name + ".npy", "w", force_zip64=True) as member:
+                np.lib.format.write_array(member, value, allow_pickle=False)
+            del value

@@ -260,3 +260,6 @@ def test_interrupted_export_leaves_no_partial_files(tmp_path: Path) -> None:
         if p.suffix in (".png", ".gif"):
             with Image.open(p) as im:
                 im.verify()  # every file that is there is whole
+    if left:  # the export had begun: its manifest lists exactly the files that finished
+        manifest = json.loads((out / "manifest.json").read_text())["files"]
+        assert set(manifest) == {p.name for p in left if p.name != "manifest.json"}
