@@ -95,6 +95,7 @@ def _out(figure: str) -> Any:
 Out3D = Annotated[Path | None, _out("surface")]
 Out2D = Annotated[Path | None, _out("contour")]
 OutPair = Annotated[Path | None, _out("pair")]
+OutSlice = Annotated[Path | None, _out("slice")]
 Show = Annotated[
     bool, typer.Option("--show", help="Open an interactive window.", rich_help_panel="Output")
 ]
@@ -280,6 +281,19 @@ def pair(
     out: OutPair = None, show: Show = False,
 ) -> None:  # fmt: skip
     _figure("pair", ctx.params)
+
+
+@app.command("slice", help="One dimension: the loss and its slope along d = x1 - x0.",
+             epilog=EXAMPLES.format("slice"))  # fmt: skip
+def slice_(
+    ctx: typer.Context, range_: Range = None, t: T = None, logits: Logits = None,
+    axes: Axes = None, label_smoothing: Smoothing = None, temperature: Temperature = None,
+    variant: Variant = None, theme: Theme = None, size: Size = None, dpi: Dpi = None,
+    transparent: Transparent = None, title: Title = None, no_title: NoTitle = None,
+    lang: Lang = None, preset: Preset = None, font_scale: FontScale = None, out: OutSlice = None,
+    show: Show = False,
+) -> None:  # fmt: skip
+    _figure("slice", ctx.params)
 
 
 # ---- export ---------------------------------------------------------------------------------

@@ -22,19 +22,23 @@ from typing import Any
 import matplotlib as mpl
 import numpy as np
 from matplotlib import patheffects
+from matplotlib.artist import Artist
 from matplotlib.axes import Axes
 from matplotlib.colorbar import Colorbar
 from matplotlib.contour import QuadContourSet
 from matplotlib.figure import Figure
 from matplotlib.quiver import Quiver
+from matplotlib.text import Text
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 from mpl_toolkits.mplot3d import proj3d
-from mpl_toolkits.mplot3d.art3d import Line3DCollection
+from mpl_toolkits.mplot3d.art3d import Line3DCollection, Text3D
 from mpl_toolkits.mplot3d.axes3d import Axes3D
 
 from swl_viz.grid import LossGrid, thin_stride
 from swl_viz.maths import FloatArray
 from swl_viz.plotspec import Plot, format_label
+from swl_viz.probe import descent_path, layer_options, probe_point
+from swl_viz.teach import annotate_contour, annotate_surface, draw_path, draw_probe, draw_slice
 from swl_viz.text import (
     DESCENT,
     DESCENT_T,
@@ -792,7 +796,7 @@ def _build(plot: Plot, grids: Sequence[LossGrid], fig: Figure) -> None:
     zmin, zmax = _z_limits(plot, grids)
     azim = plot.azim if plot.azim is not None else default_azim(grids[0])
     shown = [grids[0]] if plot.figure == "pair" else list(grids)
-    keyed = plot.preset == "slides" and plot.figure != "pair" and len(shown) == 1
+    keyed = plot.preset == "slides" and plot.figure not in ("pair", "slice") and len(shown) == 1
     key_lines = _key_lines(plot, shown[0], words) if keyed else []
     if keyed:  # the label and a key go to a column on the right; the panel gets the height
         content_top = top - 0.3 * frame.em
@@ -802,6 +806,20 @@ def _build(plot: Plot, grids: Sequence[LossGrid], fig: Figure) -> None:
         sub_lines = 2 if len(shown) > 1 else 1
         content_top = top - sub_lines * 1.3 * frame.sub - 0.3 * frame.em
         room = _Box(margin, margin, frame.w - margin, content_top)
+    if plot.figure == "slice":
+        em = frame.em
+        left, bottom, top_gap, right = (CONTOUR_MARGINS[i] * em for i in range(4))
+        box = _Box(room.x0 + left, room.y0 + bottom, room.x1 - 1.2 * em, room.y1 - top_gap - em)
+        ax = fig.add_axes(frame.rect(box))
+        draw_slice(
+            ax, plot.t, range=plot.range, logits=plot.logits, axes=plot.axes,
+            label_smoothing=plot.label_smoothing, temperature=plot.temperature,
+            variant=plot.variant, lang=plot.lang,
+        )  # fmt: skip
+        for panel in fig.axes:
+            _fix_ticks(panel)
+        _panel_title(ax, frame, _panel_text(plot, shown[0], words, 1), room.x0, top)
+        return
     if plot.figure in ("surface", "quiver"):
         n = len(shown)
         for i, grid in enumerate(shown):
@@ -991,10 +1009,65 @@ def _surface_panel(
         )
     else:
         draw_surface(ax, grid, zscale=plot.zscale, color=_color(theme, "wire"), clip=clip)
+    _marks(ax, plot, grid, three_d=True)
     ax.set_xlim(lo, hi)
     ax.set_ylim(lo1, hi1)
     ax.set_zlim(zmin, zmax)
     return ax, used
+
+
+class _InsideText3D(Text3D):  # type: ignore[misc]
+    """A label on a 3-D surface that sits out a view in which it would leave the canvas: as
+    the view turns (a GIF, the mouse), a label at a line's end can swing past the edge."""
+
+    def draw(self, renderer: Any) -> None:
+        axes: Any = self.axes
+        x, y, _ = proj3d.proj_transform(self._x, self._y, self._z, axes.M)
+        where = Text(float(x), float(y), self.get_text())
+        where.update_from(self)
+        where.set_transform(self.get_transform())
+        where.set_figure(self.get_figure())
+        box = where.get_window_extent(renderer)
+        if box.x0 < 0 or box.y0 < 0 or box.x1 > renderer.width or box.y1 > renderer.height:
+            return
+        super().draw(renderer)
+
+
+def _marks(ax: Axes | Axes3D, plot: Plot, grid: LossGrid, *, three_d: bool) -> list[Artist]:
+    """What a learner should notice, on one panel: the decision and minimum lines (and the
+    book's cap), the descent path, and the probed point with what the layer sends back."""
+    drawn: list[Artist] = []
+    opts = layer_options(grid)
+    if plot.annotate:
+        if three_d:
+            drawn += annotate_surface(ax, grid, lang=plot.lang, zscale=plot.zscale)
+        else:
+            drawn += annotate_contour(ax, grid, lang=plot.lang, zscale=plot.zscale)
+    if plot.descent is not None:
+        path = descent_path(*plot.descent, grid.t, lr=plot.lr, steps=plot.steps, **opts)
+        drawn += draw_path(ax, path, three_d=three_d, zscale=plot.zscale, lang=plot.lang)
+    if plot.probe is not None:
+        probe = probe_point(*plot.probe, grid.t, **opts)
+        marks = draw_probe(ax, probe, three_d=three_d, zscale=plot.zscale, lang=plot.lang)
+        for box in [m for m in marks if three_d and m.get_gid() == "probe-box"]:
+            # a 3-D axes reaches past its band: its corner is no place for text
+            if plot.figure == "pair":  # the contour beside it shows the same numbers
+                box.remove()
+                marks.remove(box)
+            else:
+                fig = ax.get_figure()
+                assert fig is not None
+                box.set_transform(fig.transFigure)
+                box.set(ha="right", multialignment="left")
+                if plot.preset == "slides" and not plot.compare:  # under the slide's key
+                    box.set(x=0.985, y=0.015, va="bottom")
+                else:  # under the title and legend, over the back panes
+                    box.set(x=0.985, y=0.84, va="top")
+        drawn += marks
+    for mark in drawn:
+        if type(mark) is Text3D:
+            mark.__class__ = _InsideText3D
+    return drawn
 
 
 def _contour_panel(
@@ -1037,6 +1110,7 @@ def _contour_panel(
     for axis in (ax.xaxis, ax.yaxis):
         axis.set_major_locator(MaxNLocator(5, steps=[1, 2, 2.5, 5, 10]))
     _fix_ticks(ax)
+    _marks(ax, plot, grid, three_d=False)
     return ax, drawn.contour
 
 

@@ -33,7 +33,7 @@ __all__ = [
 ]
 
 #: Every figure swl-viz draws, in the order help texts list them.
-FIGURES: tuple[str, ...] = ("surface", "quiver", "contour", "pair")
+FIGURES: tuple[str, ...] = ("surface", "quiver", "contour", "pair", "slice")
 #: What a plain export draws: the three figures of the book's section.
 CLASSIC: tuple[str, ...] = ("surface", "quiver", "contour")
 #: The figures drawn on 3-D axes: they turn in a GIF and take a view.
@@ -45,6 +45,8 @@ Kind = Literal["float", "int", "bool", "choice", "floats", "ints", "point", "ran
 Panel = Literal["Grid", "Layer", "Teach", "Look", "Output"]
 
 ALL = frozenset(FIGURES)
+#: The figures drawn from a grid over (x0, x1); the slice is a line through it.
+_GRID = ALL - {"slice"}
 _3D = frozenset(THREE_D)
 #: The figures with a 3-D panel: they take a view.
 _VIEW = frozenset({*THREE_D, "pair"})
@@ -286,7 +288,7 @@ def _rows(*rows: Option) -> dict[str, Option]:
 OPTIONS: dict[str, Option] = _rows(
     Option("range", "range", (-20.0, 20.0), "Range of both logits.", panel="Grid",
            metavar="LO HI", bounds=(-MAX_LOGIT, MAX_LOGIT)),
-    Option("step", "float", 2.0, "Grid step.", panel="Grid", metavar="S"),
+    Option("step", "float", 2.0, "Grid step.", panel="Grid", metavar="S", figures=_GRID),
     Option("t", "floats", (1.0, 0.0), "Teacher label, like 1,0 or 0.9,0.1.", panel="Layer",
            metavar="T0,T1,..."),
     Option("logits", "floats", None, "Fixed logits, for K > 2.", panel="Layer",
@@ -302,15 +304,16 @@ OPTIONS: dict[str, Option] = _rows(
     Option("compare", "bool", False, "Exact and book side by side.", panel="Layer",
            figures=frozenset({"surface", "contour"})),
     Option("annotate", "bool", True, "Mark y = ½, the minimum and the book's cap.",
-           panel="Teach"),
+           panel="Teach", figures=_GRID),
     Option("probe", "point", None, "Mark a point: y, t, y - t and L there.", panel="Teach",
-           metavar="X0,X1", bounds=(-MAX_LOGIT, MAX_LOGIT)),
+           metavar="X0,X1", bounds=(-MAX_LOGIT, MAX_LOGIT), figures=_GRID),
     Option("descent", "point", None, "Draw gradient descent from this point.", panel="Teach",
-           metavar="X0,X1", bounds=(-MAX_LOGIT, MAX_LOGIT)),
-    Option("lr", "float", 1.0, "Learning rate of --descent.", panel="Teach", metavar="LR"),
-    Option("steps", "int", 50, "Steps of --descent.", panel="Teach", metavar="N"),
+           metavar="X0,X1", bounds=(-MAX_LOGIT, MAX_LOGIT), figures=_GRID),
+    Option("lr", "float", 1.0, "Learning rate of --descent.", panel="Teach", metavar="LR",
+           figures=_GRID),
+    Option("steps", "int", 50, "Steps of --descent.", panel="Teach", metavar="N", figures=_GRID),
     Option("zscale", "choice", "linear", "Scale of the loss axis.", metavar="linear|log",
-           choices=("linear", "log")),
+           choices=("linear", "log"), figures=_GRID),
     Option("normalize", "bool", False, "Unit-direction arrows instead of length ~ |grad|.",
            figures=_ARROWS),
     Option("arrows", "int", None, "Arrows per axis, about.", metavar="N", bounds=(1, 200),
@@ -338,12 +341,12 @@ OPTIONS: dict[str, Option] = _rows(
     Option("font_scale", "float", 1.0, "Multiplies every text size.", metavar="F",
            bounds=(0.25, 4)),
     Option("zlim", "range", None, "The loss axis in nats; the contour's colours follow it.",
-           metavar="LO HI", bounds=(-MAX_LOGIT, 1e308)),
+           metavar="LO HI", bounds=(-MAX_LOGIT, 1e308), figures=_GRID),
 )  # fmt: skip
 
 #: The options of the layer and its grid: what check and data take.
 LAYER_OPTIONS: tuple[str, ...] = tuple(
-    name for name, row in OPTIONS.items() if row.panel in ("Grid", "Layer") and row.figures == ALL
+    name for name, row in OPTIONS.items() if row.panel in ("Grid", "Layer") and row.kind != "bool"
 )
 
 

@@ -39,7 +39,7 @@ __all__ = [
     "make_plot",
 ]
 
-FigureKind = Literal["surface", "quiver", "contour", "pair"]
+FigureKind = Literal["surface", "quiver", "contour", "pair", "slice"]
 Theme = Literal["light", "dark"]
 ZScale = Literal["linear", "log"]
 Lang = Literal["en", "ja"]
@@ -157,14 +157,14 @@ class Plot:
     @property
     def pixels(self) -> tuple[int, int]:
         """The canvas in pixels: ``size``; or 1920 x 1080 for the slides preset; or 900 x 900
-        (900 x 800 for the contour, 1600 wide for pair and compare). ``dpi`` sets only how
+        (900 x 800 for contour and slice, 1600 wide for pair and compare). ``dpi`` sets only how
         many inches that is, for PDF and SVG: text is sized from the pixels."""
         if self.size is not None:
             return self.size[0], self.size[1]
         if self.preset == "slides":
             return 1920, 1080
         width = 1600 if self.compare or self.figure == "pair" else 900
-        return width, 800 if self.figure == "contour" else 900
+        return width, 800 if self.figure in ("contour", "slice") else 900
 
     @property
     def figsize(self) -> tuple[float, float]:

@@ -9,6 +9,11 @@ import numpy as np
 from matplotlib.colors import to_rgb
 from matplotlib.figure import Figure
 from matplotlib.text import Text
+from matplotlib.transforms import Bbox
+
+#: Where each text was drawn, measured while it draws: a 3-D label is at its projected place
+#: only then (afterwards its position is data coordinates again).
+_DRAWN_AT: dict[int, Bbox] = {}
 
 
 @contextmanager
@@ -16,10 +21,12 @@ def spy_texts() -> Iterator[list[Text]]:
     """Collect every Text artist that draws (visible, non-empty) while the block runs."""
     seen: list[Text] = []
     original = Text.draw
+    _DRAWN_AT.clear()
 
     def draw(self: Text, renderer: object) -> None:
         if self.get_visible() and self.get_text():
             seen.append(self)
+            _DRAWN_AT[id(self)] = self.get_window_extent(renderer)  # type: ignore[arg-type]
         original(self, renderer)  # type: ignore[arg-type]
 
     Text.draw = draw  # type: ignore[method-assign]
@@ -42,7 +49,7 @@ def outside(fig: Figure, texts: Sequence[Text]) -> list[tuple[str, float]]:
     width, height = fig.canvas.get_width_height()
     out = []
     for t in texts:
-        bb = t.get_window_extent(renderer)
+        bb = _DRAWN_AT.get(id(t)) or t.get_window_extent(renderer)
         over = max(-bb.x0, -bb.y0, bb.x1 - width, bb.y1 - height)
         if over > 0.5:
             out.append((t.get_text(), float(over)))

@@ -387,3 +387,18 @@ def test_a_turntable_starts_from_the_figures_own_view() -> None:
     still = _png(replace(plot, azim=195.0))  # the default view for t = (0, 1)
     assert first.shape == still.shape
     assert float(np.abs(first.astype(float) - still.astype(float)).mean()) < 3.0  # palette only
+
+
+def test_a_3d_label_that_would_leave_the_canvas_sits_that_view_out() -> None:
+    from mpl_toolkits.mplot3d.art3d import Text3D
+
+    fig = _build(Plot("surface", size=(400, 400)))
+    ax = fig.axes[0]
+    labels = [t for t in ax.texts if t.get_gid() == "decision-label"]
+    assert labels and all(type(t) is not Text3D for t in labels)  # the guarded kind
+    label = labels[0]
+    label.set_text("a label far too long to fit on this canvas " * 3)
+    assert label not in drawn_texts(fig)  # sat out
+    plain = ax.text(0.0, 0.0, 0.0, label.get_text())
+    assert type(plain) is Text3D
+    assert [t for t, _ in outside(fig, drawn_texts(fig))] == [plain.get_text()]  # would leave
