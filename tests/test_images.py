@@ -42,8 +42,14 @@ CASES = {
     "pair": Plot("pair", size=WIDE, dpi=40),
     "quiver_slides": Plot("quiver", preset="slides", size=(640, 360), dpi=40),
     "contour_taught": Plot(
-        "contour", label_smoothing=0.2, range=(-10.0, 10.0), step=0.5, probe=(2.0, -3.0),
-        descent=(-6.0, 4.0), size=CONTOUR, dpi=40,
+        "contour",
+        label_smoothing=0.2,
+        range=(-10.0, 10.0),
+        step=0.5,
+        probe=(2.0, -3.0),
+        descent=(-6.0, 4.0),
+        size=CONTOUR,
+        dpi=40,
     ),  # fmt: skip
     "slice_book": Plot("slice", variant="book", label_smoothing=0.2, size=CONTOUR, dpi=40),
 }
