@@ -16,12 +16,14 @@ RANK = {
     "options": 3,
     "plotspec": 3.5,
     "learners": 3,
+    "probe": 3,
     "deck": 4,
     "text": 4,
-    "figures": 5,
-    "export": 6,
-    "cli": 7,
-    "__main__": 8,
+    "teach": 5,
+    "figures": 6,
+    "export": 7,
+    "cli": 8,
+    "__main__": 9,
 }
 NO_MATPLOTLIB = {
     "errors",
