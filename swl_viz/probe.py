@@ -14,7 +14,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Literal
+from typing import Literal, TypedDict
 
 import numpy as np
 from numpy.typing import ArrayLike
@@ -27,6 +27,7 @@ __all__ = [
     "MAX_LR",
     "MAX_STEPS",
     "DescentPath",
+    "LayerOptions",
     "Line",
     "Probe",
     "SLICE_POINTS",
@@ -125,8 +126,18 @@ def _layer(
     )
 
 
-def layer_options(grid: LossGrid) -> dict[str, object]:
-    """The keyword arguments that describe ``grid``'s layer, for the functions of this module:
+class LayerOptions(TypedDict):
+    """The keyword arguments that describe a grid's layer, besides its label t."""
+
+    logits: tuple[float, ...]
+    axes: tuple[int, int]
+    label_smoothing: float
+    temperature: float
+    variant: Variant
+
+
+def layer_options(grid: LossGrid) -> LayerOptions:
+    """``grid``'s layer as keyword arguments for the functions of this module:
     ``probe_point(x0, x1, grid.t, **layer_options(grid))``."""
     return {
         "logits": grid.logits,
@@ -248,6 +259,18 @@ class DescentPath:
     @property
     def steps(self) -> int:
         return int(self.k[-1])
+
+    def columns(self) -> dict[str, np.ndarray[tuple[int], np.dtype[np.float64 | np.int64]]]:
+        """The path as named columns in a fixed order (k, x0, x1, loss, grad0, grad1), for
+        writing it out as CSV, NPZ or JSON like the grid's numbers."""
+        return {
+            "k": self.k,
+            "x0": self.x0,
+            "x1": self.x1,
+            "loss": self.loss,
+            "grad0": self.grad0,
+            "grad1": self.grad1,
+        }
 
 
 def _check_descent(lr: float, steps: int) -> tuple[float, int]:

@@ -189,7 +189,7 @@ def _sub(i: int) -> str:
 
 def _lines(grid: LossGrid, words: dict[str, str]) -> list[tuple[Line, str, str, float]]:
     """(line, role, label, where along it the label sits) for the grid's slice."""
-    opts: Any = layer_options(grid)
+    opts = layer_options(grid)
     i, j = grid.axes
     out: list[tuple[Line, str, str, float]] = []
     tie = decision_line(grid.t, **opts)
@@ -264,19 +264,15 @@ def _middle(grid: LossGrid, pts: FloatArray) -> int:
     return int(np.argmin(np.hypot(pts[:, 0] - centre, pts[:, 1] - centre)))
 
 
-def _opts(grid: LossGrid) -> Any:
-    return layer_options(grid)
-
-
 def _target(grid: LossGrid) -> FloatArray:
-    return probe_point(0.0, 0.0, grid.t, **_opts(grid)).target
+    return probe_point(0.0, 0.0, grid.t, **layer_options(grid)).target
 
 
 def _plateau_point(grid: LossGrid) -> tuple[float, float, float, FloatArray]:
     """The corner of the grid deepest in the book's plateau: x0, x1, L and y - t there."""
     lo, hi = _range(grid)
     corners = np.array([(lo, lo), (lo, hi), (hi, lo), (hi, hi)])
-    loss, grad = loss_at(corners[:, 0], corners[:, 1], grid.t, **_opts(grid))
+    loss, grad = loss_at(corners[:, 0], corners[:, 1], grid.t, **layer_options(grid))
     n = int(np.argmax(loss))
     return float(corners[n, 0]), float(corners[n, 1]), float(loss[n]), grad[n]
 
@@ -472,7 +468,7 @@ def annotate_surface(
     if grid.variant == "book":
         labelled: set[int] = set()
         for k, pts in _plateau_edges(grid):
-            loss, _ = loss_at(pts[:, 0], pts[:, 1], grid.t, **_opts(grid))
+            loss, _ = loss_at(pts[:, 0], pts[:, 1], grid.t, **layer_options(grid))
             z = height(loss)
             drawn += ax3d.plot(
                 pts[:, 0],
@@ -521,17 +517,28 @@ def annotate_surface(
 # ---- a probed point ------------------------------------------------------------------------------
 
 
+#: Up to this many classes the probe's box shows whole vectors; beyond, the varied pair only.
+MAX_BOX_CLASSES = 4
+
+
 def probe_text(probe: Probe) -> str:
-    """y, t, y - t and L at the point, to 4 significant figures, one per line."""
+    """a, y, t, y - t and L at the point, to 4 significant figures, one per line. With more
+    than :data:`MAX_BOX_CLASSES` classes the vectors show the two varied classes, named."""
     grad = _grad_name(probe.temperature)
     t_name = "t" if probe.label_smoothing == 0.0 else "t (smoothed)"
-    lines = [
-        f"x = {_vec(probe.a)}",
-        f"y = {_vec(probe.y)}",
-        f"{t_name} = {_vec(probe.target)}",
-        f"{grad} = {_vec(probe.grad)}",
-        f"L = {_num(probe.loss)}",
+    pick: list[int] | slice = slice(None)
+    suffix = ""
+    if probe.k > MAX_BOX_CLASSES:
+        i, j = probe.axes
+        pick, suffix = [i, j], f"[{i},{j}]"
+    rows = [
+        ("x", probe.a),
+        ("y", probe.y),
+        (t_name, probe.target),
+        (grad, probe.grad),
     ]
+    lines = [f"{name}{suffix} = {_vec(values[pick])}" for name, values in rows]
+    lines.append(f"L = {_num(probe.loss)}")
     return "\n".join(lines)
 
 
@@ -833,15 +840,19 @@ def draw_slice(
                 linewidth=_lw(1.0),
                 gid=f"asymptote-{name}",
             )
-            x = lo + 0.25 * width if name == "left" else hi - 0.25 * width
+            x = lo + 0.12 * width if name == "left" else hi - 0.12 * width
+            y = slope * x + s.intercept
+            # the curve lies above its asymptotes, so below one is free, unless at the floor
+            floor = min(0.0, float(s.loss.min()))
+            under = y - floor > 0.15 * (top - floor)
             drawn.append(
                 ax.annotate(
                     words["asymptote"].format(value=_num(slope)),
-                    (x, slope * x + s.intercept),
-                    xytext=(0, 14),
+                    (x, y),
+                    xytext=(0, -14 if under else 14),
                     textcoords="offset points",
                     ha="center",
-                    va="bottom",
+                    va="top" if under else "bottom",
                     gid=f"asymptote-{name}-label",
                     **_text_style(lang, "medium"),
                 )

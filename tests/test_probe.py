@@ -177,7 +177,7 @@ def test_on_the_grid_y_is_half_on_the_diagonal() -> None:
     y = g.probabilities()
     diag = np.arange(g.shape[0])
     np.testing.assert_allclose(y[diag, diag, 0], 0.5, atol=1e-15)
-    line = decision_line(g.t, **layer_options(g))  # type: ignore[arg-type]
+    line = decision_line(g.t, **layer_options(g))
     np.testing.assert_allclose(g.loss[diag, diag], line.loss, rtol=1e-15)
 
 
@@ -373,3 +373,22 @@ def test_slice_refuses_a_bad_range() -> None:
         with pytest.raises(SwlVizError) as info:
             loss_slice([1, 0], lo=lo, hi=hi)
         assert info.value.param == "range"
+
+
+def test_descent_path_columns_for_the_data_command() -> None:
+    path = descent_path(1.0, 2.0, [0.3, 0.7], lr=0.5, steps=4)
+    cols = path.columns()
+    assert list(cols) == ["k", "x0", "x1", "loss", "grad0", "grad1"]
+    assert all(v.shape == (5,) for v in cols.values())
+    np.testing.assert_array_equal(cols["x1"], path.x1)
+    assert cols["k"].dtype == np.int64
+
+
+def test_swapped_axes_swap_the_minimum_line() -> None:
+    line = minimum_line([1, 0], label_smoothing=0.2, axes=(1, 0))
+    assert line is not None and line.offset == pytest.approx(-math.log(9), rel=1e-15)
+    g = loss_grid(-10, 10, 0.05, [1, 0], label_smoothing=0.2, axes=(1, 0))
+    r, c = np.unravel_index(np.argmin(g.loss), g.shape)
+    assert abs(g.x0[r, c] - g.x1[r, c] - line.offset) <= 0.05 + 1e-9
+    assert line.loss == pytest.approx(float(g.loss.min()), abs=1e-4)
+    assert float(g.loss.min()) >= line.loss - 1e-14

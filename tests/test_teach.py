@@ -143,7 +143,7 @@ def test_more_classes_tie_is_the_decision_only_where_the_pair_leads() -> None:
     assert lx.min() == 1.0 and tx.max() == 1.0  # the fixed logit a1 = 1
     (low,) = _by_gid(drawn, "lowest")
     u, v = (float(w[0]) for w in low.get_data())
-    p = probe_point(u, v, grid.t, **layer_options(grid))  # type: ignore[arg-type]
+    p = probe_point(u, v, grid.t, **layer_options(grid))
     np.testing.assert_allclose([p.grad0, p.grad1], 0.0, atol=1e-15)
 
 
@@ -398,3 +398,13 @@ def test_marks_scale_with_rcparams() -> None:
 def test_teach_never_uses_pyplot() -> None:
     source = (Path(__file__).parents[1] / "swl_viz" / "teach.py").read_text(encoding="utf-8")
     assert "pyplot" not in source and "import figures" not in source
+
+
+def test_probe_box_with_many_classes_shows_the_varied_pair() -> None:
+    t = [0.0] * 10
+    t[7] = 1.0
+    p = probe_point(2.0, -3.0, t, axes=(7, 2))
+    text = probe_text(p)
+    assert "y[7,2] = (" in text and "x[7,2] = (2, −3)" in text
+    assert f"L = {_sig4(p.loss)}" in text
+    assert all(line.count(",") <= 2 for line in text.splitlines())
