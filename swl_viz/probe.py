@@ -129,7 +129,7 @@ def _layer(
 class LayerOptions(TypedDict):
     """The keyword arguments that describe a grid's layer, besides its label t."""
 
-    logits: tuple[float, ...]
+    logits: tuple[float, ...] | None  # None for two classes: both vary, none is fixed
     axes: tuple[int, int]
     label_smoothing: float
     temperature: float
@@ -140,7 +140,7 @@ def layer_options(grid: LossGrid) -> LayerOptions:
     """``grid``'s layer as keyword arguments for the functions of this module:
     ``probe_point(x0, x1, grid.t, **layer_options(grid))``."""
     return {
-        "logits": grid.logits,
+        "logits": grid.logits if grid.k > 2 else None,  # check_layer refuses them for K = 2
         "axes": grid.axes,
         "label_smoothing": grid.label_smoothing,
         "temperature": grid.temperature,
