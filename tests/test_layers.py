@@ -22,6 +22,7 @@ RANK = {
     "teach": 5,
     "figures": 6,
     "export": 7,
+    "explore": 7.5,  # the live window: pyplot, above the figures and the marks, below the cli
     "cli": 8,
     "__main__": 9,
 }
