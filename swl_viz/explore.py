@@ -346,6 +346,7 @@ class Explorer:
             arrow_color=colours.get("swl.arrow"),
             colorbar=False,
         )
+        self.wire, self.contour = wire, contour
         drawn: list[Artist] = [wire, contour.contour, contour.quiver]
         words = labels_for(self.lang)
         drawn += _unlabelled(annotate_surface(self.ax3d, grid, lang=self.lang))
@@ -517,12 +518,15 @@ def _wire(fig: Figure, explorer: Explorer, close: Any) -> None:
     canvas.mpl_connect("key_press_event", on_key)
     canvas.mpl_connect("button_press_event", on_click)
     if os.environ.get(DEBUG_ENV):
-        shown: list[int] = []
+        shown: list[dict[str, list[float]]] = []
 
-        def on_draw(_event: Event) -> None:
-            if not shown:
-                shown.append(1)
-                print(json.dumps({"widgets": explorer.pixel_boxes()}), flush=True)
+        def on_draw(_event: Event) -> None:  # again after a resize: the boxes move
+            if canvas.is_saving():  # a PNG is drawn at its own size, not the window's
+                return
+            boxes = explorer.pixel_boxes()
+            if not shown or shown[-1] != boxes:
+                shown.append(boxes)
+                print(json.dumps({"widgets": boxes}), flush=True)
 
         canvas.mpl_connect("draw_event", on_draw)
 
