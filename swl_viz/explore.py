@@ -52,8 +52,8 @@ FIGSIZE = (12.0, 6.75)
 DPI = 100
 #: Arrows per axis on the contour, about: the probe's path must stay visible among them.
 ARROWS = 15
-#: Ticks per axis, about.
-TICKS = 5
+#: Ticks per axis, about: -20, -10, 0, 10, 20 on the default range.
+TICKS = 4
 #: Descent steps drawn from a probe.
 PATH_STEPS = 50
 #: The same words as ``--show``: explore needs the same interactive backend.
@@ -250,10 +250,11 @@ class Explorer:
         self.cax = fig.add_axes(_COLORBAR)
         self.colorbar: Colorbar | None = None
         self.ax3d.view_init(elev=20.0, azim=240.0)
-        # few ticks: text is most of a redraw's cost, and five read well from afar
-        for axis in (self.ax3d.xaxis, self.ax3d.yaxis, self.ax3d.zaxis, self.ax2d.xaxis,
-                     self.ax2d.yaxis):  # fmt: skip
-            axis.set_major_locator(MaxNLocator(TICKS, steps=[1, 2, 2.5, 5, 10]))
+        # few ticks: tick labels are most of a redraw's cost; the surface's x0 and x1 need only
+        # the ends and 0, since the contour beside shows the same plane with more
+        for axis, bins in ((self.ax3d.xaxis, 2), (self.ax3d.yaxis, 2), (self.ax3d.zaxis, TICKS),
+                           (self.ax2d.xaxis, TICKS), (self.ax2d.yaxis, TICKS)):  # fmt: skip
+            axis.set_major_locator(MaxNLocator(bins, steps=[1, 2, 2.5, 5, 10]))
         self.ax3d.set_xlabel("$x_0$")
         self.ax3d.set_ylabel("$x_1$")
         words = labels_for(self.lang)
