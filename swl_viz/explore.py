@@ -473,8 +473,9 @@ def explore(
         manager = fig.canvas.manager
         if manager is not None:
             manager.set_window_title(f"swl-viz explore: {_HELP[lang]}")
-        plt.show()
-        plt.close(fig)
+        plt.show()  # blocks until the window closes, except in interactive mode
+        if not mpl.is_interactive():  # in Jupyter (%matplotlib widget) the figure lives on
+            plt.close(fig)
 
 
 def _wire(fig: Figure, explorer: Explorer, close: Any) -> None:
