@@ -24,7 +24,8 @@ from typing import Any, cast
 import matplotlib as mpl  # noqa: TID253 - the window layer draws
 from matplotlib.artist import Artist  # noqa: TID253
 from matplotlib.backend_bases import Event, KeyEvent, MouseEvent  # noqa: TID253
-from matplotlib.colorbar import Colorbar  # noqa: TID253
+from matplotlib.cm import ScalarMappable  # noqa: TID253
+from matplotlib.colors import Normalize  # noqa: TID253
 from matplotlib.figure import Figure  # noqa: TID253
 from matplotlib.ticker import MaxNLocator  # noqa: TID253
 from matplotlib.widgets import RadioButtons, Slider  # noqa: TID253
@@ -153,6 +154,13 @@ def _first_state(
     return state
 
 
+class _Faded(ScalarMappable):
+    """The colourbar's scale, as faded as the contour's bands (figures draws them at 0.75)."""
+
+    def get_alpha(self) -> float:
+        return 0.75
+
+
 class Explorer:
     """The surface and the contour of one layer, side by side on ``fig``, with the widgets that
     change it. Setters change the state, move the widgets to match, and redraw; the widgets call
@@ -247,14 +255,20 @@ class Explorer:
         fig = self.fig
         self.ax3d: Any = cast(Any, fig.add_axes(_SURFACE, projection="3d"))  # an Axes3D
         self.ax2d = fig.add_axes(_CONTOUR)
-        self.cax = fig.add_axes(_COLORBAR)
-        self.colorbar: Colorbar | None = None
+        self.cmap: str = THEMES[self.theme].get("swl.cmap", "viridis")
+        self.scale = _Faded(Normalize(0.0, 1.0), cmap=self.cmap)
+        self.colorbar = fig.colorbar(
+            self.scale, cax=fig.add_axes(_COLORBAR), label=labels_for(self.lang)["loss"]
+        )
+        self.colorbar.locator = MaxNLocator(TICKS)
         self.ax3d.view_init(elev=20.0, azim=240.0)
         # few ticks: tick labels are most of a redraw's cost; the surface's x0 and x1 need only
         # the ends and 0, since the contour beside shows the same plane with more
-        for axis, bins in ((self.ax3d.xaxis, 2), (self.ax3d.yaxis, 2), (self.ax3d.zaxis, TICKS),
-                           (self.ax2d.xaxis, TICKS), (self.ax2d.yaxis, TICKS)):  # fmt: skip
-            axis.set_major_locator(MaxNLocator(bins, steps=[1, 2, 2.5, 5, 10]))
+        for axis, bins, prune in ((self.ax3d.xaxis, 2, "lower"), (self.ax3d.yaxis, 2, None),
+                                  (self.ax3d.zaxis, TICKS, None), (self.ax2d.xaxis, TICKS, None),
+                                  (self.ax2d.yaxis, TICKS, None)):  # fmt: skip
+            # x0's lowest tick would print over x1's in the surface's near corner
+            axis.set_major_locator(MaxNLocator(bins, steps=[1, 2, 2.5, 5, 10], prune=prune))
         self.ax3d.set_xlabel("$x_0$")
         self.ax3d.set_ylabel("$x_1$")
         words = labels_for(self.lang)
@@ -262,8 +276,10 @@ class Explorer:
         self.ax2d.set_xlabel("$x_0$")
         self.ax2d.set_ylabel("$x_1$")
         forward, backward = _TITLES["ja" if self.lang == "ja" and japanese_font() else "en"]
-        self.ax3d.set_title(forward, loc="left")
-        self.ax2d.set_title(backward, loc="left")
+        # titles as figure text: an axes title is placed anew, around the tick labels, every draw
+        size = mpl.rcParams["axes.titlesize"]
+        fig.text(_SURFACE[0] + 0.03, 0.89, forward, fontsize=size, va="baseline")
+        fig.text(_CONTOUR[0], 0.89, backward, fontsize=size, va="baseline")
         s = self.state
         self.sliders = {
             "t0": Slider(fig.add_axes(_SLIDERS["t0"]), "$t_0$", 0.0, 1.0, valinit=s.t0),
@@ -343,13 +359,12 @@ class Explorer:
             grid,
             levels=levels,
             arrows=ARROWS,
-            cmap=colours.get("swl.cmap", "viridis"),
+            cmap=self.cmap,
             arrow_color=colours.get("swl.arrow"),
             colorbar=False,
         )
         self.wire, self.contour = wire, contour
         drawn: list[Artist] = [wire, contour.contour, contour.quiver]
-        words = labels_for(self.lang)
         drawn += _unlabelled(annotate_surface(self.ax3d, grid, lang=self.lang))
         drawn += annotate_contour(self.ax2d, grid, lang=self.lang)
         self.ax3d.set_xlim(lo, hi)
@@ -357,12 +372,8 @@ class Explorer:
         self.ax3d.set_zlim(zmin, zmax)
         self.ax2d.set_xlim(lo, hi)
         self.ax2d.set_ylim(lo, hi)
-        # a colourbar keeps the levels it was made with, so each redraw makes it anew in its place
-        self.cax.clear()
-        self.colorbar = self.fig.colorbar(contour.contour, cax=self.cax, label=words["loss"])
-        self.colorbar.set_ticks(
-            [float(v) for v in MaxNLocator(TICKS).tick_values(0.0, zmax) if v <= zmax]
-        )
+        # the colourbar stays; its scale follows the levels, each band's colour at its middle
+        self.scale.set_clim(levels[0], levels[-1])
         if s.probe is not None:
             drawn = [a for a in drawn if not _dropped_for_probe(a)]
             drawn += self._draw_probe(grid, *s.probe)
