@@ -5,8 +5,10 @@
 - :func:`decision_line`: where the two varied classes tie, y_i = y_j (x_i = x_j)
 - :func:`minimum_line`: where y_i : y_j = t_i : t_j, the floor of the valley of a soft label
 
-Every number comes from :func:`swl_viz.maths.softmax_with_loss`, so it is the layer's own.
-This module imports numpy only.
+- :func:`loss_slice`: L and dL/dd along d = x1 - x0, with its asymptotes and minimum
+
+Every number is the layer's own: it comes from :func:`swl_viz.maths.softmax_with_loss`, or in
+the descent loop from the core that function calls, on the same target. numpy only.
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ from numpy.typing import ArrayLike
 
 from swl_viz.errors import SwlVizError
 from swl_viz.grid import LossGrid, check_layer
-from swl_viz.maths import BOOK_DELTA, FloatArray, Variant, softmax, softmax_with_loss
+from swl_viz.maths import BOOK_DELTA, FloatArray, Variant, _evaluate, softmax, softmax_with_loss
 
 __all__ = [
     "MAX_LR",
@@ -303,10 +305,19 @@ def descent_path(
     x0, x1 = _point(x0, x1, "descent")
     layer = _layer(t, logits, axes, label_smoothing, temperature, variant)
     i, j = layer.axes
+    layer.evaluate(x0, x1, "descent")  # the full checks once, at the start
+    # The loop runs the layer's own core on the target softmax_with_loss would prepare: the
+    # same arithmetic, without re-checking the label at each of up to 10000 steps.
+    a = layer.fixed.copy()
     rows = np.empty((5, steps + 1))
     u, v = x0, x1
     for k in range(steps + 1):
-        _, loss, grad = layer.evaluate(u, v, "descent")
+        if not (math.isfinite(u / layer.temperature) and math.isfinite(v / layer.temperature)):
+            raise SwlVizError(
+                f"the path left the finite numbers at step {k}; take a smaller lr", param="descent"
+            )
+        a[i], a[j] = u, v
+        loss, grad, _ = _evaluate(a, layer.target, 0, layer.temperature, layer.variant)
         g0, g1 = float(grad[i]), float(grad[j])
         rows[:, k] = (u, v, float(loss), g0, g1)
         u, v = u - lr * g0, v - lr * g1

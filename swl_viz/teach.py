@@ -38,22 +38,27 @@ from swl_viz.probe import (
 from swl_viz.text import japanese_font
 
 __all__ = [
+    "MAX_BOX_CLASSES",
     "annotate_contour",
     "annotate_surface",
     "draw_path",
     "draw_probe",
     "draw_slice",
+    "probe_text",
     "words_for",
 ]
 
 #: Colours of the marks: each drawn with a halo, so it reads on every band of viridis and on
 #: both themes' backgrounds.
-DECISION = "#ff3b7f"
+DECISION = "#ff94e0"
 MINIMUM = "#ffa31a"
 CAP = "#e8e8e8"
-PROBE = "#ff2d2d"
+PROBE = "#4dd8ff"
 PATH = "#ffffff"
 HALO = "#111111"
+#: The slice's two curves (Okabe-Ito blue and vermillion): 3.4:1 or more on both themes.
+LOSS_CURVE = "#0072b2"
+SLOPE_CURVE = "#d55e00"
 #: Points along a line drawn on the 3-D surface.
 LINE_SAMPLES = 200
 #: At most this many points per axis go into the contour of the book's plateau edge.
@@ -200,7 +205,7 @@ def _lines(grid: LossGrid, words: dict[str, str]) -> list[tuple[Line, str, str, 
         label = words["leads"].format(i=i, j=j)
     else:
         label = words["decision"].format(i=i, j=j)
-    out.append((tie, "decision", label, 0.78))
+    out.append((tie, "decision", label, 0.7))
     low = minimum_line(grid.t, **opts)
     if low is not None:
         if low.loss is not None:
@@ -746,8 +751,17 @@ def draw_path(
             zorder=13 if three_d else 8,
         )
         if three_d:
+            style = {k: v for k, v in _text_style(lang).items() if k != "bbox"}
+            halo = mpl.rcParams["axes.facecolor"]  # no box: it would cover the marker
             drawn.append(
-                ax.text(*where, f"    {text}", gid=f"{role}-label", zorder=13, **_text_style(lang))
+                ax.text(
+                    *where,
+                    f"    {text}",
+                    gid=f"{role}-label",
+                    zorder=13,
+                    path_effects=[patheffects.withStroke(linewidth=_lw(2.0), foreground=halo)],
+                    **style,
+                )
             )
         else:
             drawn.append(
@@ -799,9 +813,8 @@ def draw_slice(
     i, j = s.axes
     lo, hi = s.d[0], s.d[-1]
     width = hi - lo
-    cycle = mpl.rcParams["axes.prop_cycle"].by_key()["color"]
-    loss_colour, slope_colour = cycle[0], cycle[1]
-    muted = mpl.rcParams["grid.color"]
+    loss_colour, slope_colour = LOSS_CURVE, SLOPE_CURVE
+    muted = mpl.rcParams["axes.edgecolor"]  # 3:1 or more on its own theme's background
     marker = float(mpl.rcParams["lines.markersize"])
     if s.k == 2 and s.variant == "exact":  # L = t_i softplus(d/T) + t_j softplus(-d/T)
         scaled = "d" if s.temperature == 1.0 else "d/T"
@@ -824,7 +837,13 @@ def draw_slice(
 
     drawn: list[Artist] = []
     drawn += ax.plot(
-        s.d, s.loss, color=loss_colour, linewidth=_lw(1.6), label=curve_label, gid="slice-loss"
+        s.d,
+        s.loss,
+        color=loss_colour,
+        linewidth=_lw(1.6),
+        label=curve_label,
+        gid="slice-loss",
+        zorder=2.5,
     )
     top = float(s.loss.max())
     if s.variant == "exact":  # L -> slope * d + intercept on either side
@@ -839,6 +858,7 @@ def draw_slice(
                 linestyle=(0, (2, 2)),
                 linewidth=_lw(1.0),
                 gid=f"asymptote-{name}",
+                zorder=1.5,  # under the curve it approaches
             )
             x = lo + 0.12 * width if name == "left" else hi - 0.12 * width
             y = slope * x + s.intercept
@@ -967,6 +987,7 @@ def draw_slice(
                 linestyle=(0, (2, 2)),
                 linewidth=_lw(1.0),
                 gid=f"slope-limit-{name}",
+                zorder=1.5,
             )
         )
     reach = max(abs(s.slope_left), abs(s.slope_right), float(np.abs(s.slope).max()))

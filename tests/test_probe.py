@@ -110,6 +110,7 @@ def test_descent_is_a_plain_numpy_loop(case: dict[str, object], lr: float, steps
     got = np.column_stack([path.x0, path.x1, path.loss, path.grad0, path.grad1])
     assert got.shape == (steps + 1, 5)
     np.testing.assert_allclose(got, expected, rtol=1e-12, atol=1e-12)
+    np.testing.assert_array_equal(got, expected)  # in fact the very same doubles
     np.testing.assert_array_equal(path.k, np.arange(steps + 1))
     assert path.steps == steps
 

@@ -408,3 +408,43 @@ def test_probe_box_with_many_classes_shows_the_varied_pair() -> None:
     assert "y[7,2] = (" in text and "x[7,2] = (2, −3)" in text
     assert f"L = {_sig4(p.loss)}" in text
     assert all(line.count(",") <= 2 for line in text.splitlines())
+
+
+def _luminance(colour: Any) -> float:
+    rgb = np.asarray(mpl.colors.to_rgb(colour))
+    lin = np.where(rgb <= 0.04045, rgb / 12.92, ((rgb + 0.055) / 1.055) ** 2.4)
+    return float(lin @ [0.2126, 0.7152, 0.0722])
+
+
+def _contrast(a: Any, b: Any) -> float:
+    hi, lo = sorted((_luminance(a), _luminance(b)), reverse=True)
+    return (hi + 0.05) / (lo + 0.05)
+
+
+@pytest.mark.parametrize("mark", ["DECISION", "MINIMUM", "CAP", "PROBE", "PATH"])
+def test_every_mark_stands_out_3_to_1_on_every_background(mark: str) -> None:
+    """WCAG 2's 3:1 for graphics: the core or its halo against each band of the contour (viridis
+    at the contour's alpha 0.75 over either theme's background) and the backgrounds themselves."""
+    from swl_viz import teach
+    from swl_viz.figures import THEMES
+
+    core, halo = getattr(teach, mark), teach.HALO
+    cmap = mpl.colormaps["viridis"]
+    for theme in THEMES.values():
+        bg = np.asarray(mpl.colors.to_rgb(theme["axes.facecolor"]))
+        backgrounds = [bg] + [
+            0.75 * np.asarray(cmap(v)[:3]) + 0.25 * bg for v in np.linspace(0, 1, 101)
+        ]
+        for under in backgrounds:
+            best = max(_contrast(core, under), _contrast(halo, under))
+            assert best >= 3.0, (mark, under)
+
+
+@pytest.mark.parametrize("colour", ["LOSS_CURVE", "SLOPE_CURVE"])
+def test_slice_curves_stand_out_on_both_themes(colour: str) -> None:
+    from swl_viz import teach
+    from swl_viz.figures import THEMES
+
+    for theme in THEMES.values():
+        assert _contrast(getattr(teach, colour), theme["axes.facecolor"]) >= 3.0
+        assert _contrast(theme["axes.edgecolor"], theme["axes.facecolor"]) >= 3.0  # asymptotes
