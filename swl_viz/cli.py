@@ -17,7 +17,7 @@ from rich.console import Console
 
 from swl_viz import __version__
 from swl_viz.errors import RunError, SwlVizError
-from swl_viz.options import FIGURES, LAYER_OPTIONS, OPTIONS, figure_formats
+from swl_viz.options import CLASSIC, FIGURES, LAYER_OPTIONS, OPTIONS, figure_formats
 
 app = typer.Typer(
     name="swl-viz",
@@ -39,8 +39,9 @@ def _shown(default: str) -> str:
 def _opt(name: str) -> Any:
     """A typer.Option made from the table's row ``name``."""
     row = OPTIONS[name]
+    flag = f"{row.flag}/--no-{row.flag[2:]}" if row.default is True else row.flag
     return typer.Option(
-        row.flag,
+        flag,
         help=row.help + _shown(row.shown_default),
         metavar=row.metavar,
         show_default=False,
@@ -59,6 +60,11 @@ Smoothing = Annotated[float | None, _opt("label_smoothing")]
 Temperature = Annotated[float | None, _opt("temperature")]
 Variant = Annotated[str | None, _opt("variant")]
 Compare = Annotated[bool | None, _opt("compare")]
+Annotate = Annotated[bool | None, _opt("annotate")]
+Probe = Annotated[str | None, _opt("probe")]
+Descent = Annotated[str | None, _opt("descent")]
+Lr = Annotated[float | None, _opt("lr")]
+Steps = Annotated[int | None, _opt("steps")]
 ZScale = Annotated[str | None, _opt("zscale")]
 Normalize = Annotated[bool | None, _opt("normalize")]
 Arrows = Annotated[int | None, _opt("arrows")]
@@ -73,6 +79,9 @@ NoTitle = Annotated[bool | None, _opt("no_title")]
 Lang = Annotated[str | None, _opt("lang")]
 Frames = Annotated[int | None, _opt("frames")]
 Fps = Annotated[float | None, _opt("fps")]
+Preset = Annotated[str | None, _opt("preset")]
+FontScale = Annotated[float | None, _opt("font_scale")]
+Zlim = Annotated[tuple[float, float] | None, _opt("zlim")]
 
 
 def _out(figure: str) -> Any:
@@ -85,6 +94,7 @@ def _out(figure: str) -> Any:
 
 Out3D = Annotated[Path | None, _out("surface")]
 Out2D = Annotated[Path | None, _out("contour")]
+OutPair = Annotated[Path | None, _out("pair")]
 Show = Annotated[
     bool, typer.Option("--show", help="Open an interactive window.", rich_help_panel="Output")
 ]
@@ -148,7 +158,7 @@ def _layer(params: Mapping[str, Any]) -> dict[str, Any]:
     from swl_viz.options import read_options
 
     given = read_options(_one_label(_given(params)))
-    return {**{name: OPTIONS[name].default for name in LAYER_OPTIONS}, **given}
+    return {name: given.get(name, OPTIONS[name].default) for name in LAYER_OPTIONS}
 
 
 def _warn_font(lang: str | None) -> None:
@@ -202,9 +212,11 @@ def surface(
     ctx: typer.Context, range_: Range = None, step: Step = None, t: T = None,
     logits: Logits = None, axes: Axes = None, label_smoothing: Smoothing = None,
     temperature: Temperature = None, variant: Variant = None, compare: Compare = None,
-    zscale: ZScale = None, elev: Elev = None, azim: Azim = None, theme: Theme = None,
-    size: Size = None, dpi: Dpi = None, transparent: Transparent = None, title: Title = None,
-    no_title: NoTitle = None, lang: Lang = None, frames: Frames = None, fps: Fps = None,
+    annotate: Annotate = None, probe: Probe = None, descent: Descent = None, lr: Lr = None,
+    steps: Steps = None, zscale: ZScale = None, elev: Elev = None, azim: Azim = None,
+    theme: Theme = None, size: Size = None, dpi: Dpi = None, transparent: Transparent = None,
+    title: Title = None, no_title: NoTitle = None, lang: Lang = None, frames: Frames = None,
+    fps: Fps = None, preset: Preset = None, font_scale: FontScale = None, zlim: Zlim = None,
     out: Out3D = None, show: Show = False,
 ) -> None:  # fmt: skip
     _figure("surface", ctx.params)
@@ -215,11 +227,14 @@ def surface(
 def quiver(
     ctx: typer.Context, range_: Range = None, step: Step = None, t: T = None,
     logits: Logits = None, axes: Axes = None, label_smoothing: Smoothing = None,
-    temperature: Temperature = None, variant: Variant = None, zscale: ZScale = None,
-    normalize: Normalize = None, arrows: Arrows = None, elev: Elev = None, azim: Azim = None,
-    theme: Theme = None, size: Size = None, dpi: Dpi = None, transparent: Transparent = None,
-    title: Title = None, no_title: NoTitle = None, lang: Lang = None, frames: Frames = None,
-    fps: Fps = None, out: Out3D = None, show: Show = False,
+    temperature: Temperature = None, variant: Variant = None, annotate: Annotate = None,
+    probe: Probe = None, descent: Descent = None, lr: Lr = None, steps: Steps = None,
+    zscale: ZScale = None, normalize: Normalize = None, arrows: Arrows = None, elev: Elev = None,
+    azim: Azim = None, theme: Theme = None, size: Size = None, dpi: Dpi = None,
+    transparent: Transparent = None, title: Title = None, no_title: NoTitle = None,
+    lang: Lang = None, frames: Frames = None, fps: Fps = None, preset: Preset = None,
+    font_scale: FontScale = None, zlim: Zlim = None, out: Out3D = None,
+    show: Show = False,
 ) -> None:  # fmt: skip
     _figure("quiver", ctx.params)
 
@@ -230,20 +245,37 @@ def contour(
     ctx: typer.Context, range_: Range = None, step: Step = None, t: T = None,
     logits: Logits = None, axes: Axes = None, label_smoothing: Smoothing = None,
     temperature: Temperature = None, variant: Variant = None, compare: Compare = None,
-    zscale: ZScale = None, normalize: Normalize = None, arrows: Arrows = None,
+    annotate: Annotate = None, probe: Probe = None, descent: Descent = None, lr: Lr = None,
+    steps: Steps = None, zscale: ZScale = None, normalize: Normalize = None, arrows: Arrows = None,
     theme: Theme = None, size: Size = None, dpi: Dpi = None, transparent: Transparent = None,
-    title: Title = None, no_title: NoTitle = None, lang: Lang = None, out: Out2D = None,
-    show: Show = False,
+    title: Title = None, no_title: NoTitle = None, lang: Lang = None, preset: Preset = None,
+    font_scale: FontScale = None, zlim: Zlim = None, out: Out2D = None, show: Show = False,
 ) -> None:  # fmt: skip
     _figure("contour", ctx.params)
+
+
+@app.command("pair", help="Forward beside backward: the surface and its contour, 16:9.",
+             epilog=EXAMPLES.format("pair"))  # fmt: skip
+def pair(
+    ctx: typer.Context, range_: Range = None, step: Step = None, t: T = None,
+    logits: Logits = None, axes: Axes = None, label_smoothing: Smoothing = None,
+    temperature: Temperature = None, variant: Variant = None, annotate: Annotate = None,
+    probe: Probe = None, descent: Descent = None, lr: Lr = None, steps: Steps = None,
+    zscale: ZScale = None, normalize: Normalize = None, arrows: Arrows = None, elev: Elev = None,
+    azim: Azim = None, theme: Theme = None, size: Size = None, dpi: Dpi = None,
+    transparent: Transparent = None, title: Title = None, no_title: NoTitle = None,
+    lang: Lang = None, preset: Preset = None, font_scale: FontScale = None, zlim: Zlim = None,
+    out: OutPair = None, show: Show = False,
+) -> None:  # fmt: skip
+    _figure("pair", ctx.params)
 
 
 # ---- export ---------------------------------------------------------------------------------
 
 Figures = Annotated[
     str | None,
-    typer.Option(metavar="NAMES", help=f"Which figures: {','.join(FIGURES)}." + _shown("all"),
-                 rich_help_panel="Output"),
+    typer.Option(metavar="NAMES", rich_help_panel="Output",
+                 help=f"Which figures: {','.join(FIGURES)}." + _shown(",".join(CLASSIC))),
 ]  # fmt: skip
 Format = Annotated[
     str | None,
@@ -280,12 +312,14 @@ def export(
     ctx: typer.Context, range_: Range = None, step: Step = None, t: T = None,
     logits: Logits = None, axes: Axes = None, label_smoothing: Smoothing = None,
     temperature: Temperature = None, variant: Variant = None, compare: Compare = None,
-    zscale: ZScale = None, normalize: Normalize = None, arrows: Arrows = None,
-    elev: Elev = None, azim: Azim = None, theme: Theme = None, size: Size = None,
-    dpi: Dpi = None, transparent: Transparent = None, title: Title = None,
-    no_title: NoTitle = None, lang: Lang = None, frames: Frames = None, fps: Fps = None,
-    figures: Figures = None, fmt: Format = None, out_dir: OutDir = Path("outputs"),
-    jobs: Jobs = None, deck: DeckOpt = None, list_decks: ListDecks = False,
+    annotate: Annotate = None, probe: Probe = None, descent: Descent = None, lr: Lr = None,
+    steps: Steps = None, zscale: ZScale = None, normalize: Normalize = None, arrows: Arrows = None,
+    elev: Elev = None, azim: Azim = None, theme: Theme = None, size: Size = None, dpi: Dpi = None,
+    transparent: Transparent = None, title: Title = None, no_title: NoTitle = None,
+    lang: Lang = None, frames: Frames = None, fps: Fps = None, preset: Preset = None,
+    font_scale: FontScale = None, zlim: Zlim = None, figures: Figures = None,
+    fmt: Format = None, out_dir: OutDir = Path("outputs"), jobs: Jobs = None, deck: DeckOpt = None,
+    list_decks: ListDecks = False,
 ) -> None:  # fmt: skip
     from swl_viz.deck import bundled_decks, plan_export
 
@@ -400,24 +434,38 @@ def demo(
     from rich import box
     from rich.table import Table
 
-    def matrix(title: str, m: Any, digits: int = 3) -> Table:
+    def matrix(title: str, m: Any, fmt: str = ".3f") -> None:
+        if out.width < 7 * (m.shape[1] + 1):  # too narrow for a table: one value a line
+            out.print(title)
+            for (n, k), v in np.ndenumerate(m):
+                out.print(f"  [{n}, {k}] {v:{fmt}}", markup=False)
+            return
         table = Table(title=title, title_justify="left", box=box.SIMPLE_HEAD, padding=(0, 1, 0, 0))
         table.add_column("n", justify="right", style="dim")
         for k in range(m.shape[1]):
             table.add_column(str(k), justify="right", no_wrap=True)
         for n, row in enumerate(m):
-            table.add_row(str(n), *(f"{v:.{digits}g}" if digits < 3 else f"{v:.3f}" for v in row))
-        return table
+            table.add_row(str(n), *(f"{v:{fmt}}" for v in row))
+        out.print(table)
 
-    out.print(matrix("A, the logits", ex.a, 2))
-    out.print(matrix("T, the labels", ex.t, 2))
-    out.print(matrix("Y = softmax(A), rounded", ex.y))
-    out.print(matrix("dA = (Y - T) / N, rounded", ex.grad))
-    summary = Table(show_header=False, box=None)
-    summary.add_row("loss, exact  -Σ t log y / N", f"{ex.loss!r}")
-    summary.add_row("loss, book   -Σ t log(y + 1e-7) / N", f"{ex.loss_book!r}")
-    summary.add_row("difference", f"{ex.difference:.6g}")
-    out.print(summary)
+    import numpy as np
+
+    sigma = "Σ" if _encodes("Σ") else "sum"
+    matrix("A, the logits", ex.a, "g")
+    matrix("T, the labels", ex.t, "g")
+    matrix("Y = softmax(A), rounded", ex.y)
+    matrix("dA = (Y - T) / N, rounded", ex.grad)
+    out.print(f"loss, exact  -{sigma} t log y / N          {ex.loss!r}", markup=False)
+    out.print(f"loss, book   -{sigma} t log(y + 1e-7) / N  {ex.loss_book!r}", markup=False)
+    out.print(f"difference                            {ex.difference:.6g}", markup=False)
+
+
+def _encodes(text: str) -> bool:
+    try:
+        text.encode(sys.stdout.encoding or "ascii")
+    except (UnicodeEncodeError, LookupError):
+        return False
+    return True
 
 
 FdStep = Annotated[
@@ -477,23 +525,37 @@ def check(
         raise typer.Exit(1)
 
 
-@app.command("data", help="The grid's numbers (x0, x1, loss, gradient, y) as CSV, NPZ or JSON.",
+DataOut = Annotated[
+    Path, typer.Option("--out", "-o", metavar="FILE", help="Where: .csv, .npz or .json.")
+]
+
+
+@app.command("data", help="The grid's numbers (x0, x1, loss, gradient, y), or a descent path,"
+             " as CSV, NPZ or JSON.",
              epilog="Examples:  swl-viz data --out grid.csv    "
-             "swl-viz data --t 0.9,0.1 --step 0.5 --out grid.npz")  # fmt: skip
+             "swl-viz data --descent 3,-2 --lr 0.5 --out path.csv")  # fmt: skip
 def data(
-    ctx: typer.Context,
-    out_path: Annotated[
-        Path, typer.Option("--out", "-o", metavar="FILE", help="Where: .csv, .npz or .json.")
-    ],
-    range_: Range = None, step: Step = None, t: T = None, logits: Logits = None,
-    axes: Axes = None, label_smoothing: Smoothing = None, temperature: Temperature = None,
-    variant: Variant = None,
+    ctx: typer.Context, out_path: DataOut, range_: Range = None, step: Step = None, t: T = None,
+    logits: Logits = None, axes: Axes = None, label_smoothing: Smoothing = None,
+    temperature: Temperature = None, variant: Variant = None, descent: Descent = None,
+    lr: Lr = None, steps: Steps = None,
 ) -> None:  # fmt: skip
-    from swl_viz.learners import write_grid_file
+    from swl_viz.learners import write_grid_file, write_path_file
+    from swl_viz.options import read_options
 
     with _errors():
         layer = _layer(ctx.params)
-        write_grid_file(out_path, **layer)
+        path = read_options({k: ctx.params[k] for k in ("descent", "lr", "steps")})
+        if "descent" not in path:
+            for name in path:
+                raise SwlVizError("only shapes a descent: give --descent too", param=name)
+            write_grid_file(out_path, **layer)
+        else:
+            del layer["range"], layer["step"]
+            write_path_file(
+                out_path, path["descent"], layer.pop("t"), lr=path.get("lr", 1.0),
+                steps=path.get("steps", 50), **layer,
+            )  # fmt: skip
     out.print(str(out_path))
 
 
@@ -512,11 +574,26 @@ def _root(
     """See the Softmax-with-Loss layer: its loss surface and the gradient it sends back."""
 
 
+def _usable_streams() -> None:
+    """A closed stdout or stderr becomes /dev/null; an encoding that cannot show a character
+    (PYTHONIOENCODING=ascii) replaces it instead of failing."""
+    for name in ("stdout", "stderr"):
+        stream = getattr(sys, name)
+        if stream is None:
+            setattr(sys, name, open(os.devnull, "w", encoding="utf-8"))  # noqa: SIM115
+        elif hasattr(stream, "reconfigure"):
+            stream.reconfigure(errors="replace")
+
+
 def main(argv: list[str] | None = None) -> int:
     """Console entry point: the exit status, never a traceback (unless SWL_VIZ_DEBUG=1)."""
+    _usable_streams()
     try:
         app(args=argv, prog_name="swl-viz")
         code = 0
+    except BrokenPipeError:  # a reader that left early, as `| head` does
+        sys.stdout = open(os.devnull, "w", encoding="utf-8")  # noqa: SIM115
+        code = 1
     except SystemExit as exc:
         code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
     except KeyboardInterrupt:

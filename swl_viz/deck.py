@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from swl_viz.errors import RunError, SwlVizError
-from swl_viz.options import FIGURES, FORMATS, OPTIONS
+from swl_viz.options import CLASSIC, FIGURES, FORMATS, OPTIONS
 from swl_viz.plotspec import Plot, make_plot
 
 __all__ = [
@@ -185,8 +185,9 @@ def plan_export(
 ) -> list[Target]:
     """Every file an export writes, checked in full before anything renders.
 
-    The figures come from ``deck`` or from ``figures`` (default: all). ``labels`` gives one set
-    of figures per teacher label, and ``overrides`` sets options on every figure that uses them;
+    The figures come from ``deck`` or from ``figures`` (default: the classic three). ``labels``
+    gives one set of figures per teacher label, and ``overrides`` sets options on every figure
+    that uses them;
     both take command-line text or TOML values. Files that would collide are planned once. The
     output folder is made here, so a folder that cannot be made fails before any work.
     """
@@ -202,7 +203,7 @@ def plan_export(
         entries, problems = _read_deck(deck)
         source = deck.name
     else:
-        names = list(figures or FIGURES)
+        names = list(figures or CLASSIC)
         for name in names:
             if name not in FIGURES:
                 raise SwlVizError(f"{name!r} is not one of {', '.join(FIGURES)}", param="figures")

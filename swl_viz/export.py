@@ -66,20 +66,26 @@ def output_format(plot: Plot, path: Path) -> str:
 def check_format(plot: Plot, fmt: str) -> None:
     """Refuse a combination that cannot be rendered, before any work starts."""
     plot.check_format(fmt)
+    if fmt == "html":
+        from swl_viz.web import require_plotly
+
+        require_plotly()
     if plot.title is not None and "$" in plot.title:
-        check_mathtext(plot.title)
+        check_mathtext(plot.title, plot.dpi)
 
 
-def check_mathtext(title: str) -> None:
-    """A title may hold mathtext ($\\nabla L$); refuse one that matplotlib cannot parse."""
-    fig = Figure(figsize=(1, 1), dpi=10)
-    fig.text(0, 0, title)
+def check_mathtext(title: str, dpi: float = 100) -> None:
+    """A title may hold mathtext ($\\nabla L$); refuse one that matplotlib cannot draw at
+    ``dpi`` (FreeType refuses glyphs under a pixel, as deep fractions at low dpi make)."""
+    fig = Figure(figsize=(2, 1), dpi=dpi)
+    fig.text(0, 0, title, fontsize=14)
     try:
         FigureCanvasAgg(fig).draw()  # type: ignore[no-untyped-call]
-    except ValueError as exc:
-        reason = str(exc).strip().splitlines()[-1]
+    except (ValueError, RuntimeError, RecursionError, OverflowError) as exc:
+        lines = str(exc).strip().splitlines() or [type(exc).__name__]
         raise SwlVizError(
-            f"is not valid mathtext ({reason}); write \\$ for a dollar sign", param="title"
+            f"is not mathtext matplotlib can draw ({lines[-1]}); write \\$ for a dollar sign",
+            param="title",
         ) from None
 
 
@@ -99,11 +105,11 @@ def write_turntable(fig: Figure, fh: IO[bytes], plot: Plot) -> None:
 
     canvas = FigureCanvasAgg(fig)
     axes = [ax for ax in fig.axes if ax.name == "3d"]
+    start = [float(ax.azim) for ax in axes]  # type: ignore[attr-defined]  # the figure's view
     frames: list[Image.Image] = []
     for n in range(plot.frames):
-        azim = plot.azim + 360.0 * n / plot.frames
-        for ax in axes:
-            ax.view_init(elev=plot.elev, azim=azim)  # type: ignore[attr-defined]
+        for ax, azim in zip(axes, start, strict=True):
+            ax.view_init(elev=plot.elev, azim=azim + 360.0 * n / plot.frames)  # type: ignore[attr-defined]
         canvas.draw()  # type: ignore[no-untyped-call]
         rgb = np.asarray(canvas.buffer_rgba())[..., :3]  # type: ignore[no-untyped-call]
         frames.append(Image.fromarray(rgb).quantize(256, method=Image.Quantize.MEDIANCUT))
@@ -119,8 +125,12 @@ def write_turntable(fig: Figure, fh: IO[bytes], plot: Plot) -> None:
 
 def render_bytes(plot: Plot, fmt: str) -> bytes:
     """Compute, draw and encode one figure, returning the file's bytes."""
+    if fmt == "html":
+        from swl_viz.web import render_html
+
+        return render_html(plot)
     grids = compute_grids(plot)
-    with theme_context(plot.theme, plot.lang):
+    with theme_context(plot):
         fig = build_figure(plot, grids)
         buf = io.BytesIO()
         save_figure(fig, buf, fmt, plot)
@@ -139,7 +149,7 @@ def show_window(plot: Plot) -> None:
     """Open ``plot`` in an interactive window (the only use of pyplot in swl-viz)."""
     from swl_viz.errors import RunError
 
-    with theme_context(plot.theme, plot.lang):
+    with theme_context(plot):
         import matplotlib.pyplot as plt
 
         if matplotlib.get_backend().lower() in ("agg", "pdf", "svg", "ps", "cairo", "template"):

@@ -20,15 +20,30 @@ from swl_viz.maths import (
     FloatArray,
     Variant,
     _evaluate,
+    _labels,
+    _split,
+    _Target,
     check_options,
-    prepare_labels,
-    softmax,
 )
 
-__all__ = ["MAX_AXIS_POINTS", "LossGrid", "check_layer", "grid_axis", "loss_grid", "thin_stride"]
+__all__ = [
+    "MAX_AXIS_POINTS",
+    "MAX_CLASSES",
+    "MAX_GRID_WORK",
+    "LossGrid",
+    "check_layer",
+    "check_work",
+    "grid_axis",
+    "loss_grid",
+    "thin_stride",
+]
 
 #: The densest grid swl-viz computes: 4001 x 4001 points (step 0.01 on -20..20).
 MAX_AXIS_POINTS = 4001
+#: The most classes a grid takes: every point holds all K logits while it is computed.
+MAX_CLASSES = 1000
+#: The most logits (points x classes) one grid evaluates, about 10 s of work on one core.
+MAX_GRID_WORK = 400_000_000
 
 #: How close (hi - lo) / step must be to an integer for hi to be a grid point.
 _ENDPOINT_TOLERANCE = 1e-9
@@ -37,6 +52,9 @@ _ENDPOINT_TOLERANCE = 1e-9
 _BLOCK_ELEMENTS = 1 << 20
 #: Points per block of the two-class path: four scratch rows of this stay in cache.
 _BLOCK_ELEMENTS_K2 = 1 << 14
+#: Widest (hi - lo) / T the two-class closed form takes; wider grids (their gaps x1 - x0 near
+#: the largest double) go through the general core, which handles such gaps.
+_NARROW = float(np.finfo(np.float64).max) / 4
 
 
 def grid_axis(lo: float, hi: float, step: float) -> FloatArray:
@@ -52,7 +70,8 @@ def grid_axis(lo: float, hi: float, step: float) -> FloatArray:
         raise SwlVizError(f"range needs LO < HI, got {lo:g} {hi:g}", param="range")
     if not (math.isfinite(step) and step > 0):
         raise SwlVizError(f"step must be a finite number > 0, got {step:g}", param="step")
-    ratio = (hi - lo) / step
+    half = 0.5 * hi - 0.5 * lo  # (hi - lo) / 2: finite even when hi - lo is beyond 1.8e308
+    ratio = half / step * 2.0 if half / step < MAX_AXIS_POINTS else math.inf
     on_grid = False
     intervals = MAX_AXIS_POINTS  # for a ratio too large (or infinite) to round
     if math.isfinite(ratio) and ratio < MAX_AXIS_POINTS:
@@ -62,7 +81,7 @@ def grid_axis(lo: float, hi: float, step: float) -> FloatArray:
     if intervals + 1 > MAX_AXIS_POINTS:
         raise SwlVizError(
             f"step {step:g} gives more than {MAX_AXIS_POINTS} points per axis on "
-            f"[{lo:g}, {hi:g}]; use a step of at least {(hi - lo) / (MAX_AXIS_POINTS - 1):.3g}",
+            f"[{lo:g}, {hi:g}]; use a step of at least {half / (MAX_AXIS_POINTS - 1) * 2.0:.3g}",
             param="step",
         )
     if intervals < 1:
@@ -70,7 +89,11 @@ def grid_axis(lo: float, hi: float, step: float) -> FloatArray:
             f"step {step:g} is wider than the range [{lo:g}, {hi:g}]; the grid needs 2 points",
             param="step",
         )
-    axis = lo + np.arange(intervals + 1, dtype=np.float64) * step
+    k = np.arange(intervals + 1, dtype=np.float64)
+    if math.isfinite(hi - lo):
+        axis = lo + k * step
+    else:  # the same values, taken in halves so that k * step cannot overflow
+        axis = 2.0 * (0.5 * lo + k * (0.5 * step))
     if on_grid:
         axis[-1] = hi  # the seed's grid ends exactly at hi
     return axis
@@ -129,7 +152,7 @@ class LossGrid:
 
     def probabilities(self) -> FloatArray:
         """softmax(a / T) at every grid point, shape (rows, cols, K)."""
-        return softmax(self.stacked_logits() / self.temperature)
+        return _split(self.stacked_logits(), 2, self.temperature).y  # shift, then divide by T
 
 
 def _parse_axes(axes: Sequence[int], k: int) -> tuple[int, int]:
@@ -144,6 +167,19 @@ def _parse_axes(axes: Sequence[int], k: int) -> tuple[int, int]:
     return i, j
 
 
+def check_work(points_per_axis: int, k: int, passes: int = 1) -> None:
+    """Refuse a grid whose points x classes x passes would pass :data:`MAX_GRID_WORK`, before
+    anything is allocated (two classes take a closed form and are always cheap)."""
+    work = points_per_axis * points_per_axis * k * passes
+    if k > 2 and work > MAX_GRID_WORK:
+        raise SwlVizError(
+            f"{points_per_axis}^2 points x {k} classes is too much work (about "
+            f"{work / 4e7:.0f} s, limit {MAX_GRID_WORK / 4e7:.0f} s); use a coarser step or "
+            "a smaller range",
+            param="step",
+        )
+
+
 def check_layer(
     t: ArrayLike,
     logits: ArrayLike | None,
@@ -154,21 +190,30 @@ def check_layer(
 ) -> tuple[FloatArray, FloatArray, FloatArray, tuple[int, int]]:
     """Check the layer's options for a grid; return t, the target probabilities, the fixed
     logits (the varied two set to 0) and the two varied classes."""
+    t_arr, target, fixed, ij = _check_layer(t, logits, axes, label_smoothing, temperature, variant)
+    return t_arr, target.probs, fixed, ij
+
+
+def _check_layer(
+    t: ArrayLike,
+    logits: ArrayLike | None,
+    axes: Sequence[int],
+    label_smoothing: float,
+    temperature: float,
+    variant: str,
+) -> tuple[FloatArray, _Target, FloatArray, tuple[int, int]]:
     t_arr = np.asarray(t, dtype=np.float64) if np.asarray(t).dtype.kind in "biuf" else None
     if t_arr is None or t_arr.ndim != 1:
         raise SwlVizError("t must be one vector of class probabilities, like 1,0", param="t")
     k = t_arr.size
     if k < 2:
         raise SwlVizError(f"t needs at least 2 classes, got {k}", param="t")
-    probs = prepare_labels(t_arr, (k,), label_smoothing=label_smoothing)
+    if k > MAX_CLASSES:
+        raise SwlVizError(f"t has {k} classes; swl-viz takes at most {MAX_CLASSES}", param="t")
+    target = _labels(t_arr, (k,), -1, label_smoothing)
     check_options(temperature, variant)
     if logits is None:
         fixed = np.zeros(k)
-    elif k == 2:
-        raise SwlVizError(
-            "fixes the logits that do not vary; with 2 classes both vary, so it is for K > 2",
-            param="logits",
-        )
     else:
         fixed = np.array(logits, dtype=np.float64).reshape(-1)
         if fixed.size != k:
@@ -180,7 +225,7 @@ def check_layer(
             raise SwlVizError("logits must be finite", param="logits")
     i, j = _parse_axes(axes, k)
     fixed[[i, j]] = 0.0  # the varied logits take the grid's values
-    return t_arr, probs, fixed, (i, j)
+    return t_arr, target, fixed, (i, j)
 
 
 def loss_grid(
@@ -203,7 +248,7 @@ def loss_grid(
     ``max_points`` keeps only every m-th grid value, evenly and both ends included, so that at
     most about that many remain per axis: a figure computes just the points it can show.
     """
-    t_arr, probs, fixed, (i, j) = check_layer(
+    t_arr, target, fixed, (i, j) = _check_layer(
         t, logits, axes, label_smoothing, temperature, variant
     )
     k = t_arr.size
@@ -211,15 +256,30 @@ def loss_grid(
     values = grid_axis(lo, hi, step)
     if max_points is not None:
         values = values[:: thin_stride(values.size, max_points)]
+    check_work(values.size, k)
     # read-only broadcast views in meshgrid 'xy' layout: the same values, no n x n copies
     row, col = np.meshgrid(values, values, sparse=True)
     x0 = np.broadcast_to(row, (values.size, values.size))
     x1 = np.broadcast_to(col, (values.size, values.size))
-    if k == 2:
-        p0, p1 = (probs[0], probs[1]) if (i, j) == (0, 1) else (probs[1], probs[0])
-        loss, g0, g1 = _two_class(values, p0, p1, temperature, variant)
+    with np.errstate(over="ignore"):  # x1 - x0 must not overflow, nor (x1 - x0) / T
+        narrow = float(values[-1] - values[0]) / temperature <= _NARROW
+    if k == 2 and narrow:
+        first, second = (0, 1) if (i, j) == (0, 1) else (1, 0)
+        p, c = target.probs, target.comp
+        loss, g0, g1 = _two_class(
+            values, (p[first], c[first]), (p[second], c[second]), temperature, variant
+        )
     else:
-        loss, g0, g1 = _blocks(x0, x1, fixed, probs, (i, j), temperature, variant)
+        try:
+            loss, g0, g1 = _blocks(x0, x1, fixed, target, (i, j), temperature, variant)
+        except SwlVizError as err:
+            if err.param != "logits":
+                raise
+            raise SwlVizError(
+                f"the loss on [{lo:g}, {hi:g}] exceeds the largest double at temperature "
+                f"{temperature:g}; narrow the range or raise the temperature",
+                param="range",
+            ) from None
     return LossGrid(
         x0=x0,
         x1=x1,
@@ -236,7 +296,11 @@ def loss_grid(
 
 
 def _two_class(
-    values: FloatArray, t0: float, t1: float, temperature: float, variant: Variant
+    values: FloatArray,
+    label0: tuple[float, float],
+    label1: tuple[float, float],
+    temperature: float,
+    variant: Variant,
 ) -> tuple[FloatArray, FloatArray, FloatArray]:
     """K = 2 in closed form on d = x1 - x0: the same splits as the general core, elementwise.
 
@@ -244,9 +308,12 @@ def _two_class(
     and y_top = 1/(1+s); class 1 is on top where d > 0 (ties go to class 0, as argmax). The
     label is two scalars, so each formula is picked once for the whole grid. Rows go through in
     blocks that fit in cache, on four scratch buffers, into one output allocation.
+
+    Each label is (t'_k, 1 - t'_k), the complement assembled by the core's label check. The gap
+    x1 - x0 is taken before the division by T, as in the core; the caller keeps it finite.
     """
+    (t0, c0), (t1, c1) = label0, label1
     n = values.size
-    scaled = values / temperature if temperature != 1.0 else values
     out = np.empty((3, n, n))
     loss, g0, g1 = out
     rows = max(1, _BLOCK_ELEMENTS_K2 // n)
@@ -256,7 +323,9 @@ def _two_class(
         r1 = min(r0 + rows, n)
         d, s, den, tmp = scratch[:, : r1 - r0]
         top1 = mask[: r1 - r0]
-        np.subtract(scaled[r0:r1, None], scaled[None, :], out=d)  # x1 - x0 (x1 along rows)
+        np.subtract(values[r0:r1, None], values[None, :], out=d)  # x1 - x0 (x1 along rows)
+        if temperature != 1.0:
+            np.divide(d, temperature, out=d)  # the gap first, then the temperature
         np.greater(d, 0.0, out=top1)
         np.abs(d, out=s)
         np.negative(s, out=s)
@@ -285,17 +354,22 @@ def _two_class(
             np.log(d, out=d)
             d *= t1
             lo -= d
-        _grad_out(t0, den, tmp, g0[r0:r1])
-        _grad_out(t1, tmp, den, g1[r0:r1])
+        _grad_out(t0, c0, den, tmp, g0[r0:r1])
+        _grad_out(t1, c1, tmp, den, g1[r0:r1])
     if temperature != 1.0:
         out[1:] /= temperature  # chain rule through a / T
     return loss, g0, g1
 
 
-def _grad_out(tc: float, y_c: FloatArray, y_other: FloatArray, out: FloatArray) -> None:
-    """y_c - t_c, or (1 - t_c) - y_other when t_c >= 1/2: exact near y_c = t_c = 1."""
+def _grad_out(
+    tc: float, comp: float, y_c: FloatArray, y_other: FloatArray, out: FloatArray
+) -> None:
+    """y_c - t_c, or (1 - t_c) - y_other when t_c >= 1/2: exact near y_c = t_c = 1.
+
+    ``comp`` is 1 - t_c from the label check, with its digits even under label smoothing.
+    """
     if tc >= 0.5:
-        np.subtract(1.0 - tc, y_other, out=out)
+        np.subtract(comp, y_other, out=out)
     else:
         np.subtract(y_c, tc, out=out)
 
@@ -304,7 +378,7 @@ def _blocks(
     x0: FloatArray,
     x1: FloatArray,
     fixed: FloatArray,
-    probs: FloatArray,
+    target: _Target,
     axes: tuple[int, int],
     temperature: float,
     variant: Variant,
@@ -320,7 +394,10 @@ def _blocks(
         a[...] = fixed
         a[..., axes[0]] = x0[sl]
         a[..., axes[1]] = x1[sl]
-        labels = np.broadcast_to(probs, a.shape)
+        labels = _Target(
+            probs=np.broadcast_to(target.probs, a.shape),
+            comp=np.broadcast_to(target.comp, a.shape),
+        )
         block_loss, grad, _ = _evaluate(a, labels, a.ndim - 1, temperature, variant)
         loss[sl] = block_loss
         g0[sl] = grad[..., axes[0]]

@@ -17,7 +17,7 @@ import numpy as np
 
 from swl_viz.atomic import atomic_write
 from swl_viz.errors import SwlVizError
-from swl_viz.grid import LossGrid, loss_grid
+from swl_viz.grid import LossGrid, check_work, grid_axis, loss_grid
 from swl_viz.maths import (
     FloatArray,
     Variant,
@@ -201,6 +201,7 @@ def gradient_check(
     """Compare dL/dx0 and dL/dx1 with (L(x + h) - L(x - h)) / 2h at every grid point."""
     if not (math.isfinite(h) and 0.0 < h <= 1.0):
         raise SwlVizError(f"must be a number in (0, 1], got {h:g}", param="h")
+    check_work(grid_axis(lo, hi, step).size, len(np.atleast_1d(t)), passes=5)
     grid = loss_grid(
         lo, hi, step, t, logits=logits, axes=axes, label_smoothing=label_smoothing,
         temperature=temperature, variant=variant,
@@ -283,6 +284,39 @@ def write_grid_file(
     grid = loss_grid(*range, step, t, **layer)
     with atomic_write(path) as fh:
         write_data(grid, fh, fmt)
+    return path
+
+
+def write_path_file(
+    path: Path, start: tuple[float, float], t: Any, *, lr: float, steps: int, **layer: Any
+) -> Path:
+    """Run gradient descent from ``start`` and write its path (k, x0, x1, loss, grad0, grad1)
+    to ``path`` atomically, at full precision; the suffix picks CSV, NPZ or JSON."""
+    from swl_viz.probe import descent_path
+
+    fmt = path.suffix.lower().lstrip(".")
+    if fmt not in DATA_FORMATS:
+        raise SwlVizError(
+            f"unknown suffix {path.suffix or '(none)'!r}; use .csv, .npz or .json", param="out"
+        )
+    run = descent_path(*start, t, lr=lr, steps=steps, **layer)
+    cols = run.columns()
+    meta = {"start": list(start), "t": [float(v) for v in np.atleast_1d(t)], "lr": lr,
+            "steps": steps, **{k: (list(v) if isinstance(v, tuple) else v)
+                               for k, v in layer.items()}}  # fmt: skip
+    with atomic_write(path) as fh:
+        if fmt == "npz":
+            np.savez(fh, **cols, meta=np.array(json.dumps(meta)))  # type: ignore[arg-type]
+        elif fmt == "json":
+            doc = {"meta": meta, "columns": {k: v.tolist() for k, v in cols.items()}}
+            fh.write(json.dumps(doc).encode())
+        else:
+            text = io.StringIO()
+            writer = csv.writer(text, lineterminator="\n")
+            writer.writerow(cols)
+            for row in zip(*(c.tolist() for c in cols.values()), strict=True):
+                writer.writerow([repr(v) for v in row])
+            fh.write(text.getvalue().encode())
     return path
 
 

@@ -6,15 +6,22 @@ teacher label t, loss L = -sum_k t_k log y_k and gradient dL/da_k = y_k - t_k.
 Every function here is exact to a few ulp, with no 1e-7 inside the log. The trick is to split
 the logits at their maximum m (at class c):
 
-    S        = sum_{j != c} exp(a_j - m)          (0 <= S, and tiny in the flat region)
-    -log y_k = (m - a_k) + log1p(S)               (log1p keeps the tiny loss when S << 1)
+    S        = sum_{j != c} exp((a_j - m) / T)    (0 <= S, and tiny in the flat region)
+    -log y_k = (m - a_k) / T + log1p(S)           (log1p keeps the tiny loss when S << 1)
     1 - y_c  = S / (1 + S)                        (so y_c - 1 never cancels to 0)
+
+The shift by m comes before the division by the temperature T, so close logits far from 0 keep
+their gap's digits. With label smoothing, 1 - t'_c is assembled from eps and 1 - t_c, never
+from a rounded t'_c, so y_c - t'_c = (1 - t'_c) - (1 - y_c) keeps its digits near y = t' = 1.
+Gaps m - a_k beyond the largest double are handled (see ``_wide_loss``); NaN and inf are
+refused on the way in and never come out.
 
 This module imports numpy only.
 """
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from typing import Literal
 
@@ -25,6 +32,7 @@ from swl_viz.errors import SwlVizError
 
 __all__ = [
     "BOOK_DELTA",
+    "TEMPERATURE_RANGE",
     "SoftmaxWithLoss",
     "SwlVizError",
     "Variant",
@@ -44,33 +52,59 @@ BOOK_DELTA = 1e-7
 #: How far from 1 a label's sum may be.
 SUM_TOLERANCE = 1e-9
 
+#: The documented temperatures, both ends included; anything else is refused. Over this range
+#: the results meet 1e-12 relative against a 50-digit reference, and (y - t) / T stays below 1e3.
+TEMPERATURE_RANGE = (1e-3, 1e3)
+
+_DBL_MAX = float(np.finfo(np.float64).max)
+
 
 @dataclass(frozen=True)
 class _Split:
     """The logits split at their maximum: the pieces every formula below is built from."""
 
-    neg_log_y: FloatArray  # -log y_k = (m - a_k) + log1p(S)
+    neg_log_y: FloatArray  # -log y_k = (m - a_k) / T + log1p(S); +inf where that overflows
     y: FloatArray  # softmax, with y_c = 1 / (1 + S)
     complement: FloatArray  # 1 - y_c = S / (1 + S), shape of a reduced along axis (keepdims)
+    log1p_s: FloatArray  # log1p(S), keepdims
     argmax: NDArray[np.intp]  # c, keepdims
 
 
-def _split(a: FloatArray, axis: int) -> _Split:
+def _split(a: FloatArray, axis: int, temperature: float = 1.0) -> _Split:
+    """Split finite logits ``a`` at their maximum m and scale by 1 / T in that order.
+
+    z = (a - m) / T: the shift comes first, so small gaps between large logits keep their
+    digits (dividing first rounds a / T, up to 1e7 at T = 1e-3, before the gap is taken). z can
+    overflow to -inf when the logits spread beyond the largest double: exp(z) is then 0, as it
+    would be anyway, and only -log y_k (and so the loss) needs the care of :func:`_wide_loss`.
+    """
     c = np.argmax(a, axis=axis, keepdims=True)
     m = np.take_along_axis(a, c, axis=axis)
-    z = a - m  # <= 0, and exactly 0 at c
+    with np.errstate(over="ignore"):
+        z = a - m  # <= 0, and exactly 0 at c
+        if temperature != 1.0:
+            z /= temperature
     e = np.exp(z)
     np.put_along_axis(e, c, 0.0, axis=axis)  # leave c out of S, so S keeps its tiny values
     s = e.sum(axis=axis, keepdims=True)
     one_plus_s = 1.0 + s
-    neg_log_y = np.log1p(s) - z
+    log1p_s = np.log1p(s)
+    neg_log_y = log1p_s - z
     y = e / one_plus_s
     np.put_along_axis(y, c, 1.0 / one_plus_s, axis=axis)
-    return _Split(neg_log_y=neg_log_y, y=y, complement=s / one_plus_s, argmax=c)
+    return _Split(neg_log_y=neg_log_y, y=y, complement=s / one_plus_s, log1p_s=log1p_s, argmax=c)
 
 
 def _as_logits(logits: ArrayLike, axis: int) -> tuple[FloatArray, int]:
-    a = np.asarray(logits, dtype=np.float64)
+    try:
+        raw = np.asarray(logits)
+    except (TypeError, ValueError):
+        raise SwlVizError(
+            "logits must be a rectangular array of real numbers", param="logits"
+        ) from None
+    if raw.dtype.kind not in "biuf":
+        raise SwlVizError(f"logits must be real numbers, got dtype {raw.dtype}", param="logits")
+    a = raw.astype(np.float64, copy=False)
     if a.ndim == 0:
         raise SwlVizError("logits must have at least one axis (the classes)", param="logits")
     axis = axis % a.ndim
@@ -79,7 +113,107 @@ def _as_logits(logits: ArrayLike, axis: int) -> tuple[FloatArray, int]:
             f"logits need at least 2 classes along axis {axis}, got {a.shape[axis]}",
             param="logits",
         )
+    if not np.isfinite(a).all():
+        raise SwlVizError("logits must be finite: NaN and inf have no softmax", param="logits")
     return a, axis
+
+
+@dataclass(frozen=True)
+class _Target:
+    """The target t' = (1 - eps) t + eps / K, and 1 - t' assembled without cancellation."""
+
+    probs: FloatArray
+    comp: FloatArray  # (1 - eps)(1 - t) + eps (K - 1) / K: exact digits even when t' ~ 1
+
+
+def _smooth(probs: FloatArray, k: int, eps: float) -> _Target:
+    # 1 - t is exact for t >= 1/2 (Sterbenz) and one rounding of a number >= 1/2 otherwise
+    comp = 1.0 - probs
+    if eps:
+        probs = (1.0 - eps) * probs + eps / k
+        comp = (1.0 - eps) * comp + eps * ((k - 1) / k)
+    return _Target(probs=probs, comp=comp)
+
+
+def _check_smoothing(label_smoothing: float) -> float:
+    try:
+        eps = float(label_smoothing)
+    except (TypeError, ValueError):
+        eps = math.nan
+    if not 0.0 <= eps <= 1.0:
+        raise SwlVizError(
+            f"label_smoothing must be a number in [0, 1], got {label_smoothing!r}",
+            param="label_smoothing",
+        )
+    return eps
+
+
+def _labels(
+    t: ArrayLike, logits_shape: tuple[int, ...], axis: int, label_smoothing: float
+) -> _Target:
+    """Check a teacher label against the logits' shape; see :func:`prepare_labels`."""
+    eps = _check_smoothing(label_smoothing)
+    ndim = len(logits_shape)
+    axis = axis % ndim
+    k = logits_shape[axis]
+    try:
+        arr = np.asarray(t)
+    except (TypeError, ValueError):
+        raise SwlVizError("t must be a rectangular array of numbers", param="t") from None
+    if arr.dtype.kind in "iu" and arr.ndim == ndim - 1:
+        want = logits_shape[:axis] + logits_shape[axis + 1 :]
+        if arr.shape != want:
+            raise SwlVizError(
+                f"t is read as class indices (an integer array with one axis fewer than the "
+                f"logits), so for logits of shape {logits_shape} it needs shape {want}, "
+                f"got {arr.shape}",
+                param="t",
+            )
+        if arr.size and (arr.min() < 0 or arr.max() >= k):
+            raise SwlVizError(f"class indices in t must lie in 0..{k - 1}", param="t")
+        onehot = np.zeros(logits_shape, dtype=np.float64)
+        np.put_along_axis(onehot, np.expand_dims(arr, axis), 1.0, axis=axis)
+        return _smooth(onehot, k, eps)
+    if arr.dtype.kind not in "biuf":
+        raise SwlVizError(f"t must be numeric (real numbers), got dtype {arr.dtype}", param="t")
+    probs = np.asarray(arr, dtype=np.float64)
+    hint = "; class indices need an integer dtype" if probs.ndim == ndim - 1 else ""
+    if probs.ndim == 0:
+        raise SwlVizError(
+            f"t is a scalar; as probabilities it needs an axis of the logits' {k} classes{hint}",
+            param="t",
+        )
+    t_axis = axis - ndim + probs.ndim
+    if t_axis < 0 or probs.shape[t_axis] != k:
+        raise SwlVizError(
+            f"t of shape {probs.shape} is read as probabilities over the logits' {k} classes "
+            f"(axis {axis} of {logits_shape}), but it has no such axis of {k}{hint}",
+            param="t",
+        )
+    if not np.isfinite(probs).all():
+        raise SwlVizError("t must be finite", param="t")
+    if (probs < 0).any():
+        raise SwlVizError("t must be non-negative", param="t")
+    sums = probs.sum(axis=t_axis)
+    if (np.abs(sums - 1.0) > SUM_TOLERANCE).any():
+        worst = float(sums.flat[np.argmax(np.abs(sums - 1.0))])
+        raise SwlVizError(
+            f"t must sum to 1 (within {SUM_TOLERANCE:g}), got a sum of {worst:.12g}",
+            param="t",
+        )
+    try:
+        fits = np.broadcast_shapes(probs.shape, logits_shape) == logits_shape
+    except ValueError:
+        fits = False
+    if not fits:
+        raise SwlVizError(
+            f"t of shape {probs.shape} does not fit logits of shape {logits_shape}", param="t"
+        )
+    target = _smooth(probs, k, eps)  # on the label as given, before it is broadcast
+    return _Target(
+        probs=np.broadcast_to(target.probs, logits_shape),
+        comp=np.broadcast_to(target.comp, logits_shape),
+    )
 
 
 def prepare_labels(
@@ -91,100 +225,102 @@ def prepare_labels(
 ) -> FloatArray:
     """Check a teacher label and return it as probabilities, broadcast to ``logits_shape``.
 
-    Accepts probability vectors (one-hot or soft: finite, >= 0, summing to 1 within 1e-9) and,
-    as the book does, integer class indices with one axis fewer than the logits. With
-    ``label_smoothing`` eps the target becomes (1 - eps) t + eps / K, as in PyTorch.
+    The rule: an integer ``t`` with exactly one axis fewer than the logits holds class indices,
+    one per sample (the book's labels), and must have the logits' shape without the classes
+    axis. Anything else numeric is probabilities (one-hot or soft: finite, >= 0, summing to 1
+    within 1e-9) along the classes axis, broadcast to the logits' shape. With
+    ``label_smoothing`` eps in [0, 1] the target becomes (1 - eps) t + eps / K, as in PyTorch
+    (eps = 1 is the uniform target).
     """
-    axis = axis % len(logits_shape)
-    k = logits_shape[axis]
-    arr = np.asarray(t)
-    if arr.dtype.kind in "iu" and arr.ndim == len(logits_shape) - 1:
-        if arr.size and (arr.min() < 0 or arr.max() >= k):
-            raise SwlVizError(f"class indices in t must lie in 0..{k - 1}", param="t")
-        onehot = np.zeros(logits_shape, dtype=np.float64)
-        np.put_along_axis(onehot, np.expand_dims(arr, axis), 1.0, axis=axis)
-        probs = onehot
-    else:
-        if arr.dtype.kind not in "biuf":
-            raise SwlVizError(f"t must be numeric, got dtype {arr.dtype}", param="t")
-        probs = np.asarray(arr, dtype=np.float64)
-        if probs.ndim == 0:
-            raise SwlVizError("t must be a vector of class probabilities, got a scalar", param="t")
-        t_axis = axis - len(logits_shape) + probs.ndim
-        if t_axis < 0 or probs.shape[t_axis] != k:
-            raise SwlVizError(
-                f"t has {probs.shape[-1]} classes but the logits have {k}; they must match",
-                param="t",
-            )
-        if not np.isfinite(probs).all():
-            raise SwlVizError("t must be finite", param="t")
-        if (probs < 0).any():
-            raise SwlVizError("t must be non-negative", param="t")
-        sums = probs.sum(axis=t_axis)
-        if (np.abs(sums - 1.0) > SUM_TOLERANCE).any():
-            worst = float(sums.flat[np.argmax(np.abs(sums - 1.0))])
-            raise SwlVizError(
-                f"t must sum to 1 (within {SUM_TOLERANCE:g}), got a sum of {worst:.12g}",
-                param="t",
-            )
-        try:
-            probs = np.broadcast_to(probs, logits_shape)
-        except ValueError:
-            raise SwlVizError(
-                f"t of shape {probs.shape} does not fit logits of shape {logits_shape}",
-                param="t",
-            ) from None
-    if label_smoothing:
-        if not 0.0 <= label_smoothing < 1.0:
-            raise SwlVizError(
-                f"label_smoothing must lie in [0, 1), got {label_smoothing!r}",
-                param="label_smoothing",
-            )
-        probs = (1.0 - label_smoothing) * probs + label_smoothing / k
-    return probs
+    return _labels(t, logits_shape, axis, label_smoothing).probs
 
 
 def check_options(temperature: float, variant: str) -> None:
-    """Refuse a temperature that is not a finite number > 0, or an unknown variant."""
-    if not (np.isfinite(temperature) and temperature > 0):
+    """Refuse a temperature outside :data:`TEMPERATURE_RANGE`, or an unknown variant."""
+    lo, hi = TEMPERATURE_RANGE
+    try:
+        value = float(temperature)
+    except (TypeError, ValueError):
+        value = math.nan
+    if not lo <= value <= hi:
         raise SwlVizError(
-            f"temperature must be a finite number > 0, got {temperature!r}", param="temperature"
+            f"temperature must be a number in [{lo:g}, {hi:g}], got {temperature!r}",
+            param="temperature",
         )
     if variant not in ("exact", "book"):
         raise SwlVizError(f"variant must be 'exact' or 'book', got {variant!r}", param="variant")
 
 
 def softmax(a: ArrayLike, axis: int = -1) -> FloatArray:
-    """y_k = exp(a_k) / sum_j exp(a_j)   (3.10), computed without overflow."""
+    """y_k = exp(a_k) / sum_j exp(a_j)   (3.10), computed without overflow for any finite a."""
     arr, axis = _as_logits(a, axis)
     return _split(arr, axis).y
 
 
 def log_softmax(a: ArrayLike, axis: int = -1) -> FloatArray:
-    """log y_k = -(m - a_k) - log1p(S): never -inf where y_k is a normal number."""
+    """log y_k = -(m - a_k) - log1p(S): never -inf where y_k is a normal number.
+
+    Refused (``param="logits"``) when some log y_k is below -1.8e308, the largest double:
+    that happens only when the logits spread further than that.
+    """
     arr, axis = _as_logits(a, axis)
-    return -_split(arr, axis).neg_log_y
+    out = -_split(arr, axis).neg_log_y
+    if not np.isfinite(out).all():
+        raise SwlVizError(
+            f"a log-probability is below -{_DBL_MAX:.4g}, beyond the largest double: the "
+            "logits spread too far apart",
+            param="logits",
+        )
+    return out
+
+
+def _wide_loss(
+    a: FloatArray, probs: FloatArray, axis: int, temperature: float, sp: _Split
+) -> FloatArray:
+    """The loss log1p(S) sum t + sum_k t_k (m - a_k) / T, for logits whose gaps overflow.
+
+    m - a_k can reach 2 * 1.8e308, so it is taken in halves, m/2 - a_k/2 (exact), and each
+    term is halved once more before the sum, so nothing overflows before the final scaling by
+    4 / T; that overflows only when the loss itself is beyond the largest double.
+    """
+    m = np.take_along_axis(a, sp.argmax, axis=axis)
+    half = m * 0.5 - a * 0.5  # (m - a) / 2 >= 0, at most the largest double
+    with np.errstate(over="ignore"):
+        linear = np.sum((probs * half) * 0.5, axis=axis) * (4.0 / temperature)
+        loss: FloatArray = np.squeeze(sp.log1p_s, axis) * np.sum(probs, axis=axis) + linear
+    return loss
 
 
 def _evaluate(
-    a: FloatArray, probs: FloatArray, axis: int, temperature: float, variant: Variant
+    a: FloatArray, target: _Target, axis: int, temperature: float, variant: Variant
 ) -> tuple[FloatArray, FloatArray, FloatArray]:
-    """Loss, gradient and softmax of checked logits ``a`` and probabilities ``probs``."""
-    if temperature != 1.0:
-        a = a / temperature
-    sp = _split(a, axis)
+    """Loss, gradient and softmax of checked logits ``a`` and a checked ``target``."""
+    sp = _split(a, axis, temperature)
+    probs = target.probs
 
     if variant == "book":
         loss = -np.sum(probs * np.log(sp.y + BOOK_DELTA), axis=axis)
     else:
-        loss = np.sum(probs * sp.neg_log_y, axis=axis)
+        with np.errstate(over="ignore", invalid="ignore"):
+            loss = np.sum(probs * sp.neg_log_y, axis=axis)  # 0 * inf where a gap overflowed
+        bad = ~np.isfinite(loss)
+        if bad.any():
+            loss = np.where(bad, _wide_loss(a, probs, axis, temperature, sp), loss)[()]
+            if not np.isfinite(loss).all():
+                raise SwlVizError(
+                    f"the loss exceeds the largest double ({_DBL_MAX:.4g}): the logits are "
+                    f"too far apart for temperature {temperature:g}",
+                    param="logits",
+                )
 
     grad = sp.y - probs
-    # At the top class c, y_c - t_c = (1 - t_c) - (1 - y_c): exact when t_c >= 1/2 (Sterbenz),
-    # and it is minus the sum of the other classes' y for a one-hot label.
+    # At the top class c, y_c - t_c = (1 - t_c) - (1 - y_c): both complements keep their
+    # digits (1 - t_c from the label, before smoothing rounded t_c; 1 - y_c = S / (1 + S)), so
+    # y_c - t_c never cancels to noise when both are near 1.
     t_c = np.take_along_axis(probs, sp.argmax, axis=axis)
+    comp_c = np.take_along_axis(target.comp, sp.argmax, axis=axis)
     y_c = np.take_along_axis(sp.y, sp.argmax, axis=axis)
-    g_c = np.where(t_c >= 0.5, (1.0 - t_c) - sp.complement, y_c - t_c)
+    g_c = np.where(t_c >= 0.5, comp_c - sp.complement, y_c - t_c)
     np.put_along_axis(grad, sp.argmax, g_c, axis=axis)
     if temperature != 1.0:
         grad /= temperature  # chain rule through a / T
@@ -202,14 +338,29 @@ def softmax_with_loss(
 ) -> tuple[FloatArray, FloatArray]:
     """Loss and gradient of each sample: L = -sum_k t_k log y_k and dL/da = (y - t) / T.
 
-    ``y = softmax(a / T)`` with temperature T. ``variant="book"`` computes the loss as the book's
-    ``cross_entropy_error`` does, -sum t log(y + 1e-7), and keeps the layer's gradient y - t.
+    ``y = softmax(a / T)`` with temperature T in :data:`TEMPERATURE_RANGE` ([1e-3, 1e3]).
+    ``variant="book"`` computes the loss as the book's ``cross_entropy_error`` does,
+    -sum t log(y + 1e-7), and keeps the layer's gradient y - t.
     Returns ``(loss, grad)``: loss has the classes axis removed, grad has the logits' shape.
+
+    The label ``t`` is read by its dtype and shape, never by its values:
+
+    * an integer array with exactly one axis fewer than the logits holds the class indices,
+      one per sample, and must have the logits' shape without the classes axis (logits
+      (3, 10) take indices of shape (3,); 1-D logits take one integer);
+    * anything else is probabilities along the classes axis (one-hot or soft; >= 0,
+      summing to 1), broadcast to the logits: ``[1., 0.]`` with logits (2, 2) is one one-hot
+      row for both samples, while the integers ``[1, 0]`` are the classes of two samples.
+
+    ``label_smoothing`` eps in [0, 1] makes the target (1 - eps) t + eps / K (eps = 1: uniform).
+    Logits and labels must be finite, else :class:`SwlVizError` with ``param`` "logits" or "t".
+    Any finite logits work, up to the largest double; only a loss that is itself beyond the
+    largest double (1.8e308) is refused, with ``param="logits"``.
     """
     a, axis = _as_logits(logits, axis)
     check_options(temperature, variant)
-    probs = prepare_labels(t, a.shape, axis, label_smoothing=label_smoothing)
-    loss, grad, _ = _evaluate(a, probs, axis, temperature, variant)
+    target = _labels(t, a.shape, axis, label_smoothing)
+    loss, grad, _ = _evaluate(a, target, axis, temperature, variant)
     return loss, grad
 
 
@@ -239,7 +390,8 @@ class SoftmaxWithLoss:
 
     ``N`` is the number of samples, so a single 1-D sample gets the full gradient y - t (the
     book divides by ``t.shape[0]``, which there is the class count). Labels are used as given:
-    one-hot or soft probability vectors, or integer class indices.
+    one-hot or soft probability vectors, or integer class indices (the rule of
+    :func:`softmax_with_loss`).
     """
 
     def __init__(self) -> None:
@@ -251,8 +403,9 @@ class SoftmaxWithLoss:
 
     def forward(self, x: ArrayLike, t: ArrayLike) -> float:
         a, axis = _as_logits(x, -1)
-        self.t = prepare_labels(t, a.shape, axis)
-        per_sample, self._grad, self.y = _evaluate(a, self.t, axis, 1.0, "exact")
+        target = _labels(t, a.shape, axis, 0.0)
+        self.t = target.probs
+        per_sample, self._grad, self.y = _evaluate(a, target, axis, 1.0, "exact")
         self._n = int(np.prod(a.shape[:-1]))  # samples: 1 for a single 1-D sample
         self.loss = float(np.mean(per_sample))
         return self.loss

@@ -33,17 +33,23 @@ __all__ = [
 ]
 
 #: Every figure swl-viz draws, in the order help texts list them.
-FIGURES: tuple[str, ...] = ("surface", "quiver", "contour")
+FIGURES: tuple[str, ...] = ("surface", "quiver", "contour", "pair")
+#: What a plain export draws: the three figures of the book's section.
+CLASSIC: tuple[str, ...] = ("surface", "quiver", "contour")
 #: The figures drawn on 3-D axes: they turn in a GIF and take a view.
 THREE_D: tuple[str, ...] = ("surface", "quiver")
 #: Every file format, in the order help texts list them.
-FORMATS: tuple[str, ...] = ("png", "svg", "pdf", "gif")
+FORMATS: tuple[str, ...] = ("png", "svg", "pdf", "gif", "html")
 
-Kind = Literal["float", "int", "bool", "choice", "floats", "ints", "range", "size", "text"]
-Panel = Literal["Grid", "Layer", "Look", "Output"]
+Kind = Literal["float", "int", "bool", "choice", "floats", "ints", "point", "range", "size", "text"]
+Panel = Literal["Grid", "Layer", "Teach", "Look", "Output"]
 
 ALL = frozenset(FIGURES)
 _3D = frozenset(THREE_D)
+#: The figures with a 3-D panel: they take a view.
+_VIEW = frozenset({*THREE_D, "pair"})
+#: The figures that draw arrows.
+_ARROWS = frozenset({"quiver", "contour", "pair"})
 
 #: Largest |logit| on a grid: a / T stays far from overflow.
 MAX_LOGIT = 1e6
@@ -76,9 +82,10 @@ class Option:
         """The default as the help prints it."""
         value = self.default
         if value is None:
-            return {"logits": "zeros", "size": "per figure", "title": "per figure"}.get(
-                self.name, "none"
-            )
+            return {
+                "logits": "zeros", "size": "per figure", "title": "per figure",
+                "azim": "per label", "arrows": "per figure",
+            }.get(self.name, "none")  # fmt: skip
         if isinstance(value, bool):
             return "on" if value else "off"
         if self.kind in ("floats", "ints"):
@@ -100,6 +107,7 @@ class Option:
             "floats": "a list of numbers",
             "ints": "a list of integers",
             "range": "a list of two numbers",
+            "point": "a point, two numbers",
             "size": 'a size like "1920x1080" (pixels) or "9x9in"',
             "text": "a string",
         }[self.kind]
@@ -225,6 +233,14 @@ def _ints(row: Option, value: Any) -> tuple[int, ...]:
     raise _wrong(row, value)
 
 
+def _point(row: Option, value: Any) -> tuple[float, float]:
+    """'3,-2' or [3, -2] -> (3.0, -2.0)."""
+    numbers = _floats(row, value)
+    if len(numbers) != 2:
+        raise SwlVizError(f"needs two numbers X0,X1, got {value!r}", param=row.name)
+    return numbers[0], numbers[1]
+
+
 def _range(row: Option, value: Any) -> tuple[float, float]:
     if not isinstance(value, list | tuple) or len(value) != 2:
         raise SwlVizError("needs two numbers, LO HI", param=row.name)
@@ -256,6 +272,7 @@ _READERS: dict[str, Any] = {
     "floats": _floats,
     "ints": _ints,
     "range": _range,
+    "point": _point,
     "size": _size,
     "text": _text,
 }
@@ -284,16 +301,24 @@ OPTIONS: dict[str, Option] = _rows(
            panel="Layer", metavar="exact|book", choices=("exact", "book")),
     Option("compare", "bool", False, "Exact and book side by side.", panel="Layer",
            figures=frozenset({"surface", "contour"})),
+    Option("annotate", "bool", True, "Mark y = ½, the minimum and the book's cap.",
+           panel="Teach"),
+    Option("probe", "point", None, "Mark a point: y, t, y - t and L there.", panel="Teach",
+           metavar="X0,X1", bounds=(-MAX_LOGIT, MAX_LOGIT)),
+    Option("descent", "point", None, "Draw gradient descent from this point.", panel="Teach",
+           metavar="X0,X1", bounds=(-MAX_LOGIT, MAX_LOGIT)),
+    Option("lr", "float", 1.0, "Learning rate of --descent.", panel="Teach", metavar="LR"),
+    Option("steps", "int", 50, "Steps of --descent.", panel="Teach", metavar="N"),
     Option("zscale", "choice", "linear", "Scale of the loss axis.", metavar="linear|log",
            choices=("linear", "log")),
     Option("normalize", "bool", False, "Unit-direction arrows instead of length ~ |grad|.",
-           figures=frozenset({"quiver", "contour"})),
-    Option("arrows", "int", 25, "Arrows per axis, about.", metavar="N", bounds=(1, 200),
-           figures=frozenset({"quiver", "contour"})),
+           figures=_ARROWS),
+    Option("arrows", "int", None, "Arrows per axis, about.", metavar="N", bounds=(1, 200),
+           figures=_ARROWS),
     Option("elev", "float", 20.0, "3-D view elevation, degrees.", metavar="DEG",
-           bounds=(-360, 360), figures=_3D),
-    Option("azim", "float", 240.0, "3-D view azimuth, degrees.", metavar="DEG",
-           bounds=(-3600, 3600), figures=_3D),
+           bounds=(-360, 360), figures=_VIEW),
+    Option("azim", "float", None, "3-D view azimuth, degrees; by default the steep face faces "
+           "you.", metavar="DEG", bounds=(-3600, 3600), figures=_VIEW),
     Option("theme", "choice", "light", "Colour theme.", metavar="light|dark",
            choices=("light", "dark")),
     Option("size", "size", None, "Canvas size: 1920x1080 in pixels, or 9x9in in inches.",
@@ -308,6 +333,12 @@ OPTIONS: dict[str, Option] = _rows(
            bounds=(1, 720), figures=_3D, gif_only=True),
     Option("fps", "float", 12.0, "Frames per second of a .gif.", panel="Output", metavar="F",
            bounds=(0.1, 100), figures=_3D, gif_only=True),
+    Option("preset", "choice", "default", "slides: a filled 1920x1080 frame, text for a room.",
+           metavar="default|slides", choices=("default", "slides")),
+    Option("font_scale", "float", 1.0, "Multiplies every text size.", metavar="F",
+           bounds=(0.25, 4)),
+    Option("zlim", "range", None, "The loss axis in nats; the contour's colours follow it.",
+           metavar="LO HI", bounds=(-MAX_LOGIT, 1e308)),
 )  # fmt: skip
 
 #: The options of the layer and its grid: what check and data take.
@@ -322,8 +353,10 @@ def options_for(figure: str) -> tuple[str, ...]:
 
 
 def figure_formats(figure: str) -> tuple[str, ...]:
-    """The file formats ``figure`` can be written in: a GIF turntable needs 3-D axes."""
-    return FORMATS if figure in THREE_D else tuple(f for f in FORMATS if f != "gif")
+    """The file formats ``figure`` can be written in: a GIF turntable needs 3-D axes, and a
+    web page has the three classic figures."""
+    special = {"gif": THREE_D, "html": CLASSIC}
+    return tuple(f for f in FORMATS if figure in special.get(f, (figure,)))
 
 
 def read_option(name: str, value: Any) -> Any:

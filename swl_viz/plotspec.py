@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass, fields
 from typing import Any, Literal
@@ -26,6 +27,7 @@ from swl_viz.options import (
     read_option,
 )
 from swl_viz.options import _number as _number
+from swl_viz.probe import check_descent
 
 __all__ = [
     "FIGURES",
@@ -37,7 +39,7 @@ __all__ = [
     "make_plot",
 ]
 
-FigureKind = Literal["surface", "quiver", "contour"]
+FigureKind = Literal["surface", "quiver", "contour", "pair"]
 Theme = Literal["light", "dark"]
 ZScale = Literal["linear", "log"]
 Lang = Literal["en", "ja"]
@@ -48,8 +50,6 @@ MAX_FRAMES = int(OPTIONS["frames"].bounds[1])  # type: ignore[index]
 MAX_PIXELS_PER_SIDE = 16384
 #: Most frame data a turntable GIF may hold while it is encoded (one byte per pixel).
 MAX_GIF_BYTES = 1 << 30
-#: Default canvases, in pixels at the default 100 dpi.
-DEFAULT_PIXELS = {"3d": (900, 900), "2d": (900, 800)}
 
 _SAFE = re.compile(r"^[A-Za-z0-9._+-]+$")
 
@@ -78,12 +78,19 @@ class Plot:
     temperature: float = 1.0
     variant: Variant = "exact"
     compare: bool = False
+    annotate: bool = True
+    probe: tuple[float, float] | None = None
+    descent: tuple[float, float] | None = None
+    lr: float = 1.0
+    steps: int = 50
     zscale: ZScale = "linear"
     normalize: bool = False
-    arrows: int = 25
+    arrows: int | None = None
     elev: float = 20.0
-    azim: float = 240.0
+    #: None: the default view for this label, chosen by the figure from the gradient
+    azim: float | None = None
     theme: Theme = "light"
+    #: the canvas in pixels, W x H; None: the default for the figure and preset (see pixels)
     size: tuple[int, int] | None = None
     dpi: int = 100
     transparent: bool = False
@@ -92,6 +99,12 @@ class Plot:
     lang: Lang = "en"
     frames: int = 36
     fps: float = 12.0
+    #: "default" or "slides" (a 1920 x 1080 frame, filled)
+    preset: str = "default"
+    #: multiplies every text size
+    font_scale: float = 1.0
+    #: (lo, hi) of the loss axis in nats, and so of the contour's colour scale; None: the data's
+    zlim: tuple[float, float] | None = None
 
     def __post_init__(self) -> None:
         if self.figure not in FIGURES:
@@ -108,6 +121,17 @@ class Plot:
             w, h, _unit = self.size
             pixels = (round(w * self.dpi), round(h * self.dpi)) if _unit == "in" else (w, h)
             object.__setattr__(self, "size", tuple(int(round(v)) for v in pixels))
+        if self.logits is not None and len(self.t) == 2:
+            raise SwlVizError(
+                "fixes the logits that do not vary; with 2 classes both vary, so it is for K > 2",
+                param="logits",
+            )
+        if self.descent is None:
+            for name in ("lr", "steps"):
+                if getattr(self, name) != OPTIONS[name].default:
+                    raise SwlVizError("only shapes a descent: give descent too", param=name)
+        else:
+            check_descent(self.lr, self.steps)
         grid_axis(*self.range, self.step)  # range and step, and the point limit
         check_layer(
             self.t, self.logits, self.axes, self.label_smoothing, self.temperature, self.variant
@@ -119,8 +143,10 @@ class Plot:
                 f"100..{MAX_PIXELS_PER_SIDE}",
                 param="size",
             )
-        if self.title is not None and ("\n" in self.title or len(self.title) > 200):
-            raise SwlVizError("must be one line of at most 200 characters", param="title")
+        if self.title is not None:
+            _check_title(self.title)
+        if self.zlim is not None and not self.zlim[0] < self.zlim[1]:
+            raise SwlVizError(f"needs LO < HI, got {self.zlim[0]:g} {self.zlim[1]:g}", param="zlim")
         if self.title is not None and self.no_title:
             raise SwlVizError("give a title or no_title, not both", param="no_title")
 
@@ -130,13 +156,15 @@ class Plot:
 
     @property
     def pixels(self) -> tuple[int, int]:
-        """The canvas in pixels: ``size``, or the figure's default."""
+        """The canvas in pixels: ``size``; or 1920 x 1080 for the slides preset; or 900 x 900
+        (900 x 800 for the contour, 1600 wide for pair and compare). ``dpi`` sets only how
+        many inches that is, for PDF and SVG: text is sized from the pixels."""
         if self.size is not None:
             return self.size[0], self.size[1]
-        width, height = DEFAULT_PIXELS["3d" if self.is_3d else "2d"]
-        if self.compare:
-            width = round(width * 16 / 9)
-        return round(width * self.dpi / 100), round(height * self.dpi / 100)
+        if self.preset == "slides":
+            return 1920, 1080
+        width = 1600 if self.compare or self.figure == "pair" else 900
+        return width, 800 if self.figure == "contour" else 900
 
     @property
     def figsize(self) -> tuple[float, float]:
@@ -153,6 +181,9 @@ class Plot:
             )
         if fmt == "gif" and self.transparent:
             raise SwlVizError("is not available for .gif", param="transparent")
+        for name in ("compare", "transparent"):
+            if fmt == "html" and getattr(self, name):
+                raise SwlVizError("is not available for .html", param=name)
         if fmt == "gif":  # a turntable holds its frames while it is encoded
             width, height = self.pixels
             if self.frames * width * height > MAX_GIF_BYTES:
@@ -224,6 +255,28 @@ def _name_part(name: str, value: Any) -> str:
     if not _SAFE.match(text) or len(text) > 40:
         text = hashlib.sha256(text.encode()).hexdigest()[:8]
     return f"{key}{text}"
+
+
+#: Deepest {...} nesting a title may use: deeper mathtext exhausts matplotlib's parser.
+MAX_TITLE_NESTING = 8
+
+
+def _check_title(title: str) -> None:
+    """One printable line of at most 200 characters, with shallow braces."""
+    if "\n" in title or len(title) > 200:
+        raise SwlVizError("must be one line of at most 200 characters", param="title")
+    for ch in title:
+        if unicodedata.category(ch) in ("Cc", "Cs"):
+            what = "a control character" if ord(ch) < 0xD800 else "bytes that are not UTF-8"
+            raise SwlVizError(f"holds {what} ({ch!r}); use printable text", param="title")
+    depth = deepest = 0
+    for ch in title:
+        depth += {"{": 1, "}": -1}.get(ch, 0)
+        deepest = max(deepest, depth)
+    if deepest > MAX_TITLE_NESTING:
+        raise SwlVizError(
+            f"nests braces {deepest} deep; at most {MAX_TITLE_NESTING}", param="title"
+        )
 
 
 def make_plot(figure: str, options: Mapping[str, Any]) -> Plot:

@@ -23,9 +23,18 @@ from numpy.typing import ArrayLike
 
 from swl_viz.errors import SwlVizError
 from swl_viz.grid import LossGrid, check_layer
-from swl_viz.maths import BOOK_DELTA, FloatArray, Variant, _evaluate, softmax, softmax_with_loss
+from swl_viz.maths import (
+    BOOK_DELTA,
+    FloatArray,
+    Variant,
+    _evaluate,
+    _labels,
+    softmax,
+    softmax_with_loss,
+)
 
 __all__ = [
+    "check_descent",
     "MAX_LR",
     "MAX_STEPS",
     "DescentPath",
@@ -131,7 +140,7 @@ def _layer(
 class LayerOptions(TypedDict):
     """The keyword arguments that describe a grid's layer, besides its label t."""
 
-    logits: tuple[float, ...] | None  # None for two classes: both vary, none is fixed
+    logits: tuple[float, ...]
     axes: tuple[int, int]
     label_smoothing: float
     temperature: float
@@ -142,7 +151,7 @@ def layer_options(grid: LossGrid) -> LayerOptions:
     """``grid``'s layer as keyword arguments for the functions of this module:
     ``probe_point(x0, x1, grid.t, **layer_options(grid))``."""
     return {
-        "logits": grid.logits if grid.k > 2 else None,  # check_layer refuses them for K = 2
+        "logits": grid.logits,
         "axes": grid.axes,
         "label_smoothing": grid.label_smoothing,
         "temperature": grid.temperature,
@@ -275,7 +284,8 @@ class DescentPath:
         }
 
 
-def _check_descent(lr: float, steps: int) -> tuple[float, int]:
+def check_descent(lr: float, steps: int) -> tuple[float, int]:
+    """Refuse a learning rate outside (0, MAX_LR] or steps outside 1..MAX_STEPS."""
     if isinstance(lr, bool) or not isinstance(lr, int | float):
         raise SwlVizError(f"lr must be a number, got {lr!r}", param="lr")
     if not (math.isfinite(lr) and 0.0 < lr <= MAX_LR):
@@ -301,7 +311,7 @@ def descent_path(
     variant: Variant = "exact",
 ) -> DescentPath:
     """``steps`` steps of gradient descent from (x0, x1), the other logits held fixed."""
-    lr, steps = _check_descent(lr, steps)
+    lr, steps = check_descent(lr, steps)
     x0, x1 = _point(x0, x1, "descent")
     layer = _layer(t, logits, axes, label_smoothing, temperature, variant)
     i, j = layer.axes
@@ -309,6 +319,7 @@ def descent_path(
     # The loop runs the layer's own core on the target softmax_with_loss would prepare: the
     # same arithmetic, without re-checking the label at each of up to 10000 steps.
     a = layer.fixed.copy()
+    target = _labels(layer.t, a.shape, 0, layer.label_smoothing)
     rows = np.empty((5, steps + 1))
     u, v = x0, x1
     for k in range(steps + 1):
@@ -317,7 +328,7 @@ def descent_path(
                 f"the path left the finite numbers at step {k}; take a smaller lr", param="descent"
             )
         a[i], a[j] = u, v
-        loss, grad, _ = _evaluate(a, layer.target, 0, layer.temperature, layer.variant)
+        loss, grad, _ = _evaluate(a, target, 0, layer.temperature, layer.variant)
         g0, g1 = float(grad[i]), float(grad[j])
         rows[:, k] = (u, v, float(loss), g0, g1)
         u, v = u - lr * g0, v - lr * g1

@@ -14,12 +14,12 @@ import math
 from collections.abc import Sequence
 from typing import Any
 
-import matplotlib as mpl  # noqa: TID253 - drawing layer, imported only by figures
+import matplotlib as mpl  # the drawing layer, imported only by figures
 import numpy as np
 from contourpy import LineType, contour_generator
-from matplotlib import patheffects  # noqa: TID253
-from matplotlib.artist import Artist  # noqa: TID253
-from matplotlib.axes import Axes  # noqa: TID253
+from matplotlib import patheffects
+from matplotlib.artist import Artist
+from matplotlib.axes import Axes
 from numpy.typing import ArrayLike
 
 from swl_viz.grid import LossGrid, thin_stride

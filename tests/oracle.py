@@ -1,7 +1,10 @@
 """A 50-digit reference for the Softmax-with-Loss layer, written with the same care as the core.
 
 At 50 digits a naive m + log(sum) still rounds 30 + 1e-177 to 30, so the reference splits the
-logits at their maximum too: -log y_k = (m - a_k) + log1p(S), S = sum_{j != c} exp(a_j - m).
+logits at their maximum too: -log y_k = (m - a_k) / T + log1p(S) with
+S = sum_{j != c} exp((a_j - m) / T).
+Label smoothing and the temperature are applied here at 50 digits, from the same doubles the
+core receives, so a core that rounds its target or its scaled logits early is caught.
 """
 
 from __future__ import annotations
@@ -14,19 +17,70 @@ from mpmath import mp, mpf
 mp.dps = 50
 
 
-def reference(a: Sequence[float], t: Sequence[float]) -> tuple[mpf, list[mpf]]:
-    """Loss -sum t_k log y_k and gradient y_k - t_k, both at 50 digits."""
+def target(t: Sequence[float], label_smoothing: float = 0.0) -> list[mpf]:
+    """(1 - eps) t + eps / K at 50 digits."""
+    eps = mpf(float(label_smoothing))
+    k = len(t)
+    return [(1 - eps) * mpf(float(v)) + eps / k for v in t]
+
+
+def log_probabilities(a: Sequence[float], temperature: float = 1.0) -> list[mpf]:
+    """log softmax(a / T)_k at 50 digits (any size: mpf does not overflow at 1e308)."""
     a_mp = [mpf(float(v)) for v in a]
-    t_mp = [mpf(float(v)) for v in t]
+    temp = mpf(float(temperature))
+    m = max(a_mp)
+    s = mpmath.fsum(mpmath.exp((v - m) / temp) for v in a_mp)
+    return [(v - m) / temp - mpmath.log(s) for v in a_mp]
+
+
+def reference(
+    a: Sequence[float],
+    t: Sequence[float],
+    *,
+    label_smoothing: float = 0.0,
+    temperature: float = 1.0,
+) -> tuple[mpf, list[mpf]]:
+    """Loss -sum t'_k log y_k and gradient (y_k - t'_k) / T, both at 50 digits.
+
+    t' is the smoothed target and y = softmax(a / T).
+    """
+    a_mp = [mpf(float(v)) for v in a]
+    t_mp = target(t, label_smoothing)
+    temp = mpf(float(temperature))
     c = max(range(len(a_mp)), key=lambda k: (a_mp[k], -k))
     m = a_mp[c]
-    s = mpmath.fsum(mpmath.exp(v - m) for k, v in enumerate(a_mp) if k != c)
+    s = mpmath.fsum(mpmath.exp((v - m) / temp) for k, v in enumerate(a_mp) if k != c)
     lse = mpmath.log1p(s)
-    loss = mpmath.fsum(tk * ((m - ak) + lse) for tk, ak in zip(t_mp, a_mp, strict=True))
+    loss = mpmath.fsum(tk * ((m - ak) / temp + lse) for tk, ak in zip(t_mp, a_mp, strict=True))
     grad = []
     for k, (ak, tk) in enumerate(zip(a_mp, t_mp, strict=True)):
         if k == c:
-            grad.append((1 - tk) - s / (1 + s))  # y_c - t_c without forming 1 - tiny
+            grad.append(((1 - tk) - s / (1 + s)) / temp)  # y_c - t_c without forming 1 - tiny
         else:
-            grad.append(mpmath.exp(ak - m) / (1 + s) - tk)
+            grad.append((mpmath.exp((ak - m) / temp) / (1 + s) - tk) / temp)
     return loss, grad
+
+
+def scale(
+    a: Sequence[float],
+    t: Sequence[float],
+    k: int,
+    *,
+    label_smoothing: float = 0.0,
+    temperature: float = 1.0,
+) -> mpf:
+    """The size of the two exact terms whose difference is the gradient of class k, over T.
+
+    For the top class c that is (1 - t'_c) + (1 - y_c); for the others t'_k + y_k. A gradient
+    far smaller than this is a genuine cancellation of y against t' (ill-conditioned), and is
+    held to a bound relative to these terms rather than to itself.
+    """
+    a_mp = [mpf(float(v)) for v in a]
+    t_mp = target(t, label_smoothing)
+    temp = mpf(float(temperature))
+    c = max(range(len(a_mp)), key=lambda j: (a_mp[j], -j))
+    m = a_mp[c]
+    s = mpmath.fsum(mpmath.exp((v - m) / temp) for j, v in enumerate(a_mp) if j != c)
+    if k == c:
+        return ((1 - t_mp[c]) + s / (1 + s)) / temp
+    return (t_mp[k] + mpmath.exp((a_mp[k] - m) / temp) / (1 + s)) / temp

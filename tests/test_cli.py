@@ -175,3 +175,66 @@ def test_python_m_runs_the_same_cli(tmp_path: Path) -> None:
         check=False,
     )
     assert bad.returncode == 2 and "--t" in bad.stderr and "Traceback" not in bad.stderr
+
+
+HOSTILE_TITLES = [
+    ("$" + "{" * 40 + "x" + "}" * 40 + "$", "nests braces"),
+    ("a\udcffb", "not UTF-8"),
+    ("a\x07b", "control character"),
+    ("$\\frac{1}{$", "mathtext"),
+]
+
+
+@pytest.mark.parametrize(("title", "message"), HOSTILE_TITLES)
+def test_a_title_is_drawn_or_refused_by_name(in_tmp: Path, title: str, message: str) -> None:
+    code, text = _run("surface", "--title", title, "--dpi", "20")
+    assert code == 2, text
+    assert "--title" in text and message in text
+    assert _files(in_tmp) == []
+
+
+def test_deep_fractions_at_low_dpi_are_refused_before_drawing(in_tmp: Path) -> None:
+    title = "$\\frac{\\frac{\\frac{\\frac{\\frac{1}{2}}{3}}{4}}{5}}{6}$"
+    code, text = _run("surface", "--title", title, "--dpi", "10", "--size", "900x900")
+    assert code == 2 and "--title" in text, text
+    assert _files(in_tmp) == []
+
+
+def _swl(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "swl_viz", *args], capture_output=True, text=True, check=False,
+        env=env,
+    )  # fmt: skip
+
+
+def test_a_closed_stdout_keeps_the_commands_own_status(tmp_path: Path) -> None:
+    for args, status in ((["contour", "--out", "x.png", "--dpi", "20"], 0), (["demo", "--t"], 2)):
+        done = subprocess.run(
+            f"{sys.executable} -m swl_viz {' '.join(args)} >&-", shell=True, cwd=tmp_path,
+            capture_output=False, stderr=subprocess.PIPE, text=True, check=False,
+        )  # fmt: skip
+        assert done.returncode == status, done.stderr
+        assert "Traceback" not in done.stderr and "AttributeError" not in done.stderr
+
+
+def test_an_ascii_terminal_and_a_narrow_one_still_show_every_number() -> None:
+    env = {**os.environ, "PYTHONIOENCODING": "ascii"}
+    done = _swl("demo", env=env)
+    assert done.returncode == 0, done.stderr
+    assert "2.355814529963449" in done.stdout and "-sum t log y" in done.stdout
+    done = _swl("demo", env={**os.environ, "COLUMNS": "20"})
+    assert done.returncode == 0, done.stderr
+    assert "…" not in done.stdout
+    assert "[2, 9] 0.865" in done.stdout  # y of the third sample's true class, e^8 / sum
+
+
+def test_shell_completion_installs_and_completes(tmp_path: Path) -> None:
+    env = {**os.environ, "HOME": str(tmp_path), "SHELL": "/bin/bash"}
+    done = _swl("--install-completion", "bash", env=env)
+    assert done.returncode == 0, done.stderr
+    script = tmp_path / ".bash_completions" / "swl-viz.sh"
+    assert "_swl_viz_completion" in script.read_text()
+    assert str(script) in (tmp_path / ".bashrc").read_text()
+    ask = {**env, "_SWL_VIZ_COMPLETE": "complete_bash", "COMP_WORDS": "swl-viz contour --the",
+           "COMP_CWORD": "2"}  # fmt: skip
+    assert _swl(env=ask).stdout.split() == ["--theme"]

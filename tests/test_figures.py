@@ -15,6 +15,7 @@ from PIL import Image
 from swl_viz import loss_grid
 from swl_viz.export import render_to_file
 from swl_viz.figures import (
+    MAX_WIRE_LINES,
     _descent_vectors,
     build_figure,
     draw_contour,
@@ -70,7 +71,7 @@ def test_draw_functions_take_an_ax_and_return_what_they_drew() -> None:
     ax = fig.add_subplot(1, 2, 2)
     drawn = draw_contour(ax, g)
     assert drawn.quiver in ax.collections
-    assert drawn.colorbar is not None and drawn.colorbar.ax.get_ylabel() == "loss"
+    assert drawn.colorbar is not None and drawn.colorbar.ax.get_ylabel() == "$L$ (nats)"
     assert ax.get_aspect() == 1.0
 
 
@@ -79,34 +80,46 @@ def test_dense_grid_strides_the_wireframe_and_thins_arrows() -> None:
     fig = Figure()
     ax = fig.add_subplot(projection="3d")
     wire = draw_surface(ax, g)
-    assert len(wire._segments3d) == 2 * 41
+    lines = len(range(0, 201, thin_stride(201, MAX_WIRE_LINES)))  # 201 points along each line
+    assert lines <= MAX_WIRE_LINES and len(wire._segments3d) == 2 * lines
     arrows = draw_descent(ax, g)
     assert len(arrows._segments3d) <= 3 * 21 * 21  # shaft and two head strokes each
 
 
-def test_surface_figure_matches_the_seed() -> None:
+def test_surface_figure_says_what_it_shows() -> None:
     fig = build_figure(Plot("surface"))
     (ax,) = fig.axes
-    assert fig.get_suptitle() == "Softmax with Loss Layer"
+    assert fig.get_suptitle() == r"Loss $L = -\Sigma_k\, t_k \log y_k$"
     assert ax.get_title(loc="left") == "t = (1, 0)"
-    assert (ax.get_xlabel(), ax.get_ylabel(), ax.get_zlabel()) == ("$x_0$", "$x_1$", "loss")
-    assert (ax.elev, ax.azim) == (20.0, 240.0)
-    legend = ax.get_legend()
-    assert [t.get_text() for t in legend.get_texts()] == ["forward"]
-    assert tuple(fig.get_size_inches()) == (9.0, 9.0)
+    assert (ax.get_xlabel(), ax.get_ylabel(), ax.get_zlabel()) == ("$x_0$", "$x_1$", "$L$ (nats)")
+    assert (ax.elev, ax.azim) == (20.0, 255.0)  # the default view for t = (1, 0)
+    assert ax.get_legend() is None  # one entry would say nothing
+    assert tuple(fig.get_size_inches() * fig.dpi) == (900.0, 900.0)
 
 
-def test_quiver_and_contour_figures() -> None:
+def test_quiver_contour_and_pair_figures() -> None:
     fig = build_figure(Plot("quiver", t=(0.0, 1.0), elev=35, azim=100))
     (ax,) = fig.axes
     assert [t.get_text() for t in ax.get_legend().get_texts()] == ["forward", "backward"]
     assert ax.get_title(loc="left") == "t = (0, 1)"
-    assert (ax.elev, ax.azim) == (35.0, 100.0)
+    assert (ax.elev, ax.azim) == (35.0, 100.0)  # a given view wins
+    assert fig.get_suptitle() == "Steepest descent $-\\nabla L = t - y$"
+    assert build_figure(Plot("quiver", t=(0.0, 1.0))).axes[0].azim == 195.0  # 255's mirror
     fig = build_figure(Plot("contour"))
     ax, cax = fig.axes
     assert (ax.get_xlabel(), ax.get_ylabel()) == ("$x_0$", "$x_1$")
-    assert cax.get_ylabel() == "loss"
-    assert ax.xaxis._major_tick_kw.get("gridOn", True)
+    assert cax.get_ylabel() == "$L$ (nats)"
+    assert not ax.xaxis._major_tick_kw.get("gridOn", False)  # the bands carry the values
+    assert tuple(fig.get_size_inches() * fig.dpi) == (900.0, 800.0)
+    fig = build_figure(Plot("pair"))
+    surface, contour, cax = fig.axes
+    assert surface.name == "3d" and contour.name == "rectilinear"
+    assert surface.get_zlim() == pytest.approx(tuple(cax.get_ylim()), abs=1.0)
+    assert tuple(fig.get_size_inches() * fig.dpi) == (1600.0, 900.0)
+    assert tuple(build_figure(Plot("pair", preset="slides")).get_size_inches() * 100) == (
+        1920.0,
+        1080.0,
+    )
 
 
 def _svg_size(path: Path) -> tuple[float, float]:
@@ -123,7 +136,7 @@ def _pdf_size(path: Path) -> tuple[float, float]:
     return float(m.group(1)), float(m.group(2))
 
 
-@pytest.mark.parametrize("figure", ["surface", "quiver", "contour"])
+@pytest.mark.parametrize("figure", ["surface", "quiver", "contour", "pair"])
 def test_written_files_are_real_and_of_the_requested_size(figure: str, tmp_path: Path) -> None:
     plot = Plot(figure, size=(300, 250), dpi=50)  # type: ignore[arg-type]
     png = render_to_file(plot, tmp_path / "f.png")

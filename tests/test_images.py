@@ -1,7 +1,8 @@
 """Image regression: each figure kind against a small baseline PNG.
 
-Baselines live in tests/baseline/ at 40 dpi and were made with the matplotlib version pinned in
-the test extra. After a deliberate change to a figure, regenerate them with
+Baselines live in tests/baseline/ at 40 dpi, on canvases 0.4 times the default size (sizes
+are relative to the canvas), and were made with the matplotlib version pinned in the test extra.
+After a deliberate change to a figure, regenerate them with
 
     SWL_REGEN_BASELINES=1 .venv/bin/python -m pytest tests/test_images.py
 
@@ -27,13 +28,19 @@ BASELINE = Path(__file__).parent / "baseline"
 TOLERANCE = 0.5
 REGEN = os.environ.get("SWL_REGEN_BASELINES") == "1"
 
+#: Small canvases: sizes are relative to the canvas, so these are the default figures at 0.4 size.
+SQUARE, CONTOUR, WIDE = (360, 360), (360, 320), (640, 360)
 CASES = {
-    "surface": Plot("surface", dpi=40),
-    "quiver": Plot("quiver", dpi=40),
-    "contour": Plot("contour", dpi=40),
-    "quiver_dark": Plot("quiver", theme="dark", dpi=40),
-    "surface_k3": Plot("surface", t=(0.0, 0.0, 1.0), logits=(0.0, 1.0, 0.0), axes=(0, 2), dpi=40),
-    "contour_compare": Plot("contour", compare=True, dpi=40),
+    "surface": Plot("surface", size=SQUARE, dpi=40),
+    "quiver": Plot("quiver", size=SQUARE, dpi=40),
+    "contour": Plot("contour", size=CONTOUR, dpi=40),
+    "quiver_dark": Plot("quiver", theme="dark", size=SQUARE, dpi=40),
+    "surface_k3": Plot(
+        "surface", t=(0.0, 0.0, 1.0), logits=(0.0, 1.0, 0.0), axes=(0, 2), size=SQUARE, dpi=40
+    ),
+    "contour_compare": Plot("contour", compare=True, size=(640, 320), dpi=40),
+    "pair": Plot("pair", size=WIDE, dpi=40),
+    "quiver_slides": Plot("quiver", preset="slides", size=(640, 360), dpi=40),
 }
 
 
@@ -62,7 +69,7 @@ def test_a_moved_arrow_or_a_flipped_axis_fails(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     expected = BASELINE / "quiver.png"
-    flipped = _render(Plot("quiver", dpi=40, azim=60), tmp_path, "flipped")
+    flipped = _render(Plot("quiver", size=SQUARE, dpi=40, azim=60), tmp_path, "flipped")
     assert _rms(expected, flipped) > TOLERANCE
 
     real = figures._descent_vectors
@@ -70,9 +77,9 @@ def test_a_moved_arrow_or_a_flipped_axis_fails(
     def one_arrow_moved(*args: object) -> tuple[np.ndarray, ...]:
         x, y, z, u, v, w = real(*args)  # type: ignore[arg-type]
         u, v = u.copy(), v.copy()
-        u[10, 3], v[10, 3] = -u[10, 3], -v[10, 3]  # one arrow of 441 turned round
+        u[2, 1], v[2, 1] = -u[2, 1], -v[2, 1]  # one arrow of 121 turned round
         return x, y, z, u, v, w
 
     monkeypatch.setattr(figures, "_descent_vectors", one_arrow_moved)
-    moved = _render(Plot("quiver", dpi=40), tmp_path, "moved")
+    moved = _render(Plot("quiver", size=SQUARE, dpi=40), tmp_path, "moved")
     assert _rms(expected, moved) > TOLERANCE

@@ -14,27 +14,31 @@ RANK = {
     "grid": 2,
     "atomic": 2,
     "options": 3,
-    "plotspec": 3.5,
-    "learners": 3,
     "probe": 3,
-    "deck": 4,
-    "text": 4,
-    "teach": 5,
-    "figures": 6,
-    "export": 7,
-    "explore": 7.5,  # the live window: pyplot, above the figures and the marks, below the cli
-    "cli": 8,
-    "__main__": 9,
+    "learners": 4,
+    "plotspec": 4,
+    "deck": 5,
+    "text": 5,
+    "web": 6,
+    "teach": 6,
+    "figures": 7,
+    "export": 8,
+    "explore": 8.5,  # the live window: pyplot, above the figures and the marks, below the cli
+    "cli": 9,
+    "__main__": 10,
 }
 NO_MATPLOTLIB = {
     "errors",
     "maths",
     "grid",
     "atomic",
+    "options",
+    "probe",
     "plotspec",
     "learners",
     "deck",
     "cli",
+    "web",
     "__init__",
 }
 
@@ -72,7 +76,18 @@ def test_the_lower_layers_never_import_matplotlib() -> None:
             if isinstance(node, ast.Import | ast.ImportFrom)
         }
         assert not any(str(m).split(".")[0] in ("matplotlib", "mpl_toolkits") for m in top_level)
-    for stem in ("errors", "maths", "grid", "atomic", "options", "plotspec", "learners", "deck"):
+    for stem in (
+        "errors",
+        "maths",
+        "grid",
+        "atomic",
+        "options",
+        "probe",
+        "plotspec",
+        "learners",
+        "deck",
+        "web",
+    ):
         assert not any(
             n.split(".")[0] in ("matplotlib", "mpl_toolkits")
             for n in _imports(PACKAGE / f"{stem}.py")

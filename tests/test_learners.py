@@ -248,7 +248,7 @@ def test_data_refuses_unknown_suffix(in_tmp: Path) -> None:
         (["--t", "0,0,1", "--axes", "0,3"], "--axes"),
         (["--t", "0,0,1", "--axes", "1,1"], "--axes"),
         (["--t", "0,0,1", "--axes", "a,b"], "--axes"),
-        (["--label-smoothing", "1"], "--label-smoothing"),
+        (["--label-smoothing", "1.5"], "--label-smoothing"),
         (["--label-smoothing", "-0.1"], "--label-smoothing"),
         (["--temperature", "0"], "--temperature"),
         (["--temperature", "inf"], "--temperature"),
@@ -278,9 +278,8 @@ def test_japanese_labels_use_a_japanese_font() -> None:
         pytest.skip("no Japanese font installed; the test extra installs matplotlib-fontja")
     fig = build_figure(Plot("quiver", lang="ja"))
     (ax,) = fig.axes
-    assert fig.get_suptitle() == "Softmax-with-Lossレイヤ"
-    assert ax.get_zlabel() == "損失"
-    assert [t.get_text() for t in ax.get_legend().get_texts()] == ["順伝播", "逆伝播"]
+    assert fig.get_suptitle().startswith("最急降下")  # the steepest-descent direction
+    assert ax.get_zlabel().startswith("損失")
     assert ax.get_title(loc="left").startswith("教師ラベル")
 
 
@@ -292,7 +291,8 @@ def test_without_a_japanese_font_it_warns_and_draws_english(
     assert code == 0, out
     assert "no Japanese font" in out and "'.[ja]'" in out
     fig = build_figure(Plot("surface", lang="ja"))
-    assert fig.get_suptitle() == "Softmax with Loss Layer"  # never boxes for missing glyphs
+    title = fig.get_suptitle()
+    assert title.startswith("Loss") and not any(ord(c) > 0x3000 for c in title)  # no boxes
 
 
 LABEL_FILES = [
@@ -330,3 +330,35 @@ def test_demo_reads_index_labels_per_line_from_the_command_line(tmp_path: Path) 
                      "--labels", str(tmp_path / "t.csv"))  # fmt: skip
     assert code == 0, out
     assert json.loads(out)["loss"] == pytest.approx(2.355814529963449, rel=1e-15)
+
+
+@pytest.mark.parametrize("fmt", ["csv", "npz", "json"])
+def test_data_writes_a_descent_path_equal_to_a_plain_loop(in_tmp: Path, fmt: str) -> None:
+    from swl_viz import softmax_with_loss
+
+    code, out = _run("data", "--descent", "3,-2", "--t", "0.9,0.1", "--lr", "0.5",
+                     "--steps", "20", "--out", f"path.{fmt}")  # fmt: skip
+    assert code == 0, out
+    if fmt == "csv":
+        with open(in_tmp / "path.csv", newline="") as fh:
+            rows = list(csv.reader(fh))
+        assert rows[0] == ["k", "x0", "x1", "loss", "grad0", "grad1"]
+        table = np.array(rows[1:], dtype=float)
+    elif fmt == "npz":
+        npz = np.load(in_tmp / "path.npz")
+        table = np.column_stack([npz[k] for k in ("k", "x0", "x1", "loss", "grad0", "grad1")])
+    else:
+        cols = json.loads((in_tmp / "path.json").read_text())["columns"]
+        table = np.column_stack([cols[k] for k in ("k", "x0", "x1", "loss", "grad0", "grad1")])
+    x = np.array([3.0, -2.0])
+    for k in range(21):  # the oracle: the layer's own gradient in a plain loop
+        loss, grad = softmax_with_loss(x, [0.9, 0.1])
+        np.testing.assert_allclose(table[k], [k, *x, loss, *grad], rtol=1e-12, atol=1e-300)
+        x = x - 0.5 * grad
+
+
+def test_lr_and_steps_without_a_descent_are_refused(in_tmp: Path) -> None:
+    for args in (["data", "--lr", "0.5", "--out", "g.csv"], ["contour", "--steps", "9"]):
+        code, out = _run(*args)
+        assert code == 2 and ("--lr" in out or "--steps" in out), out
+    assert not any(in_tmp.rglob("*.*"))

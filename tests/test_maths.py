@@ -197,7 +197,7 @@ def test_bad_options_are_refused() -> None:
     with pytest.raises(SwlVizError, match="temperature"):
         softmax_with_loss([1.0, 2.0], [1.0, 0.0], temperature=0.0)
     with pytest.raises(SwlVizError, match="label_smoothing"):
-        softmax_with_loss([1.0, 2.0], [1.0, 0.0], label_smoothing=1.0)
+        softmax_with_loss([1.0, 2.0], [1.0, 0.0], label_smoothing=1.5)
     with pytest.raises(SwlVizError, match="2 classes"):
         softmax([1.0])
     with pytest.raises(SwlVizError, match="forward"):

@@ -18,15 +18,16 @@ from swl_viz.errors import SwlVizError
 from swl_viz.options import FIGURES, LAYER_OPTIONS, OPTIONS, figure_formats, options_for
 from swl_viz.plotspec import Plot, make_plot
 
-COMMAND = typer.main.get_command(app)
-assert isinstance(COMMAND, typer.core.TyperGroup)
+_COMMAND = typer.main.get_command(app)
+assert isinstance(_COMMAND, typer.core.TyperGroup)
+COMMAND: typer.core.TyperGroup = _COMMAND
 
 #: What each command takes from the table; the rest of its options are its own.
 FROM_TABLE = {
     **{figure: options_for(figure) for figure in FIGURES},
     "export": tuple(OPTIONS),
     "check": LAYER_OPTIONS,
-    "data": LAYER_OPTIONS,
+    "data": (*LAYER_OPTIONS, "descent", "lr", "steps"),
 }
 OWN = {
     **{figure: {"out", "show"} for figure in FIGURES},
@@ -72,7 +73,7 @@ def test_help_shows_each_table_option_with_the_tables_default(name: str) -> None
 def test_out_help_offers_exactly_the_formats_the_figure_takes(figure: str, in_tmp: Path) -> None:
     code, text = run_cli(figure, "--help", columns=250)
     line = next(ln for ln in text.splitlines() if "--out" in ln)
-    offered = re.findall(r"\.(png|svg|pdf|gif)\b", line.split("[default")[0])
+    offered = re.findall(r"\.(png|svg|pdf|gif|html)\b", line.split("[default")[0])
     assert offered == list(figure_formats(figure))
     for fmt in offered:
         gif = ["--frames", "1"] if fmt == "gif" else []
@@ -89,7 +90,7 @@ def test_export_help_shows_the_deck_format_intact() -> None:
 def test_a_deck_takes_every_table_row() -> None:
     sample = {
         "float": 2.5, "int": 3, "bool": True, "floats": [1, 0], "ints": [0, 1],
-        "range": [-5, 5], "size": "400x300", "text": "x",
+        "range": [-5, 5], "point": [3, -2], "size": "400x300", "text": "x",
     }  # fmt: skip
     for row in OPTIONS.values():
         value = row.choices[-1] if row.kind == "choice" else sample[row.kind]
@@ -169,7 +170,9 @@ def test_plot_returns_a_finished_figure_without_pyplot(tmp_path: Path) -> None:
 
     with Image.open(tmp_path / "c.png") as im:
         corner = im.convert("RGB").getpixel((2, 2))
-    assert max(corner) < 60, corner  # the dark theme's background, saved outside any context
+    assert isinstance(corner, tuple) and max(corner) < 60, (
+        corner
+    )  # the dark theme's background, saved outside any context
 
 
 def test_plot_refuses_an_unknown_option_by_name() -> None:

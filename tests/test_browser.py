@@ -1,0 +1,270 @@
+"""The HTML figures in a real browser: Debian's chromium, driven by playwright, with no network.
+
+Each figure's file is opened from disk while every request that is not a local file is aborted.
+The page must log no error, hold the expected plotly traces, show a plot (not a blank canvas),
+answer a hover with the layer's numbers, and redraw when the teacher-label slider moves.
+
+Locally the tests are skipped without /usr/bin/chromium (``apt-get install chromium``) or the
+playwright package; under CI (``CI`` set) they fail instead. No browser is ever downloaded.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import io
+import os
+import re
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pytest
+
+import swl_viz
+from swl_viz.plotspec import Plot
+from swl_viz.web import figure_dict, render_html
+
+pytestmark = pytest.mark.browser
+
+CHROMIUM = Path("/usr/bin/chromium")
+ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+]
+VIEWPORT = {"width": 1280, "height": 800}
+TRACES = {
+    "surface": ["surface"],
+    "quiver": ["surface", "scatter3d", "cone"],
+    "contour": ["contour", "scatter"],
+}
+
+#: A trace's data as plain numbers, whether plotly holds it as an array or as decoded base64.
+_FLAT = """
+(a) => {
+  const d = a && a._inputArray ? a._inputArray : a;
+  const out = [];
+  const walk = (v) => { if (v && typeof v !== 'number' && v.length !== undefined)
+    { for (const e of v) walk(e); } else out.push(v); };
+  walk(d);
+  return out;
+}
+"""
+
+
+def _unavailable(reason: str) -> None:
+    if os.environ.get("CI"):
+        pytest.fail(f"{reason}; CI must run the browser tests")
+    pytest.skip(reason)
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    pytest.importorskip("plotly")
+    if not CHROMIUM.exists():
+        _unavailable("Debian's chromium is not installed (apt-get install chromium)")
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        _unavailable("playwright is not installed (pip install -e '.[test]')")
+    with sync_playwright() as p:
+        chromium = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS, headless=True)
+        try:
+            yield chromium
+        finally:
+            chromium.close()
+
+
+class Page:
+    """One figure's file open in the browser, offline, with what it logged."""
+
+    def __init__(self, browser: Any, path: Path) -> None:
+        self.errors: list[str] = []
+        self.requests: list[str] = []
+        self.context = browser.new_context(viewport=VIEWPORT, offline=True)
+        self.page = self.context.new_page()
+        self.page.on("console", lambda m: self.errors.append(m.text) if m.type == "error" else None)
+        self.page.on("pageerror", lambda e: self.errors.append(str(e)))
+        self.page.route("**/*", self._route)
+        self.page.goto(path.as_uri())
+        self.page.wait_for_function(
+            "() => { const gd = document.querySelector('.js-plotly-plot');"
+            " return gd && gd._fullLayout && gd._fullData && gd._fullData.length > 0; }",
+            timeout=30_000,
+        )
+        self.page.wait_for_timeout(500)  # WebGL draws in software here
+
+    def _route(self, route: Any) -> None:
+        if route.request.url.startswith("file:"):
+            route.continue_()
+        else:
+            self.requests.append(route.request.url)
+            route.abort()
+
+    def js(self, code: str, arg: Any = None) -> Any:
+        return self.page.evaluate(code, arg)
+
+    def z(self) -> list[float]:
+        return list(
+            self.js(f"() => ({_FLAT})(document.querySelector('.js-plotly-plot').data[0].z)")
+        )
+
+    def close(self) -> None:
+        self.context.close()
+
+
+@pytest.fixture
+def open_figure(browser: Any, tmp_path: Path) -> Iterator[Any]:
+    pages: list[Page] = []
+
+    def _open(plot: Plot) -> Page:
+        path = tmp_path / f"{plot.stem()}.html"
+        path.write_bytes(render_html(plot))
+        page = Page(browser, path)
+        pages.append(page)
+        return page
+
+    yield _open
+    for page in pages:
+        page.close()
+
+
+def _plot_box(page: Page, figure: str) -> tuple[float, float, float, float]:
+    """The plot area (x, y, width, height) in page pixels: the scene, or the contour's axes."""
+    box = page.js(
+        """(figure) => {
+          const gd = document.querySelector('.js-plotly-plot');
+          const r = gd.getBoundingClientRect(), L = gd._fullLayout, s = L._size;
+          if (figure === 'contour') {
+            return [r.left + L.xaxis._offset, r.top + L.yaxis._offset,
+                    L.xaxis._length, L.yaxis._length];
+          }
+          const d = L.scene.domain;
+          return [r.left + s.l + d.x[0] * s.w, r.top + s.t + (1 - d.y[1]) * s.h,
+                  (d.x[1] - d.x[0]) * s.w, (d.y[1] - d.y[0]) * s.h];
+        }""",
+        figure,
+    )
+    return tuple(float(v) for v in box)  # type: ignore[return-value]
+
+
+def _drawn_share(png: bytes, box: tuple[float, float, float, float]) -> float:
+    """The share of pixels in the middle of ``box`` that differ from the page background."""
+    from PIL import Image
+
+    image = np.asarray(Image.open(io.BytesIO(png)).convert("RGB"), dtype=np.int16)
+    x, y, w, h = box
+    middle = image[int(y + h / 4) : int(y + 3 * h / 4), int(x + w / 4) : int(x + 3 * w / 4)]
+    background = image[2, 2]
+    return float(np.mean(np.abs(middle - background).sum(axis=-1) > 30))
+
+
+#: The hover label: in the SVG hover layer of a 2-D plot, in the scene's own SVG for 3-D.
+_LABEL = "document.querySelector('.js-plotly-plot g.hovertext')"
+
+
+def _hover_lines(page: Page, box: tuple[float, float, float, float], at: float) -> list[str]:
+    """Move the mouse over the plot until a hover label shows, starting at the fraction ``at``
+    of the box's width on its middle line; return the label's lines."""
+    x, y, w, h = box
+    for dy in (0.5, 0.6, 0.4, 0.7, 0.3):
+        for dx in (at, at + 0.1, at - 0.1, at + 0.2, at - 0.2):
+            page.page.mouse.move(x + dx * w, y + dy * h, steps=4)
+            page.page.wait_for_timeout(150)
+            if page.js(f"() => {_LABEL} !== null"):
+                lines: list[str] = page.js(
+                    f"() => Array.from({_LABEL}.querySelectorAll('tspan.line'))"
+                    ".map(e => e.textContent)"
+                )
+                return lines
+    raise AssertionError("no hover label anywhere in the middle of the plot")
+
+
+def _check_hover(lines: list[str], plot: Plot) -> None:
+    """What the label says at the point it names is what the layer computes there."""
+    shown = dict(line.split(" = ", 1) for line in lines)
+    x0, x1 = float(shown["x₀"]), float(shown["x₁"])
+    loss, grad = swl_viz.softmax_with_loss([x0, x1], plot.t)
+    y = swl_viz.softmax(np.array([x0, x1]))
+    np.testing.assert_allclose(float(shown["L"]), loss, rtol=5e-6)
+    np.testing.assert_allclose(
+        [float(v) for v in shown["y"].strip("()").split(",")], y, rtol=5e-6, atol=1e-300
+    )
+    np.testing.assert_allclose(
+        [float(shown["∂L/∂x₀"]), float(shown["∂L/∂x₁"])], grad, rtol=5e-6, atol=1e-12
+    )
+
+
+@pytest.mark.parametrize("figure", ["surface", "quiver", "contour"])
+def test_figure_in_a_browser_offline(open_figure: Any, figure: str) -> None:
+    plot = Plot(figure=figure, t=(0.3, 0.7))
+    page = open_figure(plot)
+    assert (
+        page.js("() => document.querySelector('.js-plotly-plot').data.map(t => t.type)")
+        == (TRACES[figure])
+    )
+    box = _plot_box(page, figure)
+    assert _drawn_share(page.page.screenshot(), box) > 0.05, "the plot area is blank"
+
+    # hover in the middle of the plot: the label's numbers are the layer's at that point
+    lines = _hover_lines(page, box, 0.5)
+    _check_hover(lines, plot)
+
+    # the teacher-label slider: click the step labelled 0.8 and the surface changes to t0 = 0.8
+    before = page.z()
+    label = page.page.locator(".slider-labels .slider-label", has_text=re.compile(r"^0\.8$"))
+    rail = page.page.locator(".slider-rail-touch-rect").bounding_box()
+    at = label.bounding_box()
+    assert at is not None and rail is not None
+    page.page.mouse.click(at["x"] + at["width"] / 2, rail["y"] + rail["height"] / 2)
+    page.page.wait_for_function(
+        "() => document.querySelector('.js-plotly-plot')._fullLayout.sliders[0].active === 8"
+    )
+    page.page.wait_for_timeout(300)
+    after = page.z()
+    assert after != before
+    frame = next(f for f in figure_dict(plot)["frames"] if f["name"] == "t0=0.8")
+    np.testing.assert_allclose(after, np.asarray(frame["data"][0]["z"]).ravel(), rtol=1e-7)
+    lines = _hover_lines(page, box, 0.4)
+    _check_hover(lines, dataclasses.replace(plot, t=(0.8, 0.2)))
+
+    assert page.errors == [], page.errors
+    assert page.requests == [], page.requests
+
+
+def test_dark_theme_and_three_classes(open_figure: Any) -> None:
+    plot = Plot(
+        figure="surface", t=(0.0, 0.0, 1.0), logits=(0.0, 1.0, 0.0), axes=(0, 2), theme="dark"
+    )
+    page = open_figure(plot)
+    assert page.js("() => document.querySelector('.js-plotly-plot').data.length") == 1
+    assert page.js("() => document.querySelectorAll('.slider-container').length") == 0
+    png = page.page.screenshot()
+    from PIL import Image
+
+    corner = Image.open(io.BytesIO(png)).convert("RGB").getpixel((2, 2))
+    assert corner == (0x16, 0x18, 0x1D)
+    assert _drawn_share(png, _plot_box(page, "surface")) > 0.05
+    assert page.errors == [] and page.requests == []
+
+
+@pytest.mark.parametrize(
+    "plot",
+    [
+        Plot(figure="quiver", zscale="log", normalize=True, variant="book", theme="dark"),
+        Plot(figure="contour", t=(0.0, 0.0, 1.0), logits=(0.0, 1.0, 0.0), label_smoothing=0.2),
+    ],
+    ids=["quiver-log-book-dark", "contour-three-classes-smoothing"],
+)
+def test_hard_options_draw_without_errors(open_figure: Any, plot: Plot) -> None:
+    page = open_figure(plot)
+    assert (
+        page.js("() => document.querySelector('.js-plotly-plot').data.map(t => t.type)")
+        == (TRACES[plot.figure])
+    )
+    assert _drawn_share(page.page.screenshot(), _plot_box(page, plot.figure)) > 0.05
+    assert page.errors == [] and page.requests == []

@@ -1,0 +1,249 @@
+"""swl_viz.web: one offline HTML file per figure, whose hover numbers are the layer's own."""
+
+from __future__ import annotations
+
+import base64
+import dataclasses
+import hashlib
+import re
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pytest
+
+import swl_viz
+from swl_viz.errors import SwlVizError
+from swl_viz.plotspec import Plot
+from swl_viz.web import SLIDER_STEPS, figure_dict, number, render_html, slider_values
+
+pytest.importorskip("plotly")
+
+#: Files stay below this at the default grid and at step 0.5.
+MAX_BYTES = 6_000_000
+FIGURES = ("surface", "quiver", "contour")
+
+
+def _axes(trace: dict[str, Any]) -> tuple[np.ndarray, np.ndarray]:
+    return np.asarray(trace["x"]), np.asarray(trace["y"])
+
+
+def _check_hover(plot: Plot, trace: dict[str, Any], hover: dict[str, Any], t: tuple[float, ...]):
+    """The hover numbers of ``trace`` (z or L, y as text, the gradient) at a few grid points are
+    what softmax_with_loss gives there."""
+    xs, ys = _axes(hover)
+    rows, cols = np.asarray(trace["z"]).shape
+    custom = np.asarray(trace["customdata"])
+    text = np.asarray(hover["text"])
+    if trace["type"] == "surface":  # plotly reads a surface's customdata and text as [col][row]
+        custom, text = custom.swapaxes(0, 1), text.swapaxes(0, 1)
+    g = 1 if plot.zscale == "log" else 0
+    i, j = plot.axes
+    for r, c in ((0, 0), (0, cols - 1), (rows - 1, 0), (rows // 2, cols // 2), (rows // 3, 2)):
+        a = np.array(plot.logits if plot.logits is not None else [0.0] * len(t), dtype=float)
+        a[i], a[j] = xs[c], ys[r]
+        loss, grad = swl_viz.softmax_with_loss(
+            a,
+            t,
+            label_smoothing=plot.label_smoothing,
+            temperature=plot.temperature,
+            variant=plot.variant,
+        )
+        shown_loss = custom[r, c, 0] if plot.zscale == "log" else trace["z"][r, c]
+        np.testing.assert_allclose(shown_loss, loss, rtol=1e-12, atol=1e-300)
+        np.testing.assert_allclose(custom[r, c, g : g + 2], grad[[i, j]], rtol=1e-12, atol=1e-15)
+        y = swl_viz.softmax(a / plot.temperature)
+        assert text[r, c] == ", ".join(number(v) for v in y)
+
+
+@pytest.mark.parametrize("figure", FIGURES)
+def test_one_file_that_fetches_nothing(figure: str) -> None:
+    page = render_html(Plot(figure=figure)).decode("utf-8")
+    assert page.startswith("<html>") or page.lstrip().lower().startswith("<!doctype html>")
+    assert not re.search(r"<script[^>]*\bsrc\s*=", page, re.IGNORECASE)
+    # the markup around the inlined scripts (whose code mentions URLs it never loads here)
+    markup = re.sub(r"<script[^>]*>.*?</script>", "", page, flags=re.DOTALL | re.IGNORECASE)
+    assert not re.search(r"<(link|img|iframe|object|embed)\b", markup, re.IGNORECASE)
+    assert not re.search(r"https?:", markup, re.IGNORECASE)
+    assert "Plotly.newPlot(" in page and "plotly.js v" in page  # the library itself is inside
+
+
+@pytest.mark.parametrize("figure", FIGURES)
+@pytest.mark.parametrize("step", [2.0, 0.5])
+def test_size_stays_under_6_mb(figure: str, step: float) -> None:
+    assert len(render_html(Plot(figure=figure, step=step))) <= MAX_BYTES
+    # the largest: a label off the slider's 0.1 steps (a twelfth frame), L stored for a log
+    # axis, the most arrows asked for
+    most = {"arrows": 200} if figure != "surface" else {}  # the surface draws no arrows
+    worst = Plot(figure=figure, step=step, t=(0.25, 0.75), zscale="log", **most)  # type: ignore[arg-type]
+    assert len(render_html(worst)) <= MAX_BYTES
+
+
+@pytest.mark.parametrize("figure", FIGURES)
+def test_hover_shows_the_layers_numbers(figure: str) -> None:
+    plot = Plot(figure=figure, t=(0.3, 0.7), range=(-30.0, 30.0), step=1.5)
+    spec = figure_dict(plot)
+    main = spec["data"][0]
+    assert "%{z:.6~g}" in main["hovertemplate"] and "%{text}" in main["hovertemplate"]
+    _check_hover(plot, main, main, plot.t)
+    for frame, t0 in zip(spec["frames"], slider_values(plot), strict=True):
+        _check_hover(plot, frame["data"][0], main, (t0, 1.0 - t0))
+
+
+@pytest.mark.parametrize(
+    "options",
+    [
+        {"label_smoothing": 0.2, "temperature": 2.0},
+        {"variant": "book"},
+        {"zscale": "log"},
+        {"t": (0.0, 0.0, 1.0), "logits": (0.0, 1.0, 0.0), "axes": (0, 2)},
+        {"t": (0.2, 0.5, 0.3), "logits": (0.0, -3.0, 0.0), "axes": (2, 0), "temperature": 0.5},
+    ],
+)
+def test_hover_follows_every_layer_option(options: dict[str, Any]) -> None:
+    for figure in ("surface", "contour"):
+        plot = Plot(figure=figure, step=4.0, **options)
+        spec = figure_dict(plot)
+        _check_hover(plot, spec["data"][0], spec["data"][0], plot.t)
+
+
+def test_the_hover_data_in_the_file_is_the_figures() -> None:
+    plot = Plot(figure="contour", t=(0.7, 0.3))
+    page = render_html(plot).decode("utf-8")
+    spec = figure_dict(plot)
+    for array in (spec["data"][0]["customdata"], spec["data"][0]["z"]):
+        assert base64.b64encode(np.ascontiguousarray(array).tobytes()).decode() in page
+    assert "0.880797, 0.119203" in page  # y at x = (2, 0), as text
+
+
+def test_slider_over_t0_for_two_classes() -> None:
+    plot = Plot(figure="surface", t=(0.25, 0.75))
+    values = slider_values(plot)
+    assert len(values) == SLIDER_STEPS + 1 and values[0] == 0.0 and values[-1] == 1.0
+    spec = figure_dict(plot)
+    slider = spec["layout"]["sliders"][0]
+    assert [s["label"] for s in slider["steps"]] == [f"{v:g}" for v in values]
+    assert slider["steps"][slider["active"]]["label"] == "0.25"
+    assert len(spec["frames"]) == len(values)
+    zs = [np.asarray(f["data"][0]["z"]) for f in spec["frames"]]
+    assert not np.array_equal(zs[0], zs[-1])
+    np.testing.assert_array_equal(spec["data"][0]["z"], zs[slider["active"]])
+    assert spec["frames"][0]["layout"]["annotations"][0]["text"].startswith("t = (0, 1)")
+
+
+def test_no_slider_for_more_classes() -> None:
+    spec = figure_dict(Plot(figure="contour", t=(0.0, 0.0, 1.0), logits=(0.0, 1.0, 0.0)))
+    assert spec["frames"] == [] and "sliders" not in spec["layout"]
+
+
+def test_traces_of_each_figure() -> None:
+    kinds = {f: [t["type"] for t in figure_dict(Plot(figure=f))["data"]] for f in FIGURES}
+    assert kinds == {
+        "surface": ["surface"],
+        "quiver": ["surface", "scatter3d", "cone"],
+        "contour": ["contour", "scatter"],
+    }
+
+
+def test_arrows_point_down_the_gradient() -> None:
+    spec = figure_dict(Plot(figure="contour", t=(1.0, 0.0), range=(-4.0, 4.0), step=2.0))
+    arrows = spec["data"][1]
+    x, y = (np.asarray(arrows[k], dtype=float).reshape(-1, 3) for k in ("x", "y"))
+    drawn = ~np.isnan(x[:, 0])
+    u, v = x[drawn, 1] - x[drawn, 0], y[drawn, 1] - y[drawn, 0]
+    assert (u > 0).all() and (v < 0).all()  # t = (1, 0): raise x0, lower x1
+    quiver = figure_dict(Plot(figure="quiver", range=(-4.0, 4.0), step=2.0))
+    heads = quiver["data"][2]
+    assert (np.asarray(heads["w"]) < 0).all()  # steepest descent goes down the surface
+
+
+def test_themes_titles_and_words() -> None:
+    dark = figure_dict(Plot(figure="surface", theme="dark"))["layout"]
+    assert dark["paper_bgcolor"] == "#16181d"
+    assert dark["title"]["text"] == "Softmax with Loss Layer"
+    titled = figure_dict(Plot(figure="contour", title="Lecture 5"))["layout"]
+    assert titled["title"]["text"] == "Lecture 5"
+    assert figure_dict(Plot(figure="contour", no_title=True))["layout"]["title"]["text"] == ""
+    ja = figure_dict(Plot(figure="quiver", lang="ja"))
+    assert ja["layout"]["title"]["text"] == "Softmax-with-Lossレイヤ"
+    assert [t["name"] for t in ja["data"]][:2] == ["順伝播", "逆伝播"]
+    smoothing = figure_dict(Plot(figure="surface", label_smoothing=0.1, temperature=2.0))
+    assert smoothing["layout"]["annotations"][0]["text"] == "t = (1, 0),  ε = 0.1,  T = 2"
+
+
+def test_same_bytes_in_another_process() -> None:
+    plot = Plot(figure="quiver", t=(0.3, 0.7), theme="dark")
+    first = render_html(plot)
+    assert render_html(plot) == first
+    code = (
+        "import hashlib, sys\n"
+        "from swl_viz.plotspec import Plot\n"
+        "from swl_viz.web import render_html\n"
+        "page = render_html(Plot(figure='quiver', t=(0.3, 0.7), theme='dark'))\n"
+        "sys.stdout.write(hashlib.sha256(page).hexdigest())\n"
+    )
+    other = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=120
+    )
+    assert other.stdout == hashlib.sha256(first).hexdigest()
+    assert not re.search(rb"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}", first)
+
+
+def test_never_loads_matplotlib() -> None:
+    code = (
+        "import sys\n"
+        "from swl_viz.plotspec import Plot\n"
+        "from swl_viz.web import render_html\n"
+        "render_html(Plot(figure='surface', lang='ja'))\n"
+        "assert 'matplotlib' not in sys.modules, 'matplotlib was imported'\n"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True, timeout=120)
+
+
+def test_missing_extra_names_the_install(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setitem(sys.modules, "plotly", None)
+    monkeypatch.setitem(sys.modules, "plotly.io", None)
+    with pytest.raises(SwlVizError) as err:
+        render_html(Plot(figure="surface"))
+    assert err.value.param == "out"
+    assert "pip install -e '.[html]'" in str(err.value)
+    assert "\n" not in str(err.value)
+
+
+def test_missing_extra_is_one_line_from_the_command_line_before_any_work(
+    monkeypatch: pytest.MonkeyPatch, in_tmp: Path
+) -> None:
+    from conftest import run_cli
+
+    monkeypatch.setitem(sys.modules, "plotly", None)
+    for args in (["surface", "--out", "s.html"], ["export", "--format", "png,html"]):
+        code, text = run_cli(*args)
+        assert code == 1, text
+        errors = {line for line in text.splitlines() if "Error" in line}
+        assert errors == {"Error: --out: HTML output needs plotly; install it with pip install "
+                          "-e '.[html]' (plotly)"}, text  # fmt: skip
+        assert not any(in_tmp.rglob("*.*")), "nothing is written"
+
+
+def test_other_figures_are_refused() -> None:
+    plot = Plot(figure="surface")
+    object.__setattr__(plot, "figure", "demo")
+    with pytest.raises(SwlVizError) as err:
+        render_html(plot)
+    assert err.value.param == "figure"
+
+
+def test_number_reads_like_plotlys_format() -> None:
+    assert number(0.7310585786300049) == "0.731059"
+    assert number(1.0) == "1"
+    assert number(4.248354255291589e-18) == "4.24835e-18"
+    assert number(1e-5) == "1e-5"
+    assert number(-0.25) == "-0.25"
+
+
+def test_compare_and_view_options_do_not_change_the_data() -> None:
+    plot = Plot(figure="surface")
+    other = dataclasses.replace(plot, dpi=50, size=(500, 500))
+    assert render_html(plot) == render_html(other)
