@@ -12,11 +12,12 @@ to it::
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import math
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, cast
@@ -32,7 +33,7 @@ from matplotlib.widgets import RadioButtons, Slider  # noqa: TID253
 
 from swl_viz.atomic import atomic_write
 from swl_viz.errors import RunError, SwlVizError
-from swl_viz.figures import THEMES, draw_contour, draw_surface, theme_context
+from swl_viz.figures import THEMES, canvas_rc, draw_contour, draw_surface, theme_context
 from swl_viz.grid import LossGrid, check_layer, grid_axis, loss_grid
 from swl_viz.maths import Variant
 from swl_viz.probe import descent_path, layer_options, probe_point
@@ -55,6 +56,8 @@ DPI = 100
 ARROWS = 15
 #: Ticks per axis, about: -20, -10, 0, 10, 20 on the default range.
 TICKS = 4
+#: Text size against a one-figure canvas of the window's size.
+FONT_SCALE = 0.75
 #: Descent steps drawn from a probe.
 PATH_STEPS = 50
 #: The same words as ``--show``: explore needs the same interactive backend.
@@ -81,6 +84,15 @@ _SLIDERS = {
     "smoothing": (0.08, 0.025, 0.42, 0.035),
 }
 _RADIO = (0.64, 0.02, 0.12, 0.14)
+
+
+@contextlib.contextmanager
+def _style(theme: str, lang: str) -> Iterator[None]:
+    """The theme, with text and lines sized for this window: two panels share its height, so
+    text is three quarters of what one figure of that canvas would have."""
+    pixels = (round(FIGSIZE[0] * DPI), round(FIGSIZE[1] * DPI))
+    with theme_context(theme, lang), mpl.rc_context(cast(Any, canvas_rc(pixels, DPI, FONT_SCALE))):
+        yield
 
 
 def _g(v: float) -> str:
@@ -196,7 +208,7 @@ class Explorer:
         self.out_dir = Path(out_dir)
         self.grid: LossGrid | None = None
         self._drawn: list[Artist] = []
-        with theme_context(theme, lang):
+        with _style(theme, lang):
             self._build()
             self._redraw()
 
@@ -225,7 +237,7 @@ class Explorer:
         """Back to the options the view opened with, no probe, the first 3-D view."""
         self.ax3d.view_init(elev=20.0, azim=240.0)
         self.state = self.initial
-        with theme_context(self.theme, self.lang):
+        with _style(self.theme, self.lang):
             self._sync_widgets()
             self._redraw()
 
@@ -234,7 +246,7 @@ class Explorer:
         state; return its path."""
         path = self.out_dir / f"{self.state.stem()}.png"
         try:
-            with theme_context(self.theme, self.lang), atomic_write(path) as fh:
+            with _style(self.theme, self.lang), atomic_write(path) as fh:
                 self.fig.savefig(fh, format="png", metadata={"Software": None})
         except OSError as exc:
             raise RunError(f"cannot write {path}: {exc.strerror or exc}", param="out_dir") from exc
@@ -244,7 +256,7 @@ class Explorer:
         state = replace(self.state, **changes)
         state.check()
         self.state = state
-        with theme_context(self.theme, self.lang):
+        with _style(self.theme, self.lang):
             self._sync_widgets()
             self._redraw()
 
@@ -272,7 +284,8 @@ class Explorer:
         self.ax3d.set_xlabel("$x_0$")
         self.ax3d.set_ylabel("$x_1$")
         words = labels_for(self.lang)
-        self.ax3d.set_zlabel(words["loss"])
+        self.ax3d.zaxis.set_rotate_label(False)  # else it may read top to bottom
+        self.ax3d.set_zlabel(words["loss"], rotation=90)
         self.ax2d.set_xlabel("$x_0$")
         self.ax2d.set_ylabel("$x_1$")
         forward, backward = _TITLES["ja" if self.lang == "ja" and japanese_font() else "en"]
@@ -458,7 +471,7 @@ def explore(
     matplotlib has no interactive backend.
     """
     _first_state(t, temperature, label_smoothing, variant)  # bad options fail before a window
-    with theme_context(theme, lang):
+    with _style(theme, lang):
         import matplotlib.pyplot as plt  # noqa: TID253 - the window needs pyplot
 
         if mpl.get_backend().lower() in ("agg", "pdf", "svg", "ps", "cairo", "template"):
