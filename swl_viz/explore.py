@@ -314,8 +314,12 @@ class Explorer:
         self.sliders["t0"].on_changed(lambda v: self.set_t0(round(v, 2)))
         self.sliders["temperature"].on_changed(lambda v: self.set_temperature(_sig(10**v)))
         self.sliders["smoothing"].on_changed(lambda v: self.set_smoothing(round(v, 2)))
+        ink = mpl.rcParams["text.color"]  # matplotlib's black circles vanish on the dark theme
         self.radio = RadioButtons(
-            fig.add_axes(_RADIO), ("exact", "book"), active=("exact", "book").index(s.variant)
+            fig.add_axes(_RADIO),
+            ("exact", "book"),
+            active=("exact", "book").index(s.variant),
+            radio_props={"edgecolor": ink, "facecolor": ink},
         )
         self.radio.on_clicked(lambda label: self.set_variant(str(label)))
         # the widgets never draw by themselves: on Agg a draw_idle draws at once, so a slider
