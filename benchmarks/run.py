@@ -318,15 +318,15 @@ def section_explore() -> None:
                 out.append(time.perf_counter() - start)
             return out
 
+        still = timed(canvas.draw, 10)
         plain = run_moves()
         med = statistics.median(plain)
         report("explore", f"slider change + draw, {len(plain)} changes", stats(plain),
                "median <= 0.1 s", med <= 0.1)  # fmt: skip
+        report("explore", "  of which a draw alone, nothing changed", stats(still))
         explorer.click(3.0, -2.0)
         probed = run_moves()
         report("explore", "  the same with a probe and its path", stats(probed))
-        still = timed(canvas.draw, 10)
-        report("explore", "  a draw alone, nothing changed", stats(still))
 
 
 SECTIONS = {
