@@ -62,6 +62,14 @@ FONT_SCALE = 0.75
 PATH_STEPS = 50
 #: The same words as ``--show``: explore needs the same interactive backend.
 NO_WINDOW = "no interactive matplotlib backend; install Tk (python3-tk) or use --out"
+#: What the window does, for --help.
+HELP = (
+    "Open a live window: the loss surface beside its contour, with sliders for t0 (t = (t0, "
+    "1 - t0)), the temperature (log scale, 0.1 to 10) and label smoothing (0 to 0.5), and a "
+    "switch between the exact loss and the book's. Click the contour to probe a point and draw "
+    "the descent path from it. Keys: s saves the view as a PNG under --out-dir, named from the "
+    "options, and prints its path; r resets; q quits."
+)
 #: Set this variable to have the window print its widgets' pixel boxes (for the window test).
 DEBUG_ENV = "SWL_VIZ_EXPLORE_DEBUG"
 
@@ -563,7 +571,7 @@ def _wire(fig: Figure, explorer: Explorer, close: Any) -> None:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """``python -m swl_viz.explore``: the window with a few of the command line's options."""
-    parser = argparse.ArgumentParser(prog="python -m swl_viz.explore", description=__doc__)
+    parser = argparse.ArgumentParser(prog="python -m swl_viz.explore", description=HELP)
     parser.add_argument("--t", default="1,0", help="teacher label T0,T1 (default 1,0)")
     parser.add_argument("--temperature", type=float, default=1.0)
     parser.add_argument("--label-smoothing", type=float, default=0.0)
