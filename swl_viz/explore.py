@@ -1,0 +1,601 @@
+"""A live window on the layer: the loss surface beside its contour, with sliders for the label,
+the temperature and label smoothing, a switch between the exact loss and the book's, and a probe
+set by clicking the contour (the layer's numbers there, and a descent path from there).
+
+:class:`Explorer` holds the state and draws on any Figure, so everything but the window itself
+runs and is tested on Agg. :func:`explore` opens the window (pyplot) and wires keys and clicks
+to it::
+
+    python -m swl_viz.explore --t 0.7,0.3
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import json
+import math
+import os
+import sys
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Any, cast
+
+import matplotlib as mpl  # noqa: TID253 - the window layer draws
+from matplotlib.artist import Artist  # noqa: TID253
+from matplotlib.backend_bases import Event, KeyEvent, MouseEvent  # noqa: TID253
+from matplotlib.cm import ScalarMappable  # noqa: TID253
+from matplotlib.colors import Normalize  # noqa: TID253
+from matplotlib.figure import Figure  # noqa: TID253
+from matplotlib.ticker import MaxNLocator  # noqa: TID253
+from matplotlib.widgets import RadioButtons, Slider  # noqa: TID253
+
+from swl_viz.atomic import atomic_write
+from swl_viz.errors import RunError, SwlVizError
+from swl_viz.figures import THEMES, canvas_rc, draw_contour, draw_surface, theme_context
+from swl_viz.grid import LossGrid, check_layer, grid_axis, loss_grid
+from swl_viz.maths import Variant
+from swl_viz.probe import descent_path, layer_options, probe_point
+from swl_viz.teach import annotate_contour, annotate_surface, draw_path, draw_probe
+from swl_viz.text import japanese_font, labels_for
+
+__all__ = ["DEFAULT_STEP", "Explorer", "State", "explore", "main"]
+
+#: Default grid step: 41 x 41 on +-20, coarse enough to redraw within 0.1 s.
+DEFAULT_STEP = 1.0
+#: At most this many grid values per axis are drawn, whatever the step: a live view must stay quick.
+MAX_POINTS = 61
+#: The temperature slider's ends (it moves on a log scale) and the label smoothing slider's top.
+TEMPERATURE_RANGE = (0.1, 10.0)
+MAX_SMOOTHING = 0.5
+#: The window, in inches at 100 dpi: 1200 x 675 px, which fits a 1280 x 800 laptop screen.
+FIGSIZE = (12.0, 6.75)
+DPI = 100
+#: Arrows per axis on the contour, about: the probe's path must stay visible among them.
+ARROWS = 15
+#: Ticks per axis, about: -20, -10, 0, 10, 20 on the default range.
+TICKS = 4
+#: Text size against a one-figure canvas of the window's size.
+FONT_SCALE = 0.75
+#: Descent steps drawn from a probe.
+PATH_STEPS = 50
+#: The same words as ``--show``: explore needs the same interactive backend.
+NO_WINDOW = "no interactive matplotlib backend; install Tk (python3-tk) or use --out"
+#: What the window does, for --help.
+HELP = (
+    "Open a live window: the loss surface beside its contour, with sliders for t0 (t = (t0, "
+    "1 - t0)), the temperature (log scale, 0.1 to 10) and label smoothing (0 to 0.5), and a "
+    "switch between the exact loss and the book's. Click the contour to probe a point and draw "
+    "the descent path from it. Keys: s saves the view as a PNG under --out-dir, named from the "
+    "options, and prints its path; r resets; q quits."
+)
+#: Set this variable to have the window print its widgets' pixel boxes (for the window test).
+DEBUG_ENV = "SWL_VIZ_EXPLORE_DEBUG"
+
+_HELP = {
+    "en": "click the contour to probe,  s save PNG,  r reset,  q quit",
+    "ja": "等高線をクリックで調べる,  s PNG保存,  r リセット,  q 終了",
+}
+_TITLES = {
+    "en": ("forward: the loss L", "backward: −∇L from above"),
+    "ja": ("順伝播: 損失 L", "逆伝播: 上から見た −∇L"),
+}
+
+# where everything sits, in figure fractions (left, bottom, width, height)
+_SURFACE = (0.0, 0.2, 0.5, 0.72)
+_CONTOUR = (0.555, 0.27, 0.36, 0.6)
+_COLORBAR = (0.93, 0.27, 0.014, 0.6)
+_SLIDERS = {
+    "t0": (0.08, 0.135, 0.42, 0.035),
+    "temperature": (0.08, 0.08, 0.42, 0.035),
+    "smoothing": (0.08, 0.025, 0.42, 0.035),
+}
+_RADIO = (0.64, 0.02, 0.12, 0.14)
+
+
+@contextlib.contextmanager
+def _style(theme: str, lang: str) -> Iterator[None]:
+    """The theme, with text and lines sized for this window: two panels share its height, so
+    text is three quarters of what one figure of that canvas would have."""
+    pixels = (round(FIGSIZE[0] * DPI), round(FIGSIZE[1] * DPI))
+    with theme_context(theme, lang), mpl.rc_context(cast(Any, canvas_rc(pixels, DPI, FONT_SCALE))):
+        yield
+
+
+def _g(v: float) -> str:
+    """Short text for a number in a title or file name: 0.30000000000000004 -> '0.3'."""
+    return f"{v + 0.0:g}"
+
+
+def _sig(v: float, digits: int = 2) -> float:
+    """``v`` rounded to ``digits`` significant figures: the temperature slider's values."""
+    return float(f"{v:.{digits}g}")
+
+
+@dataclass(frozen=True)
+class State:
+    """What the view shows: the label t = (t0, 1 - t0), the layer's options, and the probe."""
+
+    t0: float = 1.0
+    temperature: float = 1.0
+    label_smoothing: float = 0.0
+    variant: Variant = "exact"
+    probe: tuple[float, float] | None = None
+
+    @property
+    def t(self) -> tuple[float, float]:
+        return (self.t0, 1.0 - self.t0)
+
+    def check(self) -> None:
+        """Refuse a state the sliders cannot show; errors name the parameter."""
+        if not (math.isfinite(self.t0) and 0.0 <= self.t0 <= 1.0):
+            raise SwlVizError(f"t0 must lie in [0, 1], got {self.t0:g}", param="t")
+        lo, hi = TEMPERATURE_RANGE
+        if not (math.isfinite(self.temperature) and lo <= self.temperature <= hi):
+            raise SwlVizError(
+                f"must lie in [{lo:g}, {hi:g}] for explore, got {self.temperature:g}",
+                param="temperature",
+            )
+        if not (math.isfinite(self.label_smoothing) and 0 <= self.label_smoothing <= MAX_SMOOTHING):
+            raise SwlVizError(
+                f"must lie in [0, {MAX_SMOOTHING:g}] for explore, got {self.label_smoothing:g}",
+                param="label_smoothing",
+            )
+        check_layer(self.t, None, (0, 1), self.label_smoothing, self.temperature, self.variant)
+        if self.probe is not None and not all(math.isfinite(v) for v in self.probe):
+            raise SwlVizError("the probe needs two finite numbers", param="probe")
+
+    def stem(self) -> str:
+        """The file name of a saved view: explore_t0.7-0.3_T1_eps0_exact_probe3-2."""
+        t0, t1 = self.t
+        parts = [
+            "explore",
+            f"t{_g(t0)}-{_g(t1)}",
+            f"T{_g(self.temperature)}",
+            f"eps{_g(self.label_smoothing)}",
+            self.variant,
+        ]
+        if self.probe is not None:
+            parts.append(f"probe{_g(self.probe[0])}-{_g(self.probe[1])}")
+        return "_".join(parts)
+
+
+def _first_state(
+    t: Sequence[float], temperature: float, label_smoothing: float, variant: str
+) -> State:
+    if len(t) != 2:
+        raise SwlVizError(f"explore shows two classes; t needs 2 entries, got {len(t)}", param="t")
+    if variant not in ("exact", "book"):
+        raise SwlVizError(f"must be one of exact, book; got {variant!r}", param="variant")
+    check_layer(t, None, (0, 1), label_smoothing, temperature, variant)  # t sums to 1, ...
+    state = State(float(t[0]), float(temperature), float(label_smoothing), variant)  # type: ignore[arg-type]
+    state.check()
+    return state
+
+
+class _Faded(ScalarMappable):
+    """The colourbar's scale, as faded as the contour's bands (figures draws them at 0.75)."""
+
+    def get_alpha(self) -> float:
+        return 0.75
+
+
+class Explorer:
+    """The surface and the contour of one layer, side by side on ``fig``, with the widgets that
+    change it. Setters change the state, move the widgets to match, and redraw; the widgets call
+    the same setters. Nothing here needs a window.
+    """
+
+    def __init__(
+        self,
+        fig: Figure,
+        *,
+        t: Sequence[float] = (1.0, 0.0),
+        range: tuple[float, float] = (-20.0, 20.0),  # the command line's --range
+        step: float = DEFAULT_STEP,
+        temperature: float = 1.0,
+        label_smoothing: float = 0.0,
+        variant: str = "exact",
+        theme: str = "light",
+        lang: str = "en",
+        out_dir: Path = Path("outputs"),
+    ) -> None:
+        self.initial = _first_state(t, temperature, label_smoothing, variant)
+        grid_axis(range[0], range[1], step)  # checks the range, the step and the point limit
+        if theme not in THEMES:
+            raise SwlVizError(f"must be one of {', '.join(THEMES)}; got {theme!r}", param="theme")
+        if lang not in _HELP:
+            raise SwlVizError(f"must be one of en, ja; got {lang!r}", param="lang")
+        self.state = self.initial
+        self.fig = fig
+        self.range = (float(range[0]), float(range[1]))
+        self.step = float(step)
+        self.theme = theme
+        self.lang = lang
+        self.out_dir = Path(out_dir)
+        self.grid: LossGrid | None = None
+        self._drawn: list[Artist] = []
+        with _style(theme, lang):
+            self._build()
+            self._redraw()
+
+    # ---- the state ---------------------------------------------------------------------------
+
+    def set_t0(self, t0: float) -> None:
+        """The label t = (t0, 1 - t0)."""
+        self._update(t0=float(t0))
+
+    def set_temperature(self, temperature: float) -> None:
+        self._update(temperature=float(temperature))
+
+    def set_smoothing(self, label_smoothing: float) -> None:
+        self._update(label_smoothing=float(label_smoothing))
+
+    def set_variant(self, variant: str) -> None:
+        if variant not in ("exact", "book"):
+            raise SwlVizError(f"must be one of exact, book; got {variant!r}", param="variant")
+        self._update(variant=variant)
+
+    def click(self, x0: float, x1: float) -> None:
+        """Probe the layer at (x0, x1) and draw the descent path from there."""
+        self._update(probe=(float(x0), float(x1)))
+
+    def reset(self) -> None:
+        """Back to the options the view opened with, no probe, the first 3-D view."""
+        self.ax3d.view_init(elev=20.0, azim=240.0)
+        self.state = self.initial
+        with _style(self.theme, self.lang):
+            self._sync_widgets()
+            self._redraw()
+
+    def save(self) -> Path:
+        """Write the whole view, widgets included, as a PNG under ``out_dir`` named from the
+        state; return its path."""
+        path = self.out_dir / f"{self.state.stem()}.png"
+        try:
+            with _style(self.theme, self.lang), atomic_write(path) as fh:
+                self.fig.savefig(fh, format="png", metadata={"Software": None})
+        except OSError as exc:
+            raise RunError(f"cannot write {path}: {exc.strerror or exc}", param="out_dir") from exc
+        return path
+
+    def _update(self, **changes: Any) -> None:
+        state = replace(self.state, **changes)
+        state.check()
+        self.state = state
+        with _style(self.theme, self.lang):
+            self._sync_widgets()
+            self._redraw()
+
+    # ---- drawing -----------------------------------------------------------------------------
+
+    def _build(self) -> None:
+        """The axes and widgets, made once; redraws only replace what sits on the axes."""
+        fig = self.fig
+        self.ax3d: Any = cast(Any, fig.add_axes(_SURFACE, projection="3d"))  # an Axes3D
+        self.ax2d = fig.add_axes(_CONTOUR)
+        self.cmap: str = THEMES[self.theme].get("swl.cmap", "viridis")
+        self.scale = _Faded(Normalize(0.0, 1.0), cmap=self.cmap)
+        self.colorbar = fig.colorbar(
+            self.scale, cax=fig.add_axes(_COLORBAR), label=labels_for(self.lang)["loss"]
+        )
+        self.colorbar.locator = MaxNLocator(TICKS)
+        self.ax3d.view_init(elev=20.0, azim=240.0)
+        # few ticks: tick labels are most of a redraw's cost; the surface's x0 and x1 need only
+        # the ends and 0, since the contour beside shows the same plane with more
+        for axis, bins, prune in ((self.ax3d.xaxis, 2, "lower"), (self.ax3d.yaxis, 2, None),
+                                  (self.ax3d.zaxis, TICKS, None), (self.ax2d.xaxis, TICKS, None),
+                                  (self.ax2d.yaxis, TICKS, None)):  # fmt: skip
+            # x0's lowest tick would print over x1's in the surface's near corner
+            axis.set_major_locator(MaxNLocator(bins, steps=[1, 2, 2.5, 5, 10], prune=prune))
+        self.ax3d.set_xlabel("$x_0$")
+        self.ax3d.set_ylabel("$x_1$")
+        words = labels_for(self.lang)
+        self.ax3d.zaxis.set_rotate_label(False)  # else it may read top to bottom
+        self.ax3d.set_zlabel(words["loss"], rotation=90)
+        self.ax2d.set_xlabel("$x_0$")
+        self.ax2d.set_ylabel("$x_1$")
+        forward, backward = _TITLES["ja" if self.lang == "ja" and japanese_font() else "en"]
+        # titles as figure text: an axes title is placed anew, around the tick labels, every draw
+        size = mpl.rcParams["axes.titlesize"]
+        fig.text(_SURFACE[0] + 0.03, 0.89, forward, fontsize=size, va="baseline")
+        fig.text(_CONTOUR[0], 0.89, backward, fontsize=size, va="baseline")
+        s = self.state
+        self.sliders = {
+            "t0": Slider(fig.add_axes(_SLIDERS["t0"]), "$t_0$", 0.0, 1.0, valinit=s.t0),
+            "temperature": Slider(
+                fig.add_axes(_SLIDERS["temperature"]),
+                "T",
+                math.log10(TEMPERATURE_RANGE[0]),
+                math.log10(TEMPERATURE_RANGE[1]),
+                valinit=math.log10(s.temperature),
+            ),
+            "smoothing": Slider(
+                fig.add_axes(_SLIDERS["smoothing"]),
+                "ε",
+                0.0,
+                MAX_SMOOTHING,
+                valinit=s.label_smoothing,
+            ),
+        }
+        self.sliders["t0"].on_changed(lambda v: self.set_t0(round(v, 2)))
+        self.sliders["temperature"].on_changed(lambda v: self.set_temperature(_sig(10**v)))
+        self.sliders["smoothing"].on_changed(lambda v: self.set_smoothing(round(v, 2)))
+        ink = mpl.rcParams["text.color"]  # matplotlib's black circles vanish on the dark theme
+        self.radio = RadioButtons(
+            fig.add_axes(_RADIO),
+            ("exact", "book"),
+            active=("exact", "book").index(s.variant),
+            radio_props={"edgecolor": ink, "facecolor": ink},
+        )
+        self.radio.on_clicked(lambda label: self.set_variant(str(label)))
+        # the widgets never draw by themselves: on Agg a draw_idle draws at once, so a slider
+        # move would draw twice; the window asks for one draw after each change
+        for widget in (*self.sliders.values(), self.radio):
+            widget.drawon = False
+        self._sync_widgets()
+
+    def _sync_widgets(self) -> None:
+        """Move the widgets to the state without calling back."""
+        s = self.state
+        for name, value, text in (
+            ("t0", s.t0, f"{_g(s.t0)}, {_g(s.t[1])}"),
+            ("temperature", math.log10(s.temperature), _g(s.temperature)),
+            ("smoothing", s.label_smoothing, _g(s.label_smoothing)),
+        ):
+            slider = self.sliders[name]
+            if slider.val != value:
+                slider.eventson = False
+                slider.set_val(value)
+                slider.eventson = True
+            slider.valtext.set_text(text)
+        index = ("exact", "book").index(s.variant)
+        if self.radio.index_selected != index:
+            self.radio.eventson = False
+            self.radio.set_active(index)
+            self.radio.eventson = True
+
+    def _redraw(self) -> None:
+        """Recompute the coarse grid and replace what the axes show; the axes stay."""
+        s = self.state
+        lo, hi = self.range
+        grid = loss_grid(
+            lo,
+            hi,
+            self.step,
+            s.t,
+            label_smoothing=s.label_smoothing,
+            temperature=s.temperature,
+            variant=s.variant,
+            max_points=MAX_POINTS,
+        )
+        self.grid = grid
+        for artist in self._drawn:
+            artist.remove()
+        colours = THEMES[self.theme]
+        zmin = min(float(grid.loss.min()), 0.0)  # the book's loss dips to -1e-7
+        zmax = max(float(grid.loss.max()), zmin + 1e-9)
+        wire = draw_surface(self.ax3d, grid, color=colours.get("swl.wire"), label=None)
+        ticks = [float(v) for v in MaxNLocator(15).tick_values(0.0, zmax)]
+        levels = [min(ticks[0], zmin), *ticks[1:]]
+        contour = draw_contour(
+            self.ax2d,
+            grid,
+            levels=levels,
+            arrows=ARROWS,
+            cmap=self.cmap,
+            arrow_color=colours.get("swl.arrow"),
+            colorbar=False,
+        )
+        self.wire, self.contour = wire, contour
+        drawn: list[Artist] = [wire, contour.contour, contour.quiver]
+        drawn += _unlabelled(annotate_surface(self.ax3d, grid, lang=self.lang))
+        drawn += annotate_contour(self.ax2d, grid, lang=self.lang)
+        self.ax3d.set_xlim(lo, hi)
+        self.ax3d.set_ylim(lo, hi)
+        self.ax3d.set_zlim(zmin, zmax)
+        self.ax2d.set_xlim(lo, hi)
+        self.ax2d.set_ylim(lo, hi)
+        # the colourbar stays; its scale follows the levels, each band's colour at its middle
+        self.scale.set_clim(levels[0], levels[-1])
+        if s.probe is not None:
+            drawn = [a for a in drawn if not _dropped_for_probe(a)]
+            drawn += self._draw_probe(grid, *s.probe)
+        self._drawn = drawn
+
+    def _draw_probe(self, grid: LossGrid, x0: float, x1: float) -> list[Artist]:
+        options: Any = layer_options(grid)
+        probe = probe_point(x0, x1, grid.t, **options)
+        # the curvature grows as 1/T^2; a step of 1 would zigzag across the valley when T < 1
+        lr = min(1.0, 2.0 * grid.temperature**2)
+        path = descent_path(x0, x1, grid.t, lr=lr, steps=PATH_STEPS, **options)
+        self.probe = probe
+        self.path = path
+        drawn = draw_path(self.ax2d, path, lang=self.lang)
+        drawn += draw_probe(self.ax2d, probe, lang=self.lang)
+        drawn += _unlabelled(draw_path(self.ax3d, path, three_d=True, lang=self.lang))
+        drawn += _unlabelled(draw_probe(self.ax3d, probe, three_d=True, lang=self.lang))
+        return drawn
+
+    # ---- for the window test -----------------------------------------------------------------
+
+    def pixel_boxes(self) -> dict[str, list[float]]:
+        """Where the widgets and the contour's corners are, in canvas pixels from the top left
+        (xdotool's coordinates): boxes as [left, top, right, bottom], points as [x, y]."""
+        height = self.fig.bbox.height
+
+        def box(ax: Any) -> list[float]:
+            b = ax.get_window_extent()
+            return [b.x0, height - b.y1, b.x1, height - b.y0]
+
+        out = {name: box(slider.ax) for name, slider in self.sliders.items()}
+        out["variant"] = box(self.radio.ax)
+        out["contour"] = box(self.ax2d)
+        lo, hi = self.range
+        for name, (u, v) in (("contour_lo", (lo, lo)), ("contour_hi", (hi, hi))):
+            x, y = self.ax2d.transData.transform((u, v))
+            out[name] = [float(x), float(height - y)]
+        return out
+
+
+def _dropped_for_probe(artist: Artist) -> bool:
+    """Remove the book's plateau note when a probe is shown: the probe's box takes a corner of
+    the contour too, and its numbers tell the same story at the probed point."""
+    if artist.get_gid() == "plateau-note":
+        artist.remove()
+        return True
+    return False
+
+
+def _unlabelled(drawn: list[Artist]) -> list[Artist]:
+    """The marks without their words: the contour beside carries the same labels and the box of
+    numbers, and text is most of what a redraw costs."""
+    kept = []
+    for artist in drawn:
+        gid = artist.get_gid() or ""
+        if gid.endswith("-label") or gid in ("probe-box", "plateau-note"):
+            artist.remove()
+        else:
+            kept.append(artist)
+    return kept
+
+
+# ---- the window --------------------------------------------------------------------------------
+
+
+def explore(
+    t: Sequence[float] = (1.0, 0.0),
+    *,
+    range: tuple[float, float] = (-20.0, 20.0),  # the command line's --range
+    step: float = DEFAULT_STEP,
+    temperature: float = 1.0,
+    label_smoothing: float = 0.0,
+    variant: str = "exact",
+    theme: str = "light",
+    lang: str = "en",
+    out_dir: Path = Path("outputs"),
+) -> None:
+    """Open the explorer in a window and return when it is closed.
+
+    Keys: q closes, r resets, s saves the view as a PNG under ``out_dir`` and prints its path.
+    Raises :class:`SwlVizError` for a bad option, and :class:`RunError` (param ``show``) when
+    matplotlib has no interactive backend.
+    """
+    _first_state(t, temperature, label_smoothing, variant)  # bad options fail before a window
+    with _style(theme, lang):
+        import matplotlib.pyplot as plt  # noqa: TID253 - the window needs pyplot
+
+        if mpl.get_backend().lower() in ("agg", "pdf", "svg", "ps", "cairo", "template"):
+            raise RunError(NO_WINDOW, param="show")
+        fig = plt.figure(figsize=FIGSIZE, dpi=DPI)
+        try:
+            explorer = Explorer(
+                fig,
+                t=t,
+                range=range,
+                step=step,
+                temperature=temperature,
+                label_smoothing=label_smoothing,
+                variant=variant,
+                theme=theme,
+                lang=lang,
+                out_dir=out_dir,
+            )
+        except BaseException:
+            plt.close(fig)
+            raise
+        _wire(fig, explorer, close=lambda: plt.close(fig))
+        manager = fig.canvas.manager
+        if manager is not None:
+            manager.set_window_title(f"swl-viz explore: {_HELP[lang]}")
+        plt.show()  # blocks until the window closes, except in interactive mode
+        if not mpl.is_interactive():  # in Jupyter (%matplotlib widget) the figure lives on
+            plt.close(fig)
+
+
+def _wire(fig: Figure, explorer: Explorer, close: Any) -> None:
+    """Keys and clicks: matplotlib's own keys are switched off, since s would open a save dialog
+    and q, r would mean other things."""
+    canvas = fig.canvas
+    manager = canvas.manager
+    handler = getattr(manager, "key_press_handler_id", None)
+    if handler is not None:
+        canvas.mpl_disconnect(handler)
+
+    def on_key(event: Event) -> None:
+        assert isinstance(event, KeyEvent)
+        if event.key == "q":
+            close()
+        elif event.key == "r":
+            explorer.reset()
+            canvas.draw_idle()
+        elif event.key == "s":
+            try:
+                print(explorer.save(), flush=True)
+            except SwlVizError as exc:
+                print(f"error: {exc}", file=sys.stderr, flush=True)
+
+    def on_click(event: Event) -> None:
+        assert isinstance(event, MouseEvent)
+        toolbar = canvas.toolbar
+        busy = toolbar is not None and str(getattr(toolbar, "mode", "")) != ""
+        if event.inaxes is not explorer.ax2d or event.button != 1 or busy:
+            return
+        if event.xdata is None or event.ydata is None:
+            return
+        # round to about a pixel, so the file name names the probed point exactly
+        lo, hi = explorer.range
+        digits = max(0, 3 - math.ceil(math.log10(hi - lo)))
+        explorer.click(round(event.xdata, digits), round(event.ydata, digits))
+        canvas.draw_idle()
+
+    for slider in explorer.sliders.values():
+        slider.on_changed(lambda _value: canvas.draw_idle())
+    explorer.radio.on_clicked(lambda _label: canvas.draw_idle())
+    canvas.mpl_connect("key_press_event", on_key)
+    canvas.mpl_connect("button_press_event", on_click)
+    if os.environ.get(DEBUG_ENV):
+        shown: list[dict[str, list[float]]] = []
+
+        def on_draw(_event: Event) -> None:  # again after a resize: the boxes move
+            if canvas.is_saving():  # a PNG is drawn at its own size, not the window's
+                return
+            boxes = explorer.pixel_boxes()
+            if not shown or shown[-1] != boxes:
+                shown.append(boxes)
+                print(json.dumps({"widgets": boxes}), flush=True)
+
+        canvas.mpl_connect("draw_event", on_draw)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """``python -m swl_viz.explore``: the window with a few of the command line's options."""
+    parser = argparse.ArgumentParser(prog="python -m swl_viz.explore", description=HELP)
+    parser.add_argument("--t", default="1,0", help="teacher label T0,T1 (default 1,0)")
+    parser.add_argument("--temperature", type=float, default=1.0)
+    parser.add_argument("--label-smoothing", type=float, default=0.0)
+    parser.add_argument("--variant", choices=("exact", "book"), default="exact")
+    parser.add_argument("--theme", choices=tuple(THEMES), default="light")
+    parser.add_argument("--lang", choices=("en", "ja"), default="en")
+    parser.add_argument("--out-dir", type=Path, default=Path("outputs"))
+    args = parser.parse_args(argv)
+    try:
+        t = tuple(float(v) for v in args.t.split(","))
+        explore(
+            t,
+            temperature=args.temperature,
+            label_smoothing=args.label_smoothing,
+            variant=args.variant,
+            theme=args.theme,
+            lang=args.lang,
+            out_dir=args.out_dir,
+        )
+    except ValueError as exc:  # SwlVizError is one
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,385 @@
+"""The explorer: its state and drawing on an Agg Figure, then the real window on a virtual X
+display, driven with the mouse and keys as a user would."""
+
+from __future__ import annotations
+
+import json
+import os
+import queue
+import re
+import shutil
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import numpy as np
+import pytest
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
+from matplotlib.image import imread
+
+import swl_viz
+from swl_viz.errors import SwlVizError
+from swl_viz.explore import DPI, FIGSIZE, Explorer, State
+
+
+def _explorer(tmp_path: Path, **options: object) -> Explorer:
+    fig = Figure(figsize=FIGSIZE, dpi=DPI)
+    FigureCanvasAgg(fig)
+    return Explorer(fig, out_dir=tmp_path, **options)  # type: ignore[arg-type]
+
+
+# ---- the state, on Agg ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "options",
+    [
+        {},
+        {"t": (0.7, 0.3), "temperature": 0.5},
+        {"t": (0.2, 0.8), "label_smoothing": 0.3, "variant": "book"},
+    ],
+)
+def test_the_probe_is_the_layer_at_the_clicked_point(
+    tmp_path: Path, options: dict[str, object]
+) -> None:
+    ex = _explorer(tmp_path, **options)
+    ex.click(3.25, -2.5)
+    s = ex.state
+    loss, grad = swl_viz.softmax_with_loss(
+        [3.25, -2.5],
+        list(s.t),
+        label_smoothing=s.label_smoothing,
+        temperature=s.temperature,
+        variant=s.variant,
+    )
+    assert (ex.probe.x0, ex.probe.x1) == (3.25, -2.5)
+    assert ex.probe.loss == float(loss)
+    np.testing.assert_array_equal(ex.probe.grad, grad)
+    assert (ex.path.x0[0], ex.path.x1[0]) == (3.25, -2.5)
+    # descent: the path goes down hill
+    assert ex.path.loss[-1] < ex.path.loss[0]
+    gids = {a.get_gid() for a in ex.ax2d.get_children()}
+    assert {"probe-point", "probe-box", "path", "path-end"} <= gids
+
+
+def test_the_probe_follows_the_sliders(tmp_path: Path) -> None:
+    ex = _explorer(tmp_path)
+    ex.click(-4.0, 6.0)
+    before = ex.probe.loss
+    ex.set_t0(0.3)
+    assert ex.state.probe == (-4.0, 6.0)
+    assert ex.probe.t.tolist() == [0.3, 0.7]
+    assert ex.probe.loss != before
+
+
+def test_the_saved_file_name_carries_the_options(tmp_path: Path) -> None:
+    ex = _explorer(tmp_path)
+    first = ex.save()
+    assert first == tmp_path / "explore_t1-0_T1_eps0_exact.png"
+    ex.set_t0(0.7)
+    ex.set_temperature(2.0)
+    ex.set_smoothing(0.1)
+    ex.set_variant("book")
+    ex.click(3.0, -2.0)
+    path = ex.save()
+    assert path.name == "explore_t0.7-0.3_T2_eps0.1_book_probe3--2.png"
+    assert path.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    a, b = imread(first), imread(path)
+    assert a.shape == b.shape == (round(FIGSIZE[1] * DPI), round(FIGSIZE[0] * DPI), 4)
+    assert not np.array_equal(a, b)
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []  # no temp files
+
+
+def test_a_slider_change_changes_the_drawn_surface(tmp_path: Path) -> None:
+    ex = _explorer(tmp_path)
+    ex.fig.canvas.draw()
+    before = ex.wire.get_segments()  # the wireframe as drawn, projected to the canvas
+    contour = ex.contour.contour
+    ex.sliders["t0"].set_val(0.4)  # as a drag would: the widget calls the explorer
+    assert ex.state.t0 == 0.4
+    ex.fig.canvas.draw()
+    after = ex.wire.get_segments()
+    assert len(before) == len(after) > 0
+    assert not all(np.array_equal(u, v) for u, v in zip(before, after, strict=True))
+    assert contour.axes is None  # the old contour left the axes; the axes stayed
+    assert ex.contour.contour.axes is ex.ax2d
+
+
+def test_sliders_round_and_the_temperature_moves_on_a_log_scale(tmp_path: Path) -> None:
+    ex = _explorer(tmp_path)
+    ex.sliders["temperature"].set_val(np.log10(3.0))
+    assert ex.state.temperature == 3.0
+    assert ex.sliders["temperature"].valtext.get_text() == "3"
+    ex.sliders["smoothing"].set_val(0.123)
+    assert ex.state.label_smoothing == 0.12
+    ex.radio.set_active(1)
+    assert ex.state.variant == "book"
+    assert ex.grid is not None and ex.grid.variant == "book"
+
+
+def test_setters_move_the_widgets(tmp_path: Path) -> None:
+    ex = _explorer(tmp_path)
+    ex.set_t0(0.25)
+    ex.set_temperature(0.1)
+    ex.set_variant("book")
+    assert ex.sliders["t0"].val == 0.25
+    assert ex.sliders["t0"].valtext.get_text() == "0.25, 0.75"
+    assert ex.sliders["temperature"].val == pytest.approx(-1.0)
+    assert ex.radio.value_selected == "book"
+
+
+def test_reset_returns_to_the_first_state(tmp_path: Path) -> None:
+    ex = _explorer(tmp_path, t=(0.9, 0.1))
+    first = ex.state
+    ex.set_t0(0.2)
+    ex.click(1.0, 1.0)
+    ex.reset()
+    assert ex.state == first
+    assert ex.state.probe is None
+    assert "probe-point" not in {a.get_gid() for a in ex.ax2d.get_children()}
+    assert ex.sliders["t0"].val == 0.9
+
+
+def test_the_extremes_of_the_sliders_draw(tmp_path: Path) -> None:
+    ex = _explorer(tmp_path)
+    for t0 in (0.0, 1.0):
+        for temperature in (0.1, 10.0):
+            for eps in (0.0, 0.5):
+                for variant in ("exact", "book"):
+                    ex.set_t0(t0)
+                    ex.set_temperature(temperature)
+                    ex.set_smoothing(eps)
+                    ex.set_variant(variant)
+                    ex.click(-19.5, 19.5)
+                    assert ex.grid is not None and np.isfinite(ex.grid.loss).all()
+    ex.fig.canvas.draw()
+
+
+@pytest.mark.parametrize(
+    ("options", "param"),
+    [
+        ({"t": (0.2, 0.3, 0.5)}, "t"),
+        ({"t": (0.5, 0.6)}, "t"),
+        ({"temperature": 20.0}, "temperature"),
+        ({"label_smoothing": 0.7}, "label_smoothing"),
+        ({"variant": "paper"}, "variant"),
+        ({"range": (5.0, -5.0)}, "range"),
+        ({"theme": "neon"}, "theme"),
+    ],
+)
+def test_bad_options_name_the_parameter(
+    tmp_path: Path, options: dict[str, object], param: str
+) -> None:
+    with pytest.raises(SwlVizError) as caught:
+        _explorer(tmp_path, **options)
+    assert caught.value.param == param
+
+
+def test_a_setter_refuses_a_value_the_sliders_cannot_show(tmp_path: Path) -> None:
+    ex = _explorer(tmp_path)
+    with pytest.raises(SwlVizError) as caught:
+        ex.set_temperature(0.01)
+    assert caught.value.param == "temperature"
+    assert ex.state == State()  # unchanged
+
+
+def test_japanese_and_dark_draw(tmp_path: Path) -> None:
+    ex = _explorer(tmp_path, theme="dark", lang="ja")
+    ex.click(2.0, 2.0)
+    path = ex.save()
+    corner = imread(path)[2, 2, :3]
+    assert corner.mean() < 0.2  # the dark theme's background
+
+
+def test_explore_without_an_interactive_backend_says_so(tmp_path: Path) -> None:
+    env = {**os.environ, "MPLBACKEND": "agg"}
+    code = "from swl_viz.explore import explore; explore()"
+    done = subprocess.run(
+        [sys.executable, "-c", code], cwd=tmp_path, env=env, capture_output=True, text=True
+    )
+    assert done.returncode == 1
+    assert "RunError" in done.stderr and "no interactive matplotlib backend" in done.stderr
+    done = subprocess.run(
+        [sys.executable, "-m", "swl_viz.explore"], cwd=tmp_path, env=env, capture_output=True,
+        text=True,
+    )  # fmt: skip
+    assert done.returncode == 1
+    assert done.stderr.startswith("error: no interactive matplotlib backend")
+    assert "Traceback" not in done.stderr
+
+
+# ---- the real window -----------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def display() -> Iterator[str]:
+    """The DISPLAY CI provides, or a fresh Xvfb (as tests/test_window.py does)."""
+    if not (shutil.which("Xvfb") and shutil.which("xdotool")):
+        if os.environ.get("CI"):
+            pytest.fail("CI must provide Xvfb and xdotool (.ci/run installs them)")
+        pytest.skip("needs Xvfb and xdotool (apt-get install xvfb xdotool)")
+    existing = os.environ.get("DISPLAY")
+    if (
+        existing
+        and subprocess.run(
+            ["xdotool", "getdisplaygeometry"], capture_output=True, env=os.environ
+        ).returncode
+        == 0
+    ):
+        yield existing
+        return
+    read, write = os.pipe()
+    server = subprocess.Popen(
+        ["Xvfb", "-displayfd", str(write), "-screen", "0", "1280x1024x24", "-nolisten", "tcp"],
+        pass_fds=(write,),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    os.close(write)
+    with os.fdopen(read) as fh:
+        number = fh.readline().strip()
+    assert number, "Xvfb did not start"
+    yield f":{number}"
+    server.terminate()
+    server.wait(timeout=10)
+
+
+class _Lines:
+    """The program's stdout, line by line, read on a thread so the test can wait with a
+    timeout."""
+
+    def __init__(self, proc: subprocess.Popen[str]) -> None:
+        self.lines: queue.Queue[str] = queue.Queue()
+        assert proc.stdout is not None
+        stdout = proc.stdout
+
+        def pump() -> None:
+            for line in stdout:
+                self.lines.put(line.rstrip("\n"))
+
+        self.thread = threading.Thread(target=pump, daemon=True)
+        self.thread.start()
+
+    def next(self, timeout: float) -> str | None:
+        try:
+            return self.lines.get(timeout=timeout)
+        except queue.Empty:
+            return None
+
+
+def _xdo(env: dict[str, str], *args: str) -> None:
+    subprocess.run(["xdotool", *args], env=env, capture_output=True, check=True)
+
+
+def _find_window(env: dict[str, str], name: str, timeout: float = 60.0) -> str:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        found = subprocess.run(
+            ["xdotool", "search", "--onlyvisible", "--name", name],
+            env=env,
+            capture_output=True,
+            text=True,
+        )
+        if found.stdout.split():
+            return found.stdout.split()[0]
+        time.sleep(0.2)
+    raise AssertionError(f"no window named {name!r} appeared")
+
+
+def _save(env: dict[str, str], window: str, out: _Lines) -> Path:
+    """Press s until the program prints the file it wrote: a key sent while Tk is still mapping
+    the window can be lost."""
+    for _ in range(10):
+        _xdo(env, "key", "--window", window, "s")
+        deadline = time.monotonic() + 5
+        while (line := out.next(timeout=max(0.0, deadline - time.monotonic()))) is not None:
+            if not line.startswith("{"):  # not the widget boxes, printed again after a resize
+                return Path(line)
+    raise AssertionError("s wrote nothing")
+
+
+@pytest.mark.display
+@pytest.mark.slow
+def test_the_window_drags_clicks_saves_and_closes(display: str, tmp_path: Path) -> None:
+    try:
+        import tkinter  # noqa: F401 - matplotlib's window on Linux is Tk
+    except ImportError:
+        if os.environ.get("CI"):
+            pytest.fail("CI must provide Tk for Python (apt-get install python3-tk)")
+        pytest.skip("needs Tk for Python (apt-get install python3-tk)")
+    env = {**os.environ, "DISPLAY": display, "SWL_VIZ_EXPLORE_DEBUG": "1"}
+    env.pop("MPLBACKEND", None)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "swl_viz.explore", "--out-dir", str(tmp_path / "shots")],
+        cwd=tmp_path, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )  # fmt: skip
+    out = _Lines(proc)
+    try:
+        window = _find_window(env, "^swl-viz explore")
+        first = out.next(timeout=60)
+        assert first is not None and first.startswith("{"), first
+        while (line := out.next(timeout=2)) is not None:  # the window manager may resize it
+            first = line
+        boxes = json.loads(first)["widgets"]
+
+        initial = _save(env, window, out)
+        assert initial.name == "explore_t1-0_T1_eps0_exact.png"
+
+        # drag the t0 handle from 1 to 30 % of the slider's width
+        left, top, right, bottom = boxes["t0"]
+        y = round((top + bottom) / 2)
+        _xdo(env, "mousemove", "--window", window, str(round(right - 1)), str(y))
+        _xdo(env, "mousedown", "1")
+        for fraction in (0.8, 0.5, 0.3):
+            x = round(left + fraction * (right - left))
+            _xdo(env, "mousemove", "--window", window, str(x), str(y))
+            time.sleep(0.1)
+        _xdo(env, "mouseup", "1")
+
+        # click the contour at data (10, -10)
+        (x_lo, y_lo), (x_hi, y_hi) = boxes["contour_lo"], boxes["contour_hi"]
+        px = round(x_lo + (10 - -20) / 40 * (x_hi - x_lo))
+        py = round(y_lo + (-10 - -20) / 40 * (y_hi - y_lo))
+        _xdo(env, "mousemove", "--window", window, str(px), str(py))
+        _xdo(env, "click", "1")
+        time.sleep(0.5)
+
+        moved = _save(env, window, out)
+        match = re.fullmatch(
+            r"explore_t([0-9.]+)-([0-9.]+)_T1_eps0_exact_probe(-?[0-9.]+)-(-?[0-9.]+)\.png",
+            moved.name,
+        )
+        assert match, moved.name
+        t0, t1, x0, x1 = (float(v) for v in match.groups())
+        assert abs(t0 - 0.3) <= 0.03 and t0 + t1 == pytest.approx(1.0)
+        assert abs(x0 - 10) <= 0.5 and abs(x1 + 10) <= 0.5
+        a, b = imread(initial), imread(moved)
+        assert a.shape == b.shape
+        assert np.abs(a - b).mean() > 0.01  # the picture changed, not just its name
+
+        for _ in range(10):  # again if Tk lost the key; the window may be gone by then
+            subprocess.run(
+                ["xdotool", "key", "--window", window, "q"], env=env, capture_output=True
+            )
+            try:
+                proc.wait(timeout=5)
+                break
+            except subprocess.TimeoutExpired:
+                continue
+        else:
+            raise AssertionError("the window did not close on q")
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+        err = proc.stderr.read() if proc.stderr else ""
+        out.thread.join(timeout=10)  # the pump reads to the end before its pipe is closed
+        for pipe in (proc.stdout, proc.stderr):
+            if pipe is not None:
+                pipe.close()
+    assert proc.returncode == 0, err
+    assert "Traceback" not in err and "TclError" not in err, err
