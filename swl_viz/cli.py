@@ -296,6 +296,36 @@ def slice_(
     _figure("slice", ctx.params)
 
 
+@app.command(
+    "explore",
+    help="A live window: the surface beside its contour, with sliders for t0 (t = (t0, 1 - t0)),"
+    " the temperature (0.1 to 10) and label smoothing (0 to 0.5), and a switch between the exact"
+    " loss and the book's. Click the contour to probe a point and draw the descent from it."
+    " Keys: s saves the view as a PNG under --out-dir, r resets, q quits.",
+    epilog="Examples:  swl-viz explore    swl-viz explore --t 0.7,0.3 --theme dark",
+)
+def explore(
+    ctx: typer.Context, range_: Range = None, step: Step = None, t: T = None,
+    label_smoothing: Smoothing = None, temperature: Temperature = None, variant: Variant = None,
+    theme: Theme = None, lang: Lang = None,
+    out_dir: Annotated[Path, typer.Option(metavar="DIR", help="Folder for s to save into.",
+                                          rich_help_panel="Output")] = Path("outputs"),
+) -> None:  # fmt: skip
+    from swl_viz.options import read_options
+
+    with _errors():
+        names = ("range", "step", "t", "label_smoothing", "temperature", "variant", "theme", "lang")
+        given = read_options(_one_label(_given(ctx.params)))
+        given = {name: given.get(name, OPTIONS[name].default) for name in names}
+        if sys.platform.startswith("linux") and not (
+            os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")
+        ):
+            raise RunError("no display to open a window on", param="show")
+        from swl_viz.explore import explore as open_window
+
+        open_window(given.pop("t"), out_dir=out_dir, **given)
+
+
 # ---- export ---------------------------------------------------------------------------------
 
 Figures = Annotated[

@@ -43,7 +43,7 @@ from swl_viz.text import japanese_font, labels_for
 __all__ = ["DEFAULT_STEP", "Explorer", "State", "explore", "main"]
 
 #: Default grid step: 41 x 41 on +-20, coarse enough to redraw within 0.1 s.
-DEFAULT_STEP = 1.0
+DEFAULT_STEP = 2.0  # the option table's step: 21 x 21 points, fast enough to drag
 #: At most this many grid values per axis are drawn, whatever the step: a live view must stay quick.
 MAX_POINTS = 61
 #: The temperature slider's ends (it moves on a log scale) and the label smoothing slider's top.

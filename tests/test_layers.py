@@ -23,9 +23,9 @@ RANK = {
     "teach": 6,
     "figures": 7,
     "export": 8,
-    "explore": 8.5,  # the live window: pyplot, above the figures and the marks, below the cli
-    "cli": 9,
-    "__main__": 10,
+    "explore": 9,  # the live window: pyplot, above the figures and the marks, below the cli
+    "cli": 10,
+    "__main__": 11,
 }
 NO_MATPLOTLIB = {
     "errors",

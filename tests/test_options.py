@@ -28,12 +28,14 @@ FROM_TABLE = {
     "export": tuple(OPTIONS),
     "check": LAYER_OPTIONS,
     "data": (*LAYER_OPTIONS, "descent", "lr", "steps"),
+    "explore": ("range", "step", "t", "label_smoothing", "temperature", "variant", "theme", "lang"),
 }
 OWN = {
     **{figure: {"out", "show"} for figure in FIGURES},
     "export": {"figures", "fmt", "out_dir", "jobs", "deck", "list_decks"},
     "check": {"fd_step", "tol", "trap"},
     "data": {"out_path"},
+    "explore": {"out_dir"},
 }
 
 
