@@ -8,7 +8,8 @@
     figure = "surface"
     t = [1, 0]
 
-Keys are the rows of :data:`swl_viz.options.OPTIONS`, plus ``figure`` and ``format``. A deck is
+Keys are the rows of :data:`swl_viz.options.OPTIONS`, plus ``figure`` and ``format``; a
+top-level ``shared_scale = true`` gives every figure one loss range and colour scale. A deck is
 checked in full before anything renders, and every problem in it is reported at once, each
 named by its field (``figures[2].t``). numpy only, through the grid; never matplotlib.
 """
@@ -17,13 +18,13 @@ from __future__ import annotations
 
 import tomllib
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from importlib import resources
 from pathlib import Path
 from typing import Any
 
 from swl_viz.errors import RunError, SwlVizError
-from swl_viz.options import CLASSIC, FIGURES, FORMATS, OPTIONS
+from swl_viz.options import CLASSIC, FIGURES, FORMATS, OPTIONS, options_for
 from swl_viz.plotspec import Plot, make_plot
 
 __all__ = [
@@ -139,10 +140,12 @@ def _read_deck(path: Path) -> tuple[list[DeckEntry], list[str]]:
     except tomllib.TOMLDecodeError as exc:
         return [], [f"not valid TOML: {exc}"]
     problems = [
-        f"unknown table {key!r}; a deck has [defaults] and [[figures]]"
+        f"unknown table {key!r}; a deck has shared_scale, [defaults] and [[figures]]"
         for key in data
-        if key not in ("defaults", "figures")
+        if key not in ("defaults", "figures", "shared_scale")
     ]
+    if not isinstance(data.get("shared_scale", False), bool):
+        problems.append(f"shared_scale: must be true or false, got {data['shared_scale']!r}")
     raw_defaults = data.get("defaults", {})
     if not isinstance(raw_defaults, dict):
         problems.append("[defaults] must be a table")
@@ -174,6 +177,38 @@ def _read_deck(path: Path) -> tuple[list[DeckEntry], list[str]]:
     return entries, problems
 
 
+def _shared_scale(path: Path) -> bool:
+    try:
+        return tomllib.loads(path.read_text(encoding="utf-8")).get("shared_scale") is True
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+        return False  # reported with the deck's other problems
+
+
+def _share_scale(targets: list[Target], out_dir: Path) -> list[Target]:
+    """One loss range for every figure that has a loss axis, from the union of their grids:
+    figures meant to sit side by side then compare like with like. A figure's own zlim stays."""
+    grids = {
+        id(x.plot): x.plot.grid(max_points=MAX_SHARED_POINTS)
+        for x in targets
+        if "zlim" in options_for(x.plot.figure) and x.plot.zlim is None
+    }
+    if not grids:
+        return targets
+    lo = min(0.0, *(float(g.loss.min()) for g in grids.values()))
+    hi = max(float(g.loss.max()) for g in grids.values())
+    shared = []
+    for x in targets:
+        if id(x.plot) in grids:
+            plot = replace(x.plot, zlim=(lo, hi))
+            x = Target(plot, x.fmt, out_dir / f"{plot.stem(x.fmt)}.{x.fmt}", x.where)
+        shared.append(x)
+    return shared
+
+
+#: Points per axis of the grids that decide a shared scale: what a figure draws at most.
+MAX_SHARED_POINTS = 401
+
+
 def plan_export(
     *,
     out_dir: Path,
@@ -202,13 +237,14 @@ def plan_export(
             raise SwlVizError("choose figures in the deck or here, not both", param="figures")
         entries, problems = _read_deck(deck)
         source = deck.name
+        shared = _shared_scale(deck)
     else:
         names = list(figures or CLASSIC)
         for name in names:
             if name not in FIGURES:
                 raise SwlVizError(f"{name!r} is not one of {', '.join(FIGURES)}", param="figures")
         entries = [DeckEntry(name, {}, None, "") for name in dict.fromkeys(names)]
-        source, problems = "", []
+        source, problems, shared = "", [], False
     targets: list[Target] = []
     seen: set[Path] = set()
     for entry in entries:
@@ -239,6 +275,8 @@ def plan_export(
                 break
     if problems:
         raise DeckError(source, problems)
+    if shared:
+        targets = _share_scale(targets, out_dir)
     try:
         out_dir.mkdir(parents=True, exist_ok=True)
     except OSError as exc:

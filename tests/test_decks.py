@@ -1,0 +1,61 @@
+"""Decks that compare like with like: a shared loss scale, and the bundled decks by name."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from conftest import run_cli
+
+from swl_viz import loss_grid
+from swl_viz.deck import DeckError, bundled_decks, plan_export
+from swl_viz.figures import build_figure, theme_context
+
+TWO_TEMPERATURES = """
+shared_scale = true
+
+[[figures]]
+figure = "contour"
+
+[[figures]]
+figure = "contour"
+temperature = 0.5
+
+[[figures]]
+figure = "slice"
+"""
+
+
+def test_a_shared_scale_is_the_union_of_the_figures_grids(tmp_path: Path) -> None:
+    deck = tmp_path / "deck.toml"
+    deck.write_text(TWO_TEMPERATURES)
+    targets = plan_export(out_dir=tmp_path / "out", deck=deck)
+    hot = loss_grid(-20, 20, 2, [1, 0], temperature=0.5).loss.max()  # 80: the larger range
+    contours = [x.plot for x in targets if x.plot.figure == "contour"]
+    assert [p.zlim for p in contours] == [(0.0, pytest.approx(hot))] * 2
+    assert all(x.plot.zlim is None for x in targets if x.plot.figure == "slice")
+    tops = []
+    for plot in contours:
+        with theme_context(plot):
+            fig = build_figure(plot)
+        bar = fig.axes[-1]  # the colourbar
+        tops.append(bar.get_ylim()[1])
+    assert tops[0] == tops[1] >= 79.9
+    deck.write_text(TWO_TEMPERATURES.replace("shared_scale = true", ""))
+    alone = [x.plot.zlim for x in plan_export(out_dir=tmp_path / "out", deck=deck)]
+    assert alone == [None, None, None]
+
+
+def test_shared_scale_must_be_a_boolean(tmp_path: Path) -> None:
+    deck = tmp_path / "deck.toml"
+    deck.write_text(TWO_TEMPERATURES.replace("true", '"yes"'))
+    with pytest.raises(DeckError, match="shared_scale"):
+        plan_export(out_dir=tmp_path / "out", deck=deck)
+
+
+def test_bundled_decks_are_listed_and_used_by_name(in_tmp: Path) -> None:
+    assert {"lecture", "readme", "slides"} <= set(bundled_decks())
+    code, text = run_cli("export", "--list-decks")
+    assert code == 0 and "slides" in text and "lecture" in text
+    for name, path in bundled_decks().items():
+        assert plan_export(out_dir=in_tmp / name, deck=path), name  # every bundled deck plans
