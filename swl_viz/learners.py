@@ -279,8 +279,18 @@ DATA_BLOCK_POINTS = 1 << 16
 
 
 def data_columns(grid: LossGrid) -> list[str]:
-    """The column names of the grid's data: x0, x1, loss, grad0, grad1, y0 .. y{K-1}."""
-    return ["x0", "x1", "loss", "grad0", "grad1", *(f"y{k}" for k in range(grid.k))]
+    """The column names of the grid's data, after the logits that vary (i, j) as the figures
+    label them: xi, xj, loss, gradi, gradj, y0 .. y{K-1}. For the default axes: x0, x1, loss,
+    grad0, grad1, y0, y1."""
+    return list(_grid_arrays(grid)) + [f"y{k}" for k in range(grid.k)]
+
+
+def _grid_arrays(grid: LossGrid) -> dict[str, FloatArray]:
+    i, j = grid.axes
+    return {
+        f"x{i}": grid.x0, f"x{j}": grid.x1, "loss": grid.loss,
+        f"grad{i}": grid.grad0, f"grad{j}": grid.grad1,
+    }  # fmt: skip
 
 
 def _row_blocks(grid: LossGrid, points: int | None) -> Iterator[slice]:
@@ -299,8 +309,7 @@ def _probability_rows(grid: LossGrid, rows: slice) -> FloatArray:
 
 def column_chunks(grid: LossGrid, name: str, points: int | None = None) -> Iterator[FloatArray]:
     """One column of the grid's data, a block of rows at a time, in meshgrid order."""
-    arrays = {"x0": grid.x0, "x1": grid.x1, "loss": grid.loss, "grad0": grid.grad0}
-    arrays["grad1"] = grid.grad1
+    arrays = _grid_arrays(grid)
     for rows in _row_blocks(grid, points):
         if name in arrays:
             yield arrays[name][rows].ravel()
@@ -313,11 +322,7 @@ def row_chunks(grid: LossGrid, points: int | None = None) -> Iterator[list[Float
     for rows in _row_blocks(grid, points):
         y = _probability_rows(grid, rows)
         yield [
-            grid.x0[rows].ravel(),
-            grid.x1[rows].ravel(),
-            grid.loss[rows].ravel(),
-            grid.grad0[rows].ravel(),
-            grid.grad1[rows].ravel(),
+            *(a[rows].ravel() for a in _grid_arrays(grid).values()),
             *(y[:, k] for k in range(grid.k)),
         ]
 
