@@ -21,6 +21,7 @@ import tempfile
 import time
 import tracemalloc
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 
 import numpy as np
@@ -86,13 +87,13 @@ def section_core() -> None:
     from swl_viz import loss_grid
 
     def seed_loop(step: float) -> None:
-        layer = SoftmaxWithLoss()
+        layer = SoftmaxWithLoss()  # type: ignore[no-untyped-call]  # the book's code: unannotated
         x_vals = np.arange(-20.0, 20.0 + step / 2, step)
         x0, x1 = np.meshgrid(x_vals, x_vals)
         t = np.array([1, 0])
         for x in np.array([x0.ravel(), x1.ravel()]).T:
-            layer.forward(x, t)
-            layer.backward()
+            layer.forward(x, t)  # type: ignore[no-untyped-call]  # the book's code: unannotated
+            layer.backward()  # type: ignore[no-untyped-call]  # the book's code: unannotated
 
     ref = timed(lambda: seed_loop(0.2), 3)
     ours = timed(lambda: loss_grid(-20, 20, 0.2, [1, 0]), 30)
@@ -106,7 +107,7 @@ def section_core() -> None:
     for label, t in (("t=1,0", [1, 0]), ("t=0.3,0.7", [0.3, 0.7])):
         res = interleaved(
             {
-                "grid": lambda t=t: loss_grid(-20, 20, 0.02, t),
+                "grid": partial(loss_grid, -20, 20, 0.02, t),
                 "copy": lambda: floor_src.copy(),
             },
             7,
@@ -242,17 +243,14 @@ def section_export() -> None:
         print("export: the seed's procedure against swl-viz export, 3 PNGs", flush=True)
         ref_script = str(HERE / "seed_reference.py")
         for step, target in (("2", 1.0), ("0.2", 0.35)):
-            res = interleaved(
-                {
-                    "seed": lambda s=step: run(
-                        [PY, ref_script, s, str(work / f"r{next(counter)}")]
-                    ),
-                    "swl": lambda s=step: run(
-                        [*SWL, "export", "--step", s, "--out-dir", str(work / f"e{next(counter)}")]
-                    ),
-                },
-                5,
-            )
+
+            def seed_export(s: str = step) -> None:
+                run([PY, ref_script, s, str(work / f"r{next(counter)}")])
+
+            def swl_export(s: str = step) -> None:
+                run([*SWL, "export", "--step", s, "--out-dir", str(work / f"e{next(counter)}")])
+
+            res = interleaved({"seed": seed_export, "swl": swl_export}, 5)
             seed, swl = statistics.median(res["seed"]), statistics.median(res["swl"])
             report("export", f"seed procedure, step {step}", stats(res["seed"]))
             report("export", f"swl-viz export, step {step}", stats(res["swl"]))
@@ -295,6 +293,7 @@ def section_gif() -> None:
 
 def section_explore() -> None:
     print("explore: one Agg draw after a slider change, at the window's default size", flush=True)
+    from matplotlib.backend_bases import FigureCanvasBase
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
 
@@ -302,7 +301,7 @@ def section_explore() -> None:
 
     with tempfile.TemporaryDirectory() as out:
         fig = Figure(figsize=FIGSIZE, dpi=DPI)
-        canvas = FigureCanvasAgg(fig)
+        canvas: FigureCanvasBase = FigureCanvasAgg(fig)  # its draw is Agg's
         explorer = Explorer(fig, out_dir=Path(out))
         canvas.draw()  # fonts and caches, as the window's first paint
         moves = [

@@ -10,21 +10,27 @@ core receives, so a core that rounds its target or its scaled logits early is ca
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TypeAlias
 
 import mpmath
+import numpy as np
 from mpmath import mp, mpf
+from numpy.typing import NDArray
 
 mp.dps = 50
 
+#: logits or a label: a list of floats, or a 1-D numpy array of them
+Vector: TypeAlias = Sequence[float] | NDArray[np.float64]
 
-def target(t: Sequence[float], label_smoothing: float = 0.0) -> list[mpf]:
+
+def target(t: Vector, label_smoothing: float = 0.0) -> list[mpf]:
     """(1 - eps) t + eps / K at 50 digits."""
     eps = mpf(float(label_smoothing))
     k = len(t)
     return [(1 - eps) * mpf(float(v)) + eps / k for v in t]
 
 
-def log_probabilities(a: Sequence[float], temperature: float = 1.0) -> list[mpf]:
+def log_probabilities(a: Vector, temperature: float = 1.0) -> list[mpf]:
     """log softmax(a / T)_k at 50 digits (any size: mpf does not overflow at 1e308)."""
     a_mp = [mpf(float(v)) for v in a]
     temp = mpf(float(temperature))
@@ -34,8 +40,8 @@ def log_probabilities(a: Sequence[float], temperature: float = 1.0) -> list[mpf]
 
 
 def reference(
-    a: Sequence[float],
-    t: Sequence[float],
+    a: Vector,
+    t: Vector,
     *,
     label_smoothing: float = 0.0,
     temperature: float = 1.0,
@@ -62,8 +68,8 @@ def reference(
 
 
 def scale(
-    a: Sequence[float],
-    t: Sequence[float],
+    a: Vector,
+    t: Vector,
     k: int,
     *,
     label_smoothing: float = 0.0,

@@ -22,7 +22,7 @@ import numpy as np
 import pytest
 
 import swl_viz
-from swl_viz.plotspec import Plot
+from swl_viz.plotspec import FigureKind, Plot
 from swl_viz.web import figure_dict, render_html
 
 pytestmark = pytest.mark.browser
@@ -200,7 +200,7 @@ def _check_hover(lines: list[str], plot: Plot) -> None:
 
 
 @pytest.mark.parametrize("figure", ["surface", "quiver", "contour"])
-def test_figure_in_a_browser_offline(open_figure: Any, figure: str) -> None:
+def test_figure_in_a_browser_offline(open_figure: Any, figure: FigureKind) -> None:
     plot = Plot(figure=figure, t=(0.3, 0.7))
     page = open_figure(plot)
     assert (

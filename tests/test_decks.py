@@ -32,7 +32,8 @@ def test_a_shared_scale_is_the_union_of_the_figures_grids(tmp_path: Path) -> Non
     targets = plan_export(out_dir=tmp_path / "out", deck=deck)
     hot = loss_grid(-20, 20, 2, [1, 0], temperature=0.5).loss.max()  # 80: the larger range
     contours = [x.plot for x in targets if x.plot.figure == "contour"]
-    assert [p.zlim for p in contours] == [(0.0, pytest.approx(hot))] * 2
+    shared: list[object] = [(0.0, pytest.approx(hot))] * 2  # approx compares to a float
+    assert [p.zlim for p in contours] == shared
     assert all(x.plot.zlim is None for x in targets if x.plot.figure == "slice")
     tops = []
     for plot in contours:

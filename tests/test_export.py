@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 from conftest import run_cli
 from PIL import Image
+from PIL.GifImagePlugin import GifImageFile
 
 import swl_viz.export as export
 from swl_viz.atomic import TEMP_SUFFIX
@@ -208,6 +209,7 @@ def test_gif_has_the_requested_number_of_frames(in_tmp: Path) -> None:
     )
     assert code == 0, text
     with Image.open(in_tmp / "outputs" / "surface_t1-0_dpi30_frames8_fps4.gif") as im:
+        assert isinstance(im, GifImageFile)
         assert im.n_frames == 8
         assert im.info["duration"] == 250
         first = im.convert("RGB").tobytes()

@@ -18,6 +18,7 @@ import textwrap
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pytest
@@ -33,7 +34,10 @@ from swl_viz.atomic import (
 )
 from swl_viz.errors import RunError
 from swl_viz.export import ExportInterrupted, Job, export_jobs, write_manifest
-from swl_viz.plotspec import Plot
+from swl_viz.plotspec import FigureKind, Plot
+
+if TYPE_CHECKING:
+    from PIL.Image import Image
 
 ROOT = Path(__file__).parents[1]
 EXPORT = [
@@ -72,7 +76,8 @@ def _parts(folder: Path) -> list[str]:
 
 def _check_manifest(folder: Path) -> dict[str, dict[str, object]]:
     """The manifest lists exactly the files present, each with its true sha256."""
-    files = json.loads((folder / "manifest.json").read_text())["files"]
+    manifest = json.loads((folder / "manifest.json").read_text())
+    files: dict[str, dict[str, object]] = manifest["files"]
     present = {p.name for p in folder.iterdir() if p.name != "manifest.json"}
     assert set(files) == present
     for name, entry in files.items():
@@ -204,7 +209,7 @@ def _dies_in_worker(plot: Plot, fmt: str) -> bytes:
     return b"%s %s" % (plot.figure.encode(), fmt.encode())
 
 
-def _jobs(folder: Path, figures: tuple[str, ...], dpi: int = 20) -> list[Job]:
+def _jobs(folder: Path, figures: tuple[FigureKind, ...], dpi: int = 20) -> list[Job]:
     plots = [Plot(f, dpi=dpi, size=(100 + dpi, 100 + dpi)) for f in figures]
     return [Job(p, "png", str(folder / f"{p.stem('png')}.png")) for p in plots]
 
@@ -224,7 +229,7 @@ def test_export_jobs_reports_a_dead_worker(tmp_path: Path, monkeypatch: pytest.M
 def test_a_worker_killed_after_its_rename_still_counts_its_file(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    real = export.write_if_changed
+    real = write_if_changed  # the one export imported, before it is patched
 
     def write_then_die(path: Path, data: bytes) -> bool:
         done = real(path, data)
@@ -496,7 +501,12 @@ def test_a_full_disk_is_a_run_error_naming_the_file(
             raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
 
     real = os.fdopen
-    monkeypatch.setattr(os, "fdopen", lambda fd, mode: (real(fd, mode).close(), Full())[1])
+
+    def full_disk(fd: int, mode: str) -> Full:
+        real(fd, mode).close()
+        return Full()
+
+    monkeypatch.setattr(os, "fdopen", full_disk)
     with pytest.raises(RunError, match=r"cannot write '.*grid\.csv': No space left.*disk is full"):
         with atomic_write(tmp_path / "grid.csv") as fh:
             fh.write(b"x0,x1\n")
@@ -526,7 +536,7 @@ def test_an_export_on_a_full_disk_fails_each_file_by_name(tmp_path: Path) -> Non
 # ---- bounded memory: GIF frames and data blocks ------------------------------------------------
 
 
-def _frames(n: int) -> list[object]:
+def _frames(n: int) -> list[Image]:
     from PIL import Image
 
     rng = np.random.default_rng(5)
@@ -544,28 +554,26 @@ def test_streamed_gif_has_the_bytes_pillow_writes(order: list[int]) -> None:
     frames = _frames(4)
     seq = [frames[k] for k in order]
     ours = io.BytesIO()
-    export.write_gif((f.copy() for f in seq), ours, duration=83, loop=0)  # type: ignore[attr-defined]
+    export.write_gif((f.copy() for f in seq), ours, duration=83, loop=0)
     pillow = io.BytesIO()
-    seq[0].save(  # type: ignore[attr-defined]
-        pillow, format="GIF", save_all=True, append_images=seq[1:], duration=83, loop=0
-    )
+    seq[0].save(pillow, format="GIF", save_all=True, append_images=seq[1:], duration=83, loop=0)
     assert ours.getvalue() == pillow.getvalue()
 
 
 def test_streamed_gif_holds_no_more_than_two_frames(monkeypatch: pytest.MonkeyPatch) -> None:
     import weakref
 
-    alive: list[weakref.ref[object]] = []
+    alive: list[weakref.ref[Image]] = []
     frames = _frames(12)
 
-    def produced() -> Iterator[object]:
+    def produced() -> Iterator[Image]:
         for f in frames:
             copy = f.copy()
             alive.append(weakref.ref(copy))
             yield copy
             assert sum(r() is not None for r in alive) <= 2
 
-    export.write_gif(produced(), io.BytesIO(), duration=50)  # type: ignore[arg-type]
+    export.write_gif(produced(), io.BytesIO(), duration=50)
 
 
 @pytest.mark.parametrize("fmt", ["csv", "json", "npz"])
@@ -591,6 +599,6 @@ def test_data_in_blocks_matches_the_whole_table(monkeypatch: pytest.MonkeyPatch,
         np.testing.assert_array_equal(got, np.column_stack(list(whole.values())))
     else:
         with np.load(io.BytesIO(data)) as npz:
-            for k, v in whole.items():
-                np.testing.assert_array_equal(npz[k], v)
+            for name, v in whole.items():
+                np.testing.assert_array_equal(npz[name], v)
             assert json.loads(str(npz["meta"]))["shape"] == [41, 41]

@@ -6,10 +6,12 @@ import re
 import subprocess
 import sys
 from pathlib import Path
+from typing import cast
 
 import numpy as np
 import pytest
 from matplotlib.figure import Figure
+from mpl_toolkits.mplot3d.axes3d import Axes3D
 from PIL import Image
 
 from swl_viz import loss_grid
@@ -88,7 +90,7 @@ def test_dense_grid_strides_the_wireframe_and_thins_arrows() -> None:
 
 def test_surface_figure_says_what_it_shows() -> None:
     fig = build_figure(Plot("surface"))
-    (ax,) = fig.axes
+    (ax,) = cast(list[Axes3D], fig.axes)
     assert fig.get_suptitle() == r"Loss $L = -\Sigma_k\, t_k \log y_k$"
     assert ax.get_title(loc="left") == "t = (1, 0)"
     assert (ax.get_xlabel(), ax.get_ylabel(), ax.get_zlabel()) == ("$x_0$", "$x_1$", "$L$ (nats)")
@@ -99,22 +101,24 @@ def test_surface_figure_says_what_it_shows() -> None:
 
 def test_quiver_contour_and_pair_figures() -> None:
     fig = build_figure(Plot("quiver", t=(0.0, 1.0), elev=35, azim=100))
-    (ax,) = fig.axes
+    (ax,) = cast(list[Axes3D], fig.axes)
     assert [t.get_text() for t in ax.get_legend().get_texts()] == ["forward", "backward"]
     assert ax.get_title(loc="left") == "t = (0, 1)"
     assert (ax.elev, ax.azim) == (35.0, 100.0)  # a given view wins
     assert fig.get_suptitle() == "Steepest descent $-\\nabla L = t - y$"
-    assert build_figure(Plot("quiver", t=(0.0, 1.0))).axes[0].azim == 195.0  # 255's mirror
+    mirrored = cast(Axes3D, build_figure(Plot("quiver", t=(0.0, 1.0))).axes[0])
+    assert mirrored.azim == 195.0  # 255's mirror
     fig = build_figure(Plot("contour"))
     ax, cax = fig.axes
     assert (ax.get_xlabel(), ax.get_ylabel()) == ("$x_0$", "$x_1$")
     assert cax.get_ylabel() == "$L$ (nats)"
-    assert not ax.xaxis._major_tick_kw.get("gridOn", False)  # the bands carry the values
+    tick_kw: dict[str, object] = vars(ax.xaxis)["_major_tick_kw"]  # private in matplotlib
+    assert not tick_kw.get("gridOn", False)  # the bands carry the values
     assert tuple(fig.get_size_inches() * fig.dpi) == (900.0, 800.0)
     fig = build_figure(Plot("pair"))
     surface, contour, cax = fig.axes
     assert surface.name == "3d" and contour.name == "rectilinear"
-    assert surface.get_zlim() == pytest.approx(tuple(cax.get_ylim()), abs=1.0)
+    assert cast(Axes3D, surface).get_zlim() == pytest.approx(tuple(cax.get_ylim()), abs=1.0)
     assert tuple(fig.get_size_inches() * fig.dpi) == (1600.0, 900.0)
     assert tuple(build_figure(Plot("pair", preset="slides")).get_size_inches() * 100) == (
         1920.0,

@@ -6,10 +6,12 @@ from __future__ import annotations
 import csv
 import json
 from pathlib import Path
+from typing import cast
 
 import numpy as np
 import pytest
 from conftest import SEED_A, SEED_T, run_cli
+from mpl_toolkits.mplot3d.axes3d import Axes3D
 
 import swl_viz.text as text
 from swl_viz import loss_grid
@@ -66,7 +68,7 @@ def test_k3_figure_labels_follow_the_chosen_classes() -> None:
 
 def test_compare_draws_exact_and_book_side_by_side() -> None:
     fig = build_figure(Plot("surface", compare=True))
-    left, right = fig.axes
+    left, right = cast(list[Axes3D], fig.axes)
     assert left.get_title(loc="left").startswith("exact")
     assert right.get_title(loc="left").startswith("book")
     assert left.get_zlim() == right.get_zlim()
@@ -277,7 +279,7 @@ def test_japanese_labels_use_a_japanese_font() -> None:
     if text.japanese_font() is None:
         pytest.skip("no Japanese font installed; the test extra installs matplotlib-fontja")
     fig = build_figure(Plot("quiver", lang="ja"))
-    (ax,) = fig.axes
+    (ax,) = cast(list[Axes3D], fig.axes)
     assert fig.get_suptitle().startswith("最急降下")  # the steepest-descent direction
     assert ax.get_zlabel().startswith("損失")
     assert ax.get_title(loc="left").startswith("教師ラベル")

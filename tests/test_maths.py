@@ -136,6 +136,7 @@ def test_seed_batch_example() -> None:
     book = float(np.mean(cross_entropy(a, t, variant="book")))
     assert book == pytest.approx(2.355810776839421, rel=1e-15)
     # the seed prints np.round(Y, 3) and np.round(dA, 3); those rounded digits must agree
+    assert layer.y is not None  # set by forward
     np.testing.assert_array_equal(
         np.round(layer.y, 3)[0], [0.0, 0.001, 0.006, 0.044, 0.326, 0.0, 0.001, 0.01, 0.073, 0.538]
     )

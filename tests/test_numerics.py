@@ -11,7 +11,9 @@ from collections.abc import Callable, Sequence
 
 import numpy as np
 import pytest
-from oracle import log_probabilities, reference, scale
+from mpmath import mpf
+from numpy.typing import ArrayLike, NDArray
+from oracle import Vector, log_probabilities, reference, scale
 
 from swl_viz import (
     SoftmaxWithLoss,
@@ -30,8 +32,8 @@ T_LO, T_HI = 1e-3, 1e3  # the documented temperature range, typed here so a chan
 
 
 def _assert_close(
-    a: Sequence[float],
-    t: Sequence[float],
+    a: Vector,
+    t: Vector,
     loss: float,
     grad: Sequence[float],
     *,
@@ -51,9 +53,7 @@ def _assert_close(
         assert abs(g - ref_g) <= bound, (a, t, eps, temperature, k, g, ref_g)
 
 
-def _check(
-    a: Sequence[float], t: Sequence[float], *, eps: float = 0.0, temperature: float = 1.0
-) -> None:
+def _check(a: Vector, t: Vector, *, eps: float = 0.0, temperature: float = 1.0) -> None:
     loss, grad = softmax_with_loss(
         np.asarray(a, dtype=float), np.asarray(t, dtype=float),
         label_smoothing=eps, temperature=temperature,
@@ -61,9 +61,10 @@ def _check(
     _assert_close(a, t, float(loss), list(grad), eps=eps, temperature=temperature)
 
 
-def _random_label(rng: np.random.Generator, k: int, one_hot: bool) -> np.ndarray:
+def _random_label(rng: np.random.Generator, k: int, one_hot: bool) -> NDArray[np.float64]:
     if one_hot:
-        return np.eye(k)[rng.integers(k)]
+        label: NDArray[np.float64] = np.eye(k)[rng.integers(k)]
+        return label
     t = rng.dirichlet(np.ones(k))
     t[-1] = abs(1.0 - t[:-1].sum())
     return t
@@ -138,7 +139,7 @@ def test_grid_at_the_temperature_bounds(
             np.testing.assert_allclose(y[r, c], ref, rtol=1e-12, atol=TINY)
 
 
-def _exp(values: list[object]) -> list[object]:
+def _exp(values: list[mpf]) -> list[mpf]:
     import mpmath
 
     return [mpmath.exp(v) for v in values]
@@ -386,7 +387,7 @@ def test_an_integer_scalar_is_the_class_of_one_sample() -> None:
 
 # ---- 6. no non-finite numbers, in or out -------------------------------------------------------
 
-CALLS: list[Callable[[object], object]] = [
+CALLS: list[Callable[[ArrayLike], object]] = [
     softmax,
     log_softmax,
     lambda a: cross_entropy(a, [1.0, 0.0, 0.0]),

@@ -5,6 +5,7 @@ from __future__ import annotations
 import ast
 import math
 from pathlib import Path
+from typing import cast
 
 import numpy as np
 import pytest
@@ -20,7 +21,7 @@ from swl_viz.probe import (
     probe_point,
 )
 
-SLICES = [
+SLICES: list[dict[str, object]] = [
     {"t": [1, 0]},
     {"t": [0, 1], "temperature": 2.5},
     {"t": [0.3, 0.7], "variant": "book"},
@@ -37,7 +38,7 @@ def _kwargs(case: dict[str, object]) -> dict[str, object]:
 def _full(case: dict[str, object], x0: float, x1: float) -> np.ndarray:
     t = np.asarray(case["t"], dtype=float)
     a = np.asarray(case.get("logits", np.zeros(t.size)), dtype=float).copy()
-    i, j = case.get("axes", (0, 1))  # type: ignore[misc]
+    i, j = cast(tuple[int, int], case.get("axes", (0, 1)))
     a[i], a[j] = x0, x1
     return a
 
@@ -92,7 +93,7 @@ def test_probe_refuses_bad_input(kwargs: dict[str, object], param: str) -> None:
 
 def _plain_loop(case: dict[str, object], x0: float, x1: float, lr: float, steps: int) -> np.ndarray:
     """Gradient descent written out with numpy and softmax_with_loss, nothing else."""
-    i, j = case.get("axes", (0, 1))  # type: ignore[misc]
+    i, j = cast(tuple[int, int], case.get("axes", (0, 1)))
     opts = {k: v for k, v in _kwargs(case).items() if k not in ("logits", "axes")}
     rows = []
     for _ in range(steps + 1):
@@ -168,6 +169,7 @@ def test_the_decision_line_is_where_the_pair_ties(case: dict[str, object]) -> No
         want = -math.log(0.5 + 1e-7) if case.get("variant") == "book" else math.log(2)
         assert line.loss == pytest.approx(want, rel=1e-15)
         _, _, along = line.points(xs)
+        assert line.loss is not None  # two classes: the line has a loss
         np.testing.assert_allclose(along, line.loss, rtol=1e-15)
     else:
         assert line.loss is None
@@ -179,6 +181,7 @@ def test_on_the_grid_y_is_half_on_the_diagonal() -> None:
     diag = np.arange(g.shape[0])
     np.testing.assert_allclose(y[diag, diag, 0], 0.5, atol=1e-15)
     line = decision_line(g.t, **layer_options(g))
+    assert line.loss is not None  # two classes: the line has a loss
     np.testing.assert_allclose(g.loss[diag, diag], line.loss, rtol=1e-15)
 
 
@@ -391,5 +394,6 @@ def test_swapped_axes_swap_the_minimum_line() -> None:
     g = loss_grid(-10, 10, 0.05, [1, 0], label_smoothing=0.2, axes=(1, 0))
     r, c = np.unravel_index(np.argmin(g.loss), g.shape)
     assert abs(g.x0[r, c] - g.x1[r, c] - line.offset) <= 0.05 + 1e-9
+    assert line.loss is not None  # two classes: the line has a loss
     assert line.loss == pytest.approx(float(g.loss.min()), abs=1e-4)
     assert float(g.loss.min()) >= line.loss - 1e-14

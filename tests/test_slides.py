@@ -8,15 +8,24 @@ import math
 import warnings
 from dataclasses import replace
 from itertools import product
+from typing import Any, cast
 
 import matplotlib as mpl
 import numpy as np
 import pytest
+from matplotlib.backend_bases import FigureCanvasBase
 from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.contour import ContourSet
 from matplotlib.figure import Figure
+from matplotlib.patheffects import AbstractPathEffect
 from matplotlib.quiver import Quiver
+from matplotlib.text import Text
+from matplotlib.typing import ColorType
 from mpl_toolkits.mplot3d.art3d import Line3DCollection
+from mpl_toolkits.mplot3d.axes3d import Axes3D
+from numpy.typing import NDArray
 from PIL import Image
+from PIL.GifImagePlugin import GifImageFile
 from slides_tools import contrast, drawn_texts, empty_columns, outside, over
 
 from swl_viz import loss_grid
@@ -27,10 +36,10 @@ from swl_viz.figures import (
     default_azim,
     theme_context,
 )
-from swl_viz.plotspec import Plot
+from swl_viz.plotspec import FigureKind, Plot, Theme
 from swl_viz.text import missing_glyphs
 
-FIGURES = ("surface", "quiver", "contour", "pair")
+FIGURES: tuple[FigureKind, ...] = ("surface", "quiver", "contour", "pair")
 
 
 def _build(plot: Plot) -> Figure:
@@ -40,7 +49,25 @@ def _build(plot: Plot) -> Figure:
     return fig
 
 
-def _png(plot: Plot) -> np.ndarray:
+def _suptitle(fig: Figure) -> Text | None:
+    """The figure's title artist: matplotlib keeps it in a private attribute."""
+    title: Text | None = vars(fig)["_suptitle"]
+    return title
+
+
+def _titled(fig: Figure) -> Text:
+    title = _suptitle(fig)
+    assert title is not None  # only asked for when the figure has a title
+    return title
+
+
+def _stroke(effect: AbstractPathEffect) -> dict[str, Any]:
+    """The stroke an outline path effect draws with (private in matplotlib)."""
+    gc: dict[str, Any] = vars(effect)["_gc"]
+    return gc
+
+
+def _png(plot: Plot) -> NDArray[np.uint8]:
     from swl_viz.export import render_bytes
 
     with Image.open(io.BytesIO(render_bytes(plot, "png"))) as im:
@@ -56,19 +83,21 @@ def _sizes(fig: Figure) -> dict[str, float]:
     line or arrow (pixels) that carries data."""
     dpi = fig.dpi
     texts = drawn_texts(fig)
-    ticks, labels = [], []
+    ticks: list[float] = []
+    labels: list[float] = []
     for ax in fig.axes:
         axes = [ax.xaxis, ax.yaxis] + ([ax.zaxis] if hasattr(ax, "zaxis") else [])
         for axis in axes:
             tick_texts = {id(t.label1) for t in axis.get_major_ticks()}
-            ticks += [_px(t.get_fontsize(), dpi) for t in texts if id(t) in tick_texts]
+            ticks += [_px(float(t.get_fontsize()), dpi) for t in texts if id(t) in tick_texts]
             if axis.label in texts:
-                labels.append(_px(axis.label.get_fontsize(), dpi))
-    title = fig.get_suptitle() and _px(fig._suptitle.get_fontsize(), dpi)  # type: ignore[union-attr]
-    widths = []
+                labels.append(_px(float(axis.label.get_fontsize()), dpi))
+    title = fig.get_suptitle() and _px(float(_titled(fig).get_fontsize()), dpi)
+    widths: list[float] = []
     for ax in fig.axes:
         for c in ax.collections:
             if isinstance(c, Quiver):
+                assert c.width is not None  # the figures always set it
                 widths.append(c.width * dpi)  # units="inches"
             elif isinstance(c, Line3DCollection):  # the wireframe and the 3-D arrows
                 widths.append(_px(float(np.min(c.get_linewidths())), dpi))
@@ -84,16 +113,16 @@ def _sizes(fig: Figure) -> dict[str, float]:
 
 
 @pytest.mark.parametrize("figure", FIGURES)
-def test_slides_text_and_lines_are_big_enough(figure: str) -> None:
-    sizes = _sizes(_build(Plot(figure, preset="slides")))  # type: ignore[arg-type]
+def test_slides_text_and_lines_are_big_enough(figure: FigureKind) -> None:
+    sizes = _sizes(_build(Plot(figure, preset="slides")))
     assert sizes["tick"] >= 28 and sizes["label"] >= 28, sizes
     assert sizes["title"] >= 44, sizes
     assert sizes["line"] >= 3, sizes
 
 
 @pytest.mark.parametrize("figure", FIGURES)
-def test_default_figure_survives_a_slide(figure: str) -> None:
-    plot = Plot(figure)  # type: ignore[arg-type]
+def test_default_figure_survives_a_slide(figure: FigureKind) -> None:
+    plot = Plot(figure)
     sizes = _sizes(_build(plot))
     # full height on a 1080 px slide
     zoom = 1080 / plot.pixels[1]
@@ -124,8 +153,8 @@ def test_text_never_shrinks_as_the_canvas_grows() -> None:
 
 @pytest.mark.parametrize("theme", ["light", "dark"])
 @pytest.mark.parametrize("figure", FIGURES)
-def test_slides_fill_the_frame(figure: str, theme: str) -> None:
-    rgb = _png(Plot(figure, preset="slides", theme=theme))  # type: ignore[arg-type]
+def test_slides_fill_the_frame(figure: FigureKind, theme: Theme) -> None:
+    rgb = _png(Plot(figure, preset="slides", theme=theme))
     assert rgb.shape == (1080, 1920, 3)
     background = (np.asarray(mpl.colors.to_rgb(THEMES[theme]["figure.facecolor"])) * 255).round()
     assert empty_columns(rgb, background.astype(int).tolist()) <= 0.2
@@ -135,13 +164,13 @@ def test_slides_fill_the_frame(figure: str, theme: str) -> None:
 
 
 def _sweep(plot: Plot, elevs: tuple[float, ...], azims: range) -> list[tuple[float, float, str]]:
-    bad = []
+    bad: list[tuple[float, float, str]] = []
     for elev in elevs:
         view = replace(plot, elev=elev) if plot.figure != "contour" else plot
         with theme_context(view):
             fig = build_figure(view)
             FigureCanvasAgg(fig)
-            axes3 = [ax for ax in fig.axes if ax.name == "3d"]
+            axes3 = [cast(Axes3D, ax) for ax in fig.axes if ax.name == "3d"]
             for azim in azims if axes3 else [0]:
                 for ax in axes3:
                     ax.view_init(elev=elev, azim=azim)
@@ -150,8 +179,8 @@ def _sweep(plot: Plot, elevs: tuple[float, ...], azims: range) -> list[tuple[flo
 
 
 @pytest.mark.parametrize(("figure", "preset"), list(product(FIGURES, ["default", "slides"])))
-def test_no_text_is_clipped_in_any_view(figure: str, preset: str) -> None:
-    plot = Plot(figure, preset=preset, dpi=30)  # type: ignore[arg-type]
+def test_no_text_is_clipped_in_any_view(figure: FigureKind, preset: str) -> None:
+    plot = Plot(figure, preset=preset, dpi=30)
     assert _sweep(plot, (0.0, 30.0, 60.0), range(0, 360, 30)) == []
 
 
@@ -207,12 +236,12 @@ def test_the_steep_face_faces_the_viewer(
     facing = (g0[steep] * view[0] + g1[steep] * view[1]) / np.hypot(g0[steep], g1[steep])
     assert facing.mean() >= math.cos(math.radians(75)), facing.mean()
     fig = build_figure(plot)
-    assert fig.axes[0].azim == pytest.approx(math.degrees(azim))
+    assert cast(Axes3D, fig.axes[0]).azim == pytest.approx(math.degrees(azim))
 
 
-def _quiver_3d_tails(fig: Figure) -> np.ndarray:
+def _quiver_3d_tails(fig: Figure) -> NDArray[np.float64]:
     ax = fig.axes[0]
-    arrows = ax.collections[1]
+    arrows = cast(Line3DCollection, ax.collections[1])
     segments = arrows._segments3d
     n = len(segments) // 3  # a shaft and two head strokes each
     return np.array([seg[0] for seg in segments[:n]])
@@ -220,8 +249,8 @@ def _quiver_3d_tails(fig: Figure) -> np.ndarray:
 
 @pytest.mark.parametrize("figure", ["quiver", "contour", "pair"])
 @pytest.mark.parametrize("step", [2.0, 0.5, 0.05])
-def test_at_most_a_dozen_or_so_arrows_along_any_line(figure: str, step: float) -> None:
-    fig = build_figure(Plot(figure, step=step))  # type: ignore[arg-type]
+def test_at_most_a_dozen_or_so_arrows_along_any_line(figure: FigureKind, step: float) -> None:
+    fig = build_figure(Plot(figure, step=step))
     if figure == "quiver":
         tails = _quiver_3d_tails(fig)[:, :2]
     else:
@@ -240,6 +269,7 @@ def test_contour_arrows_too_short_to_see_are_left_out() -> None:
     px_per_unit = ax.get_position().width * plot.pixels[0] / 40.0
     lengths = np.hypot(q.U, q.V) / q.scale * px_per_unit
     assert lengths.min() >= 1.0
+    assert q.width is not None  # the figure sets it
     assert lengths.min() >= q.width * plot.dpi  # no arrow shorter than it is wide: no dots
     assert len(lengths) < 11 * 11 * 0.6  # the flat half carries none
 
@@ -248,8 +278,8 @@ def test_3d_arrows_too_short_to_see_are_left_out() -> None:
     from mpl_toolkits.mplot3d import proj3d
 
     fig = build_figure(Plot("quiver"))
-    ax = fig.axes[0]
-    segments = ax.collections[1]._segments3d
+    ax = cast(Axes3D, fig.axes[0])
+    segments = cast(Line3DCollection, ax.collections[1])._segments3d
     n = len(segments) // 3
     m = ax.get_proj()
     for seg in segments[:n]:
@@ -268,7 +298,7 @@ def _cmap_under(theme: str) -> list[tuple[float, float, float]]:
     return [over(cmap(v), CONTOUR_ALPHA, background) for v in np.linspace(0, 1, 256)]
 
 
-def _edge_contrast(core: object, halo: object | None, under: object) -> float:
+def _edge_contrast(core: ColorType, halo: ColorType | None, under: ColorType) -> float:
     """How well an arrow stands out from ``under``: its own colour, or its outline (which then
     must stand out from the arrow too)."""
     best = contrast(core, under)
@@ -294,14 +324,17 @@ def test_every_arrow_and_line_reaches_3_to_1(theme: str) -> None:
 
 def test_the_contour_arrows_carry_their_outline() -> None:
     for theme in THEMES:
-        fig = build_figure(Plot("contour", theme=theme))  # type: ignore[arg-type]
+        fig = build_figure(Plot("contour", theme=cast(Theme, theme)))  # THEMES' keys
         (q,) = [c for c in fig.axes[0].collections if isinstance(c, Quiver)]
         effects = q.get_path_effects()
         assert effects and mpl.colors.same_color(
-            effects[0]._gc["foreground"], THEMES[theme]["swl.halo"]
+            _stroke(effects[0])["foreground"], THEMES[theme]["swl.halo"]
         )
-        assert mpl.colors.same_color(q.get_facecolor()[0], THEMES[theme]["swl.arrow"])
-        outline_px = effects[0]._gc["linewidth"] * fig.dpi / 72 / 2  # half the stroke shows
+        assert mpl.colors.same_color(
+            q.get_facecolor()[0],  # type: ignore[arg-type]  # the stub's union: really (N, 4) RGBA
+            THEMES[theme]["swl.arrow"],
+        )
+        outline_px = _stroke(effects[0])["linewidth"] * fig.dpi / 72 / 2  # half the stroke shows
         assert outline_px >= 1.25, outline_px  # 1.9 px on a 1080 px slide
 
 
@@ -310,16 +343,16 @@ def test_the_contour_arrows_carry_their_outline() -> None:
 
 def test_zlim_fixes_the_z_axis_and_the_colour_scale() -> None:
     fig = build_figure(Plot("surface", zlim=(0.0, 80.0)))
-    assert fig.axes[0].get_zlim() == (0.0, 80.0)
+    assert cast(Axes3D, fig.axes[0]).get_zlim() == (0.0, 80.0)
     fig = build_figure(Plot("contour", zlim=(0.0, 80.0)))
     ax, cax = fig.axes
-    cs = ax.collections[0]
-    assert cs.levels[0] == 0.0 and cs.levels[-1] == pytest.approx(80.0)
+    levels = list(cast(ContourSet, ax.collections[0]).levels)
+    assert levels[0] == 0.0 and levels[-1] == pytest.approx(80.0)
     assert cax.get_ylim() == pytest.approx((0.0, 80.0))
     fig = build_figure(Plot("pair", zlim=(0.0, 20.0)))
-    cs = fig.axes[1].collections[0]
-    assert cs.levels[-1] == pytest.approx(20.0) and cs.extend == "max"  # 40 lies above
-    assert fig.axes[0].get_zlim() == (0.0, 20.0)
+    cs = cast(ContourSet, fig.axes[1].collections[0])
+    assert list(cs.levels)[-1] == pytest.approx(20.0) and cs.extend == "max"  # 40 lies above
+    assert cast(Axes3D, fig.axes[0]).get_zlim() == (0.0, 20.0)
 
 
 # ---- 7 and 8: titles say what is shown, and any title renders ------------------------------------
@@ -337,7 +370,7 @@ def test_default_titles_state_the_content() -> None:
     assert build_figure(Plot("surface", no_title=True)).get_suptitle() == ""
     fig = build_figure(Plot("surface"))
     assert fig.axes[0].get_legend() is None  # no one-entry legend
-    assert fig.axes[0].get_zlabel() == "$L$ (nats)"
+    assert cast(Axes3D, fig.axes[0]).get_zlabel() == "$L$ (nats)"
     assert build_figure(Plot("contour")).axes[1].get_ylabel() == "$L$ (nats)"
 
 
@@ -353,7 +386,7 @@ def test_a_japanese_title_uses_the_japanese_font(caplog: pytest.LogCaptureFixtur
     assert not missing_glyphs(plot.title or "")
     with theme_context(plot):
         fig = build_figure(plot)
-        title = fig._suptitle
+        title = _suptitle(fig)
         assert title is not None
         files = font_manager.fontManager._find_fonts_by_props(title.get_fontproperties())
         names = {font_manager.get_font(f).family_name for f in files}
@@ -361,7 +394,8 @@ def test_a_japanese_title_uses_the_japanese_font(caplog: pytest.LogCaptureFixtur
     with warnings.catch_warnings(), caplog.at_level("INFO", logger="matplotlib.mathtext"):
         warnings.simplefilter("error")  # no "missing glyph" warning, even unsilenced
         with mpl.rc_context({"font.family": THEMES["light"]["font.family"]}):
-            FigureCanvasAgg(fig).draw()  # outside theme_context: nothing is quieted
+            canvas: FigureCanvasBase = FigureCanvasAgg(fig)
+            canvas.draw()  # outside theme_context: nothing is quieted
     assert not [r for r in caplog.records if "glyph" in r.getMessage()]
 
 
@@ -382,6 +416,7 @@ def test_a_turntable_starts_from_the_figures_own_view() -> None:
 
     plot = Plot("quiver", t=(0.0, 1.0), size=(240, 240), dpi=20, frames=4)
     with Image.open(io.BytesIO(render_bytes(plot, "gif"))) as gif:
+        assert isinstance(gif, GifImageFile)
         assert gif.n_frames == 4
         first = np.asarray(gif.convert("RGB"))
     still = _png(replace(plot, azim=195.0))  # the default view for t = (0, 1)
@@ -393,7 +428,7 @@ def test_a_3d_label_that_would_leave_the_canvas_sits_that_view_out() -> None:
     from mpl_toolkits.mplot3d.art3d import Text3D
 
     fig = _build(Plot("surface", size=(400, 400)))
-    ax = fig.axes[0]
+    ax = cast(Axes3D, fig.axes[0])
     labels = [t for t in ax.texts if t.get_gid() == "decision-label"]
     assert labels and all(type(t) is not Text3D for t in labels)  # the guarded kind
     label = labels[0]

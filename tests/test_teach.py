@@ -14,6 +14,7 @@ from matplotlib.artist import Artist
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.text import Text
+from matplotlib.typing import RcKeyType
 
 from swl_viz import loss_grid, softmax_with_loss
 from swl_viz.figures import draw_contour, draw_surface
@@ -383,7 +384,7 @@ def test_marks_scale_with_rcparams() -> None:
     grid = _grid(label_smoothing=0.2)
     sizes = {}
     for scale in (1.0, 2.5):
-        rc = {"font.size": 10 * scale, "lines.linewidth": 1.5 * scale}
+        rc: dict[RcKeyType, float] = {"font.size": 10 * scale, "lines.linewidth": 1.5 * scale}
         with mpl.rc_context(rc):
             _, ax = _contour(grid)
             drawn = annotate_contour(ax, grid)

@@ -16,21 +16,23 @@ import pytest
 
 import swl_viz
 from swl_viz.errors import SwlVizError
-from swl_viz.plotspec import Plot
+from swl_viz.plotspec import FigureKind, Plot
 from swl_viz.web import SLIDER_STEPS, figure_dict, number, render_html, slider_values
 
 pytest.importorskip("plotly")
 
 #: Files stay below this at the default grid and at step 0.5.
 MAX_BYTES = 6_000_000
-FIGURES = ("surface", "quiver", "contour")
+FIGURES: tuple[FigureKind, ...] = ("surface", "quiver", "contour")
 
 
 def _axes(trace: dict[str, Any]) -> tuple[np.ndarray, np.ndarray]:
     return np.asarray(trace["x"]), np.asarray(trace["y"])
 
 
-def _check_hover(plot: Plot, trace: dict[str, Any], hover: dict[str, Any], t: tuple[float, ...]):
+def _check_hover(
+    plot: Plot, trace: dict[str, Any], hover: dict[str, Any], t: tuple[float, ...]
+) -> None:
     """The hover numbers of ``trace`` (z or L, y as text, the gradient) at a few grid points are
     what softmax_with_loss gives there."""
     xs, ys = _axes(hover)
@@ -59,7 +61,7 @@ def _check_hover(plot: Plot, trace: dict[str, Any], hover: dict[str, Any], t: tu
 
 
 @pytest.mark.parametrize("figure", FIGURES)
-def test_one_file_that_fetches_nothing(figure: str) -> None:
+def test_one_file_that_fetches_nothing(figure: FigureKind) -> None:
     page = render_html(Plot(figure=figure)).decode("utf-8")
     assert page.startswith("<html>") or page.lstrip().lower().startswith("<!doctype html>")
     assert not re.search(r"<script[^>]*\bsrc\s*=", page, re.IGNORECASE)
@@ -72,7 +74,7 @@ def test_one_file_that_fetches_nothing(figure: str) -> None:
 
 @pytest.mark.parametrize("figure", FIGURES)
 @pytest.mark.parametrize("step", [2.0, 0.5])
-def test_size_stays_under_6_mb(figure: str, step: float) -> None:
+def test_size_stays_under_6_mb(figure: FigureKind, step: float) -> None:
     assert len(render_html(Plot(figure=figure, step=step))) <= MAX_BYTES
     # the largest: a label off the slider's 0.1 steps (a twelfth frame), L stored for a log
     # axis, the most arrows asked for
@@ -82,7 +84,7 @@ def test_size_stays_under_6_mb(figure: str, step: float) -> None:
 
 
 @pytest.mark.parametrize("figure", FIGURES)
-def test_hover_shows_the_layers_numbers(figure: str) -> None:
+def test_hover_shows_the_layers_numbers(figure: FigureKind) -> None:
     plot = Plot(figure=figure, t=(0.3, 0.7), range=(-30.0, 30.0), step=1.5)
     spec = figure_dict(plot)
     main = spec["data"][0]
