@@ -116,7 +116,9 @@ def save_figure(fig: Figure, fh: IO[bytes], fmt: str, plot: Plot) -> None:
 
 
 def write_turntable(fig: Figure, fh: IO[bytes], plot: Plot) -> None:
-    """A GIF of the 3-D axes turning once around, ``plot.frames`` frames at ``plot.fps``.
+    """A GIF of the 3-D axes turning once around, ``plot.frames`` frames at ``plot.fps``; with a
+    descent, the view stays and the point moves down the surface instead (see
+    :func:`descent_frames`).
 
     Each frame goes to the encoder as soon as it is drawn, so memory stays at about two frames
     however many there are.
@@ -126,17 +128,54 @@ def write_turntable(fig: Figure, fh: IO[bytes], plot: Plot) -> None:
     canvas = FigureCanvasAgg(fig)
     axes = [ax for ax in fig.axes if ax.name == "3d"]
     start = [float(ax.azim) for ax in axes]  # type: ignore[attr-defined]  # the figure's view
+    moves = _descent_mover(plot, axes) if plot.descent is not None else None
 
     def frames() -> Iterator[Image.Image]:
-        for n in range(plot.frames):
-            for ax, azim in zip(axes, start, strict=True):
-                turned = azim + 360.0 * n / plot.frames
-                ax.view_init(elev=plot.elev, azim=turned)  # type: ignore[attr-defined]
+        for n in range(plot.frames) if moves is None else descent_frames(plot):
+            if moves is None:
+                for ax, azim in zip(axes, start, strict=True):
+                    turned = azim + 360.0 * n / plot.frames
+                    ax.view_init(elev=plot.elev, azim=turned)  # type: ignore[attr-defined]
+            else:
+                moves(n)
             canvas.draw()  # type: ignore[no-untyped-call]
             rgb = np.asarray(canvas.buffer_rgba())[..., :3]  # type: ignore[no-untyped-call]
             yield Image.fromarray(rgb).quantize(256, method=Image.Quantize.MEDIANCUT)
 
     write_gif(frames(), fh, duration=max(1, round(1000 / plot.fps)), loop=0)
+
+
+def descent_frames(plot: Plot) -> list[int]:
+    """The descent steps a GIF shows, one a frame: every step, or ``plot.frames`` of them evenly
+    spaced, the start and the end always among them."""
+    last = plot.steps
+    if last + 1 <= plot.frames:
+        return list(range(last + 1))
+    return sorted({round(k * last / (plot.frames - 1)) for k in range(plot.frames)})
+
+
+def _descent_mover(plot: Plot, axes: Sequence[Any]) -> Callable[[int], None]:
+    """A point on each 3-D panel, and a function that puts it at step k of the descent."""
+    from swl_viz.probe import descent_path
+
+    assert plot.descent is not None
+    path = descent_path(
+        *plot.descent, plot.t, lr=plot.lr, steps=plot.steps, logits=plot.logits, axes=plot.axes,
+        label_smoothing=plot.label_smoothing, temperature=plot.temperature, variant=plot.variant,
+    )  # fmt: skip
+    z = np.log10(np.maximum(path.loss, 5e-324)) if plot.zscale == "log" else path.loss
+    size = 1.6 * float(matplotlib.rcParams["lines.markersize"]) * plot.pixels[1] / 900
+    points = [
+        ax.plot([path.x0[0]], [path.x1[0]], [z[0]], marker="o", markersize=size, color="#e5007d",
+                markeredgecolor="white", linestyle="none", zorder=30)[0]
+        for ax in axes
+    ]  # fmt: skip
+
+    def move(k: int) -> None:
+        for point in points:
+            point.set_data_3d([path.x0[k]], [path.x1[k]], [z[k]])
+
+    return move
 
 
 def write_gif(frames: Iterable[PILImage], fh: IO[bytes], duration: int, loop: int = 0) -> None:

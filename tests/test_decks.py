@@ -60,3 +60,28 @@ def test_bundled_decks_are_listed_and_used_by_name(in_tmp: Path) -> None:
     assert code == 0 and "slides" in text and "lecture" in text
     for name, path in bundled_decks().items():
         assert plan_export(out_dir=in_tmp / name, deck=path), name  # every bundled deck plans
+
+
+def test_a_descent_gif_moves_the_point_and_keeps_the_view(in_tmp: Path) -> None:
+    import numpy as np
+    from PIL import Image
+
+    from swl_viz.export import descent_frames
+    from swl_viz.plotspec import Plot
+
+    assert descent_frames(Plot("surface", descent=(1.0, 2.0), steps=5, frames=36)) == [
+        0, 1, 2, 3, 4, 5,
+    ]  # fmt: skip
+    shown = descent_frames(Plot("surface", descent=(1.0, 2.0), steps=100, frames=11))
+    assert shown == list(range(0, 101, 10))
+    code, text = run_cli("surface", "--descent", "-8,6", "--steps", "12", "--size", "300x300",
+                         "--out", "d.gif")  # fmt: skip
+    assert code == 0, text
+    with Image.open(in_tmp / "d.gif") as im:
+        assert getattr(im, "n_frames", 1) >= 2
+        im.seek(0)
+        first = np.asarray(im.convert("RGB"), dtype=int)
+        im.seek(getattr(im, "n_frames", 1) - 1)
+        last = np.asarray(im.convert("RGB"), dtype=int)
+    moved = np.abs(first - last).sum(axis=2) > 60
+    assert 0 < moved.mean() < 0.01  # the point moved; the view did not turn
