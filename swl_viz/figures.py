@@ -36,7 +36,7 @@ from mpl_toolkits.mplot3d.axes3d import Axes3D
 
 from swl_viz.grid import LossGrid, thin_stride
 from swl_viz.maths import FloatArray
-from swl_viz.plotspec import Plot, format_label
+from swl_viz.plotspec import Plot
 from swl_viz.probe import descent_path, layer_options, probe_point
 from swl_viz.teach import annotate_contour, annotate_surface, draw_path, draw_probe, draw_slice
 from swl_viz.text import (
@@ -48,6 +48,7 @@ from swl_viz.text import (
     japanese_font,
     labels_for,
     needs_cjk,
+    subtitle_parts,
 )
 
 __all__ = [
@@ -552,17 +553,7 @@ def draw_quiver(
 
 
 def _subtitle(plot: Plot, grid: LossGrid, words: dict[str, str]) -> str:
-    parts = [f"{words['label']} = {format_label(grid.t)}"]
-    if grid.label_smoothing:
-        parts.append(f"ε = {grid.label_smoothing:g}")
-    if grid.temperature != 1.0:
-        parts.append(f"T = {grid.temperature:g}")
-    if grid.k > 2:
-        fixed = ", ".join(
-            logit_label(i) if i in grid.axes else f"{v:g}" for i, v in enumerate(grid.logits)
-        )
-        parts.append(f"a = ({fixed})")
-    return ",  ".join(parts)
+    return ",  ".join(subtitle_parts(grid, words, logit_label))
 
 
 def default_title(plot: Plot, words: dict[str, str]) -> str:

@@ -4,7 +4,11 @@ from __future__ import annotations
 
 import functools
 import re
+from collections.abc import Callable
 from typing import Any
+
+from swl_viz.grid import LossGrid
+from swl_viz.plotspec import format_label
 
 __all__ = [
     "JA_FONTS",
@@ -151,3 +155,19 @@ def missing_glyphs(text: str) -> bool:
     font = japanese_font()
     families = ("DejaVu Sans",) if font is None else ("DejaVu Sans", font)
     return any(not _drawable(c, families) for c in plain)
+
+
+def subtitle_parts(grid: LossGrid, words: dict[str, str], logit: Callable[[int], str]) -> list[str]:
+    """What a panel's subtitle says about the layer: the label, then ε, T and the fixed logits
+    where they differ from the plain case; ``logit`` names a varied logit."""
+    parts = [f"{words['label']} = {format_label(grid.t)}"]
+    if grid.label_smoothing:
+        parts.append(f"ε = {grid.label_smoothing:g}")
+    if grid.temperature != 1.0:
+        parts.append(f"T = {grid.temperature:g}")
+    if grid.k > 2:
+        fixed = ", ".join(
+            logit(i) if i in grid.axes else f"{v:g}" for i, v in enumerate(grid.logits)
+        )
+        parts.append(f"a = ({fixed})")
+    return parts

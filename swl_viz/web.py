@@ -56,7 +56,10 @@ from swl_viz.errors import RunError, SwlVizError
 from swl_viz.grid import LossGrid, loss_grid, thin_stride
 from swl_viz.maths import FloatArray
 from swl_viz.plotspec import Plot, format_label
-from swl_viz.text import _WORDS  # the words only: labels_for would load matplotlib for a font
+from swl_viz.text import (  # the words only: labels_for would load matplotlib for a font
+    _WORDS,
+    subtitle_parts,
+)
 
 __all__ = [
     "MAX_POINTS",
@@ -418,16 +421,7 @@ def _zlabel(plot: Plot) -> str:
 
 def _subtitle(plot: Plot, grid: LossGrid) -> str:
     words = _words(plot.lang)
-    parts = [f"{words['label']} = {format_label(grid.t)}"]
-    if grid.label_smoothing:
-        parts.append(f"ε = {grid.label_smoothing:g}")
-    if grid.temperature != 1.0:
-        parts.append(f"T = {grid.temperature:g}")
-    if grid.k > 2:
-        fixed = ", ".join(
-            _logit(i) if i in grid.axes else f"{v:g}" for i, v in enumerate(grid.logits)
-        )
-        parts.append(f"a = ({fixed})")
+    parts = subtitle_parts(grid, words, _logit)
     if grid.variant == "book":
         parts.append(words["book"])
     return ",  ".join(parts)

@@ -1,6 +1,10 @@
 from __future__ import annotations
 
+import os
+import shutil
+import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import matplotlib
@@ -42,3 +46,36 @@ def run_cli(*args: str, columns: int = 200) -> tuple[int, str]:
     if result.exception is not None and not isinstance(result.exception, SystemExit):
         raise result.exception
     return result.exit_code, text
+
+
+@pytest.fixture(scope="module")
+def display() -> Iterator[str]:
+    """The DISPLAY .ci/run provides, or a fresh Xvfb: for the tests of real windows."""
+    if not (shutil.which("Xvfb") and shutil.which("xdotool")):
+        if os.environ.get("CI"):
+            pytest.fail("CI must provide Xvfb and xdotool (.ci/run installs them)")
+        pytest.skip("needs Xvfb and xdotool (apt-get install xvfb xdotool)")
+    existing = os.environ.get("DISPLAY")
+    if (
+        existing
+        and subprocess.run(
+            ["xdotool", "getdisplaygeometry"], capture_output=True, env=os.environ
+        ).returncode
+        == 0
+    ):
+        yield existing  # the display .ci/run started
+        return
+    read, write = os.pipe()
+    server = subprocess.Popen(
+        ["Xvfb", "-displayfd", str(write), "-screen", "0", "1280x1024x24", "-nolisten", "tcp"],
+        pass_fds=(write,),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    os.close(write)
+    with os.fdopen(read) as fh:
+        number = fh.readline().strip()
+    assert number, "Xvfb did not start"
+    yield f":{number}"
+    server.terminate()
+    server.wait(timeout=10)

@@ -7,12 +7,10 @@ import json
 import os
 import queue
 import re
-import shutil
 import subprocess
 import sys
 import threading
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
@@ -213,39 +211,6 @@ def test_explore_without_an_interactive_backend_says_so(tmp_path: Path) -> None:
 
 
 # ---- the real window -----------------------------------------------------------------------------
-
-
-@pytest.fixture(scope="module")
-def display() -> Iterator[str]:
-    """The DISPLAY CI provides, or a fresh Xvfb (as tests/test_window.py does)."""
-    if not (shutil.which("Xvfb") and shutil.which("xdotool")):
-        if os.environ.get("CI"):
-            pytest.fail("CI must provide Xvfb and xdotool (.ci/run installs them)")
-        pytest.skip("needs Xvfb and xdotool (apt-get install xvfb xdotool)")
-    existing = os.environ.get("DISPLAY")
-    if (
-        existing
-        and subprocess.run(
-            ["xdotool", "getdisplaygeometry"], capture_output=True, env=os.environ
-        ).returncode
-        == 0
-    ):
-        yield existing
-        return
-    read, write = os.pipe()
-    server = subprocess.Popen(
-        ["Xvfb", "-displayfd", str(write), "-screen", "0", "1280x1024x24", "-nolisten", "tcp"],
-        pass_fds=(write,),
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    os.close(write)
-    with os.fdopen(read) as fh:
-        number = fh.readline().strip()
-    assert number, "Xvfb did not start"
-    yield f":{number}"
-    server.terminate()
-    server.wait(timeout=10)
 
 
 class _Lines:

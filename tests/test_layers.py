@@ -27,20 +27,11 @@ RANK = {
     "cli": 10,
     "__main__": 11,
 }
-NO_MATPLOTLIB = {
-    "errors",
-    "maths",
-    "grid",
-    "atomic",
-    "options",
-    "probe",
-    "plotspec",
-    "learners",
-    "deck",
-    "cli",
-    "web",
-    "__init__",
-}
+#: Modules that import no matplotlib at all, not even inside a function.
+NUMERIC = ("errors", "maths", "grid", "atomic", "options", "probe", "plotspec", "learners", "deck",
+           "web")  # fmt: skip
+#: Modules that import no matplotlib when they are imported.
+NO_MATPLOTLIB = {*NUMERIC, "cli", "__init__"}
 
 
 def _imports(path: Path) -> set[str]:
@@ -76,18 +67,7 @@ def test_the_lower_layers_never_import_matplotlib() -> None:
             if isinstance(node, ast.Import | ast.ImportFrom)
         }
         assert not any(str(m).split(".")[0] in ("matplotlib", "mpl_toolkits") for m in top_level)
-    for stem in (
-        "errors",
-        "maths",
-        "grid",
-        "atomic",
-        "options",
-        "probe",
-        "plotspec",
-        "learners",
-        "deck",
-        "web",
-    ):
+    for stem in NUMERIC:
         assert not any(
             n.split(".")[0] in ("matplotlib", "mpl_toolkits")
             for n in _imports(PACKAGE / f"{stem}.py")

@@ -4,48 +4,14 @@ cleanly when the user presses q."""
 from __future__ import annotations
 
 import os
-import shutil
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 pytestmark = pytest.mark.display
-
-
-@pytest.fixture(scope="module")
-def display() -> Iterator[str]:
-    if not (shutil.which("Xvfb") and shutil.which("xdotool")):
-        if os.environ.get("CI"):
-            pytest.fail("CI must provide Xvfb and xdotool (.ci/run installs them)")
-        pytest.skip("needs Xvfb and xdotool (apt-get install xvfb xdotool)")
-    existing = os.environ.get("DISPLAY")
-    if (
-        existing
-        and subprocess.run(
-            ["xdotool", "getdisplaygeometry"], capture_output=True, env=os.environ
-        ).returncode
-        == 0
-    ):
-        yield existing  # the display .ci/run started
-        return
-    read, write = os.pipe()
-    server = subprocess.Popen(
-        ["Xvfb", "-displayfd", str(write), "-screen", "0", "1280x1024x24", "-nolisten", "tcp"],
-        pass_fds=(write,),
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    os.close(write)
-    with os.fdopen(read) as fh:
-        number = fh.readline().strip()
-    assert number, "Xvfb did not start"
-    yield f":{number}"
-    server.terminate()
-    server.wait(timeout=10)
 
 
 def _find_window(env: dict[str, str], name: str, timeout: float = 30.0) -> str:
