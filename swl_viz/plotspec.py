@@ -224,7 +224,10 @@ class Plot:
     def stem(self, fmt: str = "png") -> str:
         """A deterministic file name stem: figure, label, then each non-default option that
         matters for this figure in format ``fmt``."""
-        parts = [self.figure, "t" + "-".join(_number(v) for v in self.t)]
+        label = "-".join(_number(v) for v in self.t)
+        if len(label) > 40:  # a long label (many classes, long decimals) becomes its hash
+            label = hashlib.sha256(label.encode()).hexdigest()[:8]
+        parts = [self.figure, "t" + label]
         for name, value in self.changed().items():
             if fmt == "gif" or not OPTIONS[name].gif_only:
                 parts.append(_name_part(name, value))

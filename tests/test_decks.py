@@ -85,3 +85,15 @@ def test_a_descent_gif_moves_the_point_and_keeps_the_view(in_tmp: Path) -> None:
         last = np.asarray(im.convert("RGB"), dtype=int)
     moved = np.abs(first - last).sum(axis=2) > 60
     assert 0 < moved.mean() < 0.01  # the point moved; the view did not turn
+
+
+def test_file_names_stay_short_whatever_the_label(tmp_path: Path) -> None:
+    from swl_viz.plotspec import Plot
+
+    t = [0.0] * 199 + [1.0]  # a one-hot label of 200 classes
+    long = Plot("contour", t=tuple(t), logits=tuple(0.123456789 * k for k in range(200)))
+    assert len(long.stem()) < 100
+    assert long.stem() != Plot("contour", t=tuple(reversed(t))).stem()  # still one name a label
+    assert Plot("contour", t=(0.9, 0.1)).stem() == "contour_t0.9-0.1"  # short labels as before
+    targets = plan_export(out_dir=tmp_path, figures=["contour"], labels=[",".join(map(str, t))])
+    assert all(len(x.path.name) < 100 for x in targets)
