@@ -1,23 +1,46 @@
 """swl-viz: see the Softmax-with-Loss layer, its loss surface and the gradient it sends back.
 
 The maths (:mod:`swl_viz.maths`) and the grid (:mod:`swl_viz.grid`) need numpy only; importing
-this package never imports matplotlib.
+this package never imports matplotlib. Its names load on first use, so ``swl-viz`` can set up
+its signal handling before numpy loads.
 """
 
+import importlib
 from typing import TYPE_CHECKING, Any
-
-from swl_viz.errors import SwlVizError
-from swl_viz.grid import MAX_AXIS_POINTS, LossGrid, grid_axis, loss_grid
-from swl_viz.maths import (
-    SoftmaxWithLoss,
-    cross_entropy,
-    log_softmax,
-    softmax,
-    softmax_with_loss,
-)
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
+
+    from swl_viz.errors import SwlVizError
+    from swl_viz.grid import MAX_AXIS_POINTS, LossGrid, grid_axis, loss_grid
+    from swl_viz.maths import (
+        SoftmaxWithLoss,
+        cross_entropy,
+        log_softmax,
+        softmax,
+        softmax_with_loss,
+    )
+
+_HOMES = {
+    "SwlVizError": "swl_viz.errors",
+    "MAX_AXIS_POINTS": "swl_viz.grid",
+    "LossGrid": "swl_viz.grid",
+    "grid_axis": "swl_viz.grid",
+    "loss_grid": "swl_viz.grid",
+    "SoftmaxWithLoss": "swl_viz.maths",
+    "cross_entropy": "swl_viz.maths",
+    "log_softmax": "swl_viz.maths",
+    "softmax": "swl_viz.maths",
+    "softmax_with_loss": "swl_viz.maths",
+}
+
+
+def __getattr__(name: str) -> Any:
+    if name in _HOMES:
+        value = getattr(importlib.import_module(_HOMES[name]), name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module 'swl_viz' has no attribute {name!r}")
 
 __version__ = "0.1.0"
 

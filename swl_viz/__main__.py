@@ -1,5 +1,33 @@
-"""``python -m swl_viz`` runs the same command line as ``swl-viz``."""
+"""``python -m swl_viz`` and the ``swl-viz`` script: the command line, stoppable from the start.
 
-from swl_viz.cli import main
+Until the command line has loaded (numpy, Typer, Rich: a few tenths of a second), a Ctrl-C,
+SIGTERM or SIGHUP ends swl-viz at once with 128 + the signal's number and no traceback:
+nothing has been opened or written yet. After that the commands handle them.
+"""
 
-raise SystemExit(main())
+import os
+import signal
+import sys
+from types import FrameType
+
+STOPS = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
+
+
+def _stop_quietly(signum: int, frame: FrameType | None) -> None:
+    os._exit(128 + signum)  # nothing is open yet: no file, no worker, no temporary folder
+
+
+def run() -> None:
+    """The console entry point."""
+    for signum in STOPS:
+        signal.signal(signum, _stop_quietly)
+    from swl_viz.cli import main
+
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+    for signum in STOPS[1:]:
+        signal.signal(signum, signal.SIG_DFL)
+    sys.exit(main())
+
+
+if __name__ == "__main__":
+    run()

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import os
+import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -238,3 +240,21 @@ def test_shell_completion_installs_and_completes(tmp_path: Path) -> None:
     ask = {**env, "_SWL_VIZ_COMPLETE": "complete_bash", "COMP_WORDS": "swl-viz contour --the",
            "COMP_CWORD": "2"}  # fmt: skip
     assert _swl(env=ask).stdout.split() == ["--theme"]
+
+
+@pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM])
+def test_a_stop_while_loading_is_quiet(tmp_path: Path, signum: int) -> None:
+    """Ctrl-C in the first tenths of a second (imports) used to print a whole traceback."""
+    start = "print('up', flush=True); from swl_viz.__main__ import run; run()"
+    for delay in (0.03, 0.1, 0.2):  # after the interpreter is up, while swl-viz loads
+        proc = subprocess.Popen(
+            [sys.executable, "-c", start, "export"],
+            cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        )  # fmt: skip
+        assert proc.stdout is not None and proc.stdout.readline() == "up\n"
+        time.sleep(delay)
+        proc.send_signal(signum)
+        out, err = proc.communicate(timeout=60)
+        assert "Traceback" not in err, err
+        assert proc.returncode in (128 + signum, -signum, 130), (delay, proc.returncode, err)
+        assert not list(tmp_path.rglob("*.part"))
