@@ -187,7 +187,7 @@ def _warn_font(lang: str | None, title: str | None = None) -> None:
 
 # ---- figure commands ------------------------------------------------------------------------
 
-EXAMPLES = "Examples:  swl-viz {0} --t 1,0    swl-viz {0} --t 0.9,0.1 --theme dark --out {0}.svg"
+EXAMPLES = "Examples:\n\nswl-viz {0} --t 1,0\n\nswl-viz {0} --t 0.9,0.1 --theme dark --out {0}.svg"
 
 
 def _figure(figure: str, params: Mapping[str, Any]) -> None:
@@ -302,7 +302,7 @@ def slice_(
     " the temperature (0.1 to 10) and label smoothing (0 to 0.5), and a switch between the exact"
     " loss and the book's. Click the contour to probe a point and draw the descent from it."
     " Keys: s saves the view as a PNG under --out-dir, r resets, q quits.",
-    epilog="Examples:  swl-viz explore    swl-viz explore --t 0.7,0.3 --theme dark",
+    epilog="Examples:\n\nswl-viz explore\n\nswl-viz explore --t 0.7,0.3 --theme dark",
 )
 def explore(
     ctx: typer.Context, range_: Range = None, step: Step = None, t: T = None,
@@ -320,7 +320,7 @@ def explore(
         if sys.platform.startswith("linux") and not (
             os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")
         ):
-            raise RunError("no display to open a window on", param="show")
+            raise RunError("no display to open a window on; explore needs one (and Tk)")
         from swl_viz.explore import explore as open_window
 
         open_window(given.pop("t"), out_dir=out_dir, **given)
@@ -361,8 +361,8 @@ MAX_JOBS = 64
     "export",
     help="Render a deck of figures in parallel, reproducibly, for slides. A deck is a TOML file"
     " with an optional \\[defaults] table and one \\[\\[figures]] table per figure.",
-    epilog="Examples:  swl-viz export --t 1,0 --t 0,1 --format png,svg    "
-    "swl-viz export --deck lecture    swl-viz export --list-decks",
+    epilog="Examples:\n\nswl-viz export --t 1,0 --t 0,1 --format png,svg\n\n"
+    "swl-viz export --deck lecture\n\nswl-viz export --list-decks",
 )
 def export(
     ctx: typer.Context, range_: Range = None, step: Step = None, t: T = None,
@@ -448,9 +448,10 @@ def _run_export(targets: list[Any], out_dir: Path, workers: int) -> None:
             style = {"written": "green", "unchanged": "dim", "failed": "bold red"}[r.status]
             table.add_row(r.path, size, secs, f"[{style}]{r.status}[/]")
         out.print(table)
-    else:  # piped: one path per line, for scripts
+    else:  # piped: each written path on a line of its own, for scripts (failures: stderr)
         for r in results:
-            out.print(f"{r.path}\t{r.status}", markup=False)
+            if r.status == "written":
+                out.print(r.path, markup=False, soft_wrap=True)
     failed = [r for r in results if r.status == "failed"]
     for r in failed:
         _error_line(f"failed: {r.path}: {r.error}")
@@ -462,7 +463,7 @@ def _run_export(targets: list[Any], out_dir: Path, workers: int) -> None:
 
 
 @app.command("demo", help="The worked example of 5.6.3, a 3 x 10 batch: Y, the loss and dA.",
-             epilog="Examples:  swl-viz demo    swl-viz demo --json    "
+             epilog="Examples:\n\nswl-viz demo\n\nswl-viz demo --json\n\n"
              "swl-viz demo --logits a.csv --labels t.csv")  # fmt: skip
 def demo(
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of tables.")] = False,
@@ -542,7 +543,7 @@ HelpTrap = Annotated[str | None, typer.Option("-h", hidden=True, callback=_not_h
 
 
 @app.command("check", help="Gradient check: the analytic gradient against central differences.",
-             epilog="Examples:  swl-viz check    swl-viz check --variant book    "
+             epilog="Examples:\n\nswl-viz check\n\nswl-viz check --variant book\n\n"
              "swl-viz check --t 0.3,0.7 --fd-step 1e-4",
              context_settings={"help_option_names": ["--help"]})  # fmt: skip
 def check(
@@ -591,7 +592,7 @@ DataOut = Annotated[
 
 @app.command("data", help="The grid's numbers (x0, x1, loss, gradient, y), or a descent path,"
              " as CSV, NPZ or JSON.",
-             epilog="Examples:  swl-viz data --out grid.csv    "
+             epilog="Examples:\n\nswl-viz data --out grid.csv\n\n"
              "swl-viz data --descent 3,-2 --lr 0.5 --out path.csv")  # fmt: skip
 def data(
     ctx: typer.Context, out_path: DataOut, range_: Range = None, step: Step = None, t: T = None,
@@ -644,12 +645,33 @@ def _usable_streams() -> None:
             stream.reconfigure(errors="replace")
 
 
+def _usage_hint(exc: Any, argv: list[str]) -> str:
+    """Where to look: an option given two values names itself; otherwise, the command's -h."""
+    extra = exc.format_message().partition("extra argument(s) (")[2].rstrip(")").split()
+    if extra and extra[0] in argv:
+        at = argv.index(extra[0])
+        if at >= 2 and argv[at - 2].startswith("--"):
+            return f"; {argv[at - 2]} takes one value"
+    ctx = exc.ctx
+    return f" (see swl-viz {ctx.command_path.split(' ', 1)[-1]} -h)" if ctx and ctx.parent else ""
+
+
 def main(argv: list[str] | None = None) -> int:
     """Console entry point: the exit status, never a traceback (unless SWL_VIZ_DEBUG=1)."""
+    from typer._click.exceptions import ClickException, UsageError
+
     _usable_streams()
     try:
-        app(args=argv, prog_name="swl-viz")
-        code = 0
+        result = app(args=argv, prog_name="swl-viz", standalone_mode=False)
+        code = result if isinstance(result, int) else 0
+    except UsageError as exc:  # one line, naming the option; the help is one -h away
+        message = exc.format_message()
+        if message:  # (no arguments at all: the help is shown, and says it all)
+            _error_line(message + _usage_hint(exc, sys.argv[1:] if argv is None else argv))
+        code = exc.exit_code
+    except ClickException as exc:
+        _error_line(exc.format_message())
+        code = exc.exit_code
     except BrokenPipeError:  # a reader that left early, as `| head` does
         sys.stdout = open(os.devnull, "w", encoding="utf-8")  # noqa: SIM115
         code = 1

@@ -183,3 +183,25 @@ def test_plot_refuses_an_unknown_option_by_name() -> None:
     with pytest.raises(SwlVizError) as caught:
         swl_viz.plot("surface", colour="red")
     assert caught.value.param == "colour"
+
+
+@pytest.mark.parametrize(
+    ("argv", "flag"),
+    [
+        (["surface", "--t", "1,1"], "--t"),
+        (["surface", "--size", "1920", "1080"], "--size"),
+        (["contour", "--probe"], "--probe"),
+        (["surfcae"], "surface"),
+        (["export", "--deck", "missing.toml"], "--deck"),
+    ],
+)
+def test_a_usage_error_is_one_line_naming_the_option(
+    argv: list[str], flag: str, in_tmp: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from swl_viz.cli import main
+
+    assert main(argv) == 2
+    out, err = capsys.readouterr()
+    lines = err.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("Error: ") and flag in lines[0], err
+    assert out == ""
