@@ -1055,6 +1055,20 @@ def _marks(ax: Axes | Axes3D, plot: Plot, grid: LossGrid, *, three_d: bool) -> l
                 else:  # under the title and legend, over the back panes
                     box.set(x=0.985, y=0.84, va="top")
         drawn += marks
+    for note in [m for m in drawn if three_d and m.get_gid() == "plateau-note"]:
+        # the corner of a 3-D axes lies past its band, under the panel's title: move the note
+        if plot.figure == "pair":  # the contour beside it carries the same note
+            note.remove()
+            drawn.remove(note)
+            continue
+        fig = ax.get_figure()
+        assert fig is not None
+        note.set_transform(fig.transFigure)
+        note.set(ha="right", multialignment="left")
+        if plot.preset == "slides" and not plot.compare:  # the slide's key column, midway
+            note.set(x=0.985, y=0.5, va="center")
+        else:  # the free corner under the panels
+            note.set(x=0.985, y=0.015, va="bottom")
     for mark in drawn:
         if type(mark) is Text3D:
             mark.__class__ = _InsideText3D
