@@ -28,7 +28,7 @@ from matplotlib.colorbar import Colorbar
 from matplotlib.contour import QuadContourSet
 from matplotlib.figure import Figure
 from matplotlib.quiver import Quiver
-from matplotlib.text import Text
+from matplotlib.text import Annotation, Text
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 from mpl_toolkits.mplot3d import proj3d
 from mpl_toolkits.mplot3d.art3d import Line3DCollection, Text3D
@@ -1024,6 +1024,47 @@ class _InsideText3D(Text3D):  # type: ignore[misc]
         super().draw(renderer)
 
 
+class _InsideText(Text):
+    """A label on a panel that shifts itself back inside the canvas when its place (near an
+    edge, beside a point) would carry part of it off."""
+
+    def draw(self, renderer: Any) -> None:
+        box = self.get_window_extent(renderer)
+        dx = max(0.0, -box.x0) - max(0.0, box.x1 - renderer.width)
+        dy = max(0.0, -box.y0) - max(0.0, box.y1 - renderer.height)
+        if not (dx or dy):
+            super().draw(renderer)
+            return
+        where = self.get_position()
+        x, y = self.get_transform().transform(where)
+        self.set_position(tuple(self.get_transform().inverted().transform((x + dx, y + dy))))
+        super().draw(renderer)
+        self.set_position(where)
+
+
+class _InsideAnnotation(Annotation):
+    """A label set off from its point (offset points) that moves its text back inside the
+    canvas when the offset would carry part of it off; the point it names stays."""
+
+    def draw(self, renderer: Any) -> None:
+        coords = self.anncoords if isinstance(self.anncoords, str) else ""
+        if not self.get_text() or coords not in ("offset points", "offset pixels"):
+            super().draw(renderer)
+            return
+        self.update_positions(renderer)
+        box = Text.get_window_extent(self, renderer)
+        dx = max(0.0, -box.x0) - max(0.0, box.x1 - renderer.width)
+        dy = max(0.0, -box.y0) - max(0.0, box.y1 - renderer.height)
+        if not (dx or dy):
+            super().draw(renderer)
+            return
+        scale = 72.0 / renderer.dpi if coords == "offset points" else 1.0
+        where = self.xyann
+        self.xyann = (where[0] + dx * scale, where[1] + dy * scale)
+        super().draw(renderer)
+        self.xyann = where
+
+
 def _marks(ax: Axes | Axes3D, plot: Plot, grid: LossGrid, *, three_d: bool) -> list[Artist]:
     """What a learner should notice, on one panel: the decision and minimum lines (and the
     book's cap), the descent path, and the probed point with what the layer sends back."""
@@ -1072,6 +1113,10 @@ def _marks(ax: Axes | Axes3D, plot: Plot, grid: LossGrid, *, three_d: bool) -> l
     for mark in drawn:
         if type(mark) is Text3D:
             mark.__class__ = _InsideText3D
+        elif type(mark) is Text:
+            mark.__class__ = _InsideText
+        elif type(mark) is Annotation:
+            mark.__class__ = _InsideAnnotation
     return drawn
 
 

@@ -437,3 +437,11 @@ def test_a_3d_label_that_would_leave_the_canvas_sits_that_view_out() -> None:
     plain = ax.text(0.0, 0.0, 0.0, label.get_text())
     assert type(plain) is Text3D
     assert [t for t, _ in outside(fig, drawn_texts(fig))] == [plain.get_text()]  # would leave
+
+
+@pytest.mark.parametrize("figure", ["contour", "surface", "pair"])
+def test_marks_near_an_edge_stay_on_the_canvas(figure: FigureKind) -> None:
+    """A probe near the left edge put its arrow's label half off the canvas."""
+    plot = Plot(figure, label_smoothing=0.2, range=(-10.0, 10.0), step=0.5, probe=(-4.0, -8.0),
+                descent=(-6.0, 6.0))  # fmt: skip
+    assert _sweep(plot, (20.0,), range(0, 360, 90)) == []
