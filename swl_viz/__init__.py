@@ -42,6 +42,7 @@ def __getattr__(name: str) -> Any:
         return value
     raise AttributeError(f"module 'swl_viz' has no attribute {name!r}")
 
+
 __version__ = "0.1.0"
 
 
