@@ -906,7 +906,7 @@ def _key_width(lines: Sequence[str], plot: Plot, words: dict[str, str], frame: _
     widest = max(_text_width(line, size, frame.dpi) for line in lines)
     if plot.figure == "quiver":  # the legend: a handle and the longer word
         legend = max(
-            _text_width(words[w], _text_px("legend.fontsize"), frame.dpi)
+            _text_width(words[w], size, frame.dpi)
             for w in ("forward", "backward")
         )
         widest = max(widest, legend + 3.0 * frame.em)
@@ -941,6 +941,7 @@ def _key_panel(
             borderaxespad=0.0,
             borderpad=0.0,
             handlelength=1.6,
+            fontsize=KEY_SIZE * _text_px("axes.labelsize"),  # as large as the key above it
         )
 
 
