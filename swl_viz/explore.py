@@ -61,7 +61,7 @@ FONT_SCALE = 0.75
 #: Descent steps drawn from a probe.
 PATH_STEPS = 50
 #: The same words as ``--show``: explore needs the same interactive backend.
-NO_WINDOW = "no interactive matplotlib backend; install Tk (python3-tk) or use --out"
+NO_WINDOW = "no interactive matplotlib backend for the window; install Tk (python3-tk)"
 #: What the window does, for --help.
 HELP = (
     "Open a live window: the loss surface beside its contour, with sliders for t0 (t = (t0, "
@@ -487,7 +487,7 @@ def explore(
         import matplotlib.pyplot as plt  # noqa: TID253 - the window needs pyplot
 
         if mpl.get_backend().lower() in ("agg", "pdf", "svg", "ps", "cairo", "template"):
-            raise RunError(NO_WINDOW, param="show")
+            raise RunError(NO_WINDOW)
         fig = plt.figure(figsize=FIGSIZE, dpi=DPI)
         try:
             explorer = Explorer(
