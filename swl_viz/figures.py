@@ -905,10 +905,7 @@ def _key_width(lines: Sequence[str], plot: Plot, words: dict[str, str], frame: _
     size = KEY_SIZE * _text_px("axes.labelsize")
     widest = max(_text_width(line, size, frame.dpi) for line in lines)
     if plot.figure == "quiver":  # the legend: a handle and the longer word
-        legend = max(
-            _text_width(words[w], size, frame.dpi)
-            for w in ("forward", "backward")
-        )
+        legend = max(_text_width(words[w], size, frame.dpi) for w in ("forward", "backward"))
         widest = max(widest, legend + 3.0 * frame.em)
     return widest + 0.2 * frame.em
 
