@@ -355,6 +355,12 @@ Jobs = Annotated[
                  rich_help_panel="Output"),
 ]  # fmt: skip
 MAX_JOBS = 64
+Budget = Annotated[
+    int | None,
+    typer.Option("--memory-budget", metavar="MIB", rich_help_panel="Output",
+                 help="Memory the jobs may use together; fewer run at once to keep to it."
+                 + _shown("half the machine's")),
+]  # fmt: skip
 
 
 @app.command(
@@ -374,8 +380,8 @@ def export(
     transparent: Transparent = None, title: Title = None, no_title: NoTitle = None,
     lang: Lang = None, frames: Frames = None, fps: Fps = None, preset: Preset = None,
     font_scale: FontScale = None, zlim: Zlim = None, figures: Figures = None,
-    fmt: Format = None, out_dir: OutDir = Path("outputs"), jobs: Jobs = None, deck: DeckOpt = None,
-    list_decks: ListDecks = False,
+    fmt: Format = None, out_dir: OutDir = Path("outputs"), jobs: Jobs = None,
+    memory_budget: Budget = None, deck: DeckOpt = None, list_decks: ListDecks = False,
 ) -> None:  # fmt: skip
     from swl_viz.deck import bundled_decks, plan_export
 
@@ -403,7 +409,16 @@ def export(
             "ja" if any(x.plot.lang == "ja" for x in targets) else None,
             next((x.plot.title for x in targets if x.plot.title is not None), None),
         )
-        _run_export(targets, out_dir, n_jobs)
+        from swl_viz.deck import default_budget, workers_within
+
+        if memory_budget is not None and memory_budget < 1:
+            raise SwlVizError(f"must be a number of MiB >= 1, got {memory_budget}",
+                              param="memory_budget")  # fmt: skip
+        budget = default_budget() if memory_budget is None else memory_budget << 20
+        fit = workers_within(targets, n_jobs, budget)
+        if fit < n_jobs and len(targets) > fit:
+            err.print(f"{fit} of {n_jobs} jobs run at once, to stay within {budget >> 20} MiB")
+        _run_export(targets, out_dir, fit)
 
 
 def _usable_cpus() -> int:

@@ -16,6 +16,7 @@ named by its field (``figures[2].t``). numpy only, through the grid; never matpl
 
 from __future__ import annotations
 
+import os
 import tomllib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
@@ -32,6 +33,9 @@ __all__ = [
     "DeckError",
     "Target",
     "bundled_decks",
+    "default_budget",
+    "job_bytes",
+    "workers_within",
     "load_deck",
     "parse_formats",
     "plan_export",
@@ -128,10 +132,20 @@ def load_deck(path: Path) -> list[DeckEntry]:
     return entries
 
 
+#: The largest deck file read: hundreds of figures fit in far less.
+MAX_DECK_BYTES = 1 << 20
+
+
 def _read_deck(path: Path) -> tuple[list[DeckEntry], list[str]]:
     """The deck's entries, and every problem found in reading them (entries with a problem
     have an empty figure)."""
     try:
+        if path.stat().st_size > MAX_DECK_BYTES:  # before reading: a deck is a page of settings
+            raise SwlVizError(
+                f"{str(path)!r} is over {MAX_DECK_BYTES >> 10} KiB; a deck lists figures and "
+                "their options",
+                param="deck",
+            )
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
         raise SwlVizError(f"no such file: {str(path)!r}", param="deck") from None
@@ -207,6 +221,42 @@ def _share_scale(targets: list[Target], out_dir: Path) -> list[Target]:
 
 #: Points per axis of the grids that decide a shared scale: what a figure draws at most.
 MAX_SHARED_POINTS = 401
+
+
+#: What one render worker holds before its figure: the interpreter, numpy and matplotlib.
+WORKER_BYTES = 200 << 20
+
+
+def job_bytes(target: Target) -> int:
+    """About the most memory one render of ``target`` holds: a worker, the canvas (RGBA), its
+    copy for the encoder and the encoded image, and a GIF's two frames in flight."""
+    width, height = target.plot.pixels
+    canvas = width * height * 4
+    frames = 2 * width * height if target.fmt == "gif" else 0
+    return WORKER_BYTES + 3 * canvas + frames
+
+
+def default_budget() -> int:
+    """Half of this machine's memory, the budget an export keeps to unless told otherwise."""
+    try:
+        return os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") // 2
+    except (ValueError, OSError, AttributeError):
+        return 4 << 30
+
+
+def workers_within(targets: Sequence[Target], workers: int, budget: int) -> int:
+    """How many jobs may run at once so that together they stay within ``budget`` bytes;
+    a single job over it is refused, naming the budget."""
+    if not targets:
+        return 1
+    largest = max(job_bytes(x) for x in targets)
+    if largest > budget:
+        raise SwlVizError(
+            f"one figure needs about {largest >> 20} MiB, over the budget of {budget >> 20} "
+            "MiB; use a smaller size, fewer frames, or a larger budget",
+            param="memory_budget",
+        )
+    return max(1, min(workers, budget // largest))
 
 
 def plan_export(

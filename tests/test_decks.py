@@ -9,6 +9,7 @@ from conftest import run_cli
 
 from swl_viz import loss_grid
 from swl_viz.deck import DeckError, bundled_decks, plan_export
+from swl_viz.errors import SwlVizError
 from swl_viz.figures import build_figure, theme_context
 
 TWO_TEMPERATURES = """
@@ -97,3 +98,41 @@ def test_file_names_stay_short_whatever_the_label(tmp_path: Path) -> None:
     assert Plot("contour", t=(0.9, 0.1)).stem() == "contour_t0.9-0.1"  # short labels as before
     targets = plan_export(out_dir=tmp_path, figures=["contour"], labels=[",".join(map(str, t))])
     assert all(len(x.path.name) < 100 for x in targets)
+
+
+def test_parallel_jobs_share_a_memory_budget(tmp_path: Path) -> None:
+    from swl_viz.deck import job_bytes, workers_within
+
+    small = plan_export(out_dir=tmp_path, labels=["1,0", "0,1"])  # 6 figures of 900 px
+    big = plan_export(out_dir=tmp_path, figures=["surface"], overrides={"size": "8000x8000"})
+    one = job_bytes(small[0])
+    assert workers_within(small, 8, 100 * one) == 8  # room for all
+    assert workers_within(small, 8, 3 * one) == 3  # fewer at once, not a refusal
+    assert job_bytes(big[0]) > 8000 * 8000 * 4 * 3  # a canvas, its copy and its encoding
+    with pytest.raises(SwlVizError) as caught:
+        workers_within(big, 2, 500 << 20)
+    assert caught.value.param == "memory_budget"
+
+
+def test_the_budget_from_the_command_line(in_tmp: Path) -> None:
+    code, text = run_cli("export", "--t", "1,0", "--t", "0,1", "--jobs", "8",
+                         "--memory-budget", "700", "--size", "300x300")  # fmt: skip
+    assert code == 0, text
+    assert "3 of 8 jobs run at once" in text
+    code, text = run_cli("export", "--figures", "surface", "--size", "8000x8000",
+                         "--memory-budget", "500", "--out-dir", "big")  # fmt: skip
+    assert code == 2 and "--memory-budget" in text and "MiB" in text, text
+    assert not list(in_tmp.glob("big/*"))  # refused before any work: nothing written
+
+
+def test_a_huge_deck_is_refused_before_it_is_parsed(tmp_path: Path) -> None:
+    import time
+
+    deck = tmp_path / "deck.toml"
+    ones = ", ".join(["0"] * 2_000_000)  # a label of two million classes, about 6 MB
+    deck.write_text(f'[[figures]]\nfigure = "contour"\nt = [1, {ones}]\n')
+    start = time.perf_counter()
+    with pytest.raises(SwlVizError, match="KiB") as caught:
+        plan_export(out_dir=tmp_path / "out", deck=deck)
+    assert caught.value.param == "deck"
+    assert time.perf_counter() - start < 1.0

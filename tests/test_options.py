@@ -32,7 +32,7 @@ FROM_TABLE = {
 }
 OWN = {
     **{figure: {"out", "show"} for figure in FIGURES},
-    "export": {"figures", "fmt", "out_dir", "jobs", "deck", "list_decks"},
+    "export": {"figures", "fmt", "out_dir", "jobs", "memory_budget", "deck", "list_decks"},
     "check": {"fd_step", "tol", "trap"},
     "data": {"out_path"},
     "explore": {"out_dir"},
