@@ -4,6 +4,7 @@ import os
 import shutil
 import subprocess
 import sys
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -79,3 +80,20 @@ def display() -> Iterator[str]:
     yield f":{number}"
     server.terminate()
     server.wait(timeout=10)
+
+
+def find_window(env: dict[str, str], name: str, timeout: float = 30.0) -> str:
+    """The id of the first visible X window whose name matches ``name``, waiting for it."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        found = subprocess.run(
+            ["xdotool", "search", "--onlyvisible", "--name", name],
+            env=env,
+            capture_output=True,
+            text=True,
+        )
+        ids = found.stdout.split()
+        if ids:
+            return ids[0]
+        time.sleep(0.2)
+    raise AssertionError(f"no window named {name!r} appeared")

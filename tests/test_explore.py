@@ -15,6 +15,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from conftest import find_window
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.image import imread
@@ -240,21 +241,6 @@ def _xdo(env: dict[str, str], *args: str) -> None:
     subprocess.run(["xdotool", *args], env=env, capture_output=True, check=True)
 
 
-def _find_window(env: dict[str, str], name: str, timeout: float = 60.0) -> str:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        found = subprocess.run(
-            ["xdotool", "search", "--onlyvisible", "--name", name],
-            env=env,
-            capture_output=True,
-            text=True,
-        )
-        if found.stdout.split():
-            return found.stdout.split()[0]
-        time.sleep(0.2)
-    raise AssertionError(f"no window named {name!r} appeared")
-
-
 def _save(env: dict[str, str], window: str, out: _Lines) -> Path:
     """Press s until the program prints the file it wrote: a key sent while Tk is still mapping
     the window can be lost."""
@@ -284,7 +270,7 @@ def test_the_window_drags_clicks_saves_and_closes(display: str, tmp_path: Path) 
     )  # fmt: skip
     out = _Lines(proc)
     try:
-        window = _find_window(env, "^swl-viz explore")
+        window = find_window(env, "^swl-viz explore", timeout=60.0)
         first = out.next(timeout=60)
         assert first is not None and first.startswith("{"), first
         while (line := out.next(timeout=2)) is not None:  # the window manager may resize it

@@ -6,28 +6,12 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
+from conftest import find_window
 
 pytestmark = pytest.mark.display
-
-
-def _find_window(env: dict[str, str], name: str, timeout: float = 30.0) -> str:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        found = subprocess.run(
-            ["xdotool", "search", "--onlyvisible", "--name", name],
-            env=env,
-            capture_output=True,
-            text=True,
-        )
-        ids = found.stdout.split()
-        if ids:
-            return ids[0]
-        time.sleep(0.2)
-    raise AssertionError(f"no window named {name!r} appeared")
 
 
 def _press_q_until_closed(
@@ -52,7 +36,7 @@ def test_show_opens_a_real_window_and_q_closes_it(display: str, tmp_path: Path) 
         cwd=tmp_path, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
     )  # fmt: skip
     try:
-        window = _find_window(env, "^swl-viz surface")
+        window = find_window(env, "^swl-viz surface")
         title = subprocess.run(
             ["xdotool", "getwindowname", window], env=env, capture_output=True, text=True
         ).stdout.strip()
