@@ -34,9 +34,10 @@ from matplotlib.widgets import RadioButtons, Slider  # noqa: TID253
 from swl_viz.atomic import atomic_write
 from swl_viz.errors import RunError, SwlVizError
 from swl_viz.figures import THEMES, canvas_rc, draw_contour, draw_surface, theme_context
-from swl_viz.grid import LossGrid, check_layer, grid_axis, loss_grid
+from swl_viz.grid import LossGrid, grid_axis, loss_grid
+from swl_viz.layer import Layer
 from swl_viz.maths import Variant
-from swl_viz.probe import descent_path, layer_options, probe_point
+from swl_viz.probe import descent_path, probe_point
 from swl_viz.teach import annotate_contour, annotate_surface, draw_path, draw_probe
 from swl_viz.text import japanese_font, labels_for
 
@@ -142,7 +143,7 @@ class State:
                 f"must lie in [0, {MAX_SMOOTHING:g}] for explore, got {self.label_smoothing:g}",
                 param="label_smoothing",
             )
-        check_layer(self.t, None, (0, 1), self.label_smoothing, self.temperature, self.variant)
+        Layer.make(self.t, None, (0, 1), self.label_smoothing, self.temperature, self.variant)
         if self.probe is not None and not all(math.isfinite(v) for v in self.probe):
             raise SwlVizError("the probe needs two finite numbers", param="probe")
 
@@ -168,7 +169,7 @@ def _first_state(
         raise SwlVizError(f"explore shows two classes; t needs 2 entries, got {len(t)}", param="t")
     if variant not in ("exact", "book"):
         raise SwlVizError(f"must be one of exact, book; got {variant!r}", param="variant")
-    check_layer(t, None, (0, 1), label_smoothing, temperature, variant)  # t sums to 1, ...
+    Layer.make(t, None, (0, 1), label_smoothing, temperature, variant)  # t sums to 1, ...
     state = State(float(t[0]), float(temperature), float(label_smoothing), variant)  # type: ignore[arg-type]
     state.check()
     return state
@@ -405,11 +406,10 @@ class Explorer:
         self._drawn = drawn
 
     def _draw_probe(self, grid: LossGrid, x0: float, x1: float) -> list[Artist]:
-        options: Any = layer_options(grid)
-        probe = probe_point(x0, x1, grid.t, **options)
+        probe = probe_point(x0, x1, grid.layer)
         # the curvature grows as 1/T^2; a step of 1 would zigzag across the valley when T < 1
         lr = min(1.0, 2.0 * grid.temperature**2)
-        path = descent_path(x0, x1, grid.t, lr=lr, steps=PATH_STEPS, **options)
+        path = descent_path(x0, x1, grid.layer, lr=lr, steps=PATH_STEPS)
         self.probe = probe
         self.path = path
         drawn = draw_path(self.ax2d, path, lang=self.lang)

@@ -37,7 +37,7 @@ from mpl_toolkits.mplot3d.axes3d import Axes3D
 from swl_viz.grid import LossGrid, thin_stride
 from swl_viz.maths import FloatArray
 from swl_viz.plotspec import Plot
-from swl_viz.probe import descent_path, layer_options, probe_point
+from swl_viz.probe import descent_path, probe_point
 from swl_viz.teach import annotate_contour, annotate_surface, draw_path, draw_probe, draw_slice
 from swl_viz.text import (
     DESCENT,
@@ -1067,17 +1067,16 @@ def _marks(ax: Axes | Axes3D, plot: Plot, grid: LossGrid, *, three_d: bool) -> l
     """What a learner should notice, on one panel: the decision and minimum lines (and the
     book's cap), the descent path, and the probed point with what the layer sends back."""
     drawn: list[Artist] = []
-    opts = layer_options(grid)
     if plot.annotate:
         if three_d:
             drawn += annotate_surface(ax, grid, lang=plot.lang, zscale=plot.zscale)
         else:
             drawn += annotate_contour(ax, grid, lang=plot.lang, zscale=plot.zscale)
     if plot.descent is not None:
-        path = descent_path(*plot.descent, grid.t, lr=plot.lr, steps=plot.steps, **opts)
+        path = descent_path(*plot.descent, grid.layer, lr=plot.lr, steps=plot.steps)
         drawn += draw_path(ax, path, three_d=three_d, zscale=plot.zscale, lang=plot.lang)
     if plot.probe is not None:
-        probe = probe_point(*plot.probe, grid.t, **opts)
+        probe = probe_point(*plot.probe, grid.layer)
         marks = draw_probe(ax, probe, three_d=three_d, zscale=plot.zscale, lang=plot.lang)
         for box in [m for m in marks if three_d and m.get_gid() == "probe-box"]:
             # a 3-D axes reaches past its band: its corner is no place for text

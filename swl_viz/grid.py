@@ -15,23 +15,15 @@ import numpy as np
 from numpy.typing import ArrayLike
 
 from swl_viz.errors import SwlVizError
-from swl_viz.maths import (
-    BOOK_DELTA,
-    FloatArray,
-    Variant,
-    _evaluate,
-    _labels,
-    _split,
-    _Target,
-    check_options,
-)
+from swl_viz.layer import MAX_CLASSES, Layer
+from swl_viz.maths import BOOK_DELTA, FloatArray, Variant, _evaluate, _split, _Target
 
 __all__ = [
     "MAX_AXIS_POINTS",
     "MAX_CLASSES",
     "MAX_GRID_WORK",
     "LossGrid",
-    "check_layer",
+    "layer_grid",
     "check_work",
     "grid_axis",
     "loss_grid",
@@ -40,8 +32,6 @@ __all__ = [
 
 #: The densest grid swl-viz computes: 4001 x 4001 points (step 0.01 on -20..20).
 MAX_AXIS_POINTS = 4001
-#: The most classes a grid takes: every point holds all K logits while it is computed.
-MAX_CLASSES = 1000
 #: The most logits (points x classes) one grid evaluates, about 10 s of work on one core.
 MAX_GRID_WORK = 400_000_000
 
@@ -125,17 +115,36 @@ class LossGrid:
     loss: FloatArray
     grad0: FloatArray
     grad1: FloatArray
-    t: tuple[float, ...]
-    logits: tuple[float, ...]
-    axes: tuple[int, int]
-    label_smoothing: float = 0.0
-    temperature: float = 1.0
-    variant: Variant = "exact"
+    layer: Layer
+
+    @property
+    def t(self) -> tuple[float, ...]:
+        return self.layer.t
+
+    @property
+    def logits(self) -> tuple[float, ...]:
+        return self.layer.logits
+
+    @property
+    def axes(self) -> tuple[int, int]:
+        return self.layer.axes
+
+    @property
+    def label_smoothing(self) -> float:
+        return self.layer.label_smoothing
+
+    @property
+    def temperature(self) -> float:
+        return self.layer.temperature
+
+    @property
+    def variant(self) -> Variant:
+        return self.layer.variant
 
     @property
     def k(self) -> int:
         """The number of classes."""
-        return len(self.t)
+        return self.layer.k
 
     @property
     def shape(self) -> tuple[int, int]:
@@ -144,27 +153,11 @@ class LossGrid:
 
     def stacked_logits(self) -> FloatArray:
         """All K logits at every grid point, shape (rows, cols, K)."""
-        a = np.empty((*self.shape, self.k), dtype=np.float64)
-        a[...] = self.logits
-        a[..., self.axes[0]] = self.x0
-        a[..., self.axes[1]] = self.x1
-        return a
+        return self.layer.place(self.x0, self.x1)
 
     def probabilities(self) -> FloatArray:
         """softmax(a / T) at every grid point, shape (rows, cols, K)."""
         return _split(self.stacked_logits(), 2, self.temperature).y  # shift, then divide by T
-
-
-def _parse_axes(axes: Sequence[int], k: int) -> tuple[int, int]:
-    if len(axes) != 2:
-        raise SwlVizError(f"axes must name 2 classes, got {len(axes)}", param="axes")
-    i, j = (int(v) for v in axes)
-    for v in (i, j):
-        if not 0 <= v < k:
-            raise SwlVizError(f"axes must lie in 0..{k - 1} for K={k}, got {v}", param="axes")
-    if i == j:
-        raise SwlVizError(f"axes must be two different classes, got {i},{j}", param="axes")
-    return i, j
 
 
 def check_work(points_per_axis: int, k: int, passes: int = 1) -> None:
@@ -178,54 +171,6 @@ def check_work(points_per_axis: int, k: int, passes: int = 1) -> None:
             "a smaller range",
             param="step",
         )
-
-
-def check_layer(
-    t: ArrayLike,
-    logits: ArrayLike | None,
-    axes: Sequence[int],
-    label_smoothing: float,
-    temperature: float,
-    variant: str,
-) -> tuple[FloatArray, FloatArray, FloatArray, tuple[int, int]]:
-    """Check the layer's options for a grid; return t, the target probabilities, the fixed
-    logits (the varied two set to 0) and the two varied classes."""
-    t_arr, target, fixed, ij = _check_layer(t, logits, axes, label_smoothing, temperature, variant)
-    return t_arr, target.probs, fixed, ij
-
-
-def _check_layer(
-    t: ArrayLike,
-    logits: ArrayLike | None,
-    axes: Sequence[int],
-    label_smoothing: float,
-    temperature: float,
-    variant: str,
-) -> tuple[FloatArray, _Target, FloatArray, tuple[int, int]]:
-    t_arr = np.asarray(t, dtype=np.float64) if np.asarray(t).dtype.kind in "biuf" else None
-    if t_arr is None or t_arr.ndim != 1:
-        raise SwlVizError("t must be one vector of class probabilities, like 1,0", param="t")
-    k = t_arr.size
-    if k < 2:
-        raise SwlVizError(f"t needs at least 2 classes, got {k}", param="t")
-    if k > MAX_CLASSES:
-        raise SwlVizError(f"t has {k} classes; swl-viz takes at most {MAX_CLASSES}", param="t")
-    target = _labels(t_arr, (k,), -1, label_smoothing)
-    check_options(temperature, variant)
-    if logits is None:
-        fixed = np.zeros(k)
-    else:
-        fixed = np.array(logits, dtype=np.float64).reshape(-1)
-        if fixed.size != k:
-            raise SwlVizError(
-                f"logits has {fixed.size} entries but t has {k} classes; they must match",
-                param="logits",
-            )
-        if not np.isfinite(fixed).all():
-            raise SwlVizError("logits must be finite", param="logits")
-    i, j = _parse_axes(axes, k)
-    fixed[[i, j]] = 0.0  # the varied logits take the grid's values
-    return t_arr, target, fixed, (i, j)
 
 
 def loss_grid(
@@ -248,10 +193,19 @@ def loss_grid(
     ``max_points`` keeps only every m-th grid value, evenly and both ends included, so that at
     most about that many remain per axis: a figure computes just the points it can show.
     """
-    t_arr, target, fixed, (i, j) = _check_layer(
-        t, logits, axes, label_smoothing, temperature, variant
-    )
-    k = t_arr.size
+    layer = Layer.make(t, logits, axes, label_smoothing, temperature, variant)
+    return layer_grid(layer, lo, hi, step, max_points=max_points)
+
+
+def layer_grid(
+    layer: Layer, lo: float, hi: float, step: float, *, max_points: int | None = None
+) -> LossGrid:
+    """:func:`loss_grid` for a layer already checked."""
+    k = layer.k
+    target = layer.labels()
+    fixed = np.array(layer.logits)
+    i, j = layer.axes
+    temperature, variant = layer.temperature, layer.variant
 
     values = grid_axis(lo, hi, step)
     if max_points is not None:
@@ -280,19 +234,7 @@ def loss_grid(
                 f"{temperature:g}; narrow the range or raise the temperature",
                 param="range",
             ) from None
-    return LossGrid(
-        x0=x0,
-        x1=x1,
-        loss=loss,
-        grad0=g0,
-        grad1=g1,
-        t=tuple(float(v) for v in t_arr),
-        logits=tuple(float(v) for v in fixed),
-        axes=(i, j),
-        label_smoothing=float(label_smoothing),
-        temperature=float(temperature),
-        variant=variant,
-    )
+    return LossGrid(x0=x0, x1=x1, loss=loss, grad0=g0, grad1=g1, layer=layer)
 
 
 def _two_class(

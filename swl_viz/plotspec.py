@@ -16,7 +16,8 @@ from dataclasses import dataclass, fields
 from typing import Any, Literal
 
 from swl_viz.errors import SwlVizError
-from swl_viz.grid import LossGrid, check_layer, grid_axis, loss_grid
+from swl_viz.grid import LossGrid, grid_axis, layer_grid
+from swl_viz.layer import Layer
 from swl_viz.maths import Variant
 from swl_viz.options import (
     FIGURES,
@@ -133,9 +134,7 @@ class Plot:
         else:
             check_descent(self.lr, self.steps)
         grid_axis(*self.range, self.step)  # range and step, and the point limit
-        check_layer(
-            self.t, self.logits, self.axes, self.label_smoothing, self.temperature, self.variant
-        )
+        self.layer()
         width, height = self.pixels
         if min(width, height) < 100 or max(width, height) > MAX_PIXELS_PER_SIDE:
             raise SwlVizError(
@@ -193,21 +192,22 @@ class Plot:
                     param="frames",
                 )
 
+    def layer(self, variant: Variant | None = None) -> Layer:
+        """The checked layer this figure shows (``variant`` overrides, for compare)."""
+        return Layer.make(
+            self.t,
+            self.logits,
+            self.axes,
+            self.label_smoothing,
+            self.temperature,
+            self.variant if variant is None else variant,
+        )
+
     def grid(self, variant: Variant | None = None, max_points: int | None = None) -> LossGrid:
         """Compute the loss grid this figure shows (``variant`` overrides, for --compare;
         ``max_points`` thins a dense grid to the points a figure can show)."""
-        return loss_grid(
-            self.range[0],
-            self.range[1],
-            self.step,
-            self.t,
-            logits=self.logits,
-            axes=self.axes,
-            label_smoothing=self.label_smoothing,
-            temperature=self.temperature,
-            variant=self.variant if variant is None else variant,
-            max_points=max_points,
-        )
+        lo, hi = self.range
+        return layer_grid(self.layer(variant), lo, hi, self.step, max_points=max_points)
 
     def changed(self) -> dict[str, Any]:
         """The options that differ from the defaults, in field order (figure and t excluded)."""

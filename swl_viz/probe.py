@@ -16,13 +16,13 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Literal, TypedDict
+from typing import Literal
 
 import numpy as np
 from numpy.typing import ArrayLike
 
 from swl_viz.errors import SwlVizError
-from swl_viz.grid import LossGrid, check_layer
+from swl_viz.layer import Layer
 from swl_viz.maths import (
     BOOK_DELTA,
     FloatArray,
@@ -30,7 +30,6 @@ from swl_viz.maths import (
     _evaluate,
     _labels,
     softmax,
-    softmax_with_loss,
 )
 
 __all__ = [
@@ -38,14 +37,12 @@ __all__ = [
     "MAX_LR",
     "MAX_STEPS",
     "DescentPath",
-    "LayerOptions",
     "Line",
     "Probe",
     "SLICE_POINTS",
     "Slice",
     "decision_line",
     "descent_path",
-    "layer_options",
     "loss_at",
     "loss_slice",
     "minimum_line",
@@ -73,96 +70,28 @@ def _point(x0: float, x1: float, param: str) -> tuple[float, float]:
     return p
 
 
-@dataclass(frozen=True)
-class _Layer:
-    """The checked layer of a slice: the label, its target, the fixed logits, the varied pair."""
-
-    t: FloatArray
-    target: FloatArray
-    fixed: FloatArray
-    axes: tuple[int, int]
-    label_smoothing: float
-    temperature: float
-    variant: Variant
-
-    def logits(self, x0: ArrayLike, x1: ArrayLike) -> FloatArray:
-        """All K logits at the points (x0, x1), shape (..., K)."""
-        u, v = np.broadcast_arrays(np.asarray(x0, dtype=np.float64), np.asarray(x1, np.float64))
-        a = np.empty((*u.shape, self.fixed.size))
-        a[...] = self.fixed
-        a[..., self.axes[0]] = u
-        a[..., self.axes[1]] = v
-        return a
-
-    def evaluate(
-        self, x0: ArrayLike, x1: ArrayLike, param: str = "probe"
-    ) -> tuple[FloatArray, FloatArray, FloatArray]:
-        """Logits, loss and gradient (y - t) / T at the points, from the layer itself."""
-        a = self.logits(x0, x1)
-        with np.errstate(over="ignore"):
-            scaled_ok = bool(np.isfinite(a / self.temperature).all())
-        if not scaled_ok:
-            raise SwlVizError(
-                f"the logits divided by the temperature {self.temperature:g} leave the finite "
-                "numbers; move the point nearer 0 or raise the temperature",
-                param=param,
-            )
-        loss, grad = softmax_with_loss(
-            a,
-            self.t,
-            label_smoothing=self.label_smoothing,
-            temperature=self.temperature,
-            variant=self.variant,
-        )
-        return a, loss, grad
-
-
 def _layer(
-    t: ArrayLike,
+    t: ArrayLike | Layer,
     logits: ArrayLike | None,
     axes: Sequence[int],
     label_smoothing: float,
     temperature: float,
     variant: Variant,
-) -> _Layer:
-    t_arr, target, fixed, pair = check_layer(t, logits, axes, label_smoothing, temperature, variant)
-    return _Layer(
-        t=_frozen(t_arr),
-        target=_frozen(np.array(target, dtype=np.float64)),
-        fixed=_frozen(fixed),
-        axes=pair,
-        label_smoothing=float(label_smoothing),
-        temperature=float(temperature),
-        variant=variant,
-    )
-
-
-class LayerOptions(TypedDict):
-    """The keyword arguments that describe a grid's layer, besides its label t."""
-
-    logits: tuple[float, ...]
-    axes: tuple[int, int]
-    label_smoothing: float
-    temperature: float
-    variant: Variant
-
-
-def layer_options(grid: LossGrid) -> LayerOptions:
-    """``grid``'s layer as keyword arguments for the functions of this module:
-    ``probe_point(x0, x1, grid.t, **layer_options(grid))``."""
-    return {
-        "logits": grid.logits,
-        "axes": grid.axes,
-        "label_smoothing": grid.label_smoothing,
-        "temperature": grid.temperature,
-        "variant": grid.variant,
-    }
+) -> Layer:
+    """``t`` itself when it is a checked :class:`Layer` (the other options must then be left at
+    their defaults), else the layer those options make."""
+    if isinstance(t, Layer):
+        given = (logits, tuple(axes), label_smoothing, temperature, variant)
+        if given != (None, (0, 1), 0.0, 1.0, "exact"):
+            raise SwlVizError("give a Layer or the layer's options, not both", param="t")
+        return t
+    return Layer.make(t, logits, axes, label_smoothing, temperature, variant)
 
 
 def loss_at(
     x0: ArrayLike,
     x1: ArrayLike,
-    t: ArrayLike,
+    t: ArrayLike | Layer,
     *,
     logits: ArrayLike | None = None,
     axes: Sequence[int] = (0, 1),
@@ -219,7 +148,7 @@ class Probe:
 def probe_point(
     x0: float,
     x1: float,
-    t: ArrayLike,
+    t: ArrayLike | Layer,
     *,
     logits: ArrayLike | None = None,
     axes: Sequence[int] = (0, 1),
@@ -237,7 +166,7 @@ def probe_point(
         x1=x1,
         a=_frozen(a),
         y=_frozen(softmax(a / layer.temperature)),
-        t=layer.t,
+        t=_frozen(np.array(layer.t)),
         target=layer.target,
         grad=_frozen(grad),
         loss=float(loss),
@@ -300,7 +229,7 @@ def check_descent(lr: float, steps: int) -> tuple[float, int]:
 def descent_path(
     x0: float,
     x1: float,
-    t: ArrayLike,
+    t: ArrayLike | Layer,
     *,
     lr: float = 1.0,
     steps: int = 50,
@@ -318,8 +247,8 @@ def descent_path(
     layer.evaluate(x0, x1, "descent")  # the full checks once, at the start
     # The loop runs the layer's own core on the target softmax_with_loss would prepare: the
     # same arithmetic, without re-checking the label at each of up to 10000 steps.
-    a = layer.fixed.copy()
-    target = _labels(layer.t, a.shape, 0, layer.label_smoothing)
+    a = np.array(layer.logits)
+    target = _labels(np.asarray(layer.t), a.shape, 0, layer.label_smoothing)
     rows = np.empty((5, steps + 1))
     u, v = x0, x1
     for k in range(steps + 1):
@@ -370,7 +299,7 @@ class Line:
     loss: float | None
     lowest: tuple[float, float, float] | None
     leads_from: float
-    layer: _Layer
+    layer: Layer
 
     @property
     def axes(self) -> tuple[int, int]:
@@ -395,11 +324,11 @@ class Line:
     def y_at(self, x0: ArrayLike) -> FloatArray:
         """softmax(a / T) along the line, shape (..., K)."""
         u = np.asarray(x0, dtype=np.float64)
-        return softmax(self.layer.logits(u, self.x1_at(u)) / self.layer.temperature)
+        return softmax(self.layer.place(u, self.x1_at(u)) / self.layer.temperature)
 
 
 def decision_line(
-    t: ArrayLike,
+    t: ArrayLike | Layer,
     *,
     logits: ArrayLike | None = None,
     axes: Sequence[int] = (0, 1),
@@ -414,7 +343,7 @@ def decision_line(
     the decision only where it beats the fixed logits, x0 = x1 >= max of the others.
     """
     layer = _layer(t, logits, axes, label_smoothing, temperature, variant)
-    rest = np.delete(layer.fixed, list(layer.axes))
+    rest = np.delete(np.array(layer.logits), list(layer.axes))
     constant = None
     if rest.size == 0:
         _, loss, _ = layer.evaluate(0.0, 0.0)
@@ -430,7 +359,7 @@ def decision_line(
 
 
 def minimum_line(
-    t: ArrayLike,
+    t: ArrayLike | Layer,
     *,
     logits: ArrayLike | None = None,
     axes: Sequence[int] = (0, 1),
@@ -454,7 +383,7 @@ def minimum_line(
     if not (ti > 0.0 and tj > 0.0):
         return None
     temp = layer.temperature
-    rest = np.delete(layer.fixed, [i, j])
+    rest = np.delete(np.array(layer.logits), [i, j])
     lowest = None
     constant = None
     if rest.size == 0:
@@ -567,7 +496,7 @@ def _bisect(f: Callable[[float], float], lo: float, hi: float) -> float:
 
 
 def loss_slice(
-    t: ArrayLike,
+    t: ArrayLike | Layer,
     *,
     lo: float = -20.0,
     hi: float = 20.0,
@@ -600,7 +529,9 @@ def loss_slice(
     # far right a_j leads: L -> sum_k t_k (d/2 - a_k) / T; far left a_i leads, mirrored
     slope_right = (float(target[i]) + t_rest / 2.0) / temp
     slope_left = -(float(target[j]) + t_rest / 2.0) / temp + 0.0  # no -0.0
-    intercept = -float(np.dot(target[rest], layer.fixed[rest])) / temp + 0.0 if rest else 0.0
+    intercept = (
+        -float(np.dot(target[rest], np.array(layer.logits)[rest])) / temp + 0.0 if rest else 0.0
+    )
     book_limits = None
     book_slope = None
     if layer.variant == "book":  # y tends to one-hot on the leading class
@@ -610,20 +541,13 @@ def loss_slice(
             -float(target[c]) * log_one - (1.0 - float(target[c])) * log_delta for c in (i, j)
         ]
         book_limits = (limits[0], limits[1])
-        y = softmax(layer.logits(-d / 2.0, d / 2.0) / temp)
+        y = softmax(layer.place(-d / 2.0, d / 2.0) / temp)
         # dL/da_m = sum_k w_k dy_k/da_m with w = -t / (y + 1e-7), dy_k/da_m = y_k (1[k=m] - y_m) / T
         wy = -target * y / (y + BOOK_DELTA)
         da = (wy - y * wy.sum(axis=-1, keepdims=True)) / temp
         book_slope = _frozen((da[:, j] - da[:, i]) / 2.0)
     minimum = None
-    line = minimum_line(
-        layer.t,
-        logits=layer.fixed,
-        axes=layer.axes,
-        label_smoothing=layer.label_smoothing,
-        temperature=temp,
-        variant=layer.variant,
-    )
+    line = minimum_line(layer)
     if rest == [] and line is not None:
         d_min = -line.offset
         if lo <= d_min <= hi:

@@ -29,7 +29,6 @@ from swl_viz.probe import (
     Line,
     Probe,
     decision_line,
-    layer_options,
     loss_at,
     loss_slice,
     minimum_line,
@@ -194,10 +193,9 @@ def _sub(i: int) -> str:
 
 def _lines(grid: LossGrid, words: dict[str, str]) -> list[tuple[Line, str, str, float]]:
     """(line, role, label, where along it the label sits) for the grid's slice."""
-    opts = layer_options(grid)
     i, j = grid.axes
     out: list[tuple[Line, str, str, float]] = []
-    tie = decision_line(grid.t, **opts)
+    tie = decision_line(grid.layer)
     if tie.loss is not None:
         value = "log 2" if grid.variant == "exact" else f"{_num(tie.loss)}"
         label = words["decision2"].format(value=value)
@@ -206,7 +204,7 @@ def _lines(grid: LossGrid, words: dict[str, str]) -> list[tuple[Line, str, str, 
     else:
         label = words["decision"].format(i=i, j=j)
     out.append((tie, "decision", label, 0.7))
-    low = minimum_line(grid.t, **opts)
+    low = minimum_line(grid.layer)
     if low is not None:
         if low.loss is not None:
             label = words["minimum2"].format(value=_num(low.loss))
@@ -270,14 +268,14 @@ def _middle(grid: LossGrid, pts: FloatArray) -> int:
 
 
 def _target(grid: LossGrid) -> FloatArray:
-    return probe_point(0.0, 0.0, grid.t, **layer_options(grid)).target
+    return probe_point(0.0, 0.0, grid.layer).target
 
 
 def _plateau_point(grid: LossGrid) -> tuple[float, float, float, FloatArray]:
     """The corner of the grid deepest in the book's plateau: x0, x1, L and y - t there."""
     lo, hi = _range(grid)
     corners = np.array([(lo, lo), (lo, hi), (hi, lo), (hi, hi)])
-    loss, grad = loss_at(corners[:, 0], corners[:, 1], grid.t, **layer_options(grid))
+    loss, grad = loss_at(corners[:, 0], corners[:, 1], grid.layer)
     n = int(np.argmax(loss))
     return float(corners[n, 0]), float(corners[n, 1]), float(loss[n]), grad[n]
 
@@ -473,7 +471,7 @@ def annotate_surface(
     if grid.variant == "book":
         labelled: set[int] = set()
         for k, pts in _plateau_edges(grid):
-            loss, _ = loss_at(pts[:, 0], pts[:, 1], grid.t, **layer_options(grid))
+            loss, _ = loss_at(pts[:, 0], pts[:, 1], grid.layer)
             z = height(loss)
             drawn += ax3d.plot(
                 pts[:, 0],

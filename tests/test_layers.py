@@ -10,26 +10,31 @@ PACKAGE = Path(__file__).parents[1] / "swl_viz"
 #: maths, then grid, then the plain-data layers, then figures, then files, then the command line.
 RANK = {
     "errors": 0,
+    "words": 1,
     "maths": 1,
-    "grid": 2,
+    "layer": 2,
     "atomic": 2,
+    "grid": 3,
     "options": 3,
-    "probe": 3,
-    "learners": 4,
-    "plotspec": 4,
-    "deck": 5,
-    "text": 5,
-    "web": 6,
-    "teach": 6,
-    "figures": 7,
-    "export": 8,
-    "explore": 9,  # the live window: pyplot, above the figures and the marks, below the cli
-    "cli": 10,
-    "__main__": 11,
+    "probe": 4,
+    "shapes": 4,
+    "learners": 5,
+    "plotspec": 5,
+    "marks": 5,
+    "scene": 6,  # what a figure shows, as data: both renderers draw it
+    "deck": 6,
+    "text": 6,
+    "web": 7,
+    "teach": 7,
+    "figures": 8,
+    "export": 9,
+    "explore": 10,  # the live window: pyplot, above the figures and the marks, below the cli
+    "cli": 11,
+    "__main__": 12,
 }
 #: Modules that import no matplotlib at all, not even inside a function.
-NUMERIC = ("errors", "maths", "grid", "atomic", "options", "probe", "plotspec", "learners", "deck",
-           "web")  # fmt: skip
+NUMERIC = ("errors", "words", "maths", "layer", "grid", "atomic", "options", "probe", "shapes",
+           "plotspec", "learners", "marks", "scene", "deck", "web")  # fmt: skip
 #: Modules that import no matplotlib when they are imported.
 NO_MATPLOTLIB = {*NUMERIC, "cli", "__init__"}
 

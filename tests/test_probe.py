@@ -14,7 +14,6 @@ from swl_viz import SwlVizError, loss_grid, softmax, softmax_with_loss
 from swl_viz.probe import (
     decision_line,
     descent_path,
-    layer_options,
     loss_at,
     loss_slice,
     minimum_line,
@@ -180,7 +179,7 @@ def test_on_the_grid_y_is_half_on_the_diagonal() -> None:
     y = g.probabilities()
     diag = np.arange(g.shape[0])
     np.testing.assert_allclose(y[diag, diag, 0], 0.5, atol=1e-15)
-    line = decision_line(g.t, **layer_options(g))
+    line = decision_line(g.layer)
     assert line.loss is not None  # two classes: the line has a loss
     np.testing.assert_allclose(g.loss[diag, diag], line.loss, rtol=1e-15)
 
@@ -292,7 +291,7 @@ def test_probe_imports_no_matplotlib() -> None:
             names.add(node.module)
         elif isinstance(node, ast.Import):
             names.update(alias.name for alias in node.names)
-    assert "swl_viz.grid" in names  # the check sees imports
+    assert "swl_viz.layer" in names  # the check sees imports
     assert not any(n.split(".")[0] in ("matplotlib", "mpl_toolkits") for n in names)
 
 

@@ -18,7 +18,7 @@ from matplotlib.typing import RcKeyType
 
 from swl_viz import loss_grid, softmax_with_loss
 from swl_viz.figures import draw_contour, draw_surface
-from swl_viz.probe import descent_path, layer_options, probe_point
+from swl_viz.probe import descent_path, probe_point
 from swl_viz.teach import (
     annotate_contour,
     annotate_surface,
@@ -144,7 +144,7 @@ def test_more_classes_tie_is_the_decision_only_where_the_pair_leads() -> None:
     assert lx.min() == 1.0 and tx.max() == 1.0  # the fixed logit a1 = 1
     (low,) = _by_gid(drawn, "lowest")
     u, v = (float(w[0]) for w in low.get_data())
-    p = probe_point(u, v, grid.t, **layer_options(grid))
+    p = probe_point(u, v, grid.layer)
     np.testing.assert_allclose([p.grad0, p.grad1], 0.0, atol=1e-15)
 
 

@@ -1,0 +1,387 @@
+"""The marks a learner should notice, as data: the decision and minimum lines, the book's cap,
+a probed point and a descent path, each with its labels.
+
+:func:`panel_marks` returns them for one panel of a grid, flat on the plane (contour) or lying
+on the drawn surface (3-D: z is the loss on the panel's scale). Every number comes from the
+layer (:mod:`swl_viz.probe`); every word from :mod:`swl_viz.words`. numpy (and contourpy, for
+the book's plateau edge) only.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field, replace
+
+import numpy as np
+from contourpy import LineType, contour_generator
+
+from swl_viz.grid import LossGrid, thin_stride
+from swl_viz.maths import BOOK_DELTA, FloatArray, log_softmax
+from swl_viz.probe import (
+    DescentPath,
+    Line,
+    Probe,
+    decision_line,
+    descent_path,
+    loss_at,
+    minimum_line,
+    probe_point,
+)
+from swl_viz.shapes import Arrow, Label, Point, Polyline
+from swl_viz.words import words
+
+__all__ = [
+    "ARROW_FRACTION",
+    "LINE_SAMPLES",
+    "MAX_BOX_CLASSES",
+    "Marks",
+    "num",
+    "panel_marks",
+    "probe_text",
+    "vec",
+    "zmap",
+]
+
+#: Points along a line drawn on the 3-D surface.
+LINE_SAMPLES = 200
+#: At most this many points per axis go into the contour of the book's plateau edge.
+MAX_EDGE_POINTS = 401
+#: The probe's arrow, as a fraction of the x-axis span: a direction, not to scale.
+ARROW_FRACTION = 0.16
+#: Up to this many classes the probe's box shows whole vectors; beyond, the varied pair only.
+MAX_BOX_CLASSES = 4
+
+
+@dataclass
+class Marks:
+    """What :func:`panel_marks` found, in drawing order within each kind."""
+
+    lines: list[Polyline] = field(default_factory=list)
+    points: list[Point] = field(default_factory=list)
+    arrows: list[Arrow] = field(default_factory=list)
+    labels: list[Label] = field(default_factory=list)
+
+    def __iadd__(self, other: Marks) -> Marks:
+        self.lines += other.lines
+        self.points += other.points
+        self.arrows += other.arrows
+        self.labels += other.labels
+        return self
+
+
+def num(v: float) -> str:
+    """4 significant figures, with a true minus sign and no negative zero."""
+    text = f"{v + 0.0:.4g}"
+    return text.replace("-", "−")
+
+
+def vec(values: Sequence[float] | FloatArray) -> str:
+    return "(" + ", ".join(num(float(v)) for v in values) + ")"
+
+
+def zmap(zscale: str) -> Callable[[object], FloatArray]:
+    """The surface's height for a loss: log10 floors at the smallest double, where exp
+    underflows."""
+    if zscale == "log":
+        tiny = float(np.finfo(np.float64).smallest_subnormal)
+        return lambda loss: np.log10(np.maximum(np.asarray(loss, dtype=np.float64), tiny))
+    return lambda loss: np.asarray(loss, dtype=np.float64)
+
+
+def _span(grid: LossGrid) -> tuple[float, float]:
+    return float(grid.x0[0, 0]), float(grid.x0[0, -1])
+
+
+def _sub(i: int) -> str:
+    return str(i) if i < 10 else f"{{{i}}}"
+
+
+def _grad_name(temperature: float) -> str:
+    return "y − t" if temperature == 1.0 else "(y − t)/T"
+
+
+# ---- the lines of a slice ----------------------------------------------------------------------
+
+
+def _lines(grid: LossGrid, w: dict[str, str]) -> list[tuple[Line, str, str, float]]:
+    """(line, role, label, where along it the label sits) for the grid's plane."""
+    i, j = grid.axes
+    out: list[tuple[Line, str, str, float]] = []
+    tie = decision_line(grid.layer)
+    if tie.loss is not None:
+        value = "log 2" if grid.variant == "exact" else f"{num(tie.loss)}"
+        label = w["decision2"].format(value=value)
+    elif tie.leads_from < _span(grid)[1]:
+        label = w["leads"].format(i=i, j=j)
+    else:
+        label = w["decision"].format(i=i, j=j)
+    out.append((tie, "decision", label, 0.7))
+    low = minimum_line(grid.layer)
+    if low is not None:
+        if low.loss is not None:
+            label = w["minimum2"].format(value=num(low.loss))
+        else:
+            label = w["valley"].format(i=i, j=j)
+        out.append((low, "minimum", label, 0.22))
+    return out
+
+
+def _pieces(line: Line, span: tuple[float, float]) -> list[tuple[float, float, str]]:
+    """The x0 intervals of a line in view, each with its role. The tie of more classes is the
+    decision only where the pair leads the fixed logits; the rest is drawn as "decision-tie"."""
+    if line.kind != "decision" or line.leads_from <= span[0]:
+        return [(span[0], span[1], line.kind)]
+    if line.leads_from >= span[1]:
+        return [(span[0], span[1], "decision-tie")]
+    return [(span[0], line.leads_from, "decision-tie"), (line.leads_from, span[1], "decision")]
+
+
+def _line_marks(grid: LossGrid, w: dict[str, str], zscale: str | None) -> Marks:
+    lo, hi = _span(grid)
+    height = None if zscale is None else zmap(zscale)
+    out = Marks()
+    for line, role, label, where in _lines(grid, w):
+        span = line.segment(lo, hi)
+        if span is None:
+            continue
+        pieces = _pieces(line, span)
+        if height is None:
+            for start, stop, part in pieces:
+                x = np.array([start, stop])
+                out.lines.append(Polyline(part, x, line.x1_at(x)))
+            start, stop, _ = pieces[-1]
+            u = start + where * (stop - start)
+            at: tuple[float, ...] = (u, float(line.x1_at(u)))
+            label_ = Label(f"{role}-label", label, at, 2, ha="center", va="top", along=True)
+            if role == "decision":
+                label_ = replace(label_, va="bottom")
+            out.labels.append(label_)
+        else:
+            for start, stop, part in pieces:
+                x0, x1, loss = line.points(np.linspace(start, stop, LINE_SAMPLES))
+                z = height(loss)
+                out.lines.append(Polyline(part, x0, x1, z))
+            n = int(where * (LINE_SAMPLES - 1))
+            at = (float(x0[n]), float(x1[n]), float(z[n]))
+            out.labels.append(Label(f"{role}-label", label, at, 2, ha="center", va="bottom"))
+        if line.lowest is not None and lo <= line.lowest[0] <= hi and lo <= line.lowest[1] <= hi:
+            u, v, low = line.lowest
+            if height is None:
+                out.points.append(Point("lowest", (u, v), "*"))
+                text = w["lowest"].format(value=num(low))
+                out.labels.append(
+                    Label("lowest-label", text, (u, v), 3, ha="left", va="top", offset=(8, -8))
+                )
+            else:
+                out.points.append(Point("lowest", (u, v, float(height(low))), "*"))
+    return out
+
+
+# ---- the book's capped plateau -----------------------------------------------------------------
+
+
+def _plateau_edges(grid: LossGrid) -> list[tuple[int, FloatArray]]:
+    """Where y_k = 1e-7 for each class k the target weighs: past it the book's term
+    -t_k log(y_k + 1e-7) is flat. Curves of (x0, x1) points, from log softmax (never log 0)."""
+    rows, cols = grid.shape
+    sl = (
+        slice(None, None, thin_stride(rows, MAX_EDGE_POINTS)),
+        slice(None, None, thin_stride(cols, MAX_EDGE_POINTS)),
+    )
+    x = np.ascontiguousarray(grid.x0[sl])
+    y = np.ascontiguousarray(grid.x1[sl])
+    log_y = log_softmax(grid.layer.place(x, y) / grid.temperature)
+    target = grid.layer.target
+    edges: list[tuple[int, FloatArray]] = []
+    for k in range(grid.k):
+        if target[k] <= 0.0:
+            continue
+        gen = contour_generator(x, y, log_y[..., k], line_type=LineType.Separate)
+        for seg in gen.lines(math.log(BOOK_DELTA)):
+            pts = np.asarray(seg, dtype=np.float64)
+            if len(pts) >= 2:
+                edges.append((k, pts))
+    return edges
+
+
+def _middle(grid: LossGrid, pts: FloatArray) -> int:
+    """The index of the point of a curve nearest the middle of the grid: room for a label."""
+    lo, hi = _span(grid)
+    centre = (lo + hi) / 2
+    return int(np.argmin(np.hypot(pts[:, 0] - centre, pts[:, 1] - centre)))
+
+
+def _plateau_point(grid: LossGrid) -> tuple[float, float, float, FloatArray]:
+    """The corner of the grid deepest in the book's plateau: x0, x1, L and y - t there."""
+    lo, hi = _span(grid)
+    corners = np.array([(lo, lo), (lo, hi), (hi, lo), (hi, hi)])
+    loss, grad = loss_at(corners[:, 0], corners[:, 1], grid.layer)
+    n = int(np.argmax(loss))
+    return float(corners[n, 0]), float(corners[n, 1]), float(loss[n]), grad[n]
+
+
+def _book_marks(grid: LossGrid, w: dict[str, str], zscale: str | None) -> Marks:
+    height = None if zscale is None else zmap(zscale)
+    out = Marks()
+    labelled: set[int] = set()
+    for k, pts in _plateau_edges(grid):
+        z = None
+        if height is not None:
+            z = height(loss_at(pts[:, 0], pts[:, 1], grid.layer)[0])
+        out.lines.append(Polyline("cap", pts[:, 0], pts[:, 1], z))
+        if k not in labelled:
+            labelled.add(k)
+            m = _middle(grid, pts)
+            text = w["cap"].format(k=_sub(k))
+            if z is None:
+                at: tuple[float, ...] = (float(pts[m, 0]), float(pts[m, 1]))
+                out.labels.append(
+                    Label("cap-label", text, at, 4, ha="center", va="top", along=True,
+                          size="small")
+                )  # fmt: skip
+            else:
+                at = (float(pts[m, 0]), float(pts[m, 1]), float(z[m]))
+                out.labels.append(
+                    Label("cap-label", text, at, 4, ha="center", va="bottom", size="small")
+                )
+    u, v, _, grad = _plateau_point(grid)
+    note = w["plateau"].format(grad=_grad_name(grid.temperature), value=vec(grad))
+    if height is None:
+        lo, hi = _span(grid)
+        inset = 0.04 * (hi - lo)
+        at = (u + (inset if u <= lo else -inset), v + (inset if v <= lo else -inset))
+        out.labels.append(
+            Label("plateau-note", note, at, 4, ha="left" if u <= lo else "right",
+                  va="bottom" if v <= lo else "top")
+        )  # fmt: skip
+    else:  # in a corner: on the plateau it would hide the cap's own label
+        out.labels.append(
+            Label("plateau-note", note, (0.01, 0.97), 4, space="axes", ha="left", va="top")
+        )
+    return out
+
+
+# ---- a probed point ----------------------------------------------------------------------------
+
+
+def probe_text(probe: Probe) -> str:
+    """a, y, t, y - t and L at the point, to 4 significant figures, one per line. With more
+    than :data:`MAX_BOX_CLASSES` classes the vectors show the two varied classes, named."""
+    grad = _grad_name(probe.temperature)
+    t_name = "t" if probe.label_smoothing == 0.0 else "t (smoothed)"
+    pick: list[int] | slice = slice(None)
+    suffix = ""
+    if probe.k > MAX_BOX_CLASSES:
+        i, j = probe.axes
+        pick, suffix = [i, j], f"[{i},{j}]"
+    rows = [("x", probe.a), ("y", probe.y), (t_name, probe.target), (grad, probe.grad)]
+    lines = [f"{name}{suffix} = {vec(values[pick])}" for name, values in rows]
+    lines.append(f"L = {num(probe.loss)}")
+    return "\n".join(lines)
+
+
+def probe_marks(grid: LossGrid, probe: Probe, w: dict[str, str], zscale: str | None) -> Marks:
+    """The point, an arrow along -grad L (a direction: its length is a fixed share of the
+    range, not |grad L|), and a box with y, t, y - t and L, in the panel's corner farthest
+    from the point. On a 3-D surface the point and arrow lie on it, the arrow tangent."""
+    out = Marks()
+    g0, g1 = probe.grad0, probe.grad1
+    norm = float(np.hypot(g0, g1))
+    lo, hi = _span(grid)
+    reach = ARROW_FRACTION * abs(hi - lo)
+    box = probe_text(probe)
+    if zscale is not None:
+        z = float(zmap(zscale)(probe.loss))
+        out.points.append(Point("probe-point", (probe.x0, probe.x1, z)))
+        if norm > 0.0:
+            rise = norm * norm  # tangent to the surface: -grad across, -|grad|^2 down
+            if zscale == "log":
+                rise = rise / (probe.loss * math.log(10)) if probe.loss > 0 else 0.0
+            s = reach / norm
+            vector = (-g0 * s, -g1 * s, -rise * s)
+            out.arrows.append(Arrow("probe-arrow", (probe.x0, probe.x1, z), vector))
+            tip = (probe.x0 + vector[0], probe.x1 + vector[1], z + vector[2])
+            out.labels.append(Label("probe-arrow-label", w["descent"], tip, 3))
+        out.labels.append(
+            Label("probe-box", box, (0.01, 0.02), 1, space="axes", ha="left", va="bottom",
+                  mono=True)
+        )  # fmt: skip
+        return out
+    out.points.append(Point("probe-point", (probe.x0, probe.x1)))
+    if norm > 0.0:
+        head = (probe.x0 - g0 / norm * reach, probe.x1 - g1 / norm * reach)
+        out.arrows.append(
+            Arrow("probe-arrow", (probe.x0, probe.x1), (head[0] - probe.x0, head[1] - probe.x1))
+        )
+        right = head[0] >= probe.x0
+        out.labels.append(
+            Label("probe-arrow-label", w["descent"], head, 3, ha="left" if right else "right",
+                  va="center", offset=(6 if right else -6, 0))
+        )  # fmt: skip
+    mid = (lo + hi) / 2
+    lo1, hi1 = float(grid.x1[0, 0]), float(grid.x1[-1, 0])
+    right = probe.x0 < mid
+    top = probe.x1 < (lo1 + hi1) / 2
+    out.labels.append(
+        Label("probe-box", box, (0.98 if right else 0.02, 0.98 if top else 0.02), 1,
+              space="axes", ha="right" if right else "left", va="top" if top else "bottom",
+              mono=True)
+    )  # fmt: skip
+    return out
+
+
+# ---- a descent path ----------------------------------------------------------------------------
+
+
+def path_marks(path: DescentPath, w: dict[str, str], zscale: str | None) -> Marks:
+    """The descent path through its ``steps + 1`` points, the start and the end marked."""
+    out = Marks()
+    z = None if zscale is None else zmap(zscale)(path.loss)
+    out.lines.append(Polyline("path", path.x0, path.x1, z))
+    out.lines.append(Polyline("path-steps", path.x0, path.x1, z))
+    ends = [
+        (0, "path-start", "o", w["start"]),
+        (-1, "path-end", "X", w["end"].format(n=path.steps)),
+    ]
+    for n, role, marker, text in ends:
+        at: tuple[float, ...] = (float(path.x0[n]), float(path.x1[n]))
+        if z is not None:
+            at = (*at, float(z[n]))
+        out.points.append(Point(role, at, marker))  # type: ignore[arg-type]
+        if z is None:
+            out.labels.append(Label(f"{role}-label", text, at, 3, offset=(8, 8)))
+        else:  # no box: it would cover the marker
+            out.labels.append(Label(f"{role}-label", f"    {text}", at, 3, backing="halo"))
+    return out
+
+
+# ---- one panel ---------------------------------------------------------------------------------
+
+
+def panel_marks(
+    grid: LossGrid,
+    *,
+    three_d: bool,
+    zscale: str,
+    lang: str,
+    annotate: bool = True,
+    probe: tuple[float, float] | None = None,
+    descent: tuple[float, float] | None = None,
+    lr: float = 1.0,
+    steps: int = 50,
+) -> Marks:
+    """Every mark of one panel, in the order they are drawn: lines, then the descent path,
+    then the probe."""
+    w = words(lang)
+    z = zscale if three_d else None
+    out = Marks()
+    if annotate:
+        out += _line_marks(grid, w, z)
+        if grid.variant == "book":
+            out += _book_marks(grid, w, z)
+    if descent is not None:
+        out += path_marks(descent_path(*descent, grid.layer, lr=lr, steps=steps), w, z)
+    if probe is not None:
+        out += probe_marks(grid, probe_point(*probe, grid.layer), w, z)
+    return out

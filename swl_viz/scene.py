@@ -1,0 +1,355 @@
+"""A figure, computed once: :func:`build_scene` turns a :class:`~swl_viz.plotspec.Plot` into a
+:class:`~swl_viz.shapes.Scene` that the matplotlib and plotly renderers only draw.
+
+The scene holds the grids and their z values, the shared z range, the contour levels, the
+arrow fields, the default view for the label, every mark and every word. numpy only.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+
+import numpy as np
+
+from swl_viz.grid import LossGrid, thin_stride
+from swl_viz.marks import panel_marks, zmap
+from swl_viz.maths import FloatArray
+from swl_viz.plotspec import Plot
+from swl_viz.shapes import Field, Panel, PanelKind, Scene
+from swl_viz.words import DESCENT, DESCENT_T, LOSS, LOSS_BOOK, words
+
+__all__ = [
+    "ARROWS",
+    "CONTOUR_LEVELS",
+    "MAX_CONTOUR_POINTS",
+    "build_scene",
+    "compute_grids",
+    "contour_field",
+    "default_azim",
+    "default_title",
+    "descent_field",
+    "nice_ticks",
+    "subtitle_parts",
+]
+
+#: At most this many points per axis reach a figure; the loss is smooth, so a denser mesh only
+#: costs time, and the levels stay the same.
+MAX_CONTOUR_POINTS = 401
+CONTOUR_LEVELS = 15
+#: At most this many arrows per axis, per figure, so the wireframe and the bands stay visible
+#: and a steep face carries no more than about a dozen (``Plot.arrows`` may ask for fewer).
+ARROWS = {"quiver": 11, "contour": 15, "pair": 13}
+#: How far the default view turns from facing the steep face square on, in degrees.
+VIEW_TURN = 60.0
+#: The longest arrow's share of the spacing between arrows: on the plane, and on the surface.
+REACH_2D, REACH_3D = 0.85, 0.8
+
+
+def compute_grids(plot: Plot) -> list[LossGrid]:
+    """The grid a figure shows: one, or exact and book side by side for ``compare``."""
+    dense = MAX_CONTOUR_POINTS  # every wire, arrow and contour point lies on this thinned grid
+    if plot.compare:
+        return [plot.grid("exact", dense), plot.grid("book", dense)]
+    return [plot.grid(max_points=dense)]
+
+
+# ---- the z axis and the colour scale -----------------------------------------------------------
+
+
+def _zrange(zs: Sequence[FloatArray], zscale: str) -> tuple[float, float]:
+    """Shared loss limits of the panels; a linear axis starts at 0 (the book's variant dips to
+    about -1e-7 where y -> 1, which stays visible below it)."""
+    zmin, zmax = min(float(z.min()) for z in zs), max(float(z.max()) for z in zs)
+    if zscale == "linear":
+        zmin = min(zmin, 0.0)
+    if not zmax > zmin:
+        zmax = zmin + 1.0
+    return zmin, zmax
+
+
+def _z_limits(plot: Plot, zs: Sequence[FloatArray]) -> tuple[float, float]:
+    """The loss axis: ``plot.zlim`` (nats; on a log axis its log10, floored where L <= 0), or the
+    data's range."""
+    if plot.zlim is None:
+        return _zrange(zs, plot.zscale)
+    lo, hi = (float(v) for v in plot.zlim)
+    if plot.zscale == "log":
+        floor = float(np.finfo(np.float64).smallest_subnormal)
+        lo, hi = (math.log10(max(v, floor)) for v in (lo, hi))
+    if not hi > lo:
+        hi = lo + 1.0
+    return lo, hi
+
+
+#: matplotlib's default nice steps, 1 1.5 2 2.5 3 4 5 6 8 10, a decade either side
+_NICE = np.array([1.0, 1.5, 2.0, 2.5, 3.0, 4.0, 5.0, 6.0, 8.0, 10.0])
+_STEPS = np.concatenate([0.1 * _NICE[:-1], _NICE, [10.0 * _NICE[1]]])
+
+
+def nice_ticks(vmin: float, vmax: float, nbins: int) -> list[float]:
+    """At most ``nbins`` intervals of a nice step (1, 1.5, 2, 2.5, 3, 4, 5, 6 or 8 times a power
+    of ten) covering
+    [vmin, vmax], their ends included: the values matplotlib's ``MaxNLocator(nbins)`` gives."""
+    if vmax - vmin <= max(abs(vmin), abs(vmax)) * 1e-14:  # widen a range of nearly one value
+        if vmin == vmax == 0.0:
+            vmin, vmax = -1e-13, 1e-13
+        else:
+            vmin, vmax = vmin - 1e-13 * abs(vmin), vmax + 1e-13 * abs(vmax)
+    dv = abs(vmax - vmin)
+    meanv = (vmax + vmin) / 2
+    offset = (
+        0.0 if abs(meanv) / dv < 100 else math.copysign(10 ** (math.log10(abs(meanv)) // 1), meanv)
+    )
+    scale = 10 ** (math.log10(dv / nbins) // 1)
+    lo, hi = vmin - offset, vmax - offset
+    steps = _STEPS * scale
+    large = np.nonzero(steps >= (hi - lo) / nbins)[0]
+    istep = int(large[0]) if large.size else len(steps) - 1
+    ticks = np.array([lo, hi])
+    for step in steps[: istep + 1][::-1]:
+        best = (lo // step) * step
+        low = _edge(lo - best, step, offset, up=False)
+        high = _edge(hi - best, step, offset, up=True)
+        ticks = np.arange(low, high + 1) * step + best
+        if ((ticks <= hi) & (ticks >= lo)).sum() >= 2:
+            break
+    return [float(v) for v in ticks + offset]
+
+
+def _edge(x: float, step: float, offset: float, *, up: bool) -> float:
+    """The smallest n with n * step >= x (``up``), or the largest with n * step <= x, allowing
+    for rounding the way matplotlib's locators do."""
+    tol = 1e-10
+    if offset:
+        tol = min(0.4999, max(1e-10, 10 ** (math.log10(abs(offset) / step) - 12)))
+    d, m = divmod(x, step)
+    if up:
+        return d if abs(m / step) < tol else d + 1
+    return d + 1 if abs(m / step - 1) < tol else d
+
+
+def contour_levels(zmin: float, zmax: float, zscale: str) -> list[float]:
+    """About 15 round levels from zmin up to zmax itself, so the colour scale spans exactly the
+    z axis's range (a last band less than half a step wide joins the one below)."""
+    base = 0.0 if zscale == "linear" and zmin > -1e-6 else zmin
+    ticks = nice_ticks(base, zmax, CONTOUR_LEVELS)
+    step = ticks[1] - ticks[0]
+    inner = [v for v in ticks if v < zmax - 0.5 * step]
+    return [min(inner[0], zmin), *inner[1:], zmax]  # the book's -1e-7 joins the lowest band
+
+
+def _extend(zs: Sequence[FloatArray], levels: Sequence[float]) -> str:
+    low = min(float(z.min()) for z in zs) < levels[0]
+    high = max(float(z.max()) for z in zs) > levels[-1]
+    return {(False, False): "neither", (True, False): "min", (False, True): "max"}.get(
+        (low, high), "both"
+    )
+
+
+# ---- the view and the arrows -------------------------------------------------------------------
+
+
+def default_azim(grid: LossGrid) -> float:
+    """The view that shows a label's steep face: start from the direction the face looks (the
+    magnitude-weighted mean of -grad, the horizontal part of the surface's normal) and turn
+    :data:`VIEW_TURN` degrees towards 225 (where both varying logits are low), so the face is
+    seen at an angle, in depth. t = (1, 0) gets 255, t = (0, 1) its mirror image 195 (a swap of
+    x0 and x1 maps azim to 90 - azim), and a symmetric label looks down the valley, 225."""
+    g0, g1 = -grid.grad0, -grid.grad1
+    norm = np.hypot(g0, g1)
+    d0, d1 = float((g0 * norm).sum()), float((g1 * norm).sum())
+    if math.hypot(d0, d1) <= 0.05 * float((norm * norm).sum()):
+        return 225.0
+    face = math.degrees(math.atan2(d1, d0))
+    towards = (225.0 - face + 180.0) % 360.0 - 180.0
+    turn = math.copysign(min(VIEW_TURN, abs(towards)), towards if towards != -180.0 else 1.0)
+    return round((face + turn) % 360.0, 6)
+
+
+def descent_field(grid: LossGrid, arrows: int, normalize: bool, zscale: str) -> Field:
+    """Arrows of steepest descent on the drawn surface, about ``arrows`` per axis: horizontal
+    part -grad and vertical part -|grad|^2 (over L ln 10 on a log10 axis, the slope of log10 L),
+    so each lies tangent to it. The longest reaches 0.8 of a spacing; ``normalize`` makes all
+    that long (the seed's unit construction, with no 1e-7: a zero gradient draws nothing)."""
+    stride = thin_stride(grid.shape[1], arrows)
+    sl = (slice(None, None, stride), slice(None, None, stride))
+    x, y = grid.x0[sl], grid.x1[sl]
+    g0, g1, loss = grid.grad0[sl], grid.grad1[sl], grid.loss[sl]
+    z = zmap(zscale)(loss)
+    norm = np.hypot(g0, g1)
+    rise = norm * norm
+    if zscale == "log":
+        rise = np.divide(rise, loss * math.log(10), out=np.zeros_like(rise), where=loss > 0)
+    spacing = abs(float(grid.x0[0, min(stride, grid.shape[1] - 1)] - grid.x0[0, 0]))
+    reach = REACH_3D * spacing
+    if normalize:
+        scale = np.divide(reach, norm, out=np.zeros_like(norm), where=norm > 0)
+    else:
+        top = float(norm.max())
+        scale = np.full_like(norm, reach / top if top > 0 else 0.0)
+    return Field(x=x, y=y, u=-g0 * scale, v=-g1 * scale, norm=norm, z=z, w=-rise * scale)
+
+
+def contour_field(grid: LossGrid, arrows: int, normalize: bool) -> Field:
+    """-grad at about ``arrows`` points per axis on the plane, the longest reaching 0.85 of
+    their spacing (``normalize``: every arrow that long, a direction only)."""
+    stride = thin_stride(grid.shape[1], arrows)
+    q = (slice(None, None, stride), slice(None, None, stride))
+    x, y = grid.x0[q], grid.x1[q]
+    u, v = -grid.grad0[q], -grid.grad1[q]
+    norm = np.hypot(u, v)
+    if normalize:
+        u = np.divide(u, norm, out=np.zeros_like(u), where=norm > 0)
+        v = np.divide(v, norm, out=np.zeros_like(v), where=norm > 0)
+    length = np.hypot(u, v)
+    spacing = abs(float(x[0, min(1, x.shape[1] - 1)] - x[0, 0])) or 1.0
+    top = float(length.max())
+    scale = top / (REACH_2D * spacing) if top > 0 else 1.0  # -grad units per data unit
+    return Field(x=x, y=y, u=u / scale, v=v / scale, norm=norm)
+
+
+# ---- words ---------------------------------------------------------------------------------------
+
+
+def logit_label(i: int) -> str:
+    """The seed's axis label for logit i: $x_0$, $x_1$, ..."""
+    return f"$x_{i}$" if i < 10 else f"$x_{{{i}}}$"
+
+
+def format_label(t: Sequence[float]) -> str:
+    from swl_viz.options import _number
+
+    return "(" + ", ".join(_number(v) for v in t) + ")"
+
+
+def subtitle_parts(grid: LossGrid, w: dict[str, str]) -> list[str]:
+    """What a panel's subtitle says about the layer: the label, then ε, T and the fixed logits
+    where they differ from the plain case."""
+    parts = [f"{w['label']} = {format_label(grid.t)}"]
+    if grid.label_smoothing:
+        parts.append(f"ε = {grid.label_smoothing:g}")
+    if grid.temperature != 1.0:
+        parts.append(f"T = {grid.temperature:g}")
+    if grid.k > 2:
+        fixed = ", ".join(
+            logit_label(i) if i in grid.axes else f"{v:g}" for i, v in enumerate(grid.logits)
+        )
+        parts.append(f"a = ({fixed})")
+    return parts
+
+
+def default_title(plot: Plot) -> str:
+    """What the figure shows, as a formula: L for the surface, -grad L for the arrows."""
+    loss = LOSS_BOOK if plot.variant == "book" and not plot.compare else LOSS
+    descent = DESCENT if plot.temperature == 1.0 else DESCENT_T
+    return words(plot.lang)[f"title_{plot.figure}"].format(loss=loss, descent=descent)
+
+
+def _short(v: float) -> str:
+    text = f"{v:.3g}"
+    if "e" in text:
+        mant, exp = text.split("e")
+        return f"${mant}\\times 10^{{{int(exp)}}}$"
+    return text
+
+
+def key_lines(plot: Plot, grid: LossGrid) -> list[str]:
+    """The slide key's lines: the label and options, y = softmax(x), the loss's range, and what
+    the arrows' lengths mean."""
+    w = words(plot.lang)
+    lines = subtitle_parts(grid, w)
+    lines.append(w["softmax"])
+    z = grid.loss
+    lines.append(w["range"].format(lo=_short(float(z.min())), hi=_short(float(z.max()))))
+    if plot.figure != "surface":
+        if plot.normalize:
+            lines.append(w["arrow_unit"])
+        else:
+            lines.append(w["arrow_scaled"])
+            top = float(np.hypot(grid.grad0, grid.grad1).max())
+            lines.append(w["longest"].format(norm=f"{top:.3g}"))
+    return lines
+
+
+# ---- the scene -----------------------------------------------------------------------------------
+
+
+def _panel(plot: Plot, kind: PanelKind, grid: LossGrid, subtitle: str) -> Panel:
+    three_d = kind != "contour"
+    marks = panel_marks(
+        grid,
+        three_d=three_d,
+        zscale=plot.zscale,
+        lang=plot.lang,
+        annotate=plot.annotate,
+        probe=plot.probe,
+        descent=plot.descent,
+        lr=plot.lr,
+        steps=plot.steps,
+    )
+    field = None
+    if kind == "quiver":
+        field = descent_field(grid, plot.arrows or ARROWS["quiver"], plot.normalize, plot.zscale)
+    elif kind == "contour":
+        arrows = plot.arrows or ARROWS["pair" if plot.figure == "pair" else "contour"]
+        field = contour_field(grid, arrows, plot.normalize)
+    return Panel(
+        kind=kind,
+        grid=grid,
+        z=zmap(plot.zscale)(grid.loss),
+        subtitle=subtitle,
+        field=field,
+        lines=tuple(marks.lines),
+        points=tuple(marks.points),
+        arrows=tuple(marks.arrows),
+        labels=tuple(marks.labels),
+    )
+
+
+def build_scene(plot: Plot, grids: Sequence[LossGrid] | None = None) -> Scene:
+    """Everything ``plot`` shows, as data. ``grids`` are the computed grids (one, or exact then
+    book for ``compare``), computed here when not given."""
+    if grids is None:
+        grids = compute_grids(plot)
+    w = words(plot.lang)
+    shown = [grids[0]] if plot.figure == "pair" else list(grids)
+    zs = [zmap(plot.zscale)(g.loss) for g in grids]
+    zmin, zmax = _z_limits(plot, zs)
+    levels = contour_levels(zmin, zmax, plot.zscale)
+    panels: list[Panel] = []
+    for grid in shown:
+        subtitle = ",  ".join(subtitle_parts(grid, w))
+        if len(shown) > 1:
+            subtitle = f"{w[grid.variant]}\n{subtitle}"
+        if plot.figure == "pair":
+            panels.append(_panel(plot, "surface", grid, subtitle))
+            panels.append(_panel(plot, "contour", grid, subtitle))
+        elif plot.figure in ("surface", "quiver", "contour"):
+            panels.append(_panel(plot, plot.figure, grid, subtitle))
+    title = None
+    if not plot.no_title:
+        title = plot.title if plot.title is not None else default_title(plot)
+    keyed = plot.preset == "slides" and plot.figure not in ("pair", "slice") and len(shown) == 1
+    azim = plot.azim if plot.azim is not None else default_azim(grids[0])
+    return Scene(
+        figure=plot.figure,
+        title=title,
+        panels=tuple(panels),
+        zscale=plot.zscale,
+        zrange=(zmin, zmax),
+        levels=tuple(levels),
+        extend=_extend(zs, levels),
+        view=(plot.elev, azim),
+        zlabel=w["loss"] if plot.zscale == "linear" else w["loss_log"],
+        key=tuple(key_lines(plot, shown[0])) if keyed else (),
+    )
+
+
+def scene_words(scene: Scene) -> list[str]:
+    """Every text of a scene, in order: the title, the subtitles, the key, the labels."""
+    texts = [] if scene.title is None else [scene.title]
+    for panel in scene.panels:
+        texts.append(panel.subtitle)
+        texts += [label.text for label in panel.labels]
+    return texts + list(scene.key)

@@ -1,0 +1,158 @@
+"""Every word swl-viz puts on a figure or a page, in English and Japanese: one table.
+
+Formulas are mathtext (``$...$``), which matplotlib typesets; :func:`plain` turns the few
+constructs used here into Unicode for media without a TeX renderer (the web page). This module
+needs the standard library only.
+"""
+
+from __future__ import annotations
+
+import re
+
+__all__ = ["DESCENT", "DESCENT_T", "LOSS", "LOSS_BOOK", "WORDS", "plain", "words"]
+
+#: The layer's formulas, as mathtext: the same in every language.
+LOSS = r"$L = -\Sigma_k\, t_k \log y_k$"
+LOSS_BOOK = r"$L = -\Sigma_k\, t_k \log(y_k + 10^{-7})$"
+DESCENT = r"$-\nabla L = t - y$"
+DESCENT_T = r"$-\nabla L = (t - y)\,/\,T$"
+
+#: The table: one dictionary per language, with the same keys.
+WORDS: dict[str, dict[str, str]] = {
+    "en": {
+        "suptitle": "Softmax with Loss Layer",
+        "title_surface": "Loss {loss}",
+        "title_quiver": "Steepest descent {descent}",
+        "title_contour": "Loss $L$ and its descent {descent}",
+        "title_pair": "Forward: {loss}    Backward: {descent}",
+        "title_slice": "The loss along $d = x_1 - x_0$: a softplus",
+        "forward": "forward",
+        "backward": "backward",
+        "loss": "$L$ (nats)",
+        "loss_log": "$L$ (nats, log scale)",
+        "label": "t",
+        "exact": "exact: -Σ t log y",
+        "book": "book: -Σ t log(y + 1e-7)",
+        "softmax": "$y = \\mathrm{softmax}(x)$",
+        "arrow_scaled": "arrow length ∝ |∇L|",
+        "arrow_unit": "arrows: unit directions",
+        "longest": "longest: |∇L| = {norm}",
+        "range": "$L$ from {lo} to {hi}",
+        "decision2": "y = ½,  L = {value}",
+        "decision": "tie: y{i} = y{j}",
+        "leads": "decision: y{i} = y{j}",
+        "minimum2": "minimum: L = H(t) = {value}",
+        "valley": "valley floor: y{i} : y{j} = t{i} : t{j}",
+        "lowest": "lowest point: L = {value}",
+        "cap": "y{k} = 1e-7: past it, the book's\n−log(y{k} + 1e-7) stops near 16.12",
+        "plateau": "flat, yet the book's backward\nstill sends {grad} = {value}",
+        "descent": "−∇L: steepest descent",
+        "start": "start",
+        "end": "after {n} steps",
+        "slice_loss": "L along d",
+        "softplus1": "L = softplus(d) = log(1 + e^d)",
+        "slope": "dL/dd",
+        "slice_backward": "what backward sends along d: (y − t) · (−1, 1) / 2",
+        "book_slope": "true slope of the book's loss: flat on the plateau",
+        "asymptote": "asymptote, slope {value}",
+        "at_zero2": "d = 0: y = ½, L = {value}",
+        "at_zero": "d = 0: L = {value}",
+        "min_at": "minimum L = {value} at d = {d}",
+        "book_cap": "book's cap −log(1e-7) ≈ 16.12",
+        "book_limit": "book levels off at {value}",
+        "why_root2": "∇L = dL/dd · (−1, 1), so |∇L| = √2 |dL/dd| → √2 × {limit} = {value}",
+        "why_more": "dL/dd = (∂L/∂x{j} − ∂L/∂x{i}) / 2, with x{i} = −d/2 and x{j} = d/2",
+        "d_axis": "d = x{j} − x{i}",
+        "loss_axis": "loss L",
+        "slope_axis": "slope dL/dd",
+    },
+    "ja": {
+        "suptitle": "Softmax-with-Lossレイヤ",
+        "title_surface": "損失 {loss}",
+        "title_quiver": "最急降下の向き {descent}",
+        "title_contour": "損失 $L$ と降下の向き {descent}",
+        "title_pair": "順伝播: {loss}    逆伝播: {descent}",
+        "title_slice": "$d = x_1 - x_0$ に沿った損失: ソフトプラス",
+        "forward": "順伝播",
+        "backward": "逆伝播",
+        "loss": "損失 $L$ (nats)",
+        "loss_log": "損失 $L$ (nats, 対数目盛)",
+        "label": "教師ラベル t",
+        "exact": "定義どおり: -Σ t log y",
+        "book": "本の実装: -Σ t log(y + 1e-7)",
+        "softmax": "$y = \\mathrm{softmax}(x)$",
+        "arrow_scaled": "矢印の長さ ∝ |∇L|",
+        "arrow_unit": "矢印: 向きのみ",
+        "longest": "最長: |∇L| = {norm}",
+        "range": "$L$: {lo} 〜 {hi}",
+        "decision2": "y = ½,  L = {value}",
+        "decision": "同点: y{i} = y{j}",
+        "leads": "決定境界: y{i} = y{j}",
+        "minimum2": "最小: L = H(t) = {value}",
+        "valley": "谷底: y{i} : y{j} = t{i} : t{j}",
+        "lowest": "最低点: L = {value}",
+        "cap": "y{k} = 1e-7: この先, 本の\n−log(y{k} + 1e-7) は 16.12 で頭打ち",
+        "plateau": "平らでも本の逆伝播は\n{grad} = {value} を返す",
+        "descent": "−∇L: 最急降下の向き",
+        "start": "開始",
+        "end": "{n} ステップ後",
+        "slice_loss": "d に沿った L",
+        "softplus1": "L = softplus(d) = log(1 + e^d)",
+        "slope": "dL/dd",
+        "slice_backward": "逆伝播が d 方向に返す値: (y − t) · (−1, 1) / 2",
+        "book_slope": "本の損失の本当の傾き: 平らな所では 0",
+        "asymptote": "漸近線 傾き {value}",
+        "at_zero2": "d = 0: y = ½, L = {value}",
+        "at_zero": "d = 0: L = {value}",
+        "min_at": "最小 L = {value} (d = {d})",
+        "book_cap": "本の上限 −log(1e-7) ≈ 16.12",
+        "book_limit": "本の実装は {value} で頭打ち",
+        "why_root2": "∇L = dL/dd · (−1, 1) なので |∇L| = √2 |dL/dd| → √2 × {limit} = {value}",
+        "why_more": "dL/dd = (∂L/∂x{j} − ∂L/∂x{i}) / 2  (x{i} = −d/2, x{j} = d/2)",
+        "d_axis": "d = x{j} − x{i}",
+        "loss_axis": "損失 L",
+        "slope_axis": "傾き dL/dd",
+    },
+}
+
+
+def words(lang: str) -> dict[str, str]:
+    """The words for ``lang`` ("en" or "ja")."""
+    return WORDS["ja" if lang == "ja" else "en"]
+
+
+_SYMBOLS = (
+    ("\\Sigma", "Σ"),
+    ("\\nabla ", "∇"),
+    ("\\nabla", "∇"),
+    ("\\log", "log"),
+    ("\\times ", "×"),
+    ("\\times", "×"),
+    ("\\mathrm", ""),
+    ("\\,", " "),
+)
+_SUB = str.maketrans("0123456789kij", "₀₁₂₃₄₅₆₇₈₉ₖᵢⱼ")
+_SUP = str.maketrans("0123456789-+", "⁰¹²³⁴⁵⁶⁷⁸⁹⁻⁺")
+_MATH = re.compile(r"(?<!\\)\$(.*?)(?<!\\)\$")
+
+
+def _script(text: str, table: dict[int, int]) -> str:
+    out = text.translate(table)
+    return out if all(ord(c) in table.values() for c in out) else text
+
+
+def _unicode(match: re.Match[str]) -> str:
+    body = match.group(1)
+    for tex, uni in _SYMBOLS:
+        body = body.replace(tex, uni)
+    body = re.sub(r"_\{([^{}]*)\}|_(\w)", lambda m: _script(m[1] or m[2], _SUB), body)
+    body = re.sub(r"\^\{([^{}]*)\}|\^(\w)", lambda m: _script(m[1] or m[2], _SUP), body)
+    body = body.replace("{", "").replace("}", "").replace("-", "−")
+    return re.sub(r" {2,}", " ", body)
+
+
+def plain(text: str) -> str:
+    """``text`` with its mathtext written in Unicode: ``$-\nabla L = t - y$`` becomes
+    ``−∇L = t − y``, ``$x_0$`` becomes ``x₀`` and ``$10^{-7}$`` becomes ``10⁻⁷``: the
+    constructs this table uses, for a page that has no TeX renderer."""
+    return _MATH.sub(_unicode, text).replace("\\$", "$")
