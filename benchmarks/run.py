@@ -177,7 +177,8 @@ _RENDER_PROBE = """
 import io, json, sys, time
 t0 = time.perf_counter()
 from swl_viz.export import save_figure
-from swl_viz.figures import build_figure, compute_grids, theme_context
+from swl_viz.mpl import build_figure, theme_context
+from swl_viz.scene import compute_grids
 from swl_viz.plotspec import Plot
 t1 = time.perf_counter()
 plot = Plot(sys.argv[1], step=float(sys.argv[2]))

@@ -56,13 +56,12 @@ def plot(figure: str = "surface", **options: Any) -> "Figure":
         fig = swl_viz.plot("contour", t=(0.9, 0.1), theme="dark")
         fig.savefig("contour.png")
     """
-    from swl_viz.figures import build_figure, compute_grids, theme_context
+    from swl_viz.mpl import build_figure, theme_context
     from swl_viz.plotspec import make_plot
 
     spec = make_plot(figure, options)
-    grids = compute_grids(spec)
     with theme_context(spec.theme, spec.lang):
-        return build_figure(spec, grids)
+        return build_figure(spec)
 
 
 __all__ = [

@@ -169,7 +169,7 @@ def _layer(params: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def _warn_font(lang: str | None, title: str | None = None) -> None:
-    from swl_viz.text import japanese_font, missing_glyphs
+    from swl_viz.mpl.theme import japanese_font, missing_glyphs
 
     if title is not None and missing_glyphs(title):
         err.print(

@@ -33,13 +33,16 @@ from matplotlib.widgets import RadioButtons, Slider  # noqa: TID253
 
 from swl_viz.atomic import atomic_write
 from swl_viz.errors import RunError, SwlVizError
-from swl_viz.figures import THEMES, canvas_rc, draw_contour, draw_surface, theme_context
 from swl_viz.grid import LossGrid, grid_axis, loss_grid
 from swl_viz.layer import Layer
+from swl_viz.marks import Marks, panel_marks
 from swl_viz.maths import Variant
+from swl_viz.mpl.marks import draw_marks
+from swl_viz.mpl.plotters import draw_contour, draw_surface
+from swl_viz.mpl.theme import THEMES, canvas_rc, japanese_font, theme_context
 from swl_viz.probe import descent_path, probe_point
-from swl_viz.teach import annotate_contour, annotate_surface, draw_path, draw_probe
-from swl_viz.text import japanese_font, labels_for
+from swl_viz.scene import contour_field
+from swl_viz.words import words as labels_for
 
 __all__ = ["DEFAULT_STEP", "Explorer", "State", "explore", "main"]
 
@@ -383,16 +386,17 @@ class Explorer:
         contour = draw_contour(
             self.ax2d,
             grid,
+            contour_field(grid, ARROWS, normalize=False),
             levels=levels,
-            arrows=ARROWS,
             cmap=self.cmap,
             arrow_color=colours.get("swl.arrow"),
             colorbar=False,
         )
         self.wire, self.contour = wire, contour
         drawn: list[Artist] = [wire, contour.contour, contour.quiver]
-        drawn += _unlabelled(annotate_surface(self.ax3d, grid, lang=self.lang))
-        drawn += annotate_contour(self.ax2d, grid, lang=self.lang)
+        flat, solid = self._marks(grid)
+        drawn += draw_marks(self.ax3d, solid, three_d=True, lang=self.lang)
+        drawn += draw_marks(self.ax2d, flat, three_d=False, lang=self.lang)
         self.ax3d.set_xlim(lo, hi)
         self.ax3d.set_ylim(lo, hi)
         self.ax3d.set_zlim(zmin, zmax)
@@ -400,23 +404,28 @@ class Explorer:
         self.ax2d.set_ylim(lo, hi)
         # the colourbar stays; its scale follows the levels, each band's colour at its middle
         self.scale.set_clim(levels[0], levels[-1])
-        if s.probe is not None:
-            drawn = [a for a in drawn if not _dropped_for_probe(a)]
-            drawn += self._draw_probe(grid, *s.probe)
         self._drawn = drawn
 
-    def _draw_probe(self, grid: LossGrid, x0: float, x1: float) -> list[Artist]:
-        probe = probe_point(x0, x1, grid.layer)
+    def _marks(self, grid: LossGrid) -> tuple[Marks, Marks]:
+        """The scene's marks for the contour and, without their words, for the surface: the
+        contour beside carries the labels and the box of numbers, and text is most of what a
+        redraw costs. With a probe, its box takes the corner the book's plateau note had."""
+        point = self.state.probe
         # the curvature grows as 1/T^2; a step of 1 would zigzag across the valley when T < 1
         lr = min(1.0, 2.0 * grid.temperature**2)
-        path = descent_path(x0, x1, grid.layer, lr=lr, steps=PATH_STEPS)
-        self.probe = probe
-        self.path = path
-        drawn = draw_path(self.ax2d, path, lang=self.lang)
-        drawn += draw_probe(self.ax2d, probe, lang=self.lang)
-        drawn += _unlabelled(draw_path(self.ax3d, path, three_d=True, lang=self.lang))
-        drawn += _unlabelled(draw_probe(self.ax3d, probe, three_d=True, lang=self.lang))
-        return drawn
+        if point is not None:  # the numbers the window shows, for the tests and the saved file
+            self.probe = probe_point(*point, grid.layer)
+            self.path = descent_path(*point, grid.layer, lr=lr, steps=PATH_STEPS)
+        out = []
+        for three_d in (False, True):
+            marks = panel_marks(grid, three_d=three_d, zscale="linear", lang=self.lang,
+                                probe=point, descent=point, lr=lr, steps=PATH_STEPS)  # fmt: skip
+            if three_d:
+                marks.labels = []
+            elif point is not None:
+                marks.labels = [m for m in marks.labels if m.role != "plateau-note"]
+            out.append(marks)
+        return out[0], out[1]
 
     # ---- for the window test -----------------------------------------------------------------
 
@@ -437,28 +446,6 @@ class Explorer:
             x, y = self.ax2d.transData.transform((u, v))
             out[name] = [float(x), float(height - y)]
         return out
-
-
-def _dropped_for_probe(artist: Artist) -> bool:
-    """Remove the book's plateau note when a probe is shown: the probe's box takes a corner of
-    the contour too, and its numbers tell the same story at the probed point."""
-    if artist.get_gid() == "plateau-note":
-        artist.remove()
-        return True
-    return False
-
-
-def _unlabelled(drawn: list[Artist]) -> list[Artist]:
-    """The marks without their words: the contour beside carries the same labels and the box of
-    numbers, and text is most of what a redraw costs."""
-    kept = []
-    for artist in drawn:
-        gid = artist.get_gid() or ""
-        if gid.endswith("-label") or gid in ("probe-box", "plateau-note"):
-            artist.remove()
-        else:
-            kept.append(artist)
-    return kept
 
 
 # ---- the window --------------------------------------------------------------------------------

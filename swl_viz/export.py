@@ -36,9 +36,10 @@ from matplotlib.figure import Figure
 from swl_viz import __version__
 from swl_viz.atomic import STOP_SIGNALS, Interrupted, remove_stale_parts, write_if_changed
 from swl_viz.errors import RunError, SwlVizError
-from swl_viz.figures import build_figure, compute_grids, theme_context
+from swl_viz.mpl import build_figure, theme_context
 from swl_viz.options import figure_formats
 from swl_viz.plotspec import Plot, format_label
+from swl_viz.scene import compute_grids
 
 if TYPE_CHECKING:
     from PIL.Image import Image as PILImage

@@ -56,10 +56,9 @@ from swl_viz.errors import RunError, SwlVizError
 from swl_viz.grid import LossGrid, loss_grid, thin_stride
 from swl_viz.maths import FloatArray
 from swl_viz.plotspec import Plot, format_label
-from swl_viz.text import (  # the words only: labels_for would load matplotlib for a font
-    _WORDS,
-    subtitle_parts,
-)
+from swl_viz.scene import subtitle_parts
+from swl_viz.words import WORDS as _WORDS
+from swl_viz.words import plain
 
 __all__ = [
     "MAX_POINTS",
@@ -421,7 +420,7 @@ def _zlabel(plot: Plot) -> str:
 
 def _subtitle(plot: Plot, grid: LossGrid) -> str:
     words = _words(plot.lang)
-    parts = subtitle_parts(grid, words, _logit)
+    parts = [plain(p) for p in subtitle_parts(grid, words)]
     if grid.variant == "book":
         parts.append(words["book"])
     return ",  ".join(parts)

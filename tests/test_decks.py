@@ -10,7 +10,7 @@ from conftest import run_cli
 from swl_viz import loss_grid
 from swl_viz.deck import DeckError, bundled_decks, plan_export
 from swl_viz.errors import SwlVizError
-from swl_viz.figures import build_figure, theme_context
+from swl_viz.mpl import build_figure, theme_context
 
 TWO_TEMPERATURES = """
 shared_scale = true

@@ -16,16 +16,11 @@ from PIL import Image
 
 from swl_viz import loss_grid
 from swl_viz.export import render_to_file
-from swl_viz.figures import (
-    MAX_WIRE_LINES,
-    _descent_vectors,
-    build_figure,
-    draw_contour,
-    draw_descent,
-    draw_surface,
-)
 from swl_viz.grid import thin_stride
+from swl_viz.mpl import build_figure
+from swl_viz.mpl.plotters import MAX_WIRE_LINES, draw_contour, draw_descent, draw_surface
 from swl_viz.plotspec import Plot
+from swl_viz.scene import contour_field, descent_field
 
 
 def test_import_and_core_do_not_pull_in_matplotlib() -> None:
@@ -46,7 +41,9 @@ def test_thinning_keeps_both_ends_evenly() -> None:
 @pytest.mark.parametrize("normalize", [False, True])
 def test_descent_arrows_are_tangent_to_the_surface(normalize: bool) -> None:
     g = loss_grid(-20, 20, 2, [1, 0])
-    x, y, z, u, v, w = _descent_vectors(g, 1, normalize, "linear")
+    f = descent_field(g, 21, normalize, "linear")
+    z, u, v, w = f.z, f.u, f.v, f.w
+    assert z is not None and w is not None
     g0, g1 = g.grad0, g.grad1
     # a step (u, v) on the surface rises by grad . (u, v); the arrow's w must be exactly that
     np.testing.assert_allclose(w, g0 * u + g1 * v, rtol=1e-12, atol=1e-15)
@@ -67,11 +64,11 @@ def test_draw_functions_take_an_ax_and_return_what_they_drew() -> None:
     fig = Figure()
     ax3 = fig.add_subplot(1, 2, 1, projection="3d")
     wire = draw_surface(ax3, g)
-    arrows = draw_descent(ax3, g)
+    arrows = draw_descent(ax3, descent_field(g, 25, False, "linear"))
     assert wire in ax3.collections and arrows in ax3.collections
     assert len(wire._segments3d) == 42  # 21 lines each way
     ax = fig.add_subplot(1, 2, 2)
-    drawn = draw_contour(ax, g)
+    drawn = draw_contour(ax, g, contour_field(g, 25, False))
     assert drawn.quiver in ax.collections
     assert drawn.colorbar is not None and drawn.colorbar.ax.get_ylabel() == "$L$ (nats)"
     assert ax.get_aspect() == 1.0
@@ -84,7 +81,7 @@ def test_dense_grid_strides_the_wireframe_and_thins_arrows() -> None:
     wire = draw_surface(ax, g)
     lines = len(range(0, 201, thin_stride(201, MAX_WIRE_LINES)))  # 201 points along each line
     assert lines <= MAX_WIRE_LINES and len(wire._segments3d) == 2 * lines
-    arrows = draw_descent(ax, g)
+    arrows = draw_descent(ax, descent_field(g, 25, False, "linear"))
     assert len(arrows._segments3d) <= 3 * 21 * 21  # shaft and two head strokes each
 
 

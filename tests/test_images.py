@@ -12,15 +12,16 @@ and look at every changed PNG before committing it.
 from __future__ import annotations
 
 import os
+from dataclasses import replace
 from pathlib import Path
 
-import numpy as np
 import pytest
 from matplotlib.testing.compare import compare_images
 
-import swl_viz.figures as figures
+import swl_viz.scene as scene
 from swl_viz.export import render_to_file
 from swl_viz.plotspec import Plot
+from swl_viz.shapes import Field
 
 BASELINE = Path(__file__).parent / "baseline"
 #: RMS difference (0-255 grey levels) allowed; the same pinned matplotlib renders identically,
@@ -83,14 +84,14 @@ def test_a_moved_arrow_or_a_flipped_axis_fails(
     flipped = _render(Plot("quiver", size=SQUARE, dpi=40, azim=60), tmp_path, "flipped")
     assert _rms(expected, flipped) > TOLERANCE
 
-    real = figures._descent_vectors
+    real = scene.descent_field
 
-    def one_arrow_moved(*args: object) -> tuple[np.ndarray, ...]:
-        x, y, z, u, v, w = real(*args)  # type: ignore[arg-type]
-        u, v = u.copy(), v.copy()
+    def one_arrow_moved(*args: object) -> Field:
+        field = real(*args)  # type: ignore[arg-type]
+        u, v = field.u.copy(), field.v.copy()
         u[2, 1], v[2, 1] = -u[2, 1], -v[2, 1]  # one arrow of 121 turned round
-        return x, y, z, u, v, w
+        return replace(field, u=u, v=v)
 
-    monkeypatch.setattr(figures, "_descent_vectors", one_arrow_moved)
+    monkeypatch.setattr(scene, "descent_field", one_arrow_moved)
     moved = _render(Plot("quiver", size=SQUARE, dpi=40), tmp_path, "moved")
     assert _rms(expected, moved) > TOLERANCE

@@ -7,7 +7,8 @@ from pathlib import Path
 
 PACKAGE = Path(__file__).parents[1] / "swl_viz"
 
-#: maths, then grid, then the plain-data layers, then figures, then files, then the command line.
+#: The data flow: maths, then the layer and its grid, then plain data (options, a figure's
+#: description, the scene), then the two renderers, then files, then the command line.
 RANK = {
     "errors": 0,
     "words": 1,
@@ -23,15 +24,15 @@ RANK = {
     "marks": 5,
     "scene": 6,  # what a figure shows, as data: both renderers draw it
     "deck": 6,
-    "text": 6,
-    "web": 7,
-    "teach": 7,
-    "figures": 8,
+    "web": 7,  # the plotly renderer
+    "mpl": 7,  # the matplotlib renderer, a package
     "export": 9,
-    "explore": 10,  # the live window: pyplot, above the figures and the marks, below the cli
+    "explore": 10,  # the live window: pyplot, above the renderer, below the cli
     "cli": 11,
     "__main__": 12,
 }
+#: Inside the matplotlib renderer: theme, then the pictures and the marks, then the layout.
+MPL_RANK = {"theme": 0, "plotters": 1, "marks": 1, "slice": 1, "layout": 2}
 #: Modules that import no matplotlib at all, not even inside a function.
 NUMERIC = ("errors", "words", "maths", "layer", "grid", "atomic", "options", "probe", "shapes",
            "plotspec", "learners", "marks", "scene", "deck", "web")  # fmt: skip
@@ -51,17 +52,34 @@ def _imports(path: Path) -> set[str]:
 
 def test_every_module_has_a_place_in_the_layers() -> None:
     modules = {p.stem for p in PACKAGE.glob("*.py")} - {"__init__"}
-    assert modules == set(RANK)
+    packages = {p.parent.name for p in PACKAGE.glob("*/__init__.py")}
+    assert modules | packages == set(RANK)
+    assert {p.stem for p in (PACKAGE / "mpl").glob("*.py")} - {"__init__"} == set(MPL_RANK)
+
+
+def _rank(name: str) -> tuple[int, int]:
+    """(layer, place inside the layer) of a module ``swl_viz.NAME...``."""
+    parts = name.split(".")
+    inner = MPL_RANK.get(parts[2], 9) if parts[1] == "mpl" and len(parts) > 2 else 9
+    return RANK[parts[1]], inner
 
 
 def test_imports_point_one_way() -> None:
-    for path in PACKAGE.glob("*.py"):
+    for path in [*PACKAGE.glob("*.py"), *(PACKAGE / "mpl").glob("*.py")]:
         if path.stem == "__init__":
             continue
+        here = f"swl_viz.mpl.{path.stem}" if path.parent.name == "mpl" else f"swl_viz.{path.stem}"
         for name in _imports(path):
             if name.startswith("swl_viz.") and name != "swl_viz":
-                target = name.split(".")[1]
-                assert RANK[target] < RANK[path.stem], f"{path.stem} imports {target}"
+                assert _rank(name) < _rank(here), f"{here} imports {name}"
+
+
+def test_the_matplotlib_renderer_draws_and_computes_no_scene() -> None:
+    """The renderer takes its geometry from the scene: no grid, probe or descent of its own."""
+    for path in (PACKAGE / "mpl").glob("*.py"):
+        names = _imports(path)
+        assert "swl_viz.probe" not in names or path.stem == "slice", path.name
+        assert "swl_viz.grid" not in names or path.stem in ("plotters", "layout"), path.name
 
 
 def test_the_lower_layers_never_import_matplotlib() -> None:

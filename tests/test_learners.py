@@ -13,10 +13,11 @@ import pytest
 from conftest import SEED_A, SEED_T, run_cli
 from mpl_toolkits.mplot3d.axes3d import Axes3D
 
-import swl_viz.text as text
+import swl_viz.mpl.theme as text
 from swl_viz import loss_grid
-from swl_viz.figures import _zvalues, build_figure
 from swl_viz.learners import gradient_check
+from swl_viz.marks import zmap
+from swl_viz.mpl import build_figure
 from swl_viz.plotspec import Plot
 
 
@@ -79,10 +80,10 @@ def test_compare_draws_exact_and_book_side_by_side() -> None:
 def test_log_scale_has_no_holes_even_where_exp_underflows() -> None:
     g = loss_grid(-1000, 1000, 50, [1, 0])
     assert (g.loss == 0).any()  # exp(-2000) is below the smallest double
-    z = _zvalues(g, "log")
+    z = zmap("log")(g.loss)
     assert np.isfinite(z).all()
     small = loss_grid(-20, 20, 2, [1, 0])
-    z = _zvalues(small, "log")
+    z = zmap("log")(small.loss)
     np.testing.assert_allclose(z.min(), np.log10(np.log1p(np.exp(-40.0))), rtol=1e-12)
     fig = build_figure(Plot("contour", zscale="log"))
     assert "log" in fig.axes[1].get_ylabel()

@@ -29,15 +29,11 @@ from PIL.GifImagePlugin import GifImageFile
 from slides_tools import contrast, drawn_texts, empty_columns, outside, over
 
 from swl_viz import loss_grid
-from swl_viz.figures import (
-    CONTOUR_ALPHA,
-    THEMES,
-    build_figure,
-    default_azim,
-    theme_context,
-)
+from swl_viz.mpl import THEMES, build_figure, theme_context
+from swl_viz.mpl.plotters import CONTOUR_ALPHA
+from swl_viz.mpl.theme import missing_glyphs
 from swl_viz.plotspec import FigureKind, Plot, Theme
-from swl_viz.text import missing_glyphs
+from swl_viz.scene import default_azim
 
 FIGURES: tuple[FigureKind, ...] = ("surface", "quiver", "contour", "pair")
 
@@ -377,9 +373,9 @@ def test_default_titles_state_the_content() -> None:
 def test_a_japanese_title_uses_the_japanese_font(caplog: pytest.LogCaptureFixture) -> None:
     from matplotlib import font_manager
 
-    from swl_viz import text
+    from swl_viz.mpl import theme
 
-    font = text.japanese_font()
+    font = theme.japanese_font()
     if font is None:
         pytest.skip("no Japanese font installed; the test extra installs matplotlib-fontja")
     plot = Plot("surface", title="損失の曲面 $L$", dpi=30)

@@ -17,18 +17,17 @@ from matplotlib.text import Text
 from matplotlib.typing import RcKeyType
 
 from swl_viz import loss_grid, softmax_with_loss
-from swl_viz.figures import draw_contour, draw_surface
-from swl_viz.probe import descent_path, probe_point
-from swl_viz.teach import (
-    annotate_contour,
-    annotate_surface,
-    draw_path,
-    draw_probe,
-    draw_slice,
-    probe_text,
-    words_for,
-)
-from swl_viz.text import japanese_font
+from swl_viz.grid import LossGrid
+from swl_viz.layer import Layer
+from swl_viz.marks import panel_marks, path_marks, probe_marks, probe_text
+from swl_viz.mpl import theme
+from swl_viz.mpl.marks import draw_marks
+from swl_viz.mpl.plotters import draw_contour, draw_surface
+from swl_viz.mpl.slice import draw_slice
+from swl_viz.mpl.theme import japanese_font
+from swl_viz.probe import DescentPath, Probe, descent_path, probe_point
+from swl_viz.scene import contour_field
+from swl_viz.words import words
 
 BOOK_CAP_D = math.log((1 - 1e-7) / 1e-7)  # y0 = 1e-7 where x1 - x0 = log((1 - d) / d)
 
@@ -40,8 +39,31 @@ def _grid(t: Any = (1, 0), **kwargs: Any) -> Any:
 def _contour(grid: Any) -> tuple[Figure, Any]:
     fig = Figure(figsize=(6, 6), dpi=50)
     ax = fig.add_subplot()
-    draw_contour(ax, grid, colorbar=False)
+    draw_contour(ax, grid, contour_field(grid, 25, False), colorbar=False)
     return fig, ax
+
+
+# The scene's marks for one panel, drawn by the matplotlib renderer: what the figures draw.
+
+
+def annotate_contour(ax: Any, grid: LossGrid, lang: str = "en") -> list[Artist]:
+    marks = panel_marks(grid, three_d=False, zscale="linear", lang=lang)
+    return draw_marks(ax, marks, three_d=False, lang=lang)
+
+
+def annotate_surface(ax: Any, grid: LossGrid, zscale: str = "linear") -> list[Artist]:
+    marks = panel_marks(grid, three_d=True, zscale=zscale, lang="en")
+    return draw_marks(ax, marks, three_d=True)
+
+
+def draw_probe(ax: Any, p: Probe, three_d: bool = False, lang: str = "en") -> list[Artist]:
+    marks = probe_marks(_grid(), p, words(lang), "linear" if three_d else None)
+    return draw_marks(ax, marks, three_d=three_d, lang=lang)
+
+
+def draw_path(ax: Any, path: DescentPath, three_d: bool = False, lang: str = "en") -> list[Artist]:
+    marks = path_marks(path, words(lang), "linear" if three_d else None)
+    return draw_marks(ax, marks, three_d=three_d, lang=lang)
 
 
 def _surface(grid: Any) -> tuple[Figure, Any]:
@@ -283,7 +305,9 @@ def _slice(**kwargs: Any) -> tuple[Figure, Any, list[Artist]]:
     fig = Figure(figsize=(8, 6), dpi=50)
     ax = fig.add_subplot()
     t = kwargs.pop("t", [1, 0])
-    return fig, ax, draw_slice(ax, t, **kwargs)
+    lang = kwargs.pop("lang", "en")
+    span = kwargs.pop("range", (-20.0, 20.0))
+    return fig, ax, draw_slice(ax, Layer.make(t, **kwargs), span, lang=lang)
 
 
 def test_slice_is_softplus_with_its_asymptotes() -> None:
@@ -366,7 +390,7 @@ def test_japanese_words_with_a_japanese_font() -> None:
     texts = " ".join(a.get_text() for a in drawn if isinstance(a, Text))
     for word in ("最小", "本の", "逆伝播", "開始", "ステップ後", "最急降下"):
         assert word in texts, word
-    assert words_for("ja")["start"] == "開始"
+    assert words("ja")["start"] == "開始"
     _render(fig)  # no "Glyph missing" warning
     fig2, _, drawn2 = _slice(lang="ja", variant="book")
     assert "本の上限" in " ".join(a.get_text() for a in drawn2 if isinstance(a, Text))
@@ -396,9 +420,11 @@ def test_marks_scale_with_rcparams() -> None:
     assert sizes[2.5][1] == pytest.approx(2.5 * sizes[1.0][1])
 
 
-def test_teach_never_uses_pyplot() -> None:
-    source = (Path(__file__).parents[1] / "swl_viz" / "teach.py").read_text(encoding="utf-8")
-    assert "pyplot" not in source and "import figures" not in source
+def test_marks_never_use_pyplot() -> None:
+    package = Path(__file__).parents[1] / "swl_viz"
+    for path in (package / "marks.py", *sorted((package / "mpl").glob("*.py"))):
+        assert "import pyplot" not in path.read_text(encoding="utf-8"), path.name
+        assert "matplotlib.pyplot" not in path.read_text(encoding="utf-8"), path.name
 
 
 def test_probe_box_with_many_classes_shows_the_varied_pair() -> None:
@@ -426,13 +452,10 @@ def _contrast(a: Any, b: Any) -> float:
 def test_every_mark_stands_out_3_to_1_on_every_background(mark: str) -> None:
     """WCAG 2's 3:1 for graphics: the core or its halo against each band of the contour (viridis
     at the contour's alpha 0.75 over either theme's background) and the backgrounds themselves."""
-    from swl_viz import teach
-    from swl_viz.figures import THEMES
-
-    core, halo = getattr(teach, mark), teach.HALO
+    core, halo = getattr(theme, mark), theme.HALO
     cmap = mpl.colormaps["viridis"]
-    for theme in THEMES.values():
-        bg = np.asarray(mpl.colors.to_rgb(theme["axes.facecolor"]))
+    for look in theme.THEMES.values():
+        bg = np.asarray(mpl.colors.to_rgb(look["axes.facecolor"]))
         backgrounds = [bg] + [
             0.75 * np.asarray(cmap(v)[:3]) + 0.25 * bg for v in np.linspace(0, 1, 101)
         ]
@@ -443,9 +466,6 @@ def test_every_mark_stands_out_3_to_1_on_every_background(mark: str) -> None:
 
 @pytest.mark.parametrize("colour", ["LOSS_CURVE", "SLOPE_CURVE"])
 def test_slice_curves_stand_out_on_both_themes(colour: str) -> None:
-    from swl_viz import teach
-    from swl_viz.figures import THEMES
-
-    for theme in THEMES.values():
-        assert _contrast(getattr(teach, colour), theme["axes.facecolor"]) >= 3.0
-        assert _contrast(theme["axes.edgecolor"], theme["axes.facecolor"]) >= 3.0  # asymptotes
+    for look in theme.THEMES.values():
+        assert _contrast(getattr(theme, colour), look["axes.facecolor"]) >= 3.0
+        assert _contrast(look["axes.edgecolor"], look["axes.facecolor"]) >= 3.0  # asymptotes

@@ -1,0 +1,255 @@
+"""The scene's marks in matplotlib: lines, points, arrows and labels, styled by their role.
+
+:func:`draw_marks` takes an ``ax`` (2-D or 3-D) and a panel's marks and returns the artists it
+drew, each with a ``gid`` naming its role ("decision", "probe-arrow", ...), which also becomes
+its id in an SVG. Sizes come from rcParams ("medium" and "small" fonts, multiples of
+``lines.linewidth``), so a style that scales rcParams for slides scales the marks too.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import matplotlib as mpl
+from matplotlib import patheffects
+from matplotlib.artist import Artist
+from matplotlib.text import Annotation, Text
+from mpl_toolkits.mplot3d import proj3d
+from mpl_toolkits.mplot3d.art3d import Text3D
+
+from swl_viz.marks import Marks
+from swl_viz.mpl.theme import CAP, DECISION, HALO, MINIMUM, PATH, PROBE, _halo, _lw, _text_style
+from swl_viz.shapes import Arrow, Label, Point, Polyline
+
+__all__ = ["draw_marks"]
+
+#: Each role's zorder on the plane and on a 3-D panel.
+ZORDER: dict[str, tuple[float, float]] = {
+    "decision": (4, 10),
+    "decision-tie": (4, 10),
+    "minimum": (4, 10),
+    "cap": (4, 10),
+    "path": (7, 12),
+    "path-steps": (7, 12),
+    "lowest": (6, 11),
+    "probe-point": (7, 12),
+    "path-start": (8, 13),
+    "path-end": (8, 13),
+    "probe-arrow": (7, 12),
+    "decision-label": (6, 11),
+    "minimum-label": (6, 11),
+    "lowest-label": (6, 11),
+    "cap-label": (6, 11),
+    "plateau-note": (6, 11),
+    "probe-arrow-label": (8, 12),
+    "probe-box": (8, 3),
+    "path-start-label": (8, 13),
+    "path-end-label": (8, 13),
+}
+
+
+def _z(role: str, three_d: bool) -> float:
+    return ZORDER[role][1 if three_d else 0]
+
+
+def _line_style(role: str, three_d: bool) -> dict[str, Any]:
+    if role in ("decision", "decision-tie", "minimum"):
+        width = 1.6 if three_d else 1.4
+        look: dict[str, Any] = {"color": MINIMUM, "linestyle": "-"}
+        if role == "decision-tie":
+            look = {"color": DECISION, "linestyle": (0, (1.5, 2.5)), "alpha": 0.8}
+        elif role == "decision":
+            look = {"color": DECISION, "linestyle": (0, (6, 3))}
+        return {"linewidth": _lw(width), "path_effects": _halo(width), **look}
+    if role == "cap":
+        return {
+            "color": CAP,
+            "linestyle": (0, (1.5, 2)),
+            "linewidth": _lw(1.6),
+            "path_effects": _halo(1.6),
+        }
+    if role == "path":
+        return {"color": PATH, "linewidth": _lw(1.2), "path_effects": _halo(1.2)}
+    size = float(mpl.rcParams["lines.markersize"])  # path-steps: the points, not the line
+    return {
+        "color": PATH,
+        "linestyle": "none",
+        "marker": "o",
+        "markersize": 0.45 * size,
+        "markeredgecolor": HALO,
+        "markeredgewidth": _lw(0.3),
+    }
+
+
+def _line(ax: Any, line: Polyline, three_d: bool) -> list[Artist]:
+    coords = [line.x, line.y] if line.z is None or not three_d else [line.x, line.y, line.z]
+    drawn: list[Artist] = ax.plot(
+        *coords, gid=line.role, zorder=_z(line.role, three_d), **_line_style(line.role, three_d)
+    )
+    return drawn
+
+
+def _point(ax: Any, point: Point, three_d: bool) -> list[Artist]:
+    size = float(mpl.rcParams["lines.markersize"])
+    look: dict[str, Any]
+    if point.role == "lowest":
+        look = {"markersize": 2.2 * size, "color": MINIMUM, "markeredgecolor": HALO}
+    elif point.role == "probe-point":
+        look = {"markersize": 1.8 * size, "color": PROBE, "markeredgecolor": HALO}
+    else:
+        look = {
+            "markersize": 1.8 * size,
+            "color": PATH,
+            "markeredgecolor": HALO,
+            "markeredgewidth": _lw(0.6),
+        }
+    drawn: list[Artist] = ax.plot(
+        *[[c] for c in point.at],
+        marker=point.marker,
+        linestyle="none",
+        gid=point.role,
+        zorder=_z(point.role, three_d),
+        **look,
+    )
+    return drawn
+
+
+def _arrow(ax: Any, arrow: Arrow, three_d: bool) -> Artist:
+    if three_d:
+        quiver: Artist = ax.quiver(
+            *arrow.tail,
+            *arrow.vector,
+            color=PROBE,
+            linewidth=_lw(1.6),
+            arrow_length_ratio=0.25,
+            gid=arrow.role,
+            zorder=_z(arrow.role, True),
+        )
+        return quiver
+    tip = (arrow.tail[0] + arrow.vector[0], arrow.tail[1] + arrow.vector[1])
+    note: Artist = ax.annotate(
+        "",
+        xy=tip,
+        xytext=arrow.tail[:2],
+        arrowprops={
+            "arrowstyle": "-|>",
+            "color": PROBE,
+            "linewidth": _lw(1.8),
+            "mutation_scale": 12 * _lw(1.0),
+            "path_effects": _halo(1.8),
+            "shrinkA": 0,
+            "shrinkB": 0,
+        },
+        gid=arrow.role,
+        zorder=_z(arrow.role, False),
+    )
+    return note
+
+
+def _label(ax: Any, label: Label, three_d: bool, lang: str) -> Artist:
+    style = _text_style("en" if label.mono else lang, label.size)
+    if label.mono:
+        style["family"] = "monospace"
+    if label.backing == "halo":
+        del style["bbox"]
+        halo = mpl.rcParams["axes.facecolor"]
+        style["path_effects"] = [patheffects.withStroke(linewidth=_lw(2.0), foreground=halo)]
+    kw: dict[str, Any] = {"gid": label.role, "zorder": _z(label.role, three_d), **style}
+    if label.ha != "left" or label.space == "axes" or label.offset is not None or label.along:
+        kw["ha"] = label.ha
+    if label.va != "baseline":
+        kw["va"] = label.va
+    if label.space == "axes":
+        if three_d:
+            if label.role == "probe-box":
+                del kw["zorder"]  # a Text's own, under the panes it explains
+            text: Artist = ax.text2D(*label.at, label.text, transform=ax.transAxes, **kw)
+            return text
+        kw["multialignment"] = "left"
+        text = ax.text(*label.at, label.text, transform=ax.transAxes, **kw)
+    elif label.offset is not None:
+        offset = {"xytext": label.offset, "textcoords": "offset points"}
+        text = ax.annotate(label.text, label.at[:2], **offset, **kw)
+    else:
+        if label.along:
+            kw.update(rotation=45.0, transform_rotates_text=True, rotation_mode="anchor")
+        text = ax.text(*(label.at if three_d else label.at[:2]), label.text, **kw)
+    return text
+
+
+def draw_marks(ax: Any, marks: Marks, *, three_d: bool, lang: str = "en") -> list[Artist]:
+    """Draw a panel's marks on ``ax``: lines, then points, arrows and labels. Every text stays
+    inside the canvas: a label near an edge moves back onto it rather than run off."""
+    drawn: list[Artist] = []
+    for line in marks.lines:
+        drawn += _line(ax, line, three_d)
+    for point in marks.points:
+        drawn += _point(ax, point, three_d)
+    drawn += [_arrow(ax, arrow, three_d) for arrow in marks.arrows]
+    drawn += [_label(ax, label, three_d, lang) for label in marks.labels]
+    for mark in drawn:
+        if type(mark) is Text3D:
+            mark.__class__ = _InsideText3D
+        elif type(mark) is Text:
+            mark.__class__ = _InsideText
+        elif type(mark) is Annotation:
+            mark.__class__ = _InsideAnnotation
+    return drawn
+
+
+class _InsideText3D(Text3D):  # type: ignore[misc]
+    """A label on a 3-D surface that sits out a view in which it would leave the canvas: as
+    the view turns (a GIF, the mouse), a label at a line's end can swing past the edge."""
+
+    def draw(self, renderer: Any) -> None:
+        axes: Any = self.axes
+        x, y, _ = proj3d.proj_transform(self._x, self._y, self._z, axes.M)
+        where = Text(float(x), float(y), self.get_text())
+        where.update_from(self)
+        where.set_transform(self.get_transform())
+        where.set_figure(self.get_figure())
+        box = where.get_window_extent(renderer)
+        if box.x0 < 0 or box.y0 < 0 or box.x1 > renderer.width or box.y1 > renderer.height:
+            return
+        super().draw(renderer)
+
+
+class _InsideText(Text):
+    """A label on a panel that shifts itself back inside the canvas when its place (near an
+    edge, beside a point) would carry part of it off."""
+
+    def draw(self, renderer: Any) -> None:
+        box = self.get_window_extent(renderer)
+        dx = max(0.0, -box.x0) - max(0.0, box.x1 - renderer.width)
+        dy = max(0.0, -box.y0) - max(0.0, box.y1 - renderer.height)
+        if not (dx or dy):
+            super().draw(renderer)
+            return
+        where = self.get_position()
+        x, y = self.get_transform().transform(where)
+        self.set_position(tuple(self.get_transform().inverted().transform((x + dx, y + dy))))
+        super().draw(renderer)
+        self.set_position(where)
+
+
+class _InsideAnnotation(Annotation):
+    """A label set off from its point (offset points) that moves its text back inside the
+    canvas when the offset would carry part of it off; the point it names stays."""
+
+    def draw(self, renderer: Any) -> None:
+        coords = self.anncoords if isinstance(self.anncoords, str) else ""
+        if not self.get_text() or coords not in ("offset points", "offset pixels"):
+            super().draw(renderer)
+            return
+        self.update_positions(renderer)
+        box = Text.get_window_extent(self, renderer)
+        dx = max(0.0, -box.x0) - max(0.0, box.x1 - renderer.width)
+        dy = max(0.0, -box.y0) - max(0.0, box.y1 - renderer.height)
+        if not (dx or dy):
+            super().draw(renderer)
+            return
+        scale = 72.0 / renderer.dpi if coords == "offset points" else 1.0
+        where = self.xyann
+        self.xyann = (where[0] + dx * scale, where[1] + dy * scale)
+        super().draw(renderer)
+        self.xyann = where

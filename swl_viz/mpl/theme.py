@@ -1,0 +1,314 @@
+"""How swl-viz's figures look in matplotlib: themes as data, sizes from the canvas, fonts.
+
+:func:`theme_context` applies a theme's rcParams, a Japanese font for ``lang="ja"`` and the
+canvas's text sizes and line widths (:func:`canvas_rc`): text is a fixed fraction of the
+canvas, whatever the dpi. The marks' colours and text styles live here too, beside the themes.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import re
+import warnings
+from collections.abc import Iterator
+from typing import Any
+
+import matplotlib as mpl
+from matplotlib import patheffects
+
+from swl_viz.plotspec import Plot
+
+#: Text sizes and text spacing, in pixels per 1000 pixels of the canvas's shorter side: at
+#: 1080 px a tick label is 29 px, an axis label 33 px and the title 46 px; at 900 px they are 24,
+#: 28 and 39 px, which a full-height 900 px figure on a 1080 px slide shows at 29, 33 and 46.
+TEXT_PX = {
+    "font.size": 27.0,
+    "xtick.labelsize": 27.0,
+    "ytick.labelsize": 27.0,
+    "legend.fontsize": 26.0,
+    "axes.labelsize": 31.0,
+    "axes.titlesize": 29.0,
+    "figure.titlesize": 43.0,
+    "xtick.major.pad": 6.0,
+    "ytick.major.pad": 6.0,
+    "axes.labelpad": 8.0,
+    "axes.titlepad": 8.0,
+}
+
+#: Line widths and tick lengths, in the same unit: 3.2 px lines at 1080 px.
+LINE_PX = {
+    "lines.linewidth": 3.0,
+    "axes.linewidth": 1.6,
+    "patch.linewidth": 1.6,
+    "grid.linewidth": 1.2,
+    "xtick.major.width": 1.6,
+    "ytick.major.width": 1.6,
+    "xtick.major.size": 7.0,
+    "ytick.major.size": 7.0,
+    "lines.markersize": 10.0,
+}
+
+#: The canvas theme_context assumes when it is given a theme name and no Plot.
+DEFAULT_PIXELS = (900, 900)
+
+
+def canvas_rc(pixels: tuple[int, int], dpi: float, font_scale: float = 1.0) -> dict[str, Any]:
+    """rcParams for a ``pixels`` canvas at ``dpi``: sizes in points that come out as a fixed
+    number of pixels per 1000 pixels of the shorter side, so the same pixel canvas looks the same
+    at any dpi and text never shrinks as the canvas grows. ``font_scale`` multiplies text only."""
+    unit = min(pixels) / 1000.0 * 72.0 / dpi  # points per "pixel per 1000 px"
+    rc: dict[str, Any] = {k: v * unit * font_scale for k, v in TEXT_PX.items()}
+    rc.update({k: v * unit for k, v in LINE_PX.items()})
+    return rc
+
+
+def _px(points: float, dpi: float) -> float:
+    return points * dpi / 72.0
+
+
+_BASE: dict[str, Any] = {
+    "svg.hashsalt": "swl-viz",  # stable ids, so a re-export is byte-identical
+    "svg.fonttype": "path",
+    "pdf.fonttype": 42,
+    "axes.grid": False,
+    "axes3d.grid": True,
+    # stated outright: importing matplotlib-fontja switches the global family to IPAexGothic
+    "font.family": ["sans-serif"],
+    "font.sans-serif": list(mpl.rcParamsDefault["font.sans-serif"]),
+}
+
+#: Colours. ``swl.wire`` and ``swl.wire_faint`` (the surface under arrows) reach 3:1 against the
+#: background; ``swl.arrow`` is drawn with a ``swl.halo`` outline, so every arrow has an edge of
+#: 3:1 or more against the background and every colour of the contour beneath it.
+THEMES: dict[str, dict[str, Any]] = {
+    "light": {
+        **_BASE,
+        "figure.facecolor": "white",
+        "axes.facecolor": "white",
+        "savefig.facecolor": "white",
+        "text.color": "#1a1a1a",
+        "axes.labelcolor": "#1a1a1a",
+        "axes.edgecolor": "#333333",
+        "xtick.color": "#333333",
+        "ytick.color": "#333333",
+        "grid.color": "#b0b0b0",
+        "legend.facecolor": "white",
+        "legend.edgecolor": "#cccccc",
+        "axes3d.xaxis.panecolor": (0.95, 0.95, 0.95, 0.5),
+        "axes3d.yaxis.panecolor": (0.90, 0.90, 0.90, 0.5),
+        "axes3d.zaxis.panecolor": (0.925, 0.925, 0.925, 0.5),
+        "swl.wire": "#1f77b4",
+        "swl.wire_faint": "#7890b0",
+        "swl.arrow": "#111111",
+        "swl.halo": "#ffffff",
+        "swl.cmap": "viridis",
+    },
+    "dark": {
+        **_BASE,
+        "figure.facecolor": "#16181d",
+        "axes.facecolor": "#16181d",
+        "savefig.facecolor": "#16181d",
+        "text.color": "#e8e8e8",
+        "axes.labelcolor": "#e8e8e8",
+        "axes.edgecolor": "#9aa0a6",
+        "xtick.color": "#c8c8c8",
+        "ytick.color": "#c8c8c8",
+        "grid.color": "#4a4f58",
+        "legend.facecolor": "#23262d",
+        "legend.edgecolor": "#5a5f68",
+        "axes3d.xaxis.panecolor": (1.0, 1.0, 1.0, 0.05),
+        "axes3d.yaxis.panecolor": (1.0, 1.0, 1.0, 0.08),
+        "axes3d.zaxis.panecolor": (1.0, 1.0, 1.0, 0.065),
+        "swl.wire": "#4fc3f7",
+        "swl.wire_faint": "#4f6f8c",
+        "swl.arrow": "#ffb74d",
+        "swl.halo": "#000000",
+        "swl.cmap": "viridis",
+    },
+}
+
+
+def _rc(theme: str) -> dict[str, Any]:
+    return {k: v for k, v in THEMES[theme].items() if not k.startswith("swl.")}
+
+
+def _color(theme: str, role: str) -> Any:
+    return THEMES[theme][f"swl.{role}"]
+
+
+@contextlib.contextmanager
+def quiet_glyphs() -> Iterator[None]:
+    """Silence matplotlib's per-glyph complaints while drawing (the "Glyph ... missing" warnings
+    of text, the "does not have a glyph" log lines of mathtext); the command line says it once,
+    from :func:`swl_viz.text.missing_glyphs`."""
+    import logging
+
+    log = logging.getLogger("matplotlib.mathtext")
+    level = log.level
+    with warnings.catch_warnings():
+        warnings.filterwarnings(
+            "ignore", message=r"Glyph .* missing from font", category=UserWarning
+        )
+        log.setLevel(logging.ERROR)
+        try:
+            yield
+        finally:
+            log.setLevel(level)
+
+
+@contextlib.contextmanager
+def theme_context(theme: str | Plot, lang: str = "en") -> Iterator[None]:
+    """Apply a theme's rcParams, a Japanese font for ``lang="ja"`` and the canvas's text sizes
+    and line widths inside the block. Given a :class:`Plot`, everything follows it (theme, lang,
+    pixels, dpi, font_scale); given a theme name, the sizes are those of a 900 x 900 px canvas
+    at 100 dpi."""
+    if isinstance(theme, Plot):
+        plot = theme
+        sizes = canvas_rc(plot.pixels, plot.dpi, plot.font_scale)
+        rc: Any = {**_rc(plot.theme), **font_rc(plot.lang), **sizes}
+    else:
+        rc = {**_rc(theme), **font_rc(lang), **canvas_rc(DEFAULT_PIXELS, 100.0)}
+    with mpl.rc_context(rc), quiet_glyphs():
+        yield
+
+
+def _linewidth(factor: float = 1.0) -> float:
+    """A line width in points: rcParams' lines.linewidth (set from the canvas) times factor."""
+    return float(mpl.rcParams["lines.linewidth"]) * factor
+
+
+# ---- the marks: colours with a halo, on every band of viridis and on both themes ----------
+
+#: Colours of the marks: each drawn with a halo, so it reads on every band of viridis and on
+#: both themes' backgrounds.
+DECISION = "#ff94e0"
+
+MINIMUM = "#ffa31a"
+
+CAP = "#e8e8e8"
+
+PROBE = "#4dd8ff"
+
+PATH = "#ffffff"
+
+HALO = "#111111"
+
+#: The slice's two curves (Okabe-Ito blue and vermillion): 3.4:1 or more on both themes.
+LOSS_CURVE = "#0072b2"
+SLOPE_CURVE = "#d55e00"
+
+
+def _lw(factor: float = 1.0) -> float:
+    return factor * float(mpl.rcParams["lines.linewidth"])
+
+
+def _halo(factor: float = 1.0) -> list[patheffects.AbstractPathEffect]:
+    return [patheffects.withStroke(linewidth=_lw(factor) + _lw(1.2), foreground=HALO)]
+
+
+def _box() -> dict[str, Any]:
+    return {
+        "boxstyle": "round,pad=0.35",
+        "facecolor": mpl.rcParams["axes.facecolor"],
+        "edgecolor": mpl.rcParams["axes.edgecolor"],
+        "alpha": 0.88,
+        "linewidth": _lw(0.4),
+    }
+
+
+def _font(lang: str) -> dict[str, Any]:
+    """A Japanese family first for ``lang="ja"``, whatever the surrounding rcParams say."""
+    font = japanese_font() if lang == "ja" else None
+    return {} if font is None else {"fontfamily": [font, "DejaVu Sans"]}
+
+
+def _text_style(lang: str, size: str = "medium") -> dict[str, Any]:
+    return {"fontsize": size, "color": mpl.rcParams["text.color"], "bbox": _box(), **_font(lang)}
+
+
+def _legend(lang: str) -> dict[str, Any]:
+    font = japanese_font() if lang == "ja" else None
+    family = {} if font is None else {"family": [font, "DejaVu Sans"]}
+    return {"size": "medium", **family}
+
+
+# ---- fonts that can draw the words ------------------------------------------------------
+
+#: Font families that draw Japanese, in the order swl-viz tries them.
+JA_FONTS = (
+    "IPAexGothic",
+    "IPAGothic",
+    "Noto Sans CJK JP",
+    "Noto Sans JP",
+    "TakaoGothic",
+    "VL Gothic",
+    "Source Han Sans JP",
+    "Droid Sans Fallback",
+)
+
+
+@functools.cache
+def japanese_font() -> str | None:
+    """The first installed font family that has Japanese glyphs, or None."""
+    try:
+        import matplotlib_fontja  # noqa: F401
+    except ImportError:
+        pass
+    from matplotlib import font_manager
+
+    installed = {f.name for f in font_manager.fontManager.ttflist}
+    for name in JA_FONTS:
+        if name in installed:
+            return name
+    return None
+
+
+def font_rc(lang: str) -> dict[str, Any]:
+    """rcParams that put a Japanese font first for ``lang="ja"`` (nothing otherwise). Plain words
+    in a mathtext string ("損失 $L$") are drawn in the text's own font, so they follow it."""
+    font = japanese_font() if lang == "ja" else None
+    if font is None:
+        return {}
+    return {"font.family": "sans-serif", "font.sans-serif": [font, "DejaVu Sans"]}
+
+
+_MATH = re.compile(r"(?<!\\)\$.*?(?<!\\)\$")
+
+
+def _plain(text: str) -> str:
+    """The characters of ``text`` a text font draws: mathtext ($...$) and spaces left out."""
+    return "".join(c for c in _MATH.sub("", text).replace(r"\$", "$") if not c.isspace())
+
+
+@functools.cache
+def _charmap(family: str) -> frozenset[int]:
+    from matplotlib import font_manager
+    from matplotlib.ft2font import FT2Font
+
+    path = font_manager.findfont(
+        font_manager.FontProperties(family=family), fallback_to_default=False
+    )
+    return frozenset(FT2Font(path).get_charmap())
+
+
+def _drawable(char: str, families: tuple[str, ...]) -> bool:
+    return any(ord(char) in _charmap(f) for f in families)
+
+
+def needs_cjk(text: str) -> bool:
+    """True when the default text font (DejaVu Sans) lacks a character of ``text``, so the title
+    should fall back to the Japanese font."""
+    return any(not _drawable(c, ("DejaVu Sans",)) for c in _plain(text))
+
+
+def missing_glyphs(text: str) -> bool:
+    """True when some character of ``text`` (outside $mathtext$) has no glyph in DejaVu Sans nor
+    in an installed Japanese font: the figure would draw it as an empty box. The command line
+    prints one warning for it; drawing itself stays quiet."""
+    plain = _plain(text)
+    if not plain:
+        return False
+    font = japanese_font()
+    families = ("DejaVu Sans",) if font is None else ("DejaVu Sans", font)
+    return any(not _drawable(c, families) for c in plain)
