@@ -160,10 +160,7 @@ def _descent_mover(plot: Plot, axes: Sequence[Any]) -> Callable[[int], None]:
     from swl_viz.probe import descent_path
 
     assert plot.descent is not None
-    path = descent_path(
-        *plot.descent, plot.t, lr=plot.lr, steps=plot.steps, logits=plot.logits, axes=plot.axes,
-        label_smoothing=plot.label_smoothing, temperature=plot.temperature, variant=plot.variant,
-    )  # fmt: skip
+    path = descent_path(*plot.descent, plot.layer(), lr=plot.lr, steps=plot.steps)
     z = np.log10(np.maximum(path.loss, 5e-324)) if plot.zscale == "log" else path.loss
     size = 1.6 * float(matplotlib.rcParams["lines.markersize"]) * plot.pixels[1] / 900
     points = [

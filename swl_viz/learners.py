@@ -19,6 +19,7 @@ import numpy as np
 from swl_viz.atomic import atomic_write
 from swl_viz.errors import SwlVizError
 from swl_viz.grid import LossGrid, check_work, grid_axis, loss_grid
+from swl_viz.layer import Layer
 from swl_viz.maths import (
     FloatArray,
     Variant,
@@ -364,7 +365,7 @@ def write_path_file(
         raise SwlVizError(
             f"unknown suffix {path.suffix or '(none)'!r}; use .csv, .npz or .json", param="out"
         )
-    run = descent_path(*start, t, lr=lr, steps=steps, **layer)
+    run = descent_path(*start, Layer.make(t, **layer), lr=lr, steps=steps)
     cols = run.columns()
     meta = {"start": list(start), "t": [float(v) for v in np.atleast_1d(t)], "lr": lr,
             "steps": steps, **{k: (list(v) if isinstance(v, tuple) else v)

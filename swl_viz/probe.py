@@ -7,14 +7,16 @@
 
 - :func:`loss_slice`: L and dL/dd along d = x1 - x0, with its asymptotes and minimum
 
-Every number is the layer's own: it comes from :func:`swl_viz.maths.softmax_with_loss`, or in
-the descent loop from the core that function calls, on the same target. numpy only.
+Each takes the layer as one checked :class:`~swl_viz.layer.Layer`, or a bare label t for the
+plain layer. Every number is the layer's own: it comes from
+:func:`swl_viz.maths.softmax_with_loss`, or in the descent loop from the core that function
+calls, on the same target. numpy only.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Literal
 
@@ -70,38 +72,20 @@ def _point(x0: float, x1: float, param: str) -> tuple[float, float]:
     return p
 
 
-def _layer(
-    t: ArrayLike | Layer,
-    logits: ArrayLike | None,
-    axes: Sequence[int],
-    label_smoothing: float,
-    temperature: float,
-    variant: Variant,
-) -> Layer:
-    """``t`` itself when it is a checked :class:`Layer` (the other options must then be left at
-    their defaults), else the layer those options make."""
-    if isinstance(t, Layer):
-        given = (logits, tuple(axes), label_smoothing, temperature, variant)
-        if given != (None, (0, 1), 0.0, 1.0, "exact"):
-            raise SwlVizError("give a Layer or the layer's options, not both", param="t")
-        return t
-    return Layer.make(t, logits, axes, label_smoothing, temperature, variant)
+def _layer(layer: Layer | ArrayLike) -> Layer:
+    """``layer`` itself, or for a bare label t the plain layer of it (no smoothing, T = 1,
+    the exact loss, the first two logits varied)."""
+    return layer if isinstance(layer, Layer) else Layer.make(layer)
 
 
 def loss_at(
     x0: ArrayLike,
     x1: ArrayLike,
-    t: ArrayLike | Layer,
-    *,
-    logits: ArrayLike | None = None,
-    axes: Sequence[int] = (0, 1),
-    label_smoothing: float = 0.0,
-    temperature: float = 1.0,
-    variant: Variant = "exact",
+    layer: Layer | ArrayLike,
 ) -> tuple[FloatArray, FloatArray]:
     """The layer's loss, shape of x0 and x1 broadcast, and gradient (y - t) / T, that shape
     plus the classes, at many points at once (for lines and curves drawn on a slice)."""
-    layer = _layer(t, logits, axes, label_smoothing, temperature, variant)
+    layer = _layer(layer)
     _, loss, grad = layer.evaluate(x0, x1)
     return loss, grad
 
@@ -148,18 +132,12 @@ class Probe:
 def probe_point(
     x0: float,
     x1: float,
-    t: ArrayLike | Layer,
-    *,
-    logits: ArrayLike | None = None,
-    axes: Sequence[int] = (0, 1),
-    label_smoothing: float = 0.0,
-    temperature: float = 1.0,
-    variant: Variant = "exact",
+    layer: Layer | ArrayLike,
 ) -> Probe:
     """Everything the layer computes at logits ``a`` with a[axes[0]] = x0, a[axes[1]] = x1 and the
     other entries from ``logits`` (default zeros): the same numbers as ``softmax_with_loss``."""
     x0, x1 = _point(x0, x1, "probe")
-    layer = _layer(t, logits, axes, label_smoothing, temperature, variant)
+    layer = _layer(layer)
     a, loss, grad = layer.evaluate(x0, x1)
     return Probe(
         x0=x0,
@@ -229,20 +207,15 @@ def check_descent(lr: float, steps: int) -> tuple[float, int]:
 def descent_path(
     x0: float,
     x1: float,
-    t: ArrayLike | Layer,
+    layer: Layer | ArrayLike,
     *,
     lr: float = 1.0,
     steps: int = 50,
-    logits: ArrayLike | None = None,
-    axes: Sequence[int] = (0, 1),
-    label_smoothing: float = 0.0,
-    temperature: float = 1.0,
-    variant: Variant = "exact",
 ) -> DescentPath:
     """``steps`` steps of gradient descent from (x0, x1), the other logits held fixed."""
     lr, steps = check_descent(lr, steps)
     x0, x1 = _point(x0, x1, "descent")
-    layer = _layer(t, logits, axes, label_smoothing, temperature, variant)
+    layer = _layer(layer)
     i, j = layer.axes
     layer.evaluate(x0, x1, "descent")  # the full checks once, at the start
     # The loop runs the layer's own core on the target softmax_with_loss would prepare: the
@@ -327,22 +300,14 @@ class Line:
         return softmax(self.layer.place(u, self.x1_at(u)) / self.layer.temperature)
 
 
-def decision_line(
-    t: ArrayLike | Layer,
-    *,
-    logits: ArrayLike | None = None,
-    axes: Sequence[int] = (0, 1),
-    label_smoothing: float = 0.0,
-    temperature: float = 1.0,
-    variant: Variant = "exact",
-) -> Line:
+def decision_line(layer: Layer | ArrayLike) -> Line:
     """x0 = x1, where the two varied classes tie (y_i = y_j) at any temperature.
 
     With two classes y = 1/2 there and L = -(t0 + t1) log 1/2 = log 2 for every label (the
     book's variant: -log(1/2 + 1e-7)). With more, the loss varies along it, and the pair is
     the decision only where it beats the fixed logits, x0 = x1 >= max of the others.
     """
-    layer = _layer(t, logits, axes, label_smoothing, temperature, variant)
+    layer = _layer(layer)
     rest = np.delete(np.array(layer.logits), list(layer.axes))
     constant = None
     if rest.size == 0:
@@ -358,15 +323,7 @@ def decision_line(
     )
 
 
-def minimum_line(
-    t: ArrayLike | Layer,
-    *,
-    logits: ArrayLike | None = None,
-    axes: Sequence[int] = (0, 1),
-    label_smoothing: float = 0.0,
-    temperature: float = 1.0,
-    variant: Variant = "exact",
-) -> Line | None:
+def minimum_line(layer: Layer | ArrayLike) -> Line | None:
     """x0 - x1 = T log(t_i / t_j), where y_i : y_j = t_i : t_j; None unless the target is soft
     on both varied classes.
 
@@ -377,7 +334,7 @@ def minimum_line(
     y_j = t_j: x = T log(t R / r) with R = sum of exp(a_k / T) over the fixed logits. (For the
     book's variant with more classes the line is the exact loss's, off by about 1e-7 in y.)
     """
-    layer = _layer(t, logits, axes, label_smoothing, temperature, variant)
+    layer = _layer(layer)
     i, j = layer.axes
     ti, tj = float(layer.target[i]), float(layer.target[j])
     if not (ti > 0.0 and tj > 0.0):
@@ -496,22 +453,17 @@ def _bisect(f: Callable[[float], float], lo: float, hi: float) -> float:
 
 
 def loss_slice(
-    t: ArrayLike | Layer,
+    layer: Layer | ArrayLike,
     *,
     lo: float = -20.0,
     hi: float = 20.0,
-    logits: ArrayLike | None = None,
-    axes: Sequence[int] = (0, 1),
-    label_smoothing: float = 0.0,
-    temperature: float = 1.0,
-    variant: Variant = "exact",
     points: int = SLICE_POINTS,
 ) -> Slice:
     """The numbers of the slice figure: L and dL/dd on d in [lo, hi], with its asymptotes."""
     lo, hi = _point(lo, hi, "range")
     if not lo < hi:
         raise SwlVizError(f"range needs LO < HI, got {lo:g} {hi:g}", param="range")
-    layer = _layer(t, logits, axes, label_smoothing, temperature, variant)
+    layer = _layer(layer)
     i, j = layer.axes
     temp = layer.temperature
     d = np.linspace(lo, hi, points)

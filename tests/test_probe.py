@@ -5,12 +5,13 @@ from __future__ import annotations
 import ast
 import math
 from pathlib import Path
-from typing import cast
+from typing import Any, cast
 
 import numpy as np
 import pytest
 
 from swl_viz import SwlVizError, loss_grid, softmax, softmax_with_loss
+from swl_viz.layer import Layer
 from swl_viz.probe import (
     decision_line,
     descent_path,
@@ -45,7 +46,7 @@ def _full(case: dict[str, object], x0: float, x1: float) -> np.ndarray:
 @pytest.mark.parametrize("case", SLICES)
 @pytest.mark.parametrize("point", [(-20.0, -20.0), (3.0, -1.5), (-1000.0, 1000.0), (0.0, 7.25)])
 def test_probe_is_the_layer(case: dict[str, object], point: tuple[float, float]) -> None:
-    p = probe_point(*point, case["t"], **_kwargs(case))  # type: ignore[arg-type]
+    p = probe_point(*point, Layer.make(case["t"], **_kwargs(case)))  # type: ignore[arg-type]
     a = _full(case, *point)
     opts = {k: v for k, v in _kwargs(case).items() if k not in ("logits", "axes")}
     loss, grad = softmax_with_loss(a, case["t"], **opts)  # type: ignore[arg-type]
@@ -67,7 +68,7 @@ def test_probe_shows_the_book_halving_fixed() -> None:
 
 
 def test_smoothing_moves_the_target() -> None:
-    p = probe_point(0, 0, [1, 0], label_smoothing=0.2)
+    p = probe_point(0, 0, Layer.make([1, 0], label_smoothing=0.2))
     np.testing.assert_allclose(p.target, [0.9, 0.1])
     np.testing.assert_array_equal(p.t, [1.0, 0.0])
 
@@ -84,9 +85,10 @@ def test_smoothing_moves_the_target() -> None:
     ],
 )
 def test_probe_refuses_bad_input(kwargs: dict[str, object], param: str) -> None:
-    args: dict[str, object] = {"x0": 0.0, "x1": 0.0, "t": [1, 0], **kwargs}
+    args: dict[str, Any] = {"t": [1, 0], **kwargs}
+    x0, x1 = args.pop("x0", 0.0), args.pop("x1", 0.0)
     with pytest.raises(SwlVizError) as info:
-        probe_point(**args)  # type: ignore[arg-type]
+        probe_point(x0, x1, Layer.make(**args))
     assert info.value.param == param
 
 
@@ -105,7 +107,7 @@ def _plain_loop(case: dict[str, object], x0: float, x1: float, lr: float, steps:
 @pytest.mark.parametrize("case", SLICES)
 @pytest.mark.parametrize(("lr", "steps"), [(1.0, 50), (0.3, 7), (5.0, 20)])
 def test_descent_is_a_plain_numpy_loop(case: dict[str, object], lr: float, steps: int) -> None:
-    path = descent_path(4.0, -6.0, case["t"], lr=lr, steps=steps, **_kwargs(case))  # type: ignore[arg-type]
+    path = descent_path(4.0, -6.0, Layer.make(case["t"], **_kwargs(case)), lr=lr, steps=steps)  # type: ignore[arg-type]
     expected = _plain_loop(case, 4.0, -6.0, lr, steps)
     got = np.column_stack([path.x0, path.x1, path.loss, path.grad0, path.grad1])
     assert got.shape == (steps + 1, 5)
@@ -116,9 +118,9 @@ def test_descent_is_a_plain_numpy_loop(case: dict[str, object], lr: float, steps
 
 
 def test_descent_goes_down_and_reaches_the_smoothed_minimum() -> None:
-    path = descent_path(-5.0, 5.0, [1, 0], lr=2.0, steps=400, label_smoothing=0.2)
+    path = descent_path(-5.0, 5.0, Layer.make([1, 0], label_smoothing=0.2), lr=2.0, steps=400)
     assert (np.diff(path.loss) <= 1e-15).all()
-    line = minimum_line([1, 0], label_smoothing=0.2)
+    line = minimum_line(Layer.make([1, 0], label_smoothing=0.2))
     assert line is not None and line.loss is not None
     assert path.x0[-1] - path.x1[-1] == pytest.approx(math.log(9), abs=1e-6)
     assert path.loss[-1] == pytest.approx(line.loss, abs=1e-12)
@@ -140,9 +142,11 @@ def test_descent_goes_down_and_reaches_the_smoothed_minimum() -> None:
     ],
 )
 def test_descent_refuses_bad_input(kwargs: dict[str, object], param: str) -> None:
-    args: dict[str, object] = {"x0": 1.0, "x1": 2.0, "t": [1, 0], **kwargs}
+    args: dict[str, Any] = {"t": [1, 0], **kwargs}
+    x0, x1 = args.pop("x0", 1.0), args.pop("x1", 2.0)
+    run = {k: args.pop(k) for k in ("lr", "steps") if k in args}
     with pytest.raises(SwlVizError) as info:
-        descent_path(**args)  # type: ignore[arg-type]
+        descent_path(x0, x1, Layer.make(**args), **run)
     assert info.value.param == param
     assert param in str(info.value) or param == "descent"
 
@@ -157,7 +161,7 @@ def test_descent_bounds_are_inclusive() -> None:
 
 @pytest.mark.parametrize("case", SLICES)
 def test_the_decision_line_is_where_the_pair_ties(case: dict[str, object]) -> None:
-    line = decision_line(case["t"], **_kwargs(case))  # type: ignore[arg-type]
+    line = decision_line(Layer.make(case["t"], **_kwargs(case)))  # type: ignore[arg-type]
     assert line.offset == 0.0
     xs = np.linspace(-30, 30, 61)
     y = line.y_at(xs)
@@ -191,7 +195,7 @@ def test_on_the_grid_y_is_half_on_the_diagonal() -> None:
 def test_two_class_minimum_line_against_the_grid(
     t: list[float], eps: float, temperature: float
 ) -> None:
-    line = minimum_line(t, label_smoothing=eps, temperature=temperature)
+    line = minimum_line(Layer.make(t, label_smoothing=eps, temperature=temperature))
     assert line is not None and line.loss is not None
     target = (1 - eps) * np.asarray(t, float) + eps / 2
     assert line.offset == pytest.approx(temperature * math.log(target[0] / target[1]), rel=1e-14)
@@ -209,13 +213,13 @@ def test_two_class_minimum_line_against_the_grid(
 
 
 def test_offset_is_log_9_for_eps_point_2() -> None:
-    line = minimum_line([1, 0], label_smoothing=0.2)
+    line = minimum_line(Layer.make([1, 0], label_smoothing=0.2))
     assert line is not None
     assert line.offset == pytest.approx(math.log(9), rel=1e-15)
 
 
 def test_book_minimum_line_is_the_books_own() -> None:
-    line = minimum_line([0.3, 0.7], variant="book")
+    line = minimum_line(Layer.make([0.3, 0.7], variant="book"))
     assert line is not None and line.loss is not None
     exact = minimum_line([0.3, 0.7])
     assert exact is not None and exact.loss is not None
@@ -228,7 +232,7 @@ def test_book_minimum_line_is_the_books_own() -> None:
 
 def test_no_minimum_line_for_a_one_hot_label() -> None:
     assert minimum_line([1, 0]) is None
-    assert minimum_line([0, 0, 1], logits=[0, 1, 0], axes=(0, 1)) is None
+    assert minimum_line(Layer.make([0, 0, 1], logits=[0, 1, 0], axes=(0, 1))) is None
 
 
 @pytest.mark.parametrize(
@@ -240,11 +244,11 @@ def test_no_minimum_line_for_a_one_hot_label() -> None:
     ],
 )
 def test_more_classes_lowest_point_against_the_grid(case: dict[str, object]) -> None:
-    line = minimum_line(case["t"], **_kwargs(case))  # type: ignore[arg-type]
+    line = minimum_line(Layer.make(case["t"], **_kwargs(case)))  # type: ignore[arg-type]
     assert line is not None and line.lowest is not None and line.loss is None
     u, v, low = line.lowest
     assert u - v == pytest.approx(line.offset, abs=1e-12)
-    p = probe_point(u, v, case["t"], **_kwargs(case))  # type: ignore[arg-type]
+    p = probe_point(u, v, Layer.make(case["t"], **_kwargs(case)))  # type: ignore[arg-type]
     i, j = line.axes
     np.testing.assert_allclose(p.grad[[i, j]], 0.0, atol=1e-15)  # y = target on the pair
     assert p.loss == low
@@ -259,7 +263,7 @@ def test_more_classes_lowest_point_against_the_grid(case: dict[str, object]) -> 
 
 
 def test_ratio_line_with_no_mass_elsewhere_has_no_lowest_point() -> None:
-    line = minimum_line([0.4, 0.6, 0.0], logits=[0, 0, 1], axes=(0, 1))
+    line = minimum_line(Layer.make([0.4, 0.6, 0.0], logits=[0, 0, 1], axes=(0, 1)))
     assert line is not None and line.lowest is None and line.loss is None
     _, _, along = line.points(np.array([0.0, 10.0, 40.0]))
     entropy = -(0.4 * math.log(0.4) + 0.6 * math.log(0.6))
@@ -267,13 +271,13 @@ def test_ratio_line_with_no_mass_elsewhere_has_no_lowest_point() -> None:
 
 
 def test_decision_line_knows_where_the_pair_leads() -> None:
-    line = decision_line([0, 0, 1], logits=[0, 1, 0], axes=(0, 2))
+    line = decision_line(Layer.make([0, 0, 1], logits=[0, 1, 0], axes=(0, 2)))
     assert line.leads_from == 1.0
     assert decision_line([1, 0]).leads_from == -math.inf
 
 
 def test_segment_clips_to_the_square() -> None:
-    line = minimum_line([1, 0], label_smoothing=0.2)
+    line = minimum_line(Layer.make([1, 0], label_smoothing=0.2))
     assert line is not None
     lo, hi = line.segment(-20, 20)  # type: ignore[misc]
     assert lo == pytest.approx(-20 + math.log(9)) and hi == 20
@@ -300,14 +304,14 @@ def test_probe_imports_no_matplotlib() -> None:
 
 @pytest.mark.parametrize("case", SLICES)
 def test_slice_is_the_layer_along_d(case: dict[str, object]) -> None:
-    s = loss_slice(case["t"], lo=-15, hi=25, points=81, **_kwargs(case))  # type: ignore[arg-type]
-    loss, grad = loss_at(-s.d / 2, s.d / 2, case["t"], **_kwargs(case))  # type: ignore[arg-type]
+    s = loss_slice(Layer.make(case["t"], **_kwargs(case)), lo=-15, hi=25, points=81)  # type: ignore[arg-type]
+    loss, grad = loss_at(-s.d / 2, s.d / 2, Layer.make(case["t"], **_kwargs(case)))  # type: ignore[arg-type]
     np.testing.assert_array_equal(s.loss, loss)
     i, j = s.axes
     np.testing.assert_array_equal(s.slope, (grad[:, j] - grad[:, i]) / 2)
     np.testing.assert_array_equal(s.norm, np.hypot(grad[:, i], grad[:, j]))
     for n in (0, 40, 80):
-        p = probe_point(-s.d[n] / 2, s.d[n] / 2, case["t"], **_kwargs(case))  # type: ignore[arg-type]
+        p = probe_point(-s.d[n] / 2, s.d[n] / 2, Layer.make(case["t"], **_kwargs(case)))  # type: ignore[arg-type]
         assert p.loss == s.loss[n]
     if s.k == 2:
         np.testing.assert_allclose(s.norm, math.sqrt(2) * np.abs(s.slope), rtol=1e-15)
@@ -317,15 +321,15 @@ def test_slice_is_the_layer_along_d(case: dict[str, object]) -> None:
 
 @pytest.mark.parametrize("case", [c for c in SLICES if c.get("variant") != "book"])
 def test_slice_asymptotes_far_out(case: dict[str, object]) -> None:
-    s = loss_slice(case["t"], **_kwargs(case))  # type: ignore[arg-type]
+    s = loss_slice(Layer.make(case["t"], **_kwargs(case)))  # type: ignore[arg-type]
     for d, slope in ((-4000.0, s.slope_left), (4000.0, s.slope_right)):
-        far = loss_slice(case["t"], lo=d - 1, hi=d, points=2, **_kwargs(case))  # type: ignore[arg-type]
+        far = loss_slice(Layer.make(case["t"], **_kwargs(case)), lo=d - 1, hi=d, points=2)  # type: ignore[arg-type]
         assert far.loss[-1] == pytest.approx(slope * d + s.intercept, rel=1e-13, abs=1e-12)
         assert far.slope[-1] == pytest.approx(slope, rel=1e-12, abs=1e-15)
 
 
 def test_one_hot_slice_asymptotes_are_1_over_t_and_0() -> None:
-    s = loss_slice([1, 0], temperature=4.0)
+    s = loss_slice(Layer.make([1, 0], temperature=4.0))
     assert (s.slope_left, s.slope_right, s.intercept) == (0.0, 0.25, 0.0)
     assert math.copysign(1.0, s.slope_left) == 1.0  # no -0.0 to print
     assert s.book_limits is None and s.book_slope is None and s.minimum is None
@@ -340,32 +344,34 @@ def test_one_hot_slice_asymptotes_are_1_over_t_and_0() -> None:
     ],
 )
 def test_book_slope_is_the_slope_of_the_books_loss(case: dict[str, object]) -> None:
-    s = loss_slice(case["t"], lo=-30, hi=30, points=121, **_kwargs(case))  # type: ignore[arg-type]
+    s = loss_slice(Layer.make(case["t"], **_kwargs(case)), lo=-30, hi=30, points=121)  # type: ignore[arg-type]
     assert s.book_slope is not None and s.book_limits is not None
     h = 1e-5
-    up = loss_slice(case["t"], lo=-30 + h, hi=30 + h, points=121, **_kwargs(case))  # type: ignore[arg-type]
-    down = loss_slice(case["t"], lo=-30 - h, hi=30 - h, points=121, **_kwargs(case))  # type: ignore[arg-type]
+    up = loss_slice(Layer.make(case["t"], **_kwargs(case)), lo=-30 + h, hi=30 + h, points=121)  # type: ignore[arg-type]
+    down = loss_slice(Layer.make(case["t"], **_kwargs(case)), lo=-30 - h, hi=30 - h, points=121)  # type: ignore[arg-type]
     central = (up.loss - down.loss) / (2 * h)
     np.testing.assert_allclose(s.book_slope, central, atol=1e-6)
-    far = loss_slice(case["t"], lo=-1e4, hi=1e4, points=3, **_kwargs(case))  # type: ignore[arg-type]
+    far = loss_slice(Layer.make(case["t"], **_kwargs(case)), lo=-1e4, hi=1e4, points=3)  # type: ignore[arg-type]
     np.testing.assert_allclose(far.loss[[0, -1]], s.book_limits, rtol=1e-12)
 
 
 def test_book_cap_is_minus_log_1e_7_for_a_one_hot_label() -> None:
-    s = loss_slice([1, 0], variant="book")
+    s = loss_slice(Layer.make([1, 0], variant="book"))
     assert s.book_limits is not None
     assert s.book_limits[1] == pytest.approx(-math.log(1e-7), rel=1e-15)
 
 
 def test_slice_minimum() -> None:
-    s = loss_slice([1, 0], label_smoothing=0.2)
+    s = loss_slice(Layer.make([1, 0], label_smoothing=0.2))
     assert s.minimum is not None
     assert s.minimum[0] == pytest.approx(-math.log(9), rel=1e-15)
-    k3 = loss_slice([0, 0, 1], logits=[0, 1, 0], axes=(0, 1), lo=-10, hi=10)
+    k3 = loss_slice(Layer.make([0, 0, 1], logits=[0, 1, 0], axes=(0, 1)), lo=-10, hi=10)
     assert k3.minimum is not None  # the third class gains as both varied logits part
     d, low = k3.minimum
     assert float(
-        loss_slice([0, 0, 1], logits=[0, 1, 0], lo=d - 1e-3, hi=d + 1e-3, points=3).slope[1]
+        loss_slice(
+            Layer.make([0, 0, 1], logits=[0, 1, 0]), lo=d - 1e-3, hi=d + 1e-3, points=3
+        ).slope[1]
     ) == (pytest.approx(0.0, abs=1e-9))
     assert low <= float(k3.loss.min())
     assert loss_slice([0.3, 0.7], lo=5, hi=10).minimum is None  # d* = log(7/3) is out of range
@@ -388,7 +394,7 @@ def test_descent_path_columns_for_the_data_command() -> None:
 
 
 def test_swapped_axes_swap_the_minimum_line() -> None:
-    line = minimum_line([1, 0], label_smoothing=0.2, axes=(1, 0))
+    line = minimum_line(Layer.make([1, 0], label_smoothing=0.2, axes=(1, 0)))
     assert line is not None and line.offset == pytest.approx(-math.log(9), rel=1e-15)
     g = loss_grid(-10, 10, 0.05, [1, 0], label_smoothing=0.2, axes=(1, 0))
     r, c = np.unravel_index(np.argmin(g.loss), g.shape)

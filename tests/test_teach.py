@@ -214,7 +214,7 @@ def test_probe_box_shows_the_layers_numbers(
     point: tuple[float, float], case: dict[str, Any]
 ) -> None:
     t = case.pop("t")
-    p = probe_point(*point, t, **case)
+    p = probe_point(*point, Layer.make(t, **case))
     grid = _grid(t, **case)
     fig, ax = _contour(grid)
     drawn = draw_probe(ax, p)
@@ -240,7 +240,7 @@ def test_probe_box_shows_the_layers_numbers(
 
 
 def test_probe_arrow_points_down_the_gradient() -> None:
-    p = probe_point(-8, 6, [1, 0], label_smoothing=0.2)
+    p = probe_point(-8, 6, Layer.make([1, 0], label_smoothing=0.2))
     _, ax = _contour(_grid(label_smoothing=0.2))
     drawn = draw_probe(ax, p)
     (arrow,) = _by_gid(drawn, "probe-arrow")
@@ -253,7 +253,7 @@ def test_probe_arrow_points_down_the_gradient() -> None:
 
 
 def test_probe_at_the_minimum_draws_no_arrow() -> None:
-    p = probe_point(math.log(9), 0.0, [1, 0], label_smoothing=0.2)
+    p = probe_point(math.log(9), 0.0, Layer.make([1, 0], label_smoothing=0.2))
     assert p.grad0 == pytest.approx(0.0, abs=1e-15)
     _, ax = _contour(_grid(label_smoothing=0.2))
     drawn = draw_probe(ax, p)
@@ -281,7 +281,7 @@ def test_probe_on_the_surface() -> None:
 @pytest.mark.parametrize("three_d", [False, True])
 def test_path_vertices_are_the_descent_path(three_d: bool) -> None:
     grid = _grid(label_smoothing=0.2)
-    path = descent_path(-8, 6, [1, 0], lr=2.0, steps=30, label_smoothing=0.2)
+    path = descent_path(-8, 6, Layer.make([1, 0], label_smoothing=0.2), lr=2.0, steps=30)
     fig, ax = _surface(grid) if three_d else _contour(grid)
     drawn = draw_path(ax, path, three_d=three_d)
     (line,) = _by_gid(drawn, "path")
@@ -384,9 +384,9 @@ def test_japanese_words_with_a_japanese_font() -> None:
     grid = _grid(variant="book", label_smoothing=0.1)
     fig, ax = _contour(grid)
     drawn = annotate_contour(ax, grid, lang="ja")
-    path = descent_path(-8, 6, [1, 0], steps=5, variant="book", label_smoothing=0.1)
+    path = descent_path(-8, 6, Layer.make([1, 0], variant="book", label_smoothing=0.1), steps=5)
     drawn += draw_path(ax, path, lang="ja")
-    drawn += draw_probe(ax, probe_point(-8, 6, [1, 0], variant="book"), lang="ja")
+    drawn += draw_probe(ax, probe_point(-8, 6, Layer.make([1, 0], variant="book")), lang="ja")
     texts = " ".join(a.get_text() for a in drawn if isinstance(a, Text))
     for word in ("最小", "本の", "逆伝播", "開始", "ステップ後", "最急降下"):
         assert word in texts, word
@@ -430,7 +430,7 @@ def test_marks_never_use_pyplot() -> None:
 def test_probe_box_with_many_classes_shows_the_varied_pair() -> None:
     t = [0.0] * 10
     t[7] = 1.0
-    p = probe_point(2.0, -3.0, t, axes=(7, 2))
+    p = probe_point(2.0, -3.0, Layer.make(t, axes=(7, 2)))
     text = probe_text(p)
     assert "y[7,2] = (" in text and "x[7,2] = (2, −3)" in text
     assert f"L = {_sig4(p.loss)}" in text
