@@ -17,7 +17,9 @@ import numpy as np
 from contourpy import LineType, contour_generator
 
 from swl_viz.grid import LossGrid, thin_stride
+from swl_viz.layer import Layer
 from swl_viz.maths import BOOK_DELTA, FloatArray, log_softmax
+from swl_viz.options import _number
 from swl_viz.probe import (
     DescentPath,
     Line,
@@ -38,7 +40,9 @@ __all__ = [
     "Marks",
     "num",
     "panel_marks",
+    "logit_label",
     "probe_text",
+    "subtitle_parts",
     "vec",
     "zmap",
 ]
@@ -99,6 +103,35 @@ def _sub(i: int) -> str:
 
 def _grad_name(temperature: float) -> str:
     return "y − t" if temperature == 1.0 else "(y − t)/T"
+
+
+# ---- words about the layer ----------------------------------------------------------------------
+
+
+def logit_label(i: int) -> str:
+    """The seed's axis label for logit i: $x_0$, $x_1$, ..."""
+    return f"$x_{i}$" if i < 10 else f"$x_{{{i}}}$"
+
+
+def format_label(t: Sequence[float]) -> str:
+    """(1.0, 0.0) -> '(1, 0)'."""
+    return "(" + ", ".join(_number(v) for v in t) + ")"
+
+
+def subtitle_parts(layer: Layer, w: dict[str, str]) -> list[str]:
+    """What a panel's subtitle says about the layer: the label, then ε, T and the fixed logits
+    where they differ from the plain case."""
+    parts = [f"{w['label']} = {format_label(layer.t)}"]
+    if layer.label_smoothing:
+        parts.append(f"ε = {layer.label_smoothing:g}")
+    if layer.temperature != 1.0:
+        parts.append(f"T = {layer.temperature:g}")
+    if layer.k > 2:
+        fixed = ", ".join(
+            logit_label(i) if i in layer.axes else f"{v:g}" for i, v in enumerate(layer.logits)
+        )
+        parts.append(f"a = ({fixed})")
+    return parts
 
 
 # ---- the lines of a slice ----------------------------------------------------------------------

@@ -12,8 +12,9 @@ from collections.abc import Sequence
 
 import numpy as np
 
+from swl_viz.curves import slice_curves
 from swl_viz.grid import LossGrid, thin_stride
-from swl_viz.marks import panel_marks, zmap
+from swl_viz.marks import logit_label, panel_marks, subtitle_parts, zmap
 from swl_viz.maths import FloatArray
 from swl_viz.plotspec import Plot
 from swl_viz.shapes import Field, Panel, PanelKind, Scene
@@ -30,6 +31,7 @@ __all__ = [
     "default_title",
     "descent_field",
     "nice_ticks",
+    "logit_label",
     "subtitle_parts",
 ]
 
@@ -212,33 +214,6 @@ def contour_field(grid: LossGrid, arrows: int, normalize: bool) -> Field:
 # ---- words ---------------------------------------------------------------------------------------
 
 
-def logit_label(i: int) -> str:
-    """The seed's axis label for logit i: $x_0$, $x_1$, ..."""
-    return f"$x_{i}$" if i < 10 else f"$x_{{{i}}}$"
-
-
-def format_label(t: Sequence[float]) -> str:
-    from swl_viz.options import _number
-
-    return "(" + ", ".join(_number(v) for v in t) + ")"
-
-
-def subtitle_parts(grid: LossGrid, w: dict[str, str]) -> list[str]:
-    """What a panel's subtitle says about the layer: the label, then ε, T and the fixed logits
-    where they differ from the plain case."""
-    parts = [f"{w['label']} = {format_label(grid.t)}"]
-    if grid.label_smoothing:
-        parts.append(f"ε = {grid.label_smoothing:g}")
-    if grid.temperature != 1.0:
-        parts.append(f"T = {grid.temperature:g}")
-    if grid.k > 2:
-        fixed = ", ".join(
-            logit_label(i) if i in grid.axes else f"{v:g}" for i, v in enumerate(grid.logits)
-        )
-        parts.append(f"a = ({fixed})")
-    return parts
-
-
 def default_title(plot: Plot) -> str:
     """What the figure shows, as a formula: L for the surface, -grad L for the arrows."""
     loss = LOSS_BOOK if plot.variant == "book" and not plot.compare else LOSS
@@ -258,7 +233,7 @@ def key_lines(plot: Plot, grid: LossGrid) -> list[str]:
     """The slide key's lines: the label and options, y = softmax(x), the loss's range, and what
     the arrows' lengths mean."""
     w = words(plot.lang)
-    lines = subtitle_parts(grid, w)
+    lines = subtitle_parts(grid.layer, w)
     lines.append(w["softmax"])
     z = grid.loss
     lines.append(w["range"].format(lo=_short(float(z.min())), hi=_short(float(z.max()))))
@@ -309,7 +284,9 @@ def _panel(plot: Plot, kind: PanelKind, grid: LossGrid, subtitle: str) -> Panel:
 
 def build_scene(plot: Plot, grids: Sequence[LossGrid] | None = None) -> Scene:
     """Everything ``plot`` shows, as data. ``grids`` are the computed grids (one, or exact then
-    book for ``compare``), computed here when not given."""
+    book for ``compare``), computed here when not given; the slice needs none."""
+    if plot.figure == "slice":
+        return _slice_scene(plot)
     if grids is None:
         grids = compute_grids(plot)
     w = words(plot.lang)
@@ -319,7 +296,7 @@ def build_scene(plot: Plot, grids: Sequence[LossGrid] | None = None) -> Scene:
     levels = contour_levels(zmin, zmax, plot.zscale)
     panels: list[Panel] = []
     for grid in shown:
-        subtitle = ",  ".join(subtitle_parts(grid, w))
+        subtitle = ",  ".join(subtitle_parts(grid.layer, w))
         if len(shown) > 1:
             subtitle = f"{w[grid.variant]}\n{subtitle}"
         if plot.figure == "pair":
@@ -343,6 +320,7 @@ def build_scene(plot: Plot, grids: Sequence[LossGrid] | None = None) -> Scene:
         view=(plot.elev, azim),
         zlabel=w["loss"] if plot.zscale == "linear" else w["loss_log"],
         key=tuple(key_lines(plot, shown[0])) if keyed else (),
+        lang=plot.lang,
     )
 
 
@@ -353,3 +331,23 @@ def scene_words(scene: Scene) -> list[str]:
         texts.append(panel.subtitle)
         texts += [label.text for label in panel.labels]
     return texts + list(scene.key)
+
+
+def _slice_scene(plot: Plot) -> Scene:
+    w = words(plot.lang)
+    title = None
+    if not plot.no_title:
+        title = plot.title if plot.title is not None else default_title(plot)
+    return Scene(
+        figure=plot.figure,
+        title=title,
+        panels=(),
+        zscale=plot.zscale,
+        zrange=(0.0, 1.0),
+        levels=(),
+        extend="neither",
+        view=(plot.elev, 0.0 if plot.azim is None else plot.azim),
+        zlabel=w["loss"],
+        curves=slice_curves(plot.layer(), plot.range, plot.lang),
+        lang=plot.lang,
+    )

@@ -16,6 +16,7 @@ from swl_viz.maths import FloatArray
 
 __all__ = [
     "Arrow",
+    "Curves",
     "Field",
     "Label",
     "Panel",
@@ -84,6 +85,8 @@ class Label:
     #: "box": an opaque box; "halo": an outline only (it would hide the marker under it)
     backing: Literal["box", "halo"] = "box"
     mono: bool = False
+    #: a thin line from the text back to ``at``
+    leader: bool = False
 
 
 @dataclass(frozen=True)
@@ -124,6 +127,34 @@ class Panel:
 
 
 @dataclass(frozen=True)
+class Curves:
+    """The slice figure: the loss along d = x1 - x0 above, its slope dL/dd below.
+
+    ``lines`` and ``slopes`` are the curves of each panel (the first of each is the layer's
+    own, the rest guides: asymptotes, the book's cap); ``levels`` are horizontal guide lines
+    of the slope panel (its limits far out). Labels of the lower panel have roles that start
+    with "slope" or "why"."""
+
+    loss: Polyline
+    slopes: tuple[Polyline, ...]
+    lines: tuple[Polyline, ...]
+    points: tuple[Point, ...]
+    labels: tuple[Label, ...]
+    levels: tuple[float, ...]
+    #: the legend's names: the loss curve's formula (None: a bare name, no legend) and the
+    #: slope curves', or None when one curve needs no legend
+    legend: str | None
+    slope_legend: tuple[str, ...] | None
+    ylim: tuple[float, float]
+    slope_ylim: tuple[float, float]
+    #: y label, slope panel's y label, x label
+    axis_labels: tuple[str, str, str]
+    #: the labels of the curves go to the flatter side, where the curve leaves room
+    flat_left: bool
+    subtitle: str = ""
+
+
+@dataclass(frozen=True)
 class Scene:
     """A whole figure: its title, panels on one shared z range and colour scale, the default
     view of its 3-D panels, and a slide's key."""
@@ -141,3 +172,7 @@ class Scene:
     view: tuple[float, float]
     zlabel: str
     key: tuple[str, ...] = field(default=())
+    #: the language of the words: "en" or "ja"
+    lang: str = "en"
+    #: the slice figure's curves (its panels list is empty)
+    curves: Curves | None = None

@@ -54,9 +54,9 @@ import numpy as np
 
 from swl_viz.errors import RunError, SwlVizError
 from swl_viz.grid import LossGrid, loss_grid, thin_stride
+from swl_viz.marks import subtitle_parts
 from swl_viz.maths import FloatArray
 from swl_viz.plotspec import Plot, format_label
-from swl_viz.scene import subtitle_parts
 from swl_viz.words import WORDS as _WORDS
 from swl_viz.words import plain
 
@@ -420,7 +420,7 @@ def _zlabel(plot: Plot) -> str:
 
 def _subtitle(plot: Plot, grid: LossGrid) -> str:
     words = _words(plot.lang)
-    parts = [plain(p) for p in subtitle_parts(grid, words)]
+    parts = [plain(p) for p in subtitle_parts(grid.layer, words)]
     if grid.variant == "book":
         parts.append(words["book"])
     return ",  ".join(parts)

@@ -22,10 +22,11 @@ RANK = {
     "learners": 5,
     "plotspec": 5,
     "marks": 5,
-    "scene": 6,  # what a figure shows, as data: both renderers draw it
+    "curves": 6,
+    "scene": 7,  # what a figure shows, as data: both renderers draw it
     "deck": 6,
-    "web": 7,  # the plotly renderer
-    "mpl": 7,  # the matplotlib renderer, a package
+    "web": 8,  # the plotly renderer
+    "mpl": 8,  # the matplotlib renderer, a package
     "export": 9,
     "explore": 10,  # the live window: pyplot, above the renderer, below the cli
     "cli": 11,
@@ -35,7 +36,7 @@ RANK = {
 MPL_RANK = {"theme": 0, "plotters": 1, "marks": 1, "slice": 1, "layout": 2}
 #: Modules that import no matplotlib at all, not even inside a function.
 NUMERIC = ("errors", "words", "maths", "layer", "grid", "atomic", "options", "probe", "shapes",
-           "plotspec", "learners", "marks", "scene", "deck", "web")  # fmt: skip
+           "plotspec", "learners", "marks", "curves", "scene", "deck", "web")  # fmt: skip
 #: Modules that import no matplotlib when they are imported.
 NO_MATPLOTLIB = {*NUMERIC, "cli", "__init__"}
 

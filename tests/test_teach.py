@@ -17,6 +17,7 @@ from matplotlib.text import Text
 from matplotlib.typing import RcKeyType
 
 from swl_viz import loss_grid, softmax_with_loss
+from swl_viz.curves import slice_curves
 from swl_viz.grid import LossGrid
 from swl_viz.layer import Layer
 from swl_viz.marks import panel_marks, path_marks, probe_marks, probe_text
@@ -307,7 +308,7 @@ def _slice(**kwargs: Any) -> tuple[Figure, Any, list[Artist]]:
     t = kwargs.pop("t", [1, 0])
     lang = kwargs.pop("lang", "en")
     span = kwargs.pop("range", (-20.0, 20.0))
-    return fig, ax, draw_slice(ax, Layer.make(t, **kwargs), span, lang=lang)
+    return fig, ax, draw_slice(ax, slice_curves(Layer.make(t, **kwargs), span, lang), lang=lang)
 
 
 def test_slice_is_softplus_with_its_asymptotes() -> None:

@@ -26,13 +26,13 @@ from mpl_toolkits.mplot3d.axes3d import Axes3D
 
 import swl_viz.mpl.theme as theme
 from swl_viz.grid import LossGrid
-from swl_viz.marks import Marks
+from swl_viz.marks import Marks, logit_label
 from swl_viz.mpl.marks import draw_marks
 from swl_viz.mpl.plotters import TICKS_3D, add_colorbar, draw_contour, draw_quiver, draw_surface
 from swl_viz.mpl.slice import draw_slice
 from swl_viz.mpl.theme import _color, _linewidth, _px, canvas_rc, needs_cjk
 from swl_viz.plotspec import Plot
-from swl_viz.scene import build_scene, compute_grids, logit_label, subtitle_parts
+from swl_viz.scene import build_scene
 from swl_viz.shapes import Panel, Scene
 from swl_viz.words import words
 
@@ -203,8 +203,6 @@ def build_figure(
     """
     if plot.lang == "ja" and theme.japanese_font() is None:
         plot = replace(plot, lang="en")
-    if grids is None:
-        grids = compute_grids(plot)
     scene = build_scene(plot, grids)
     sizes: Any = canvas_rc(plot.pixels, plot.dpi, plot.font_scale)
     with mpl.rc_context(sizes):
@@ -239,7 +237,7 @@ def _build(plot: Plot, scene: Scene, fig: Figure) -> None:
         _title(fig, frame, scene.title, margin, top)
         top -= 1.3 * frame.title
     if plot.figure == "slice":
-        _slice_figure(fig, frame, plot, margin, top)
+        _slice_figure(fig, frame, scene, margin, top)
         return
     key_w = _key_width(scene.key, plot, frame) if scene.key else 0.0
     if scene.key:  # the label and a key go to a column on the right; the panel gets the height
@@ -313,19 +311,18 @@ def _contour_figure(
     _shared_colorbar(fig, frame, scene, contours)
 
 
-def _slice_figure(fig: Figure, frame: _Frame, plot: Plot, margin: float, top: float) -> None:
+def _slice_figure(fig: Figure, frame: _Frame, scene: Scene, margin: float, top: float) -> None:
     """The slice: the loss along d = x1 - x0 and its slope below, under the label's subtitle."""
-    layer = plot.layer()
+    assert scene.curves is not None
     room = _Box(margin, margin, frame.w - margin, top - 1.3 * frame.sub - 0.3 * frame.em)
     em = frame.em
     left, bottom, top_gap = (CONTOUR_MARGINS[i] * em for i in range(3))
     box = _Box(room.x0 + left, room.y0 + bottom, room.x1 - 1.2 * em, room.y1 - top_gap - em)
     ax = fig.add_axes(frame.rect(box))
-    draw_slice(ax, layer, plot.range, lang=plot.lang)
+    draw_slice(ax, scene.curves, lang=scene.lang)
     for panel in fig.axes:
         _fix_ticks(panel)
-    subtitle = ",  ".join(subtitle_parts(plot.grid(max_points=3), words(plot.lang)))
-    _panel_title(ax, frame, subtitle, room.x0, top)
+    _panel_title(ax, frame, scene.curves.subtitle, room.x0, top)
 
 
 def _text_width(text: str, size_pt: float, dpi: float) -> float:
