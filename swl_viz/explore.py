@@ -41,7 +41,8 @@ from swl_viz.mpl.marks import draw_marks
 from swl_viz.mpl.plotters import draw_contour, draw_surface
 from swl_viz.mpl.theme import THEMES, canvas_rc, japanese_font, theme_context
 from swl_viz.probe import descent_path, probe_point
-from swl_viz.scene import contour_field
+from swl_viz.scene import contour_field, contour_levels, z_range
+from swl_viz.words import WORDS
 from swl_viz.words import words as labels_for
 
 __all__ = ["DEFAULT_STEP", "Explorer", "State", "explore", "main"]
@@ -76,15 +77,6 @@ HELP = (
 )
 #: Set this variable to have the window print its widgets' pixel boxes (for the window test).
 DEBUG_ENV = "SWL_VIZ_EXPLORE_DEBUG"
-
-_HELP = {
-    "en": "click the contour to probe,  s save PNG,  r reset,  q quit",
-    "ja": "等高線をクリックで調べる,  s PNG保存,  r リセット,  q 終了",
-}
-_TITLES = {
-    "en": ("forward: the loss L", "backward: −∇L from above"),
-    "ja": ("順伝播: 損失 L", "逆伝播: 上から見た −∇L"),
-}
 
 # where everything sits, in figure fractions (left, bottom, width, height)
 _SURFACE = (0.0, 0.2, 0.5, 0.72)
@@ -209,7 +201,7 @@ class Explorer:
         grid_axis(range[0], range[1], step)  # checks the range, the step and the point limit
         if theme not in THEMES:
             raise SwlVizError(f"must be one of {', '.join(THEMES)}; got {theme!r}", param="theme")
-        if lang not in _HELP:
+        if lang not in WORDS:
             raise SwlVizError(f"must be one of en, ja; got {lang!r}", param="lang")
         self.state = self.initial
         self.fig = fig
@@ -300,7 +292,8 @@ class Explorer:
         self.ax3d.set_zlabel(words["loss"], rotation=90)
         self.ax2d.set_xlabel("$x_0$")
         self.ax2d.set_ylabel("$x_1$")
-        forward, backward = _TITLES["ja" if self.lang == "ja" and japanese_font() else "en"]
+        titles = labels_for("ja" if self.lang == "ja" and japanese_font() else "en")
+        forward, backward = titles["explore_forward"], titles["explore_backward"]
         # titles as figure text: an axes title is placed anew, around the tick labels, every draw
         size = mpl.rcParams["axes.titlesize"]
         fig.text(_SURFACE[0] + 0.03, 0.89, forward, fontsize=size, va="baseline")
@@ -378,11 +371,9 @@ class Explorer:
         for artist in self._drawn:
             artist.remove()
         colours = THEMES[self.theme]
-        zmin = min(float(grid.loss.min()), 0.0)  # the book's loss dips to -1e-7
-        zmax = max(float(grid.loss.max()), zmin + 1e-9)
+        zmin, zmax = z_range([grid.loss], "linear")  # from 0; the book's loss dips to -1e-7
         wire = draw_surface(self.ax3d, grid, color=colours.get("swl.wire"), label=None)
-        ticks = [float(v) for v in MaxNLocator(15).tick_values(0.0, zmax)]
-        levels = [min(ticks[0], zmin), *ticks[1:]]
+        levels = contour_levels(zmin, zmax, "linear")
         contour = draw_contour(
             self.ax2d,
             grid,
@@ -495,7 +486,7 @@ def explore(
         _wire(fig, explorer, close=lambda: plt.close(fig))
         manager = fig.canvas.manager
         if manager is not None:
-            manager.set_window_title(f"swl-viz explore: {_HELP[lang]}")
+            manager.set_window_title(f"swl-viz explore: {labels_for(lang)['explore_keys']}")
         plt.show()  # blocks until the window closes, except in interactive mode
         if not mpl.is_interactive():  # in Jupyter (%matplotlib widget) the figure lives on
             plt.close(fig)

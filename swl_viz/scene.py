@@ -26,6 +26,7 @@ __all__ = [
     "MAX_CONTOUR_POINTS",
     "build_scene",
     "compute_grids",
+    "contour_levels",
     "contour_field",
     "default_azim",
     "default_title",
@@ -33,6 +34,7 @@ __all__ = [
     "nice_ticks",
     "logit_label",
     "subtitle_parts",
+    "z_range",
 ]
 
 #: At most this many points per axis reach a figure; the loss is smooth, so a denser mesh only
@@ -59,7 +61,7 @@ def compute_grids(plot: Plot) -> list[LossGrid]:
 # ---- the z axis and the colour scale -----------------------------------------------------------
 
 
-def _zrange(zs: Sequence[FloatArray], zscale: str) -> tuple[float, float]:
+def z_range(zs: Sequence[FloatArray], zscale: str) -> tuple[float, float]:
     """Shared loss limits of the panels; a linear axis starts at 0 (the book's variant dips to
     about -1e-7 where y -> 1, which stays visible below it)."""
     zmin, zmax = min(float(z.min()) for z in zs), max(float(z.max()) for z in zs)
@@ -74,7 +76,7 @@ def _z_limits(plot: Plot, zs: Sequence[FloatArray]) -> tuple[float, float]:
     """The loss axis: ``plot.zlim`` (nats; on a log axis its log10, floored where L <= 0), or the
     data's range."""
     if plot.zlim is None:
-        return _zrange(zs, plot.zscale)
+        return z_range(zs, plot.zscale)
     lo, hi = (float(v) for v in plot.zlim)
     if plot.zscale == "log":
         floor = float(np.finfo(np.float64).smallest_subnormal)

@@ -20,6 +20,9 @@ DESCENT_T = r"$-\nabla L = (t - y)\,/\,T$"
 #: The table: one dictionary per language, with the same keys.
 WORDS: dict[str, dict[str, str]] = {
     "en": {
+        "explore_keys": "click the contour to probe,  s save PNG,  r reset,  q quit",
+        "explore_forward": "forward: the loss L",
+        "explore_backward": "backward: −∇L from above",
         "suptitle": "Softmax with Loss Layer",
         "title_surface": "Loss {loss}",
         "title_quiver": "Steepest descent {descent}",
@@ -67,6 +70,9 @@ WORDS: dict[str, dict[str, str]] = {
         "slope_axis": "slope dL/dd",
     },
     "ja": {
+        "explore_keys": "等高線をクリックで調べる,  s PNG保存,  r リセット,  q 終了",
+        "explore_forward": "順伝播: 損失 L",
+        "explore_backward": "逆伝播: 上から見た −∇L",
         "suptitle": "Softmax-with-Lossレイヤ",
         "title_surface": "損失 {loss}",
         "title_quiver": "最急降下の向き {descent}",
