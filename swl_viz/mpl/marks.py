@@ -197,6 +197,13 @@ def draw_marks(ax: Any, marks: Marks, *, three_d: bool, lang: str = "en") -> lis
     return drawn
 
 
+def _canvas(renderer: Any) -> tuple[float, float]:
+    """The canvas in the units of window extents: pixels on Agg, points in a PDF or SVG (whose
+    renderer gives its width and height in inches)."""
+    width, height = renderer.get_canvas_width_height()
+    return float(width), float(height)
+
+
 class _InsideText3D(Text3D):  # type: ignore[misc]
     """A label on a 3-D surface that sits out a view in which it would leave the canvas: as
     the view turns (a GIF, the mouse), a label at a line's end can swing past the edge."""
@@ -209,7 +216,8 @@ class _InsideText3D(Text3D):  # type: ignore[misc]
         where.set_transform(self.get_transform())
         where.set_figure(self.get_figure())
         box = where.get_window_extent(renderer)
-        if box.x0 < 0 or box.y0 < 0 or box.x1 > renderer.width or box.y1 > renderer.height:
+        width, height = _canvas(renderer)
+        if box.x0 < 0 or box.y0 < 0 or box.x1 > width or box.y1 > height:
             return
         super().draw(renderer)
 
@@ -220,8 +228,9 @@ class _InsideText(Text):
 
     def draw(self, renderer: Any) -> None:
         box = self.get_window_extent(renderer)
-        dx = max(0.0, -box.x0) - max(0.0, box.x1 - renderer.width)
-        dy = max(0.0, -box.y0) - max(0.0, box.y1 - renderer.height)
+        width, height = _canvas(renderer)
+        dx = max(0.0, -box.x0) - max(0.0, box.x1 - width)
+        dy = max(0.0, -box.y0) - max(0.0, box.y1 - height)
         if not (dx or dy):
             super().draw(renderer)
             return
@@ -243,12 +252,13 @@ class _InsideAnnotation(Annotation):
             return
         self.update_positions(renderer)
         box = Text.get_window_extent(self, renderer)
-        dx = max(0.0, -box.x0) - max(0.0, box.x1 - renderer.width)
-        dy = max(0.0, -box.y0) - max(0.0, box.y1 - renderer.height)
+        width, height = _canvas(renderer)
+        dx = max(0.0, -box.x0) - max(0.0, box.x1 - width)
+        dy = max(0.0, -box.y0) - max(0.0, box.y1 - height)
         if not (dx or dy):
             super().draw(renderer)
             return
-        scale = 72.0 / renderer.dpi if coords == "offset points" else 1.0
+        scale = 72.0 / renderer.points_to_pixels(72.0) if coords == "offset points" else 1.0
         where = self.xyann
         self.xyann = (where[0] + dx * scale, where[1] + dy * scale)
         super().draw(renderer)
