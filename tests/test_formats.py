@@ -81,3 +81,25 @@ def test_the_pdf_draws_every_label_where_the_png_does(
             # centred, a line starts that much apart
             slack = TOLERANCE_PT + 0.05 * 0.6 * size * len(line)
             assert abs(x - u) <= slack and abs(y - v) <= TOLERANCE_PT, (line, x, y, u, v)
+
+
+@pytest.mark.parametrize("figure", ["contour", "surface", "slice"])
+def test_a_japanese_figure_saved_later_keeps_its_glyphs(
+    figure: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A notebook saves the figure long after swl_viz.plot returned, under its own rcParams:
+    the words must still find the Japanese font (a missing glyph warns, and warnings fail)."""
+    import logging
+
+    import swl_viz
+    from swl_viz.mpl.theme import japanese_font
+
+    if japanese_font() is None:
+        pytest.skip("no Japanese font installed; the test extra installs matplotlib-fontja")
+    fig = swl_viz.plot(figure, lang="ja", preset="slides")
+    with caplog.at_level(logging.WARNING, logger="matplotlib.mathtext"):
+        for fmt in ("png", "pdf", "svg"):
+            fig.savefig(io.BytesIO(), format=fmt)
+    assert not [r for r in caplog.records if "glyph" in r.getMessage()]
+    texts = [t.get_text() for t in fig.findobj(Text)]
+    assert any(any(ord(c) > 0x3000 for c in text) for text in texts)  # it is in Japanese

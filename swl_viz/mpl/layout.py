@@ -30,7 +30,7 @@ from swl_viz.marks import Marks, logit_label
 from swl_viz.mpl.marks import draw_marks
 from swl_viz.mpl.plotters import TICKS_3D, add_colorbar, draw_contour, draw_quiver, draw_surface
 from swl_viz.mpl.slice import draw_slice
-from swl_viz.mpl.theme import _color, _linewidth, _px, canvas_rc, needs_cjk
+from swl_viz.mpl.theme import _color, _linewidth, _px, needs_cjk
 from swl_viz.plotspec import Plot
 from swl_viz.scene import build_scene
 from swl_viz.shapes import Panel, Scene
@@ -204,10 +204,10 @@ def build_figure(
     if plot.lang == "ja" and theme.japanese_font() is None:
         plot = replace(plot, lang="en")
     scene = build_scene(plot, grids)
-    sizes: Any = canvas_rc(plot.pixels, plot.dpi, plot.font_scale)
-    with mpl.rc_context(sizes):
+    rc = theme.plot_rc(plot)
+    with mpl.rc_context(rc):
         if fig is None:
-            fig = Figure(figsize=plot.figsize, dpi=plot.dpi)
+            fig = theme.SceneFigure(rc, figsize=plot.figsize, dpi=plot.dpi)
         _build(plot, scene, fig)
     return fig
 

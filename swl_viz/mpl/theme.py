@@ -16,6 +16,7 @@ from typing import Any
 
 import matplotlib as mpl
 from matplotlib import patheffects
+from matplotlib.figure import Figure
 
 from swl_viz.plotspec import Plot
 
@@ -164,13 +165,31 @@ def theme_context(theme: str | Plot, lang: str = "en") -> Iterator[None]:
     pixels, dpi, font_scale); given a theme name, the sizes are those of a 900 x 900 px canvas
     at 100 dpi."""
     if isinstance(theme, Plot):
-        plot = theme
-        sizes = canvas_rc(plot.pixels, plot.dpi, plot.font_scale)
-        rc: Any = {**_rc(plot.theme), **font_rc(plot.lang), **sizes}
+        rc: Any = plot_rc(theme)
     else:
         rc = {**_rc(theme), **font_rc(lang), **canvas_rc(DEFAULT_PIXELS, 100.0)}
     with mpl.rc_context(rc), quiet_glyphs():
         yield
+
+
+def plot_rc(plot: Plot) -> dict[str, Any]:
+    """Every rcParam a figure of ``plot`` is drawn with: its theme, its fonts and its sizes."""
+    sizes = canvas_rc(plot.pixels, plot.dpi, plot.font_scale)
+    return {**_rc(plot.theme), **font_rc(plot.lang), **sizes}
+
+
+class SceneFigure(Figure):
+    """A Figure that draws under the rcParams it was built with, wherever it is drawn: saved
+    later from a notebook, shown inline, or written by another thread's code, its Japanese
+    words keep their font and its sizes their pixels."""
+
+    def __init__(self, rc: dict[str, Any], **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.swl_rc = rc
+
+    def draw(self, renderer: Any) -> None:
+        with mpl.rc_context(self.swl_rc), quiet_glyphs():
+            super().draw(renderer)
 
 
 def _linewidth(factor: float = 1.0) -> float:
