@@ -204,7 +204,7 @@ def build_figure(
     if plot.lang == "ja" and theme.japanese_font() is None:
         plot = replace(plot, lang="en")
     scene = build_scene(plot, grids)
-    rc = theme.plot_rc(plot)
+    rc: Any = theme.plot_rc(plot)
     with mpl.rc_context(rc):
         if fig is None:
             fig = theme.SceneFigure(rc, figsize=plot.figsize, dpi=plot.dpi)

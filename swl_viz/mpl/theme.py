@@ -188,7 +188,8 @@ class SceneFigure(Figure):
         self.swl_rc = rc
 
     def draw(self, renderer: Any) -> None:
-        with mpl.rc_context(self.swl_rc), quiet_glyphs():
+        rc: Any = self.swl_rc
+        with mpl.rc_context(rc), quiet_glyphs():
             super().draw(renderer)
 
 
