@@ -153,7 +153,8 @@ def _lines(grid: LossGrid, w: dict[str, str]) -> list[tuple[Line, str, str, floa
     low = minimum_line(grid.layer)
     if low is not None:
         if low.loss is not None:
-            label = w["minimum2"].format(value=num(low.loss))
+            target = "t′" if grid.label_smoothing else "t"  # the entropy of the smoothed target
+            label = w["minimum2"].format(t=target, value=num(low.loss))
         else:
             label = w["valley"].format(i=i, j=j)
         out.append((low, "minimum", label, 0.22))

@@ -17,8 +17,9 @@ from swl_viz.grid import LossGrid, thin_stride
 from swl_viz.marks import logit_label, panel_marks, subtitle_parts, zmap
 from swl_viz.maths import FloatArray
 from swl_viz.plotspec import Plot
+from swl_viz.probe import minimum_line
 from swl_viz.shapes import Field, Panel, PanelKind, Scene
-from swl_viz.words import DESCENT, DESCENT_T, LOSS, LOSS_BOOK, words
+from swl_viz.words import BACK, BACK_T, DESCENT, DESCENT_T, LOSS, LOSS_BOOK, words
 
 __all__ = [
     "ARROWS",
@@ -30,6 +31,7 @@ __all__ = [
     "contour_field",
     "default_azim",
     "default_title",
+    "loss_extremes",
     "descent_field",
     "nice_ticks",
     "logit_label",
@@ -217,13 +219,40 @@ def contour_field(grid: LossGrid, arrows: int, normalize: bool) -> Field:
 
 
 def default_title(plot: Plot) -> str:
-    """What the figure shows, as a formula: L for the surface, -grad L for the arrows."""
-    loss = LOSS_BOOK if plot.variant == "book" and not plot.compare else LOSS
-    descent = DESCENT if plot.temperature == 1.0 else DESCENT_T
-    return words(plot.lang)[f"title_{plot.figure}"].format(loss=loss, descent=descent)
+    """What the figure shows, as a formula: L for the surface, -grad L for the arrows. The
+    book's loss is flat on its plateau while its backward still sends t - y, so there the
+    arrows are named for what backward sends, not called -grad L."""
+    w = words(plot.lang)
+    book = plot.variant == "book" and not plot.compare
+    loss = LOSS_BOOK if book else LOSS
+    if book:
+        descent = BACK if plot.temperature == 1.0 else BACK_T
+    else:
+        descent = DESCENT if plot.temperature == 1.0 else DESCENT_T
+    key = f"title_{plot.figure}"
+    if book and f"{key}_book" in w:
+        key = f"{key}_book"
+    elif plot.figure == "slice":
+        key = _slice_title(plot)
+    return w[key].format(loss=loss, descent=descent)
+
+
+def _slice_title(plot: Plot) -> str:
+    """A softplus for one-hot two classes, a sum of softpluses for a soft label (each class's
+    share weighs one), and no name for more classes or the book's capped loss."""
+    layer = plot.layer()
+    if layer.k > 2 or layer.variant == "book":
+        return "title_slice_any"
+    i, j = layer.axes
+    target = layer.target
+    return "title_slice" if 0.0 in (target[i], target[j]) else "title_slice_soft"
 
 
 def _short(v: float) -> str:
+    """A value for a slide: 3 significant figures, and a loss below 0.001 as "≈ 0" (its digits
+    are noise at that size)."""
+    if 0.0 < abs(v) < 1e-3:
+        return "≈ 0"
     text = f"{v:.3g}"
     if "e" in text:
         mant, exp = text.split("e")
@@ -231,14 +260,32 @@ def _short(v: float) -> str:
     return text
 
 
+def loss_extremes(grid: LossGrid) -> tuple[float, float]:
+    """The least and greatest loss over the grid's square, not just at its points: the loss is
+    convex, so the greatest is at a corner (always a grid point), and the least is the grid's
+    unless the valley's floor (a line of constant loss, or one lowest point) crosses the
+    square between the points."""
+    lo, hi = float(grid.loss.min()), float(grid.loss.max())
+    low = minimum_line(grid.layer)
+    if low is not None:
+        start, stop = float(grid.x0[0, 0]), float(grid.x0[0, -1])
+        if low.loss is not None and low.segment(start, stop) is not None:
+            lo = min(lo, low.loss)
+        elif low.lowest is not None:
+            u, v, floor = low.lowest
+            if start <= u <= stop and start <= v <= stop:
+                lo = min(lo, floor)
+    return lo, hi
+
+
 def key_lines(plot: Plot, grid: LossGrid) -> list[str]:
     """The slide key's lines: the label and options, y = softmax(x), the loss's range, and what
     the arrows' lengths mean."""
     w = words(plot.lang)
     lines = subtitle_parts(grid.layer, w)
-    lines.append(w["softmax"])
-    z = grid.loss
-    lines.append(w["range"].format(lo=_short(float(z.min())), hi=_short(float(z.max()))))
+    lines.append(w["softmax"] if grid.temperature == 1.0 else w["softmax_T"])
+    lo, hi = loss_extremes(grid)
+    lines.append(w["range"].format(lo=_short(lo), hi=_short(hi)))
     if plot.figure != "surface":
         if plot.normalize:
             lines.append(w["arrow_unit"])

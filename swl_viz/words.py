@@ -9,13 +9,16 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["DESCENT", "DESCENT_T", "LOSS", "LOSS_BOOK", "WORDS", "plain", "words"]
+__all__ = ["BACK", "BACK_T", "DESCENT", "DESCENT_T", "LOSS", "LOSS_BOOK", "WORDS", "plain", "words"]
 
 #: The layer's formulas, as mathtext: the same in every language.
 LOSS = r"$L = -\Sigma_k\, t_k \log y_k$"
 LOSS_BOOK = r"$L = -\Sigma_k\, t_k \log(y_k + 10^{-7})$"
 DESCENT = r"$-\nabla L = t - y$"
 DESCENT_T = r"$-\nabla L = (t - y)\,/\,T$"
+#: What backward sends, without calling it -grad L: for the book's loss it is not, on its plateau.
+BACK = r"$t - y$"
+BACK_T = r"$(t - y)\,/\,T$"
 
 #: The table: one dictionary per language, with the same keys.
 WORDS: dict[str, dict[str, str]] = {
@@ -29,6 +32,10 @@ WORDS: dict[str, dict[str, str]] = {
         "title_contour": "Loss $L$ and its descent {descent}",
         "title_pair": "Forward: {loss}    Backward: {descent}",
         "title_slice": "The loss along $d = x_1 - x_0$: a softplus",
+        "title_slice_soft": "The loss along $d = x_1 - x_0$: a sum of softpluses",
+        "title_slice_any": "The loss along $d = x_1 - x_0$",
+        "title_quiver_book": "What the book's backward sends back: {descent}",
+        "title_contour_book": "The book's loss $L$ and what its backward sends back: {descent}",
         "forward": "forward",
         "backward": "backward",
         "loss": "$L$ (nats)",
@@ -37,6 +44,7 @@ WORDS: dict[str, dict[str, str]] = {
         "exact": "exact: -Σ t log y",
         "book": "book: -Σ t log(y + 1e-7)",
         "softmax": "$y = \\mathrm{softmax}(x)$",
+        "softmax_T": "$y = \\mathrm{softmax}(x\\,/\\,T)$",
         "arrow_scaled": "arrow length ∝ |∇L|",
         "arrow_unit": "arrows: unit directions",
         "longest": "longest: |∇L| = {norm}",
@@ -44,7 +52,7 @@ WORDS: dict[str, dict[str, str]] = {
         "decision2": "y = ½,  L = {value}",
         "decision": "tie: y{i} = y{j}",
         "leads": "decision: y{i} = y{j}",
-        "minimum2": "minimum: L = H(t) = {value}",
+        "minimum2": "minimum: L = H({t}) = {value}",
         "valley": "valley floor: y{i} : y{j} = t{i} : t{j}",
         "lowest": "lowest point: L = {value}",
         "cap": "y{k} = 1e-7: past it, the book's\n−log(y{k} + 1e-7) stops near 16.12",
@@ -79,6 +87,10 @@ WORDS: dict[str, dict[str, str]] = {
         "title_contour": "損失 $L$ と降下の向き {descent}",
         "title_pair": "順伝播: {loss}    逆伝播: {descent}",
         "title_slice": "$d = x_1 - x_0$ に沿った損失: ソフトプラス",
+        "title_slice_soft": "$d = x_1 - x_0$ に沿った損失: ソフトプラスの和",
+        "title_slice_any": "$d = x_1 - x_0$ に沿った損失",
+        "title_quiver_book": "本の実装の逆伝播が返す値 {descent}",
+        "title_contour_book": "本の実装の損失 $L$ と逆伝播が返す値 {descent}",
         "forward": "順伝播",
         "backward": "逆伝播",
         "loss": "損失 $L$ (nats)",
@@ -87,6 +99,7 @@ WORDS: dict[str, dict[str, str]] = {
         "exact": "定義どおり: -Σ t log y",
         "book": "本の実装: -Σ t log(y + 1e-7)",
         "softmax": "$y = \\mathrm{softmax}(x)$",
+        "softmax_T": "$y = \\mathrm{softmax}(x\\,/\\,T)$",
         "arrow_scaled": "矢印の長さ ∝ |∇L|",
         "arrow_unit": "矢印: 向きのみ",
         "longest": "最長: |∇L| = {norm}",
@@ -94,7 +107,7 @@ WORDS: dict[str, dict[str, str]] = {
         "decision2": "y = ½,  L = {value}",
         "decision": "同点: y{i} = y{j}",
         "leads": "決定境界: y{i} = y{j}",
-        "minimum2": "最小: L = H(t) = {value}",
+        "minimum2": "最小: L = H({t}) = {value}",
         "valley": "谷底: y{i} : y{j} = t{i} : t{j}",
         "lowest": "最低点: L = {value}",
         "cap": "y{k} = 1e-7: この先, 本の\n−log(y{k} + 1e-7) は 16.12 で頭打ち",
