@@ -42,6 +42,7 @@ __all__ = [
     "panel_marks",
     "logit_label",
     "probe_text",
+    "sig",
     "subtitle_parts",
     "vec",
     "zmap",
@@ -82,6 +83,41 @@ def num(v: float) -> str:
 
 def vec(values: Sequence[float] | FloatArray) -> str:
     return "(" + ", ".join(num(float(v)) for v in values) + ")"
+
+
+#: How many units in the last place of its inputs a computed difference y - t can be off by.
+ROUNDING_ULPS = 4.0
+
+
+def sig(v: float, floor: float = 0.0, *, probability: bool = False) -> str:
+    """A computed value to 4 significant figures, its zeros kept (0.5000, not 0.5): below
+    ``floor``, the rounding error of its computation, it is "≈ 0", since its digits would be
+    noise; a probability that rounds to 1 but is not 1 is "≈ 1"."""
+    if abs(v) < floor:  # 0 itself too: the computation can not tell it from its noise
+        return "≈ 0"
+    if v == 0.0:
+        return "0"
+    text = f"{v:#.4g}"
+    if "e" in text:
+        mant, exp = text.split("e")
+        text = f"{mant.rstrip('.')}e{int(exp)}"
+    if probability and text == "1.000" and v != 1.0:
+        return "≈ 1"
+    return text.rstrip(".").replace("-", "−")
+
+
+def _sigs(
+    values: FloatArray, floors: FloatArray | None = None, *, probability: bool = False
+) -> str:
+    floors = np.zeros_like(values) if floors is None else floors
+    return (
+        "("
+        + ", ".join(
+            sig(float(v), float(f), probability=probability)
+            for v, f in zip(values, floors, strict=True)
+        )
+        + ")"
+    )
 
 
 def zmap(zscale: str) -> Callable[[object], FloatArray]:
@@ -309,10 +345,18 @@ def probe_text(probe: Probe) -> str:
     if probe.k > MAX_BOX_CLASSES:
         i, j = probe.axes
         pick, suffix = [i, j], f"[{i},{j}]"
-    rows = [("x", probe.a), ("y", probe.y), (t_name, probe.target), (grad, probe.grad)]
-    lines = [f"{name}{suffix} = {vec(values[pick])}" for name, values in rows]
-    lines.append(f"L = {num(probe.loss)}")
-    return "\n".join(lines)
+    eps = float(np.finfo(np.float64).eps)
+    floor = ROUNDING_ULPS * eps * np.maximum(np.abs(probe.y), np.abs(probe.target))
+    floor = floor / probe.temperature
+    return "\n".join(
+        [
+            f"x{suffix} = {vec(probe.a[pick])}",  # the logits as given
+            f"y{suffix} = {_sigs(probe.y[pick], probability=True)}",
+            f"{t_name}{suffix} = {vec(probe.target[pick])}",
+            f"{grad}{suffix} = {_sigs(probe.grad[pick], floor[pick])}",
+            f"L = {sig(probe.loss)}",
+        ]
+    )
 
 
 def probe_marks(grid: LossGrid, probe: Probe, w: dict[str, str], zscale: str | None) -> Marks:

@@ -20,7 +20,7 @@ from swl_viz import loss_grid, softmax_with_loss
 from swl_viz.curves import slice_curves
 from swl_viz.grid import LossGrid
 from swl_viz.layer import Layer
-from swl_viz.marks import panel_marks, path_marks, probe_marks, probe_text
+from swl_viz.marks import panel_marks, path_marks, probe_marks, probe_text, sig
 from swl_viz.mpl import theme
 from swl_viz.mpl.marks import draw_marks
 from swl_viz.mpl.plotters import draw_contour, draw_surface
@@ -200,7 +200,7 @@ def test_book_cap_only_for_the_book(variant: str) -> None:
 
 
 def _sig4(v: float) -> str:
-    return f"{v + 0.0:.4g}".replace("-", "−")
+    return sig(v)
 
 
 @pytest.mark.parametrize(
@@ -231,7 +231,9 @@ def test_probe_box_shows_the_layers_numbers(
     for name, values in (("y", y), ("L", [float(loss)])):
         line = next(s for s in text.splitlines() if s.startswith(f"{name} = "))
         assert line == f"{name} = " + (
-            _sig4(values[0]) if name == "L" else "(" + ", ".join(_sig4(v) for v in values) + ")"
+            _sig4(values[0])
+            if name == "L"
+            else "(" + ", ".join(sig(v, probability=True) for v in values) + ")"
         )
     assert "(" + ", ".join(_sig4(g) for g in grad) + ")" in text
     assert ("(y − t)/T" in text) == ("temperature" in case)
@@ -470,3 +472,56 @@ def test_slice_curves_stand_out_on_both_themes(colour: str) -> None:
     for look in theme.THEMES.values():
         assert _contrast(getattr(theme, colour), look["axes.facecolor"]) >= 3.0
         assert _contrast(look["axes.edgecolor"], look["axes.facecolor"]) >= 3.0  # asymptotes
+
+
+# ---- the probe's numbers against a 50-digit reference -------------------------------------------
+
+
+def _printed(text: str, name: str) -> list[str]:
+    line = next(s for s in text.splitlines() if s.split(" = ")[0] == name)
+    body = line.split(" = ", 1)[1]
+    return [v.strip() for v in body.strip("()").split(",")]
+
+
+@pytest.mark.parametrize(
+    ("point", "t", "options"),
+    [
+        ((math.log(7 / 3), 0.0), [0.7, 0.3], {}),  # on the minimum line: y - t is 0
+        ((math.log(7 / 3) + 1e-9, 0.0), [0.7, 0.3], {}),  # a hair off it: still below noise
+        ((0.0, 0.0), [0.5, 0.5], {"temperature": 0.01}),
+        ((1e-5, 0.0), [1, 0], {}),  # y0 = 0.5000025: 0.5000, never 0.5
+        ((12.0, 0.0), [1, 0], {}),  # y0 = 0.999994: "≈ 1", never "1"
+        ((-8.0, 6.0), [1, 0], {"label_smoothing": 0.2}),
+        ((3.0, -1.25), [0.3, 0.7], {"temperature": 2.0}),
+        ((2.0, 5.0), [0, 0, 1], {"logits": [0, 1, 0], "axes": (0, 2)}),
+    ],
+)
+def test_probe_numbers_are_true_to_a_50_digit_reference(
+    point: tuple[float, float], t: list[float], options: dict[str, Any]
+) -> None:
+    import mpmath
+    from oracle import log_probabilities, reference, target
+
+    layer = Layer.make(t, **options)
+    p = probe_point(*point, layer)
+    text = probe_text(p)
+    temp = layer.temperature
+    loss, grad = reference(p.a, t, label_smoothing=layer.label_smoothing, temperature=temp)
+    y = [mpmath.exp(v) for v in log_probabilities(p.a, temp)]
+    t_prime = target(t, layer.label_smoothing)
+    grad_name = "y − t" if temp == 1.0 else "(y − t)/T"
+    for name, exact in (("y", y), (grad_name, grad), ("L", [loss])):
+        for shown, value in zip(_printed(text, name), exact, strict=True):
+            if shown == "≈ 0":  # only a value that its rounding can not tell from 0
+                k = exact.index(value)
+                floor = 4 * 2.0**-52 * max(abs(float(y[k])), abs(float(t_prime[k]))) / temp
+                assert abs(value) < floor, (name, value)
+            elif shown == "≈ 1":  # a probability just short of 1
+                assert value != 1 and abs(value - 1) < 5e-4, (name, value)
+            else:  # 4 significant figures, zeros kept: the true value rounded
+                digits = shown.replace("−", "-")
+                if digits in ("0", "1"):
+                    assert value == int(digits), (name, shown, value)
+                    continue
+                assert len(digits.lstrip("-0.").split("e")[0].replace(".", "")) == 4, shown
+                assert abs(float(digits) - value) <= 5.01e-4 * abs(value), (name, shown, value)
