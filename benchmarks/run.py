@@ -176,7 +176,7 @@ def section_start() -> None:
 _RENDER_PROBE = """
 import io, json, sys, time
 t0 = time.perf_counter()
-from swl_viz.export import save_figure
+from swl_viz.formats import save_figure
 from swl_viz.figures import build_figure, compute_grids, theme_context
 from swl_viz.plotspec import Plot
 t1 = time.perf_counter()

@@ -12,8 +12,8 @@ from typer.testing import CliRunner
 
 from swl_viz import MAX_AXIS_POINTS, loss_grid
 from swl_viz.cli import app
-from swl_viz.export import render_to_file
 from swl_viz.figures import build_figure, theme_context
+from swl_viz.formats import render_to_file
 from swl_viz.plotspec import Plot
 
 LIMIT_STEP = 2e6 / (MAX_AXIS_POINTS - 1)  # 500: exactly 4001 points on [-1e6, 1e6]

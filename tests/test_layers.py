@@ -7,7 +7,8 @@ from pathlib import Path
 
 PACKAGE = Path(__file__).parents[1] / "swl_viz"
 
-#: maths, then grid, then the plain-data layers, then figures, then files, then the command line.
+#: maths, then grid, then the plain-data layers, then figures, then files (a figure's formats and
+#: GIFs, then an export's jobs, manifest and worker pool), then the command line.
 RANK = {
     "errors": 0,
     "maths": 1,
@@ -22,16 +23,20 @@ RANK = {
     "web": 6,
     "teach": 6,
     "figures": 7,
-    "export": 8,
-    "explore": 9,  # the live window: pyplot, above the figures and the marks, below the cli
-    "cli": 10,
-    "__main__": 11,
+    "gif": 8,
+    "jobs": 8,
+    "formats": 9,
+    "manifest": 9,
+    "pool": 10,
+    "explore": 10,  # the live window: pyplot, above the figures and the marks, below the cli
+    "cli": 11,
+    "__main__": 12,
 }
 #: Modules that import no matplotlib at all, not even inside a function.
 NUMERIC = ("errors", "maths", "grid", "atomic", "options", "probe", "plotspec", "learners", "deck",
-           "web")  # fmt: skip
+           "web", "manifest")  # fmt: skip
 #: Modules that import no matplotlib when they are imported.
-NO_MATPLOTLIB = {*NUMERIC, "cli", "__init__"}
+NO_MATPLOTLIB = {*NUMERIC, "jobs", "pool", "cli", "__init__"}
 
 
 def _imports(path: Path) -> set[str]:
