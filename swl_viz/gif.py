@@ -1,11 +1,17 @@
 """Animated GIFs of a figure: the 3-D view turning once around, or a point walking down the loss
-surface by gradient descent (the backward pass, step after step). Frames are encoded as they are
-drawn, so memory holds about two frames however many there are.
+surface by gradient descent (the backward pass, step after step).
+
+Frames are encoded as they are drawn, so memory holds about two frames however many there are,
+and the bytes are those Pillow's ``first.save(fh, "GIF", save_all=True, append_images=rest)``
+writes for the whole sequence: each frame after the first is the part that changed since the one
+before, and a frame identical to the one before lengthens that one instead. Only Pillow's public
+``Image.save`` encodes; this module cuts its output into blocks as the GIF89a format lays them.
 """
 
 from __future__ import annotations
 
-import contextlib
+import io
+import struct
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import IO, TYPE_CHECKING, Any
 
@@ -88,74 +94,110 @@ def _descent_mover(plot: Plot, axes: Sequence[Any]) -> Callable[[int], None]:
 def write_gif(frames: Iterable[PILImage], fh: IO[bytes], duration: int, loop: int = 0) -> None:
     """Encode an animated GIF one frame at a time, holding only the previous frame.
 
-    The bytes are those of Pillow's ``first.save(fh, "GIF", save_all=True,
-    append_images=rest, duration=duration, loop=loop)``, which keeps every frame until the end:
-    each frame is written as the part that changed since the previous one, and a frame identical
-    to the one before lengthens that one instead. This follows Pillow's own GIF writer step by
-    step, through its helpers, for palette frames with no transparency and no disposal.
+    The bytes are those of ``first.save(fh, "GIF", save_all=True, append_images=rest,
+    duration=duration, loop=loop)``, which would keep every frame until the end. Pillow writes a
+    frame as the difference from the frame before; that depends on those two frames only, so
+    each frame is encoded by saving it after its predecessor as a two-frame GIF, and the second
+    frame's blocks are kept. Frames are palette images (``Image.quantize``) that carry no
+    ``info`` of their own beyond the first's.
     """
-    from PIL import GifImagePlugin as gif
-    from PIL import ImageChops
-
-    base: dict[str, Any] = {"duration": duration, "loop": loop, "optimize": True}
-    first: PILImage | None = None
-    previous: PILImage | None = None
-    pending: tuple[PILImage, tuple[int, int, int, int] | None, dict[str, Any]] | None = None
-    written = 0
-
-    def emit(im: PILImage, bbox: tuple[int, int, int, int] | None, info: dict[str, Any]) -> None:
-        offset = (0, 0)
-        if not bbox:
-            for chunk in gif._get_global_header(im, info):
-                fh.write(chunk)
+    options: dict[str, Any] = {}
+    previous: PILImage | None = None  # the last frame that differed from the one before it
+    pending: _Frame | None = None  # its blocks, written once its duration is final
+    total = 0  # the first frame's duration, while every frame so far is the same picture
+    for frame in frames:
+        if previous is None:
+            info = {
+                k: v for k, v in frame.info.items() if isinstance(k, str) and k != "transparency"
+            }
+            options = {**info, "duration": duration, "loop": loop}
+            previous, total = frame, duration
+            continue
+        header, blocks = _split(_encode_pair(previous, frame, options))
+        if len(blocks) == 1:  # the same picture again: show the frame before longer
+            if pending is None:
+                total += duration
+            else:
+                pending.duration += duration
+            continue
+        if pending is None:  # the second picture: the header and the first frame are known now
+            fh.write(header)
+            fh.write(_Frame(blocks[0], total).encoded())
         else:
-            info["include_color_table"] = True
-            if bbox != (0, 0, *im.size):
-                im = im.crop(bbox)
-            offset = bbox[:2]
-        gif._write_frame_data(fh, im, offset, info)
-
-    for n, frame in enumerate(frames):
-        if first is None:
-            first = frame.copy()
-        im = gif._normalize_mode(frame.copy())
-        if n == 0:
-            for k, v in im.info.items():
-                if k != "transparency" and isinstance(k, str):
-                    base.setdefault(k, v)
-        info = base.copy()
-        if "transparency" in im.info:
-            info.setdefault("transparency", im.info["transparency"])
-        im = gif._normalize_palette(im, None, info)
-        diff: PILImage | None = None
-        bbox: tuple[int, int, int, int] | None = None
-        if pending is not None and previous is not None:
-            delta, bbox = gif._getbbox(previous, im)
-            if not bbox:  # the same picture again: show the previous frame longer
-                pending[2]["duration"] = pending[2].get("duration", 0) + info["duration"]
-                continue
-            if im.mode != "1":
-                if "transparency" not in info and im.palette is not None:
-                    with contextlib.suppress(ValueError):
-                        info["transparency"] = im.palette._new_color_index(im)
-                if "transparency" in info:  # unchanged pixels become transparent
-                    if delta.mode == "RGBA":
-                        r, g, b, a = delta.split()
-                        delta = ImageChops.lighter(
-                            ImageChops.lighter(r, g), ImageChops.lighter(b, a)
-                        )
-                    unchanged = delta.point([255, *(0,) * 255], "1")
-                    diff = im.copy()
-                    diff.paste(info["transparency"], mask=unchanged)
-        previous = im
-        if pending is not None:
-            emit(*pending)
-            written += 1
-        pending = (diff or im, bbox, info)
-    if pending is None or first is None:
+            fh.write(pending.encoded())
+        pending = _Frame(blocks[1], duration)
+        previous = frame
+    if previous is None:
         raise ValueError("a GIF needs at least one frame")
-    if written == 0:  # one picture only: Pillow writes it as a still image
-        first.save(fh, format="GIF", save_all=True, duration=pending[2]["duration"], loop=loop)
+    if pending is None:  # one picture only: Pillow writes it as a still image
+        previous.save(fh, format="GIF", save_all=True, duration=total, loop=loop)
         return
-    emit(*pending)
+    fh.write(pending.encoded())
     fh.write(b";")
+
+
+def _encode_pair(first: PILImage, second: PILImage, options: dict[str, Any]) -> bytes:
+    """``first`` then ``second`` as a GIF, as Pillow writes them: its public ``save``."""
+    buf = io.BytesIO()
+    first.save(buf, format="GIF", save_all=True, append_images=[second], **options)
+    return buf.getvalue()
+
+
+class _Frame:
+    """One frame's blocks: its graphic control extension, if any, and its image. The delay in
+    the extension is set when the frame is written, since identical frames after it add theirs
+    to it."""
+
+    def __init__(self, blocks: bytes, duration: int) -> None:
+        self.blocks = blocks
+        self.duration = duration
+
+    def encoded(self) -> bytes:
+        """The blocks with the frame's duration as their delay (the extension counts hundredths
+        of a second, rounded down as Pillow does); Pillow writes no extension for a frame with
+        no delay, transparency or disposal, so one is added when a delay appears."""
+        delay = int(self.duration / 10)
+        if self.blocks[:2] == b"!\xf9":
+            return self.blocks[:4] + struct.pack("<H", delay) + self.blocks[6:]
+        if delay == 0:
+            return self.blocks
+        return b"!\xf9\x04\x00" + struct.pack("<H", delay) + b"\x00\x00" + self.blocks
+
+
+def _split(data: bytes) -> tuple[bytes, list[bytes]]:
+    """A GIF's global header (signature, screen, colour table, loop and comment extensions) and
+    its frames, each from its graphic control extension (or image descriptor) to the end of its
+    image data, following the GIF89a layout."""
+    pos = 13
+    if data[10] & 0x80:  # the global colour table
+        pos += 3 << ((data[10] & 7) + 1)
+    header_end: int | None = None
+    end: int | None = None  # where the last frame's image data ended
+    frames: list[bytes] = []
+    while data[pos] != 0x3B:  # the trailer
+        if data[pos] == 0x21:  # an extension: introducer, label, sub-blocks
+            if data[pos + 1] == 0xF9 and header_end is None:  # the first frame's control
+                header_end = pos
+            pos = _skip_sub_blocks(data, pos + 2)
+            continue
+        if data[pos] != 0x2C:
+            raise ValueError(f"unexpected GIF block 0x{data[pos]:02x} at {pos}")
+        if header_end is None:
+            header_end = pos
+        begin = header_end if end is None else end
+        flags = data[pos + 9]
+        pos += 10
+        if flags & 0x80:  # a local colour table
+            pos += 3 << ((flags & 7) + 1)
+        end = pos = _skip_sub_blocks(data, pos + 1)  # after the LZW minimum code size
+        frames.append(data[begin:end])
+    if header_end is None:
+        raise ValueError("a GIF with no image")
+    return data[:header_end], frames
+
+
+def _skip_sub_blocks(data: bytes, pos: int) -> int:
+    """The position after the sub-blocks starting at ``pos`` and their zero terminator."""
+    while data[pos]:
+        pos += data[pos] + 1
+    return pos + 1

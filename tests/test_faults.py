@@ -554,14 +554,33 @@ def _frames(n: int) -> list[Image]:
 
 
 @pytest.mark.parametrize("order", [[0, 1, 2, 3], [0, 0, 1, 1, 1, 2], [0], [0, 0], [0, 1, 0]])
-def test_streamed_gif_has_the_bytes_pillow_writes(order: list[int]) -> None:
+@pytest.mark.parametrize("duration", [83, 5])  # under 10 ms: a frame with no delay, at first
+def test_streamed_gif_has_the_bytes_pillow_writes(order: list[int], duration: int) -> None:
     frames = _frames(4)
     seq = [frames[k] for k in order]
     ours = io.BytesIO()
-    gif.write_gif((f.copy() for f in seq), ours, duration=83, loop=0)
+    gif.write_gif((f.copy() for f in seq), ours, duration=duration, loop=0)
     pillow = io.BytesIO()
-    seq[0].save(pillow, format="GIF", save_all=True, append_images=seq[1:], duration=83, loop=0)
+    seq[0].save(
+        pillow, format="GIF", save_all=True, append_images=seq[1:], duration=duration, loop=0
+    )
     assert ours.getvalue() == pillow.getvalue()
+
+
+def test_streamed_gif_hands_pillow_two_frames_at_a_time(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Pillow's writer keeps every frame of a sequence until its end; the stream gives it two."""
+    from PIL import Image
+
+    real = Image.Image.save
+    sizes: list[int] = []
+
+    def save(im: Image.Image, fp: object, *args: object, **params: object) -> None:
+        sizes.append(1 + len(params.get("append_images", ())))  # type: ignore[arg-type]
+        real(im, fp, *args, **params)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(Image.Image, "save", save)
+    gif.write_gif(iter(_frames(12)), io.BytesIO(), duration=50)
+    assert len(sizes) == 11 and max(sizes) == 2
 
 
 def test_streamed_gif_holds_no_more_than_two_frames(monkeypatch: pytest.MonkeyPatch) -> None:
