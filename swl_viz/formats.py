@@ -113,7 +113,7 @@ def render_to_file(plot: Plot, path: Path, fmt: str | None = None) -> Path:
 
 
 def show_window(plot: Plot) -> None:
-    """Open ``plot`` in an interactive window (the only use of pyplot in swl-viz)."""
+    """Open ``plot`` in an interactive window: pyplot, which only this and the explorer use."""
     with theme_context(plot):
         import matplotlib.pyplot as plt
 
