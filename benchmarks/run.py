@@ -176,7 +176,7 @@ def section_start() -> None:
 _RENDER_PROBE = """
 import io, json, sys, time
 t0 = time.perf_counter()
-from swl_viz.export import save_figure
+from swl_viz.formats import save_figure
 from swl_viz.mpl import build_figure, theme_context
 from swl_viz.scene import compute_grids
 from swl_viz.plotspec import Plot

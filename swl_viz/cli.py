@@ -201,7 +201,7 @@ def _figure(figure: str, params: Mapping[str, Any]) -> None:
         if path is None and not params["show"]:
             path = Path("outputs") / f"{plot.stem()}.png"
         if path is not None:
-            from swl_viz.export import render_to_file
+            from swl_viz.formats import render_to_file
 
             for name in given:
                 if OPTIONS[name].gif_only and path.suffix.lower() != ".gif":
@@ -214,7 +214,7 @@ def _figure(figure: str, params: Mapping[str, Any]) -> None:
             ):
                 hint = "" if path is not None else "; write a file with --out"
                 raise RunError(f"no display to open a window on{hint}", param="show")
-            from swl_viz.export import show_window
+            from swl_viz.formats import show_window
 
             show_window(plot)
 
@@ -432,7 +432,9 @@ def _run_export(targets: list[Any], out_dir: Path, workers: int) -> None:
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
     from rich.table import Table
 
-    from swl_viz.export import Job, JobResult, check_format, export_jobs
+    from swl_viz.formats import check_format
+    from swl_viz.jobs import Job, JobResult
+    from swl_viz.pool import export_jobs
 
     for target in targets:
         try:

@@ -4,14 +4,13 @@ set by clicking the contour (the layer's numbers there, and a descent path from 
 
 :class:`Explorer` holds the state and draws on any Figure, so everything but the window itself
 runs and is tested on Agg. :func:`explore` opens the window (pyplot) and wires keys and clicks
-to it::
+to it; ``swl-viz explore`` is its command line::
 
-    python -m swl_viz.explore --t 0.7,0.3
+    swl-viz explore --t 0.7,0.3
 """
 
 from __future__ import annotations
 
-import argparse
 import contextlib
 import json
 import math
@@ -45,7 +44,7 @@ from swl_viz.scene import contour_field, contour_levels, z_range
 from swl_viz.words import WORDS
 from swl_viz.words import words as labels_for
 
-__all__ = ["DEFAULT_STEP", "Explorer", "State", "explore", "main"]
+__all__ = ["DEFAULT_STEP", "Explorer", "State", "explore"]
 
 #: Default grid step: 41 x 41 on +-20, coarse enough to redraw within 0.1 s.
 DEFAULT_STEP = 2.0  # the option table's step: 21 x 21 points, fast enough to drag
@@ -67,14 +66,6 @@ FONT_SCALE = 0.75
 PATH_STEPS = 50
 #: The same words as ``--show``: explore needs the same interactive backend.
 NO_WINDOW = "no interactive matplotlib backend for the window; install Tk (python3-tk)"
-#: What the window does, for --help.
-HELP = (
-    "Open a live window: the loss surface beside its contour, with sliders for t0 (t = (t0, "
-    "1 - t0)), the temperature (log scale, 0.1 to 10) and label smoothing (0 to 0.5), and a "
-    "switch between the exact loss and the book's. Click the contour to probe a point and draw "
-    "the descent path from it. Keys: s saves the view as a PNG under --out-dir, named from the "
-    "options, and prints its path; r resets; q quits."
-)
 #: Set this variable to have the window print its widgets' pixel boxes (for the window test).
 DEBUG_ENV = "SWL_VIZ_EXPLORE_DEBUG"
 
@@ -545,35 +536,3 @@ def _wire(fig: Figure, explorer: Explorer, close: Any) -> None:
                 print(json.dumps({"widgets": boxes}), flush=True)
 
         canvas.mpl_connect("draw_event", on_draw)
-
-
-def main(argv: Sequence[str] | None = None) -> int:
-    """``python -m swl_viz.explore``: the window with a few of the command line's options."""
-    parser = argparse.ArgumentParser(prog="python -m swl_viz.explore", description=HELP)
-    parser.add_argument("--t", default="1,0", help="teacher label T0,T1 (default 1,0)")
-    parser.add_argument("--temperature", type=float, default=1.0)
-    parser.add_argument("--label-smoothing", type=float, default=0.0)
-    parser.add_argument("--variant", choices=("exact", "book"), default="exact")
-    parser.add_argument("--theme", choices=tuple(THEMES), default="light")
-    parser.add_argument("--lang", choices=("en", "ja"), default="en")
-    parser.add_argument("--out-dir", type=Path, default=Path("outputs"))
-    args = parser.parse_args(argv)
-    try:
-        t = tuple(float(v) for v in args.t.split(","))
-        explore(
-            t,
-            temperature=args.temperature,
-            label_smoothing=args.label_smoothing,
-            variant=args.variant,
-            theme=args.theme,
-            lang=args.lang,
-            out_dir=args.out_dir,
-        )
-    except ValueError as exc:  # SwlVizError is one
-        print(f"error: {exc}", file=sys.stderr)
-        return 1
-    return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())

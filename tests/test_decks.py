@@ -67,7 +67,7 @@ def test_a_descent_gif_moves_the_point_and_keeps_the_view(in_tmp: Path) -> None:
     import numpy as np
     from PIL import Image
 
-    from swl_viz.export import descent_frames
+    from swl_viz.gif import descent_frames
     from swl_viz.plotspec import Plot
 
     assert descent_frames(Plot("surface", descent=(1.0, 2.0), steps=5, frames=36)) == [

@@ -202,12 +202,14 @@ def test_explore_without_an_interactive_backend_says_so(tmp_path: Path) -> None:
     )
     assert done.returncode == 1
     assert "RunError" in done.stderr and "no interactive matplotlib backend" in done.stderr
+    # a display is named, so the command gets as far as matplotlib; Agg never opens it
+    env["DISPLAY"] = ":0"
     done = subprocess.run(
-        [sys.executable, "-m", "swl_viz.explore"], cwd=tmp_path, env=env, capture_output=True,
+        [sys.executable, "-m", "swl_viz", "explore"], cwd=tmp_path, env=env, capture_output=True,
         text=True,
     )  # fmt: skip
     assert done.returncode == 1
-    assert done.stderr.startswith("error: no interactive matplotlib backend")
+    assert done.stderr.startswith("Error: no interactive matplotlib backend")
     assert "Traceback" not in done.stderr
 
 
@@ -265,7 +267,7 @@ def test_the_window_drags_clicks_saves_and_closes(display: str, tmp_path: Path) 
     env = {**os.environ, "DISPLAY": display, "SWL_VIZ_EXPLORE_DEBUG": "1"}
     env.pop("MPLBACKEND", None)
     proc = subprocess.Popen(
-        [sys.executable, "-m", "swl_viz.explore", "--out-dir", str(tmp_path / "shots")],
+        [sys.executable, "-m", "swl_viz", "explore", "--out-dir", str(tmp_path / "shots")],
         cwd=tmp_path, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
     )  # fmt: skip
     out = _Lines(proc)

@@ -15,8 +15,9 @@ from conftest import run_cli
 from PIL import Image
 from PIL.GifImagePlugin import GifImageFile
 
-import swl_viz.export as export
+import swl_viz.pool as pool
 from swl_viz.atomic import TEMP_SUFFIX
+from swl_viz.formats import render_bytes
 
 DECK = Path(__file__).parents[1] / "swl_viz" / "decks" / "lecture.toml"
 
@@ -221,14 +222,14 @@ def test_gif_has_the_requested_number_of_frames(in_tmp: Path) -> None:
 def test_a_failing_job_is_reported_and_the_others_kept(
     in_tmp: Path, monkeypatch: pytest.MonkeyPatch, jobs: str
 ) -> None:
-    real = export.render_bytes
+    real = render_bytes
 
     def flaky(plot: object, fmt: str) -> bytes:
         if getattr(plot, "figure", "") == "quiver":
             raise RuntimeError("the renderer crashed")
         return real(plot, fmt)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(export, "render_bytes", flaky)
+    monkeypatch.setattr(pool, "render_bytes", flaky)
     code, text = _export("--jobs", jobs, "--dpi", "30")
     assert code == 1
     assert "quiver_t1-0_dpi30.png" in text and "the renderer crashed" in text

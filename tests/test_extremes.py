@@ -12,7 +12,7 @@ from typer.testing import CliRunner
 
 from swl_viz import MAX_AXIS_POINTS, loss_grid
 from swl_viz.cli import app
-from swl_viz.export import render_to_file
+from swl_viz.formats import render_to_file
 from swl_viz.mpl import build_figure, theme_context
 from swl_viz.plotspec import Plot
 

@@ -23,8 +23,8 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pytest
 
-import swl_viz.export as export
-from swl_viz import learners, loss_grid
+import swl_viz.pool as pool
+from swl_viz import gif, learners, loss_grid
 from swl_viz.atomic import (
     TEMP_SUFFIX,
     Interrupted,
@@ -33,8 +33,10 @@ from swl_viz.atomic import (
     write_if_changed,
 )
 from swl_viz.errors import RunError
-from swl_viz.export import ExportInterrupted, Job, export_jobs, write_manifest
+from swl_viz.jobs import Job
+from swl_viz.manifest import write_manifest
 from swl_viz.plotspec import FigureKind, Plot
+from swl_viz.pool import ExportInterrupted, export_jobs
 
 if TYPE_CHECKING:
     from PIL.Image import Image
@@ -215,7 +217,7 @@ def _jobs(folder: Path, figures: tuple[FigureKind, ...], dpi: int = 20) -> list[
 
 
 def test_export_jobs_reports_a_dead_worker(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(export, "render_bytes", _dies_in_worker)
+    monkeypatch.setattr(pool, "render_bytes", _dies_in_worker)
     jobs = _jobs(tmp_path, ("surface", "quiver", "contour"))
     results = export_jobs(jobs, tmp_path, workers=2)
     assert [r.status for r in results] == ["written", "failed", "written"]
@@ -237,8 +239,8 @@ def test_a_worker_killed_after_its_rename_still_counts_its_file(
             os.kill(os.getpid(), signal.SIGKILL)  # before the result reaches the parent
         return done
 
-    monkeypatch.setattr(export, "render_bytes", lambda plot, fmt: plot.figure.encode())
-    monkeypatch.setattr(export, "write_if_changed", write_then_die)
+    monkeypatch.setattr(pool, "render_bytes", lambda plot, fmt: plot.figure.encode())
+    monkeypatch.setattr(pool, "write_if_changed", write_then_die)
     jobs = _jobs(tmp_path, ("surface", "quiver", "contour"))
     results = export_jobs(jobs, tmp_path, workers=2)
     assert [r.status for r in results] == ["written"] * 3
@@ -254,7 +256,7 @@ def test_a_signal_in_a_pool_export_stops_the_workers(
             time.sleep(30)  # stopped by the parent, long before this ends
         return plot.figure.encode()
 
-    monkeypatch.setattr(export, "render_bytes", render)
+    monkeypatch.setattr(pool, "render_bytes", render)
     jobs = _jobs(tmp_path, ("surface", "quiver", "contour", "surface"), dpi=21)
     start = time.monotonic()
     with pytest.raises(ExportInterrupted) as info:
@@ -278,7 +280,7 @@ def test_a_signal_in_a_serial_export_raises_with_the_results(
             time.sleep(5)  # cut short by the signal
         return plot.figure.encode()
 
-    monkeypatch.setattr(export, "render_bytes", render)
+    monkeypatch.setattr(pool, "render_bytes", render)
     jobs = _jobs(tmp_path, ("surface", "quiver", "contour"))
     start = time.monotonic()
     with pytest.raises(ExportInterrupted) as info:
@@ -301,19 +303,21 @@ SIDE = textwrap.dedent(
     """
     import sys, time
     from pathlib import Path
-    import swl_viz.export as export
-    from swl_viz.export import Job, export_jobs
+    import swl_viz.manifest as manifest
+    import swl_viz.pool as pool
+    from swl_viz.jobs import Job
+    from swl_viz.pool import export_jobs
     from swl_viz.plotspec import Plot
 
-    real = export.load_manifest
+    real = manifest.load_manifest
 
     def slow_load(out_dir):  # widen the window between reading and writing the manifest
         files = real(out_dir)
         time.sleep(0.02)
         return files
 
-    export.load_manifest = slow_load
-    export.render_bytes = lambda plot, fmt: repr(plot).encode()  # the manifest is under test
+    manifest.load_manifest = slow_load
+    pool.render_bytes = lambda plot, fmt: repr(plot).encode()  # the manifest is under test
     base, label = Path(sys.argv[1]), sys.argv[2]
     t = (1.0, 0.0) if label == "a" else (0.0, 1.0)
     for n in range(20):
@@ -361,7 +365,7 @@ def test_a_manifest_that_is_a_folder_is_refused_before_rendering(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     (tmp_path / "manifest.json").mkdir()
-    monkeypatch.setattr(export, "render_bytes", lambda plot, fmt: pytest.fail("rendered"))
+    monkeypatch.setattr(pool, "render_bytes", lambda plot, fmt: pytest.fail("rendered"))
     with pytest.raises(RunError, match="manifest.json' is a folder") as info:
         export_jobs(_jobs(tmp_path, ("contour",)), tmp_path, workers=1)
     assert info.value.param == "out_dir"
@@ -372,7 +376,7 @@ def test_a_manifest_that_is_not_json_is_rebuilt(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     (tmp_path / "manifest.json").write_text('{"files": {"a.png": ')
-    monkeypatch.setattr(export, "render_bytes", lambda plot, fmt: b"figure")
+    monkeypatch.setattr(pool, "render_bytes", lambda plot, fmt: b"figure")
     export_jobs(_jobs(tmp_path, ("contour",)), tmp_path, workers=1)
     _check_manifest(tmp_path)
 
@@ -550,14 +554,33 @@ def _frames(n: int) -> list[Image]:
 
 
 @pytest.mark.parametrize("order", [[0, 1, 2, 3], [0, 0, 1, 1, 1, 2], [0], [0, 0], [0, 1, 0]])
-def test_streamed_gif_has_the_bytes_pillow_writes(order: list[int]) -> None:
+@pytest.mark.parametrize("duration", [83, 5])  # under 10 ms: a frame with no delay, at first
+def test_streamed_gif_has_the_bytes_pillow_writes(order: list[int], duration: int) -> None:
     frames = _frames(4)
     seq = [frames[k] for k in order]
     ours = io.BytesIO()
-    export.write_gif((f.copy() for f in seq), ours, duration=83, loop=0)
+    gif.write_gif((f.copy() for f in seq), ours, duration=duration, loop=0)
     pillow = io.BytesIO()
-    seq[0].save(pillow, format="GIF", save_all=True, append_images=seq[1:], duration=83, loop=0)
+    seq[0].save(
+        pillow, format="GIF", save_all=True, append_images=seq[1:], duration=duration, loop=0
+    )
     assert ours.getvalue() == pillow.getvalue()
+
+
+def test_streamed_gif_hands_pillow_two_frames_at_a_time(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Pillow's writer keeps every frame of a sequence until its end; the stream gives it two."""
+    from PIL import Image
+
+    real = Image.Image.save
+    sizes: list[int] = []
+
+    def save(im: Image.Image, fp: object, *args: object, **params: object) -> None:
+        sizes.append(1 + len(params.get("append_images", ())))  # type: ignore[arg-type]
+        real(im, fp, *args, **params)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(Image.Image, "save", save)
+    gif.write_gif(iter(_frames(12)), io.BytesIO(), duration=50)
+    assert len(sizes) == 11 and max(sizes) == 2
 
 
 def test_streamed_gif_holds_no_more_than_two_frames(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -573,7 +596,7 @@ def test_streamed_gif_holds_no_more_than_two_frames(monkeypatch: pytest.MonkeyPa
             yield copy
             assert sum(r() is not None for r in alive) <= 2
 
-    export.write_gif(produced(), io.BytesIO(), duration=50)
+    gif.write_gif(produced(), io.BytesIO(), duration=50)
 
 
 @pytest.mark.parametrize("fmt", ["csv", "json", "npz"])

@@ -15,7 +15,7 @@ from mpl_toolkits.mplot3d.axes3d import Axes3D
 from PIL import Image
 
 from swl_viz import loss_grid
-from swl_viz.export import render_to_file
+from swl_viz.formats import render_to_file
 from swl_viz.grid import thin_stride
 from swl_viz.mpl import build_figure
 from swl_viz.mpl.plotters import MAX_WIRE_LINES, draw_contour, draw_descent, draw_surface
@@ -155,14 +155,14 @@ def test_written_files_are_real_and_of_the_requested_size(figure: str, tmp_path:
 
 
 def test_a_failing_save_leaves_no_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    import swl_viz.export as export
+    import swl_viz.formats as formats
 
     def broken(*args: object, **kwargs: object) -> bytes:
         raise KeyboardInterrupt  # Ctrl-C in the middle of a render
 
     target = tmp_path / "x.png"
     target.write_bytes(b"old figure")
-    monkeypatch.setattr(export, "render_bytes", broken)
+    monkeypatch.setattr(formats, "render_bytes", broken)
     with pytest.raises(KeyboardInterrupt):
         render_to_file(Plot("surface"), target)
     assert target.read_bytes() == b"old figure"

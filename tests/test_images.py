@@ -19,7 +19,7 @@ import pytest
 from matplotlib.testing.compare import compare_images
 
 import swl_viz.scene as scene
-from swl_viz.export import render_to_file
+from swl_viz.formats import render_to_file
 from swl_viz.plotspec import Plot
 from swl_viz.shapes import Field
 

@@ -8,7 +8,8 @@ from pathlib import Path
 PACKAGE = Path(__file__).parents[1] / "swl_viz"
 
 #: The data flow: maths, then the layer and its grid, then plain data (options, a figure's
-#: description, the scene), then the two renderers, then files, then the command line.
+#: description, the scene), then the two renderers, then files (a figure's formats and GIFs,
+#: then an export's jobs, manifest and worker pool), then the command line.
 RANK = {
     "errors": 0,
     "words": 1,
@@ -23,22 +24,27 @@ RANK = {
     "plotspec": 5,
     "marks": 5,
     "curves": 6,
-    "scene": 7,  # what a figure shows, as data: both renderers draw it
     "deck": 6,
+    "scene": 7,  # what a figure shows, as data: both renderers draw it
     "web": 8,  # the plotly renderer
     "mpl": 8,  # the matplotlib renderer, a package
-    "export": 9,
-    "explore": 10,  # the live window: pyplot, above the renderer, below the cli
-    "cli": 11,
-    "__main__": 12,
+    "gif": 9,
+    "jobs": 9,
+    "formats": 10,
+    "manifest": 10,
+    "pool": 11,
+    "explore": 11,  # the live window: pyplot, above the renderer, below the cli
+    "cli": 12,
+    "__main__": 13,
 }
 #: Inside the matplotlib renderer: theme, then the pictures and the marks, then the layout.
 MPL_RANK = {"theme": 0, "plotters": 1, "marks": 1, "slice": 1, "layout": 2}
 #: Modules that import no matplotlib at all, not even inside a function.
 NUMERIC = ("errors", "words", "maths", "layer", "grid", "atomic", "options", "probe", "shapes",
-           "plotspec", "learners", "marks", "curves", "scene", "deck", "web")  # fmt: skip
+           "plotspec", "learners", "marks", "curves", "scene", "deck", "web",
+           "manifest")  # fmt: skip
 #: Modules that import no matplotlib when they are imported.
-NO_MATPLOTLIB = {*NUMERIC, "cli", "__init__"}
+NO_MATPLOTLIB = {*NUMERIC, "jobs", "pool", "cli", "__init__"}
 
 
 def _imports(path: Path) -> set[str]:

@@ -167,7 +167,7 @@ def test_plot_returns_a_finished_figure_without_pyplot(tmp_path: Path) -> None:
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
     assert done.returncode == 0, done.stderr
-    assert done.stdout.split() == ["Figure", "False"]
+    assert done.stdout.split() == ["SceneFigure", "False"]  # a Figure that keeps its rcParams
     from PIL import Image
 
     with Image.open(tmp_path / "c.png") as im:

@@ -64,7 +64,7 @@ def _stroke(effect: AbstractPathEffect) -> dict[str, Any]:
 
 
 def _png(plot: Plot) -> NDArray[np.uint8]:
-    from swl_viz.export import render_bytes
+    from swl_viz.formats import render_bytes
 
     with Image.open(io.BytesIO(render_bytes(plot, "png"))) as im:
         return np.asarray(im.convert("RGB"))
@@ -408,7 +408,7 @@ def test_a_title_no_font_can_draw_is_reported_once_and_draws_quietly(
 
 
 def test_a_turntable_starts_from_the_figures_own_view() -> None:
-    from swl_viz.export import render_bytes
+    from swl_viz.formats import render_bytes
 
     plot = Plot("quiver", t=(0.0, 1.0), size=(240, 240), dpi=20, frames=4)
     with Image.open(io.BytesIO(render_bytes(plot, "gif"))) as gif:

@@ -142,7 +142,7 @@ def _color(theme: str, role: str) -> Any:
 def quiet_glyphs() -> Iterator[None]:
     """Silence matplotlib's per-glyph complaints while drawing (the "Glyph ... missing" warnings
     of text, the "does not have a glyph" log lines of mathtext); the command line says it once,
-    from :func:`swl_viz.text.missing_glyphs`."""
+    from :func:`missing_glyphs`."""
     import logging
 
     log = logging.getLogger("matplotlib.mathtext")
