@@ -790,7 +790,9 @@ def drawn_zrange(scene: Scene) -> tuple[float, float]:
         zs += [float(a.tail[2] + a.vector[2]) for a in panel.arrows]
         zs += [float(label.at[2]) for label in panel.labels if label.space == "data"]
     finite = [z for z in zs if math.isfinite(z)]
-    return min([lo, *finite]), max([hi, *finite])
+    low, high = min([lo, *finite]), max([hi, *finite])
+    pad = LINE_LIFT * (hi - lo)  # a mark on the box's edge is hidden by rounding
+    return (low - pad if low < lo else lo), (high + pad if high > hi else hi)
 
 
 def camera_view(eye: dict[str, float]) -> tuple[float, float]:
