@@ -42,7 +42,9 @@ shows at most :data:`MAX_POINTS` points per axis (:data:`MAX_POINTS_QUIVER` unde
 arrows, :data:`MAX_POINTS_PAIR` in each panel of the pair) and :data:`MAX_ARROWS` arrows per
 axis, taken from the scene's grid and field with an even stride that keeps both ends. Hover
 values are stored as float64, drawing-only geometry as float32, and y, which does not depend on
-the label, once as text rather than in every frame. A file stays under 6 MB (6 x 10^6 bytes).
+the label, once as text rather than in every frame. A page that would still pass 6 MB
+(:data:`MAX_PAGE_BYTES`; the book's cap lines, a long descent and a log axis add up) is sampled
+more coarsely (:data:`DETAILS`); the marks are drawn whole at every sampling.
 
 **Reproducible bytes.** The div id is derived from the figure, the template is plotly's empty
 one (not the user's default), JSON goes through the standard-library engine whatever is
@@ -83,6 +85,7 @@ __all__ = [
     "div_id",
     "figure_dict",
     "number",
+    "page_scenes",
     "render_html",
     "slider_values",
     "web_text",
@@ -96,6 +99,17 @@ MAX_POINTS_QUIVER = 21
 MAX_POINTS_PAIR = 31
 #: Arrows per axis at most (the PNGs allow more): every frame stores each arrow again.
 MAX_ARROWS = 25
+#: Coarser samplings, tried in turn while a page would pass :data:`MAX_PAGE_BYTES`: (points per
+#: axis, under the quiver's arrows, in the pair's panels, arrows per axis, points per line). The
+#: lines are thinned only last, for a descent of thousands of steps: 0 keeps every point.
+DETAILS = (
+    (MAX_POINTS, MAX_POINTS_QUIVER, MAX_POINTS_PAIR, MAX_ARROWS, 0),
+    (21, 21, 21, 13, 0),
+    (11, 11, 11, 7, 0),
+    (11, 11, 11, 7, 401),
+)
+#: The largest page: plotly.js is about 5 MB of it.
+MAX_PAGE_BYTES = 6_000_000
 #: t0 = 0, 0.1, ..., 1 on the teacher-label slider (K = 2).
 SLIDER_STEPS = 11
 #: Pixel size of a 2-D arrow head on the longest arrow, and the smallest head drawn.
@@ -227,10 +241,11 @@ def number(v: float) -> str:
 # ---- what a frame draws -----------------------------------------------------------------------
 
 
-def _point_limit(plot: Plot, panel: Panel) -> int:
+def _point_limit(plot: Plot, panel: Panel, detail: int) -> int:
+    points, quiver, pair, _, _ = DETAILS[detail]
     if plot.figure == "pair":
-        return MAX_POINTS_PAIR
-    return MAX_POINTS_QUIVER if panel.kind == "quiver" else MAX_POINTS
+        return pair
+    return quiver if panel.kind == "quiver" else points
 
 
 def _thinned(grid: LossGrid, limit: int) -> tuple[slice, slice]:
@@ -295,11 +310,12 @@ def _gapped(tails: FloatArray, tips: FloatArray) -> FloatArray:
     return _f32(np.column_stack([tails, tips, gap]).ravel())
 
 
-def _field_stride(field_x: FloatArray) -> tuple[slice, slice]:
+def _field_stride(field_x: FloatArray, detail: int) -> tuple[slice, slice]:
     rows, cols = field_x.shape
+    arrows = DETAILS[detail][3]
     return (
-        slice(None, None, thin_stride(rows, MAX_ARROWS)),
-        slice(None, None, thin_stride(cols, MAX_ARROWS)),
+        slice(None, None, thin_stride(rows, arrows)),
+        slice(None, None, thin_stride(cols, arrows)),
     )
 
 
@@ -383,8 +399,11 @@ def _slots(scenes: Sequence[Scene]) -> list[_Slot]:
     return slots
 
 
-def _line_data(lines: Sequence[Polyline], three_d: bool, lift: float = 0.0) -> dict[str, Any]:
-    """The lines of one role as one trace, split by NaN gaps; in 3-D raised by ``lift``."""
+def _line_data(
+    lines: Sequence[Polyline], three_d: bool, lift: float = 0.0, most: int = 0
+) -> dict[str, Any]:
+    """The lines of one role as one trace, split by NaN gaps; in 3-D raised by ``lift``. With
+    ``most``, a line of more points keeps about that many, evenly, both ends included."""
     keys = ("x", "y", "z") if three_d else ("x", "y")
     out: dict[str, Any] = {}
     for key in keys:
@@ -395,7 +414,12 @@ def _line_data(lines: Sequence[Polyline], three_d: bool, lift: float = 0.0) -> d
                 raise SwlVizError(f"a 3-D line {line.role!r} has no z", param="figure")
             if parts:
                 parts.append(np.array([np.nan]))
-            parts.append(np.asarray(values, dtype=np.float64).ravel())
+            values = np.asarray(values, dtype=np.float64).ravel()
+            if most and values.size > most:
+                keep = np.unique(np.r_[np.arange(0, values.size, thin_stride(values.size, most)),
+                                      values.size - 1])  # fmt: skip
+                values = values[keep]
+            parts.append(values)
         values = np.concatenate(parts) if parts else np.empty(0)
         out[key] = _f32(values + lift if key == "z" else values)
     return out
@@ -412,12 +436,12 @@ def _arrow_parts(arrows: Sequence[Arrow], dims: int) -> tuple[list[FloatArray], 
     return tail, vector
 
 
-def _slot_data(plot: Plot, scene: Scene, slot: _Slot) -> dict[str, Any]:
+def _slot_data(plot: Plot, scene: Scene, slot: _Slot, detail: int) -> dict[str, Any]:
     """What a trace shows in one frame: the data that change with the label."""
     panel = scene.panels[slot.panel]
     three_d = panel.three_d
     if slot.key in ("surface", "contour"):
-        sl = _thinned(panel.grid, _point_limit(plot, panel))
+        sl = _thinned(panel.grid, _point_limit(plot, panel, detail))
         hover = _hover_data(_shown_grid(panel.grid, sl), plot.zscale)
         # on a linear axis z is L and hover reads it, so it stays float64
         z = panel.z[sl].astype(np.float64 if plot.zscale == "linear" else np.float32)
@@ -441,7 +465,7 @@ def _slot_data(plot: Plot, scene: Scene, slot: _Slot) -> dict[str, Any]:
     if slot.key in ("field", "field-shafts", "field-heads"):
         field = panel.field
         assert field is not None
-        q = _field_stride(field.x)
+        q = _field_stride(field.x, detail)
         if slot.key == "field":
             return {
                 "type": "scatter",
@@ -458,7 +482,7 @@ def _slot_data(plot: Plot, scene: Scene, slot: _Slot) -> dict[str, Any]:
     if slot.key in ("line", "outline", "markers"):
         lines = [line for line in panel.lines if line.role == slot.role]
         lift = LINE_LIFT * (scene.zrange[1] - scene.zrange[0]) if three_d else 0.0
-        return {"type": kind, **_line_data(lines, three_d, lift)}
+        return {"type": kind, **_line_data(lines, three_d, lift, DETAILS[detail][4])}
     if slot.key == "point":
         points = [p for p in panel.points if p.role == slot.role]
         return {"type": kind, **_point_data(points, three_d)}
@@ -505,11 +529,11 @@ def _hovertemplate(grid: LossGrid, zscale: str) -> str:
     )
 
 
-def _grid_style(plot: Plot, scene: Scene, panel: Panel) -> dict[str, Any]:
+def _grid_style(plot: Plot, scene: Scene, panel: Panel, detail: int) -> dict[str, Any]:
     """The surface or contour's look and its fixed data: axes, y as text, hover, colours."""
     colours = _THEMES[plot.theme]
     w = words(plot.lang)
-    sl = _thinned(panel.grid, _point_limit(plot, panel))
+    sl = _thinned(panel.grid, _point_limit(plot, panel, detail))
     grid = _shown_grid(panel.grid, sl)
     x = np.ascontiguousarray(grid.x0[0, :])
     y = np.ascontiguousarray(grid.x1[:, 0])
@@ -558,7 +582,9 @@ def _grid_style(plot: Plot, scene: Scene, panel: Panel) -> dict[str, Any]:
     }
 
 
-def _slot_style(plot: Plot, scene: Scene, slot: _Slot, first: set[str]) -> dict[str, Any]:
+def _slot_style(
+    plot: Plot, scene: Scene, slot: _Slot, first: set[str], detail: int
+) -> dict[str, Any]:
     """What stays the same in every frame: axes, colours, names, hover."""
     colours = _THEMES[plot.theme]
     w = words(plot.lang)
@@ -567,7 +593,7 @@ def _slot_style(plot: Plot, scene: Scene, slot: _Slot, first: set[str]) -> dict[
     place = {"scene": "scene"} if three_d else {"xaxis": "x", "yaxis": "y"}
     quiet = {"hoverinfo": "skip", "showlegend": False, **place}
     if slot.key in ("surface", "contour"):
-        return {**_grid_style(plot, scene, panel), **place}
+        return {**_grid_style(plot, scene, panel, detail), **place}
     if slot.key.startswith("field"):
         arrow = colours["arrow"]
         shown = "backward" not in first
@@ -932,25 +958,35 @@ def _frame_layout(scene: Scene, notes: tuple[list[Any], list[Any]]) -> dict[str,
     return out
 
 
-def figure_dict(plot: Plot) -> dict[str, Any]:
+def figure_dict(plot: Plot, detail: int = 0) -> dict[str, Any]:
     """The plotly figure of ``plot``'s scene as plain data (``data``, ``layout``, ``frames``),
     with numpy arrays; needs no plotly. :func:`render_html` writes it out.
 
     With a slider (K = 2), ``frames`` holds what changes with t0, once per t0 (the scene of the
     plot with that label), and ``data`` the frame of the plot's own t0 with everything that
-    does not change.
+    does not change. ``detail`` picks the sampling of the grids and arrow fields from
+    :data:`DETAILS` (0: the finest).
     """
+    return _figure(plot, *page_scenes(plot), detail)
+
+
+def page_scenes(plot: Plot) -> tuple[Scene, list[Scene]]:
+    """The scene of ``plot``, and the scene of each slider frame's label (none for K > 2)."""
     if plot.figure not in ("surface", "quiver", "contour", "pair"):
         raise SwlVizError(
             f"HTML has surface, quiver, contour and pair; got {plot.figure!r}", param="figure"
         )
-    values = slider_values(plot)
     own_t0 = float(plot.t[0])
     own = build_scene(plot)
     scenes = [
         own if s == own_t0 else build_scene(dataclasses.replace(plot, t=(s, 1.0 - s)))
-        for s in values
+        for s in slider_values(plot)
     ]
+    return own, scenes
+
+
+def _figure(plot: Plot, own: Scene, scenes: list[Scene], detail: int) -> dict[str, Any]:
+    values = slider_values(plot)
     every = scenes or [own]
     slots = _slots(every)
     notes = [_annotations(plot, s) for s in every]
@@ -961,12 +997,13 @@ def figure_dict(plot: Plot) -> dict[str, Any]:
 
     first: set[str] = set()
     data = [
-        _merge(_slot_data(plot, own, slot), _slot_style(plot, own, slot, first)) for slot in slots
+        _merge(_slot_data(plot, own, slot, detail), _slot_style(plot, own, slot, first, detail))
+        for slot in slots
     ]
     frames = [
         {
             "name": _frame_name(s),
-            "data": [_slot_data(plot, scene, slot) for slot in slots],
+            "data": [_slot_data(plot, scene, slot, detail) for slot in slots],
             "traces": list(range(len(slots))),
             "layout": _frame_layout(scene, padded(n)),
         }
@@ -1008,8 +1045,18 @@ def render_html(plot: Plot) -> bytes:
     Raises :class:`SwlVizError` (``param="figure"``) for a figure HTML does not have, and
     :class:`RunError` (``param="out"``) when plotly, the ``html`` extra, is not installed.
     """
-    spec = figure_dict(plot)
+    own, scenes = page_scenes(plot)
     require_plotly()
+    page = _page(plot, _figure(plot, own, scenes, 0))
+    for detail in range(1, len(DETAILS)):  # coarser samplings of the same scenes
+        if len(page) <= MAX_PAGE_BYTES:
+            break
+        page = _page(plot, _figure(plot, own, scenes, detail))
+    return page
+
+
+def _page(plot: Plot, spec: dict[str, Any]) -> bytes:
+    """The page of one figure dict: plotly.js inlined, the same bytes every time."""
     import plotly.io as pio
 
     engine = pio.json.config.default_engine

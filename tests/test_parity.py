@@ -217,6 +217,13 @@ def test_words_and_themes_keep_the_parity(options: dict[str, Any]) -> None:
     check_page(plot, web.figure_dict(plot), build_scene(plot))
 
 
+@pytest.mark.parametrize("detail", range(1, len(web.DETAILS) - 1))
+def test_coarser_samplings_keep_every_mark(detail: int) -> None:
+    """A page sampled more coarsely for its size thins the grids and fields, never a mark."""
+    plot = Plot(figure="pair", variant="book", probe=(2.0, -3.0), descent=(-6.0, 4.0), step=0.5)
+    check_page(plot, web.figure_dict(plot, detail), build_scene(plot))
+
+
 # ---- the checks can fail ------------------------------------------------------------------------
 
 

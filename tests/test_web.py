@@ -20,7 +20,17 @@ from swl_viz.errors import SwlVizError
 from swl_viz.options import figure_formats
 from swl_viz.plotspec import FigureKind, Plot
 from swl_viz.scene import build_scene
-from swl_viz.web import SLIDER_STEPS, figure_dict, number, render_html, slider_values, web_text
+from swl_viz.web import (
+    DETAILS,
+    SLIDER_STEPS,
+    _figure,
+    figure_dict,
+    number,
+    page_scenes,
+    render_html,
+    slider_values,
+    web_text,
+)
 
 pytest.importorskip("plotly")
 
@@ -75,15 +85,42 @@ def test_one_file_that_fetches_nothing(figure: FigureKind) -> None:
     assert "Plotly.newPlot(" in page and "plotly.js v" in page  # the library itself is inside
 
 
-@pytest.mark.parametrize("figure", FIGURES)
+@pytest.mark.parametrize("figure", [*FIGURES, "pair"])
 @pytest.mark.parametrize("step", [2.0, 0.5])
 def test_size_stays_under_6_mb(figure: FigureKind, step: float) -> None:
     assert len(render_html(Plot(figure=figure, step=step))) <= MAX_BYTES
     # the largest: a label off the slider's 0.1 steps (a twelfth frame), L stored for a log
-    # axis, the most arrows asked for
+    # axis, the most arrows asked for, and every mark: the book's cap, a probe, a descent
     most = {"arrows": 200} if figure != "surface" else {}  # the surface draws no arrows
-    worst = Plot(figure=figure, step=step, t=(0.25, 0.75), zscale="log", **most)  # type: ignore[arg-type]
+    worst = Plot(
+        figure=figure,
+        step=step,
+        t=(0.25, 0.75),
+        zscale="log",
+        variant="book",
+        probe=(2.0, -3.0),
+        descent=(-6.0, 4.0),
+        **most,  # type: ignore[arg-type]
+    )
     assert len(render_html(worst)) <= MAX_BYTES
+
+
+def test_a_long_descent_is_thinned_last_and_kept_whole_before() -> None:
+    """A descent of thousands of steps in every frame passes 6 MB at any grid; only then are
+    the lines sampled (about 401 points each, both ends kept)."""
+    plot = Plot(figure="pair", descent=(-6.0, 4.0), steps=2000, lr=0.5, t=(0.25, 0.75))
+    page = render_html(plot)
+    assert len(page) <= MAX_BYTES
+    path = next(t for t in figure_dict(plot)["data"] if t.get("meta") == "path")
+    assert len(path["x"]) == 2001  # the figure dict itself draws every step
+    scene = build_scene(plot)
+    own, scenes = page_scenes(plot)
+    coarse = _figure(plot, own, scenes, len(DETAILS) - 1)
+    thinned = next(t for t in coarse["data"] if t.get("meta") == "path")
+    line = next(x for x in scene.panels[0].lines if x.role == "path")
+    assert 300 < len(thinned["x"]) <= 402
+    assert thinned["x"][0] == np.float32(line.x[0]) and thinned["x"][-1] == np.float32(line.x[-1])
+    assert np.isin(thinned["x"], line.x.astype(np.float32)).all()
 
 
 @pytest.mark.parametrize("figure", FIGURES)
