@@ -770,8 +770,9 @@ def _annotations(plot: Plot, scene: Scene) -> tuple[list[dict[str, Any]], list[d
                 "visible": True,
                 "xref": "paper",
                 "yref": "paper",
-                "x": 0.0,
+                "x": 1.0,  # the slide's key: bottom right, clear of the probe's box
                 "y": 0.0,
+                "xanchor": "right",
                 "yanchor": "bottom",
                 "bgcolor": colours["box"],
                 "bordercolor": colours["grid"],

@@ -31,6 +31,7 @@ CASES: dict[str, dict[str, Any]] = {
     "probe-descent": {"probe": (2.0, -3.0), "descent": (-6.0, 4.0)},
     "smoothing": {"t": (0.3, 0.7), "label_smoothing": 0.1, "probe": (-4.0, 5.0)},
     "book": {"variant": "book", "descent": (3.0, -2.0), "probe": (8.0, -8.0)},
+    "slides-key": {"preset": "slides", "probe": (2.0, -3.0), "t": (0.3, 0.7)},
     "log": {"zscale": "log", "t": (0.25, 0.75), "descent": (5.0, -5.0), "steps": 20},
     "three-classes": {
         "t": (0.2, 0.5, 0.3),
