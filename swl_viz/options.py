@@ -357,8 +357,8 @@ def options_for(figure: str) -> tuple[str, ...]:
 
 def figure_formats(figure: str) -> tuple[str, ...]:
     """The file formats ``figure`` can be written in: a GIF turntable needs 3-D axes, and a
-    web page has the three classic figures."""
-    special = {"gif": THREE_D, "html": CLASSIC}
+    web page has the three classic figures and the pair."""
+    special = {"gif": THREE_D, "html": (*CLASSIC, "pair")}
     return tuple(f for f in FORMATS if figure in special.get(f, (figure,)))
 
 

@@ -23,7 +23,10 @@ import pytest
 
 import swl_viz
 from swl_viz.plotspec import FigureKind, Plot
+from swl_viz.scene import build_scene
+from swl_viz.shapes import Scene
 from swl_viz.web import figure_dict, render_html
+from swl_viz.words import plain
 
 pytestmark = pytest.mark.browser
 
@@ -37,11 +40,12 @@ ARGS = [
     "--no-first-run",
 ]
 VIEWPORT = {"width": 1280, "height": 800}
-TRACES = {
-    "surface": ["surface"],
-    "quiver": ["surface", "scatter3d", "cone"],
-    "contour": ["contour", "scatter"],
-}
+
+
+def _types(plot: Plot) -> list[str]:
+    """The traces the page must hold: the grid, its arrows, and one per role of mark."""
+    return [t["type"] for t in figure_dict(plot)["data"]]
+
 
 #: A trace's data as plain numbers, whether plotly holds it as an array or as decoded base64.
 _FLAT = """
@@ -139,7 +143,7 @@ def _plot_box(page: Page, figure: str) -> tuple[float, float, float, float]:
         """(figure) => {
           const gd = document.querySelector('.js-plotly-plot');
           const r = gd.getBoundingClientRect(), L = gd._fullLayout, s = L._size;
-          if (figure === 'contour') {
+          if (figure === 'contour' || figure === 'pair-contour') {
             return [r.left + L.xaxis._offset, r.top + L.yaxis._offset,
                     L.xaxis._length, L.yaxis._length];
           }
@@ -199,13 +203,12 @@ def _check_hover(lines: list[str], plot: Plot) -> None:
     )
 
 
-@pytest.mark.parametrize("figure", ["surface", "quiver", "contour"])
+@pytest.mark.parametrize("figure", ["surface", "quiver", "contour", "pair"])
 def test_figure_in_a_browser_offline(open_figure: Any, figure: FigureKind) -> None:
     plot = Plot(figure=figure, t=(0.3, 0.7))
     page = open_figure(plot)
-    assert (
-        page.js("() => document.querySelector('.js-plotly-plot').data.map(t => t.type)")
-        == (TRACES[figure])
+    assert page.js("() => document.querySelector('.js-plotly-plot').data.map(t => t.type)") == (
+        _types(plot)
     )
     box = _plot_box(page, figure)
     assert _drawn_share(page.page.screenshot(), box) > 0.05, "the plot area is blank"
@@ -241,7 +244,9 @@ def test_dark_theme_and_three_classes(open_figure: Any) -> None:
         figure="surface", t=(0.0, 0.0, 1.0), logits=(0.0, 1.0, 0.0), axes=(0, 2), theme="dark"
     )
     page = open_figure(plot)
-    assert page.js("() => document.querySelector('.js-plotly-plot').data.length") == 1
+    assert page.js("() => document.querySelector('.js-plotly-plot').data.length") == len(
+        figure_dict(plot)["data"]
+    )
     assert page.js("() => document.querySelectorAll('.slider-container').length") == 0
     png = page.page.screenshot()
     from PIL import Image
@@ -262,9 +267,56 @@ def test_dark_theme_and_three_classes(open_figure: Any) -> None:
 )
 def test_hard_options_draw_without_errors(open_figure: Any, plot: Plot) -> None:
     page = open_figure(plot)
-    assert (
-        page.js("() => document.querySelector('.js-plotly-plot').data.map(t => t.type)")
-        == (TRACES[plot.figure])
+    assert page.js("() => document.querySelector('.js-plotly-plot').data.map(t => t.type)") == (
+        _types(plot)
     )
     assert _drawn_share(page.page.screenshot(), _plot_box(page, plot.figure)) > 0.05
+    assert page.errors == [] and page.requests == []
+
+
+#: Every annotation's text as the page shows it (a <br> splits it into lines, joined here).
+_TEXTS = """() => Array.from(document.querySelectorAll('.js-plotly-plot .annotation-text'))
+  .map(e => { const lines = e.querySelectorAll('tspan.line');
+              return lines.length ? Array.from(lines).map(l => l.textContent).join('\\n')
+                                  : e.textContent; })"""
+
+#: The 2-D mark traces drawn in the SVG: role, drawn line length and marker count.
+_SVG_MARKS = """() => Array.from(document.querySelectorAll('.js-plotly-plot .scatterlayer g.trace'))
+  .map(g => { const cd = g.__data__; const t = cd && cd[0] && cd[0].trace;
+              const line = g.querySelector('path.js-line');
+              return [t ? (t.meta || '') : '', line ? line.getTotalLength() : 0,
+                      Array.from(g.querySelectorAll('path.point'))
+                        .filter(p => p.getBBox().width > 0).length]; })"""
+
+
+def _scene_texts(scene: Scene) -> list[str]:
+    texts = [plain(p.subtitle) for p in scene.panels]
+    texts += [
+        plain(label.text).replace(" " * 4, "\xa0" * 4) for p in scene.panels for label in p.labels
+    ]
+    return sorted(texts)
+
+
+@pytest.mark.parametrize("figure", ["contour", "quiver", "pair"])
+def test_probe_and_descent_are_on_the_page(open_figure: Any, figure: FigureKind) -> None:
+    """--probe and --descent show: their labels are in the page's SVG, and on the plane their
+    lines, points and arrow are drawn; the slider swaps them for another label's."""
+    plot = Plot(figure=figure, probe=(2.0, -3.0), descent=(-6.0, 4.0))
+    page = open_figure(plot)
+    assert sorted(page.js(_TEXTS)) == _scene_texts(build_scene(plot))
+    if figure != "quiver":
+        drawn = {role: (length, points) for role, length, points in page.js(_SVG_MARKS)}
+        for role in ("path", "path-outline", "probe-arrow"):
+            assert drawn[role][0] > 50, (role, drawn)  # a line of some length in pixels
+        for role in ("path-steps", "path-start", "path-end", "probe-point"):
+            assert drawn[role][1] >= 1, (role, drawn)
+        assert drawn["probe-arrow"][1] == 1  # the head
+    page.js(
+        "() => Plotly.animate(document.querySelector('.js-plotly-plot'), ['t0=0.5'],"
+        " {mode: 'immediate', frame: {duration: 0, redraw: true}, transition: {duration: 0}})"
+    )
+    page.page.wait_for_timeout(800)
+    other = build_scene(dataclasses.replace(plot, t=(0.5, 0.5)))
+    assert sorted(page.js(_TEXTS)) == _scene_texts(other)
+    assert any("minimum" in text for text in page.js(_TEXTS))
     assert page.errors == [] and page.requests == []

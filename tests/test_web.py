@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import dataclasses
 import hashlib
+import math
 import re
 import subprocess
 import sys
@@ -16,8 +17,20 @@ import pytest
 
 import swl_viz
 from swl_viz.errors import SwlVizError
+from swl_viz.options import figure_formats
 from swl_viz.plotspec import FigureKind, Plot
-from swl_viz.web import SLIDER_STEPS, figure_dict, number, render_html, slider_values
+from swl_viz.scene import build_scene
+from swl_viz.web import (
+    DETAILS,
+    SLIDER_STEPS,
+    _figure,
+    figure_dict,
+    number,
+    page_scenes,
+    render_html,
+    slider_values,
+    web_text,
+)
 
 pytest.importorskip("plotly")
 
@@ -72,15 +85,42 @@ def test_one_file_that_fetches_nothing(figure: FigureKind) -> None:
     assert "Plotly.newPlot(" in page and "plotly.js v" in page  # the library itself is inside
 
 
-@pytest.mark.parametrize("figure", FIGURES)
+@pytest.mark.parametrize("figure", [*FIGURES, "pair"])
 @pytest.mark.parametrize("step", [2.0, 0.5])
 def test_size_stays_under_6_mb(figure: FigureKind, step: float) -> None:
     assert len(render_html(Plot(figure=figure, step=step))) <= MAX_BYTES
     # the largest: a label off the slider's 0.1 steps (a twelfth frame), L stored for a log
-    # axis, the most arrows asked for
+    # axis, the most arrows asked for, and every mark: the book's cap, a probe, a descent
     most = {"arrows": 200} if figure != "surface" else {}  # the surface draws no arrows
-    worst = Plot(figure=figure, step=step, t=(0.25, 0.75), zscale="log", **most)  # type: ignore[arg-type]
+    worst = Plot(
+        figure=figure,
+        step=step,
+        t=(0.25, 0.75),
+        zscale="log",
+        variant="book",
+        probe=(2.0, -3.0),
+        descent=(-6.0, 4.0),
+        **most,  # type: ignore[arg-type]
+    )
     assert len(render_html(worst)) <= MAX_BYTES
+
+
+def test_a_long_descent_is_thinned_last_and_kept_whole_before() -> None:
+    """A descent of thousands of steps in every frame passes 6 MB at any grid; only then are
+    the lines sampled (about 401 points each, both ends kept)."""
+    plot = Plot(figure="pair", descent=(-6.0, 4.0), steps=2000, lr=0.5, t=(0.25, 0.75))
+    page = render_html(plot)
+    assert len(page) <= MAX_BYTES
+    path = next(t for t in figure_dict(plot)["data"] if t.get("meta") == "path")
+    assert len(path["x"]) == 2001  # the figure dict itself draws every step
+    scene = build_scene(plot)
+    own, scenes = page_scenes(plot)
+    coarse = _figure(plot, own, scenes, len(DETAILS) - 1)
+    thinned = next(t for t in coarse["data"] if t.get("meta") == "path")
+    line = next(x for x in scene.panels[0].lines if x.role == "path")
+    assert 300 < len(thinned["x"]) <= 402
+    assert thinned["x"][0] == np.float32(line.x[0]) and thinned["x"][-1] == np.float32(line.x[-1])
+    assert np.isin(thinned["x"], line.x.astype(np.float32)).all()
 
 
 @pytest.mark.parametrize("figure", FIGURES)
@@ -141,12 +181,116 @@ def test_no_slider_for_more_classes() -> None:
 
 
 def test_traces_of_each_figure() -> None:
-    kinds = {f: [t["type"] for t in figure_dict(Plot(figure=f))["data"]] for f in FIGURES}
-    assert kinds == {
-        "surface": ["surface"],
-        "quiver": ["surface", "scatter3d", "cone"],
-        "contour": ["contour", "scatter"],
-    }
+    """The grid and its arrow field first, then one trace per role of mark, named by it."""
+    figures: tuple[FigureKind, ...] = (*FIGURES, "pair")
+    kinds = {f: [t["type"] for t in figure_dict(Plot(figure=f))["data"]] for f in figures}
+    assert kinds["surface"][:1] == ["surface"]
+    assert kinds["quiver"][:3] == ["surface", "scatter3d", "cone"]
+    assert kinds["contour"][:2] == ["contour", "scatter"]
+    assert [k for k in kinds["pair"] if k in ("surface", "contour")] == ["surface", "contour"]
+    spec = figure_dict(Plot(figure="contour", probe=(2.0, -3.0), descent=(-6.0, 4.0)))
+    roles = [t.get("meta") for t in spec["data"][2:]]
+    assert roles == ["decision", "minimum", "path-outline", "path", "path-steps",
+                     "path-start", "path-end", "probe-point", "probe-arrow"]  # fmt: skip
+
+
+def test_pair_is_one_page_of_two_panels_side_by_side() -> None:
+    assert "html" in figure_formats("pair") and "html" not in figure_formats("slice")
+    spec = figure_dict(Plot(figure="pair", t=(0.3, 0.7)))
+    layout = spec["layout"]
+    left, right = layout["scene"]["domain"]["x"], layout["xaxis"]["domain"]
+    assert 0.0 <= left[0] < left[1] < right[0] < right[1] <= 1.0
+    surface, contour = (
+        next(t for t in spec["data"] if t["type"] == k) for k in ("surface", "contour")
+    )
+    assert surface["scene"] == "scene" and contour["xaxis"] == "x"
+    for trace in spec["data"]:  # every trace sits in one of the two panels
+        assert ("scene" in trace) != ("xaxis" in trace), trace.get("meta")
+    assert len(spec["frames"]) == len(slider_values(Plot(figure="pair", t=(0.3, 0.7))))
+    assert (
+        len(render_html(Plot(figure="pair", step=0.5, zscale="log", t=(0.25, 0.75)))) <= MAX_BYTES
+    )
+
+
+def test_slice_has_no_page() -> None:
+    with pytest.raises(SwlVizError) as err:
+        figure_dict(Plot(figure="slice"))
+    assert err.value.param == "figure"
+
+
+@pytest.mark.parametrize(
+    ("options", "view"),
+    [
+        ({}, (20.0, 255.0)),
+        ({"t": (0.0, 1.0)}, (20.0, 195.0)),
+        ({"t": (0.5, 0.5)}, (20.0, 225.0)),
+        ({"elev": 35.0, "azim": 30.0}, (35.0, 30.0)),
+    ],
+)
+def test_the_camera_starts_at_the_scenes_view(
+    options: dict[str, Any], view: tuple[float, float]
+) -> None:
+    for figure in ("surface", "quiver", "pair"):
+        plot = Plot(figure=figure, **options)
+        assert build_scene(plot).view == view
+        eye = figure_dict(plot)["layout"]["scene"]["camera"]["eye"]
+        elev = math.degrees(math.atan2(eye["z"], math.hypot(eye["x"], eye["y"])))
+        azim = math.degrees(math.atan2(eye["y"], eye["x"])) % 360.0
+        assert (elev, azim) == pytest.approx(view, abs=1e-9)
+
+
+@pytest.mark.parametrize("options", [{}, {"variant": "book"}, {"zscale": "log"}, {"t": (0.3, 0.7)}])
+def test_contour_levels_and_colour_bar_are_the_scenes(options: dict[str, Any]) -> None:
+    plot = Plot(figure="contour", **options)
+    scene = build_scene(plot)
+    trace = figure_dict(plot)["data"][0]
+    c = trace["contours"]
+    lines = np.arange(c["start"], c["end"] + 0.5 * c["size"], c["size"])
+    np.testing.assert_allclose(lines, scene.levels[1:-1], rtol=1e-12, atol=1e-12)
+    # the colours span the levels (on a log axis the lowest level may lie below the z range)
+    assert (trace["zmin"], trace["zmax"]) == (scene.levels[0], scene.levels[-1])
+    assert scene.levels[0] <= scene.zrange[0] and scene.levels[-1] == scene.zrange[1]
+    # the fills are opaque (the PNG's alpha is in the colours), so the colour bar shows them
+    assert trace.get("opacity", 1.0) == 1.0 and trace["colorscale"][0][1].startswith("#")
+    assert trace["colorbar"]["title"]["text"] == web_text(scene.zlabel)
+
+
+def test_frames_carry_the_marks_of_their_label() -> None:
+    plot = Plot(figure="contour", t=(1.0, 0.0), probe=(2.0, -3.0))
+    spec = figure_dict(plot)
+    roles = [t.get("meta") for t in spec["data"]]
+    for frame, t0 in zip(spec["frames"], slider_values(plot), strict=True):
+        scene = build_scene(dataclasses.replace(plot, t=(t0, 1.0 - t0)))
+        minimum = frame["data"][roles.index("minimum")]
+        drawn = [line for line in scene.panels[0].lines if line.role == "minimum"]
+        assert (len(minimum["x"]) > 0) == bool(drawn), t0
+        texts = [a["text"] for a in frame["layout"]["annotations"] if a["visible"]]
+        box = next(label for label in scene.panels[0].labels if label.role == "probe-box")
+        assert web_text(box.text) in texts
+        # every frame holds as many annotations, so a frame replaces the one before entirely
+        assert len(frame["layout"]["annotations"]) == len(spec["layout"]["annotations"])
+
+
+def test_text_is_unicode_and_escaped() -> None:
+    title = r"<b>Lecture</b> & $\nabla L$"
+    spec = figure_dict(Plot(figure="contour", title=title))
+    assert spec["layout"]["title"]["text"] == "&lt;b&gt;Lecture&lt;/b&gt; &amp; ∇L"
+    page = render_html(Plot(figure="surface", title=title)).decode()
+    assert "<title>&lt;b&gt;Lecture&lt;/b&gt; &amp; ∇L: surface" in page
+    for figure in ("surface", "quiver", "contour", "pair"):
+        texts = list(_strings(figure_dict(Plot(figure=figure, lang="ja", variant="book"))))
+        assert texts and not [t for t in texts if "$" in t]
+
+
+def _strings(value: Any) -> Any:
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, dict):
+        for v in value.values():
+            yield from _strings(v)
+    elif isinstance(value, list | tuple):
+        for v in value:
+            yield from _strings(v)
 
 
 def test_arrows_point_down_the_gradient() -> None:
@@ -164,15 +308,17 @@ def test_arrows_point_down_the_gradient() -> None:
 def test_themes_titles_and_words() -> None:
     dark = figure_dict(Plot(figure="surface", theme="dark"))["layout"]
     assert dark["paper_bgcolor"] == "#16181d"
-    assert dark["title"]["text"] == "Softmax with Loss Layer"
+    assert dark["title"]["text"] == "Loss L = −Σₖ tₖ log yₖ"  # the scene's, in Unicode
     titled = figure_dict(Plot(figure="contour", title="Lecture 5"))["layout"]
     assert titled["title"]["text"] == "Lecture 5"
     assert figure_dict(Plot(figure="contour", no_title=True))["layout"]["title"]["text"] == ""
     ja = figure_dict(Plot(figure="quiver", lang="ja"))
-    assert ja["layout"]["title"]["text"] == "Softmax-with-Lossレイヤ"
+    assert ja["layout"]["title"]["text"] == "最急降下の向き −∇L = t − y"
     assert [t["name"] for t in ja["data"]][:2] == ["順伝播", "逆伝播"]
     smoothing = figure_dict(Plot(figure="surface", label_smoothing=0.1, temperature=2.0))
     assert smoothing["layout"]["annotations"][0]["text"] == "t = (1, 0),  ε = 0.1,  T = 2"
+    book = figure_dict(Plot(figure="pair", variant="book"))["layout"]["title"]["text"]
+    assert book == "Forward: L = −Σₖ tₖ log(yₖ + 10⁻⁷)    Backward: −∇L = t − y"
 
 
 def test_same_bytes_in_another_process() -> None:
