@@ -84,3 +84,48 @@ def empty_columns(rgb: NDArray[np.uint8], background: Sequence[int]) -> float:
     """Share of the image's columns that hold no pixel differing from the background."""
     ink = np.abs(rgb[..., :3].astype(int) - np.asarray(background[:3])).sum(axis=2) > 30
     return float(1.0 - ink.any(axis=0).mean())
+
+
+def drawn_shapes(fig: Figure) -> list[tuple[Text, NDArray[np.float64]]]:
+    """Every text a full draw of ``fig`` draws, with the convex polygon it covers there (its
+    turned box for a turned text with a box), in pixels: what a reader sees."""
+    shapes: list[tuple[Text, NDArray[np.float64]]] = []
+    original = Text.draw
+
+    def draw(self: Artist, renderer: RendererBase) -> None:
+        original(self, renderer)
+        if not (isinstance(self, Text) and self.get_visible() and self.get_text()):
+            return
+        box = Text.get_window_extent(self, renderer)  # the words, not an annotation's arrow
+        corners = np.array([(box.x0, box.y0), (box.x1, box.y0), (box.x1, box.y1), (box.x0, box.y1)])
+        patch = self.get_bbox_patch()
+        angle = self.get_rotation()
+        if patch is not None and angle % 90.0 != 0.0:
+            points = patch.get_transform().transform(patch.get_path().vertices)
+            u = np.array([np.cos(np.radians(angle)), np.sin(np.radians(angle))])
+            v = np.array([-u[1], u[0]])
+            a, c = points @ u, points @ v
+            corners = np.array([u * a.min() + v * c.min(), u * a.max() + v * c.min(),
+                                u * a.max() + v * c.max(), u * a.min() + v * c.max()])  # fmt: skip
+        shapes.append((self, corners))
+
+    Text.draw = draw  # type: ignore[method-assign]
+    try:
+        fig.canvas.draw()
+    finally:
+        Text.draw = original  # type: ignore[method-assign]
+    return shapes
+
+
+def polygons_overlap(a: NDArray[np.float64], b: NDArray[np.float64], slack: float = 1.0) -> bool:
+    """Whether two convex polygons overlap by more than ``slack`` pixels (separating axes)."""
+    for poly in (a, b):
+        for ex, ey in np.roll(poly, -1, axis=0) - poly:
+            length = float(np.hypot(ex, ey))
+            if length == 0.0:
+                continue
+            n = np.array([-ey, ex]) / length
+            pa, pb = a @ n, b @ n
+            if pa.max() <= pb.min() + slack or pb.max() <= pa.min() + slack:
+                return False
+    return True

@@ -38,7 +38,7 @@ RANK = {
     "__main__": 13,
 }
 #: Inside the matplotlib renderer: theme, then the pictures and the marks, then the layout.
-MPL_RANK = {"theme": 0, "plotters": 1, "marks": 1, "slice": 1, "layout": 2}
+MPL_RANK = {"theme": 0, "place": 1, "plotters": 1, "marks": 2, "slice": 2, "layout": 3}
 #: Modules that import no matplotlib at all, not even inside a function.
 NUMERIC = ("errors", "words", "maths", "layer", "grid", "atomic", "options", "probe", "shapes",
            "plotspec", "learners", "marks", "curves", "scene", "deck", "web",

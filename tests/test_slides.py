@@ -420,19 +420,22 @@ def test_a_turntable_starts_from_the_figures_own_view() -> None:
     assert float(np.abs(first.astype(float) - still.astype(float)).mean()) < 3.0  # palette only
 
 
-def test_a_3d_label_that_would_leave_the_canvas_sits_that_view_out() -> None:
-    from mpl_toolkits.mplot3d.art3d import Text3D
+def test_a_3d_label_stays_on_the_canvas_as_the_view_turns() -> None:
+    """A label on the surface names its point from wherever the view puts it, and moves back
+    onto the canvas when the turn would carry it off (a GIF, the mouse)."""
+    from matplotlib.text import Annotation
 
     fig = _build(Plot("surface", size=(400, 400)))
     ax = cast(Axes3D, fig.axes[0])
     labels = [t for t in ax.texts if t.get_gid() == "decision-label"]
-    assert labels and all(type(t) is not Text3D for t in labels)  # the guarded kind
+    assert labels and all(isinstance(t, Annotation) for t in labels)
     label = labels[0]
-    label.set_text("a label far too long to fit on this canvas " * 3)
-    assert label not in drawn_texts(fig)  # sat out
-    plain = ax.text(0.0, 0.0, 0.0, label.get_text())
-    assert type(plain) is Text3D
-    assert [t for t, _ in outside(fig, drawn_texts(fig))] == [plain.get_text()]  # would leave
+    label.set_text("a long label on the surface")
+    for azim in range(0, 360, 45):
+        ax.view_init(elev=20.0, azim=azim)
+        drawn = drawn_texts(fig)
+        assert label in drawn
+        assert label.get_text() not in [t for t, _ in outside(fig, drawn)], azim
 
 
 @pytest.mark.parametrize("figure", ["contour", "surface", "pair"])

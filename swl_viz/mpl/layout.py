@@ -20,14 +20,18 @@ from matplotlib.axes import Axes
 from matplotlib.colorbar import Colorbar
 from matplotlib.contour import QuadContourSet
 from matplotlib.figure import Figure
+from matplotlib.text import Text
 from matplotlib.ticker import MaxNLocator
+from matplotlib.transforms import Bbox
 from mpl_toolkits.mplot3d import proj3d
+from mpl_toolkits.mplot3d.art3d import Text3D
 from mpl_toolkits.mplot3d.axes3d import Axes3D
 
 import swl_viz.mpl.theme as theme
 from swl_viz.grid import LossGrid
 from swl_viz.marks import Marks, logit_label
 from swl_viz.mpl.marks import draw_marks
+from swl_viz.mpl.place import ROOM, place_labels
 from swl_viz.mpl.plotters import TICKS_3D, add_colorbar, draw_contour, draw_quiver, draw_surface
 from swl_viz.mpl.slice import draw_slice
 from swl_viz.mpl.theme import _color, _linewidth, _px, needs_cjk
@@ -209,7 +213,22 @@ def build_figure(
         if fig is None:
             fig = theme.SceneFigure(rc, figsize=plot.figsize, dpi=plot.dpi)
         _build(plot, scene, fig)
+        place_labels(fig, _movable(fig))
     return fig
+
+
+#: The labels a layout step may move: words that name something on the plane.
+_MOVABLE_ENDS = ("-label", "probe-box", "plateau-note", "why-root2", "why-slope")
+
+
+def _movable(fig: Figure) -> list[Text]:
+    """The scene's labels on the plane (and the corner texts of 3-D panels): not the labels
+    lying on a 3-D surface, which turn with it."""
+    return [
+        t
+        for t in fig.findobj(Text)
+        if not isinstance(t, Text3D) and str(t.get_gid() or "").endswith(_MOVABLE_ENDS)
+    ]
 
 
 def _title(fig: Figure, frame: _Frame, title: str, margin: float, top: float) -> None:
@@ -218,13 +237,17 @@ def _title(fig: Figure, frame: _Frame, title: str, margin: float, top: float) ->
     if font is not None:
         # the Japanese font first: words around $...$ are drawn in the first font found
         family = [font, *mpl.rcParams["font.sans-serif"]]
+    size = float(mpl.rcParams["figure.titlesize"])
+    wide = _text_width(title, size, frame.dpi)
+    if wide > frame.w - 2 * margin:  # a long title (the book's, a user's) shrinks to fit
+        size *= max(0.6, (frame.w - 2 * margin) / wide)
     fig.suptitle(
         title,
         x=margin / frame.w,
         y=top / frame.h,
         ha="left",
         va="top",
-        fontsize=mpl.rcParams["figure.titlesize"],
+        fontsize=size,
         fontfamily=family,
     )
 
@@ -400,6 +423,7 @@ def _surface_panel(
     wide = band.w > 1.5 * band.h
     elev, azim = scene.view
     used = _fit_3d(ax, frame, band, elev, azim, BOX_3D_WIDE if wide else BOX_3D)
+    ROOM[ax] = Bbox.from_extents(band.x0, band.y0, band.x1, band.y1)
     clip = plot.zlim is not None
     theme = plot.theme
     if panel.field is not None:
@@ -498,8 +522,9 @@ def _contour_panel(
     )
     ax.set_xlabel(logit_label(panel.grid.axes[0]))
     ax.set_ylabel(logit_label(panel.grid.axes[1]))
-    for axis in (ax.xaxis, ax.yaxis):
-        axis.set_major_locator(MaxNLocator(5, steps=[1, 2, 2.5, 5, 10]))
+    ax.xaxis.set_major_locator(MaxNLocator(5, steps=[1, 2, 2.5, 5, 10]))
+    # no tick at the bottom of x1: its label would meet x0's first one at the corner
+    ax.yaxis.set_major_locator(MaxNLocator(5, steps=[1, 2, 2.5, 5, 10], prune="lower"))
     _fix_ticks(ax)
     _marks(ax, plot, panel)
     return ax, drawn.contour
@@ -516,6 +541,7 @@ def _shared_colorbar(
     cax = fig.add_axes(frame.rect(_Box(x0, y0, x0 + 0.9 * em, y0 + height)))
     axes = [ax for _, ax in contours]
     cbar = add_colorbar(contours[-1][0], axes, scene.zlabel, scene.zscale, cax=cax)
+    cbar.ax.set_gid("colorbar")  # labels keep off it
     cbar.ax.yaxis.set_major_locator(MaxNLocator(6, steps=[1, 2, 2.5, 5, 10]))
     _fix_ticks(cbar.ax)
     return cbar

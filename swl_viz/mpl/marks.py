@@ -14,10 +14,12 @@ import matplotlib as mpl
 from matplotlib import patheffects
 from matplotlib.artist import Artist
 from matplotlib.text import Annotation, Text
+from matplotlib.transforms import Affine2D
 from mpl_toolkits.mplot3d import proj3d
 from mpl_toolkits.mplot3d.art3d import Text3D
 
 from swl_viz.marks import Marks
+from swl_viz.mpl.place import PRIORITY
 from swl_viz.mpl.theme import CAP, DECISION, HALO, MINIMUM, PATH, PROBE, _halo, _lw, _text_style
 from swl_viz.shapes import Arrow, Label, Point, Polyline
 
@@ -170,11 +172,28 @@ def _label(ax: Any, label: Label, three_d: bool, lang: str) -> Artist:
     elif label.offset is not None:
         offset = {"xytext": label.offset, "textcoords": "offset points"}
         text = ax.annotate(label.text, label.at[:2], **offset, **kw)
+    elif three_d:  # set off from the point it names, wherever the view puts that point
+        offset = {"xytext": label.offset or (0.0, 0.0), "textcoords": "offset points"}
+        text = ax.annotate(
+            label.text, (0.0, 0.0), xycoords=_projected(ax, label.at), **offset, **kw
+        )
     else:
         if label.along:
             kw.update(rotation=45.0, transform_rotates_text=True, rotation_mode="anchor")
-        text = ax.text(*(label.at if three_d else label.at[:2]), label.text, **kw)
+        text = ax.text(*label.at[:2], label.text, **kw)
     return text
+
+
+def _projected(ax: Any, point: tuple[float, ...]) -> Any:
+    """A transform that puts (0, 0) where ``ax`` draws the 3-D ``point`` in its current view:
+    a label on a surface names its point as the view turns, yet is placed like a flat one."""
+
+    def where(renderer: Any) -> Affine2D:
+        x, y, _ = proj3d.proj_transform(*point, ax.get_proj())
+        px, py = ax.transData.transform((float(x), float(y)))
+        return Affine2D().translate(px, py)
+
+    return where
 
 
 def draw_marks(ax: Any, marks: Marks, *, three_d: bool, lang: str = "en") -> list[Artist]:
@@ -186,7 +205,10 @@ def draw_marks(ax: Any, marks: Marks, *, three_d: bool, lang: str = "en") -> lis
     for point in marks.points:
         drawn += _point(ax, point, three_d)
     drawn += [_arrow(ax, arrow, three_d) for arrow in marks.arrows]
-    drawn += [_label(ax, label, three_d, lang) for label in marks.labels]
+    for label in marks.labels:
+        text = _label(ax, label, three_d, lang)
+        PRIORITY[text] = label.priority
+        drawn.append(text)
     for mark in drawn:
         if type(mark) is Text3D:
             mark.__class__ = _InsideText3D

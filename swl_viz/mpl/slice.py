@@ -11,7 +11,9 @@ from typing import Any
 import matplotlib as mpl
 from matplotlib.artist import Artist
 from matplotlib.axes import Axes
+from matplotlib.ticker import MaxNLocator
 
+from swl_viz.mpl.place import PRIORITY
 from swl_viz.mpl.theme import (
     HALO,
     LOSS_CURVE,
@@ -70,12 +72,16 @@ def _label(ax: Axes, label: Label, lang: str) -> Artist:
     style.update(_text_style(lang, "medium"))
     x, y = label.at[:2]
     if label.space == "axes":
-        return ax.text(x, y, label.text, transform=ax.transAxes, zorder=8, **style)
+        text = ax.text(x, y, label.text, transform=ax.transAxes, zorder=8, **style)
+        PRIORITY[text] = label.priority
+        return text
     if label.leader:
         muted = mpl.rcParams["axes.edgecolor"]
         style["arrowprops"] = {"arrowstyle": "-", "color": muted, "linewidth": _lw(0.6)}
     assert label.offset is not None, "the slice's labels are set off from their points"
-    return ax.annotate(label.text, (x, y), xytext=label.offset, textcoords="offset points", **style)
+    note = ax.annotate(label.text, (x, y), xytext=label.offset, textcoords="offset points", **style)
+    PRIORITY[note] = label.priority
+    return note
 
 
 def _frame(ax: Axes, ylabel: str, lang: str) -> None:
@@ -118,6 +124,8 @@ def draw_slice(ax: Axes, curves: Curves, lang: str = "en") -> list[Artist]:
                           gid=f"slope-limit-{name}", zorder=1.5)
         )  # fmt: skip
     below.set_ylim(*curves.slope_ylim)
+    # no tick at the bottom of the slope: its label would meet d's first one at the corner
+    below.yaxis.set_major_locator(MaxNLocator("auto", steps=[1, 2, 2.5, 5, 10], prune="lower"))
     _frame(below, curves.axis_labels[1], lang)
     below.set_xlabel(curves.axis_labels[2], **_font(lang))
     drawn += [_label(below, label, lang) for label in lower]
