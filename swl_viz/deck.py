@@ -58,6 +58,8 @@ class DeckEntry:
     options: dict[str, Any]
     formats: tuple[str, ...] | None
     where: str  # the deck field, like "figures[2]"; "" for figures named on the command line
+    #: the options that came from [defaults], shared by every figure that uses them
+    shared: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -186,6 +188,7 @@ def _read_deck(path: Path) -> tuple[list[DeckEntry], list[str]]:
                 {**options, **entry.options},
                 entry.formats or defaults.formats,
                 entry.where,
+                frozenset(options) - set(entry.options),
             )
         )
     return entries, problems
@@ -259,6 +262,18 @@ def workers_within(targets: Sequence[Target], workers: int, budget: int) -> int:
     return max(1, min(workers, budget // largest))
 
 
+def _uses(figure: str, formats: Sequence[str], name: str) -> bool:
+    row = OPTIONS[name]
+    return figure in row.figures and ("gif" in formats or not row.gif_only)
+
+
+def _unused(name: str) -> str:
+    row = OPTIONS[name]
+    if row.gif_only:
+        return "only shapes a .gif turntable, and no figure here is written as .gif"
+    return f"is for {' and '.join(f for f in FIGURES if f in row.figures)}; no figure here is one"
+
+
 def plan_export(
     *,
     out_dir: Path,
@@ -297,18 +312,24 @@ def plan_export(
         source, problems, shared = "", [], False
     targets: list[Target] = []
     seen: set[Path] = set()
+    used: set[str] = set()
     for entry in entries:
         if not entry.figure:
             continue
-        mine = {k: v for k, v in given.items() if entry.figure in OPTIONS[k].figures}
+        formats = fmts or entry.formats or ("png",)
+        # shared options reach the figures that use them; a GIF's, the figures written as GIFs
+        uses = {k for k in OPTIONS if _uses(entry.figure, formats, k)}
+        mine = {k: v for k, v in given.items() if k in uses}
+        used |= set(mine)
+        unused = entry.shared - uses
         for label in [*labels] or [None]:
-            options = {**entry.options, **mine}
+            options = {k: v for k, v in entry.options.items() if k not in unused} | mine
             if label is not None:
                 options["t"] = label
             try:
                 plot = make_plot(entry.figure, options)
-                for fmt in fmts or entry.formats or ("png",):
-                    plot.check_format(fmt)
+                plot.check_formats(formats)
+                for fmt in formats:
                     path = out_dir / f"{plot.stem(fmt)}.{fmt}"
                     if path not in seen:
                         seen.add(path)
@@ -325,6 +346,8 @@ def plan_export(
                 break
     if problems:
         raise DeckError(source, problems)
+    for name in given.keys() - used - {"t"}:  # given, yet no figure would show it
+        raise SwlVizError(_unused(name), param=name)
     if shared:
         targets = _share_scale(targets, out_dir)
     try:
