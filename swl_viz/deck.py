@@ -34,6 +34,9 @@ __all__ = [
     "Target",
     "bundled_decks",
     "default_budget",
+    "export_workers",
+    "find_deck",
+    "usable_cpus",
     "job_bytes",
     "workers_within",
     "load_deck",
@@ -70,6 +73,16 @@ class Target:
     fmt: str
     path: Path
     where: str = ""  # the deck field it comes from, like "figures[2]"
+
+
+def find_deck(name: str) -> Path:
+    """A bundled deck by name (``lecture``), or a deck file (``talk.toml``)."""
+    decks = bundled_decks()
+    if name in decks:
+        return decks[name]
+    if Path(name).suffix.lower() != ".toml":
+        raise SwlVizError(f"no bundled deck {name!r}; try {', '.join(decks)}", param="deck")
+    return Path(name)
 
 
 def bundled_decks() -> dict[str, Path]:
@@ -245,6 +258,31 @@ def default_budget() -> int:
         return os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") // 2
     except (ValueError, OSError, AttributeError):
         return 4 << 30
+
+
+def usable_cpus() -> int:
+    """CPUs this process may run on (a container or taskset may allow fewer than exist)."""
+    if hasattr(os, "sched_getaffinity"):
+        return max(1, len(os.sched_getaffinity(0)))
+    return os.cpu_count() or 1
+
+
+#: Most worker processes an export starts.
+MAX_JOBS = 64
+
+
+def export_workers(
+    targets: Sequence[Target], jobs: int | None = None, memory_mib: int | None = None
+) -> tuple[int, int, int]:
+    """How many of ``jobs`` (default: the usable CPUs) run at once, to stay within
+    ``memory_mib`` (default: half the machine's): (at once, jobs, budget in bytes)."""
+    n_jobs = min(usable_cpus(), MAX_JOBS) if jobs is None else jobs
+    if not 1 <= n_jobs <= MAX_JOBS:
+        raise SwlVizError(f"must lie in 1..{MAX_JOBS}, got {n_jobs}", param="jobs")
+    if memory_mib is not None and memory_mib < 1:
+        raise SwlVizError(f"must be a number of MiB >= 1, got {memory_mib}", param="memory_budget")
+    budget = default_budget() if memory_mib is None else memory_mib << 20
+    return workers_within(targets, n_jobs, budget), n_jobs, budget
 
 
 def workers_within(targets: Sequence[Target], workers: int, budget: int) -> int:

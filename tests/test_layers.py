@@ -24,6 +24,9 @@ RANK = {
     "figures": 7,
     "export": 8,
     "explore": 9,  # the live window: pyplot, above the figures and the marks, below the cli
+    "cli_errors": 8,  # how the command line ends; it imports no drawing
+    "cli_params": 9,  # the declared options as the commands' parameters
+    "cli_report": 9,  # what the commands print
     "cli": 10,
     "__main__": 11,
 }
@@ -31,7 +34,7 @@ RANK = {
 NUMERIC = ("errors", "maths", "grid", "atomic", "options", "probe", "plotspec", "learners", "deck",
            "web")  # fmt: skip
 #: Modules that import no matplotlib when they are imported.
-NO_MATPLOTLIB = {*NUMERIC, "cli", "__init__"}
+NO_MATPLOTLIB = {*NUMERIC, "cli", "cli_errors", "cli_params", "cli_report", "__init__"}
 
 
 def _imports(path: Path) -> set[str]:
