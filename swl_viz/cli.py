@@ -194,13 +194,14 @@ def export(
     jobs: Jobs = None, memory_budget: Budget = None, deck: DeckOpt = None,
     list_decks: ListDecks = False, **options: Any,
 ) -> None:  # fmt: skip
-    from swl_viz.deck import bundled_decks, export_workers, find_deck, plan_export
+    from swl_viz.deck import bundled_decks, export_workers, find_deck, job_count, plan_export
 
     if list_decks:
         for name, path in bundled_decks().items():
             out.print(f"{name}\t{path}")
         return
     with errors():
+        n_jobs = job_count(jobs)
         overrides = given(options)
         labels = list(overrides.pop("t", None) or ())
         targets = plan_export(
@@ -212,7 +213,7 @@ def export(
             "ja" if any(x.plot.lang == "ja" for x in targets) else None,
             next((x.plot.title for x in targets if x.plot.title is not None), None),
         )
-        fit, n_jobs, budget = export_workers(targets, jobs, memory_budget)
+        fit, budget = export_workers(targets, n_jobs, memory_budget)
         if fit < n_jobs and len(targets) > fit:
             err.print(f"{fit} of {n_jobs} jobs run at once, to stay within {budget >> 20} MiB")
         run_export(targets, out_dir, fit)

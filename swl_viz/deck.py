@@ -36,6 +36,7 @@ __all__ = [
     "default_budget",
     "export_workers",
     "find_deck",
+    "job_count",
     "usable_cpus",
     "job_bytes",
     "workers_within",
@@ -271,18 +272,23 @@ def usable_cpus() -> int:
 MAX_JOBS = 64
 
 
-def export_workers(
-    targets: Sequence[Target], jobs: int | None = None, memory_mib: int | None = None
-) -> tuple[int, int, int]:
-    """How many of ``jobs`` (default: the usable CPUs) run at once, to stay within
-    ``memory_mib`` (default: half the machine's): (at once, jobs, budget in bytes)."""
+def job_count(jobs: int | None = None) -> int:
+    """The jobs an export may run: ``jobs``, checked, or the usable CPUs (at most MAX_JOBS)."""
     n_jobs = min(usable_cpus(), MAX_JOBS) if jobs is None else jobs
     if not 1 <= n_jobs <= MAX_JOBS:
         raise SwlVizError(f"must lie in 1..{MAX_JOBS}, got {n_jobs}", param="jobs")
+    return n_jobs
+
+
+def export_workers(
+    targets: Sequence[Target], jobs: int, memory_mib: int | None = None
+) -> tuple[int, int]:
+    """How many of ``jobs`` run at once to stay within ``memory_mib`` (default: half the
+    machine's): (at once, the budget in bytes)."""
     if memory_mib is not None and memory_mib < 1:
         raise SwlVizError(f"must be a number of MiB >= 1, got {memory_mib}", param="memory_budget")
     budget = default_budget() if memory_mib is None else memory_mib << 20
-    return workers_within(targets, n_jobs, budget), n_jobs, budget
+    return workers_within(targets, jobs, budget), budget
 
 
 def workers_within(targets: Sequence[Target], workers: int, budget: int) -> int:
@@ -325,9 +331,9 @@ def plan_export(
 
     The figures come from ``deck`` or from ``figures`` (default: the classic three). ``labels``
     gives one set of figures per teacher label, and ``overrides`` sets options on every figure
-    that uses them;
-    both take command-line text or TOML values. Files that would collide are planned once. The
-    output folder is made here, so a folder that cannot be made fails before any work.
+    that uses them (a GIF's options, every figure written as a GIF; one that no figure uses is
+    refused); both take command-line text or TOML values. Files that would collide are planned
+    once. The output folder is made here, so a folder that cannot be made fails before any work.
     """
     given = {k: v for k, v in (overrides or {}).items() if v is not None}
     for name, value in given.items():
@@ -384,8 +390,9 @@ def plan_export(
                 break
     if problems:
         raise DeckError(source, problems)
-    for name in given.keys() - used - {"t"}:  # given, yet no figure would show it
-        raise SwlVizError(_unused(name), param=name)
+    for name in given:  # given, yet no figure would show it
+        if name not in used and name != "t":
+            raise SwlVizError(_unused(name), param=name)
     if shared:
         targets = _share_scale(targets, out_dir)
     try:
