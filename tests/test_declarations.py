@@ -95,3 +95,11 @@ def test_deck_defaults_for_a_gif_reach_the_gifs_only(tmp_path: Path) -> None:
         ("surface", "gif", 5.0),
         ("quiver", "png", 12.0),
     }
+
+
+def test_the_notebook_figure_refuses_what_only_a_gif_uses() -> None:
+    import swl_viz
+
+    with pytest.raises(SwlVizError) as caught:
+        swl_viz.plot("surface", frames=12)
+    assert caught.value.param == "frames"
