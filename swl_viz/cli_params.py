@@ -72,6 +72,8 @@ def takes(names: Iterable[str]) -> Callable[[F], F]:
 
     def decorate(func: F) -> F:
         own = inspect.signature(func, eval_str=True).parameters.values()
+        if not any(p.kind == inspect.Parameter.VAR_KEYWORD for p in own):
+            raise TypeError(f"{func.__name__} needs **options to receive the declared options")
         context = [p for p in own if p.annotation is typer.Context]
         rest = [
             p.replace(kind=inspect.Parameter.KEYWORD_ONLY)

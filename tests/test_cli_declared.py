@@ -4,12 +4,15 @@ a user would meet it: one line naming the option, exit status 2, nothing written
 from __future__ import annotations
 
 import ast
+import inspect
 import re
 from pathlib import Path
+from typing import Any
 
 import pytest
 from conftest import run_cli
 
+from swl_viz.cli_params import takes
 from swl_viz.options import FIGURES, OPTIONS
 
 PACKAGE = Path(__file__).parents[1] / "swl_viz"
@@ -98,3 +101,18 @@ def test_the_command_functions_are_plain_and_name_only_their_own_parameters() ->
     for name, node in commands.items():
         own = {a.arg for a in node.args.args + node.args.kwonlyargs}
         assert not own & set(OPTIONS), f"{name} declares {own & set(OPTIONS)} again"
+
+
+def test_takes_gives_a_plain_function_the_declared_options_as_keywords() -> None:
+    @takes(("step", "theme"))
+    def draw(out: str | None = None, **options: Any) -> dict[str, Any]:
+        return {"out": out, **options}
+
+    params = inspect.signature(draw).parameters
+    assert list(params) == ["step", "theme", "out"]
+    assert all(p.kind == inspect.Parameter.KEYWORD_ONLY for p in params.values())
+    assert draw(step=None, theme="dark", out="x.png") == {
+        "out": "x.png", "step": None, "theme": "dark",
+    }  # fmt: skip
+    with pytest.raises(TypeError, match="options"):
+        takes(("step",))(lambda out=None: out)
