@@ -60,6 +60,7 @@ def plot(figure: str = "surface", **options: Any) -> "Figure":
     from swl_viz.plotspec import make_plot
 
     spec = make_plot(figure, options)
+    spec.check_formats(())  # a Figure is no .gif turntable: frames and fps would be ignored
     with theme_context(spec.theme, spec.lang):
         return build_figure(spec)
 

@@ -34,6 +34,10 @@ __all__ = [
     "Target",
     "bundled_decks",
     "default_budget",
+    "export_workers",
+    "find_deck",
+    "job_count",
+    "usable_cpus",
     "job_bytes",
     "workers_within",
     "load_deck",
@@ -58,6 +62,8 @@ class DeckEntry:
     options: dict[str, Any]
     formats: tuple[str, ...] | None
     where: str  # the deck field, like "figures[2]"; "" for figures named on the command line
+    #: the options that came from [defaults], shared by every figure that uses them
+    shared: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -68,6 +74,16 @@ class Target:
     fmt: str
     path: Path
     where: str = ""  # the deck field it comes from, like "figures[2]"
+
+
+def find_deck(name: str) -> Path:
+    """A bundled deck by name (``lecture``), or a deck file (``talk.toml``)."""
+    decks = bundled_decks()
+    if name in decks:
+        return decks[name]
+    if Path(name).suffix.lower() != ".toml":
+        raise SwlVizError(f"no bundled deck {name!r}; try {', '.join(decks)}", param="deck")
+    return Path(name)
 
 
 def bundled_decks() -> dict[str, Path]:
@@ -186,6 +202,7 @@ def _read_deck(path: Path) -> tuple[list[DeckEntry], list[str]]:
                 {**options, **entry.options},
                 entry.formats or defaults.formats,
                 entry.where,
+                frozenset(options) - set(entry.options),
             )
         )
     return entries, problems
@@ -244,6 +261,36 @@ def default_budget() -> int:
         return 4 << 30
 
 
+def usable_cpus() -> int:
+    """CPUs this process may run on (a container or taskset may allow fewer than exist)."""
+    if hasattr(os, "sched_getaffinity"):
+        return max(1, len(os.sched_getaffinity(0)))
+    return os.cpu_count() or 1
+
+
+#: Most worker processes an export starts.
+MAX_JOBS = 64
+
+
+def job_count(jobs: int | None = None) -> int:
+    """The jobs an export may run: ``jobs``, checked, or the usable CPUs (at most MAX_JOBS)."""
+    n_jobs = min(usable_cpus(), MAX_JOBS) if jobs is None else jobs
+    if not 1 <= n_jobs <= MAX_JOBS:
+        raise SwlVizError(f"must lie in 1..{MAX_JOBS}, got {n_jobs}", param="jobs")
+    return n_jobs
+
+
+def export_workers(
+    targets: Sequence[Target], jobs: int, memory_mib: int | None = None
+) -> tuple[int, int]:
+    """How many of ``jobs`` run at once to stay within ``memory_mib`` (default: half the
+    machine's): (at once, the budget in bytes)."""
+    if memory_mib is not None and memory_mib < 1:
+        raise SwlVizError(f"must be a number of MiB >= 1, got {memory_mib}", param="memory_budget")
+    budget = default_budget() if memory_mib is None else memory_mib << 20
+    return workers_within(targets, jobs, budget), budget
+
+
 def workers_within(targets: Sequence[Target], workers: int, budget: int) -> int:
     """How many jobs may run at once so that together they stay within ``budget`` bytes;
     a single job over it is refused, naming the budget."""
@@ -259,6 +306,18 @@ def workers_within(targets: Sequence[Target], workers: int, budget: int) -> int:
     return max(1, min(workers, budget // largest))
 
 
+def _uses(figure: str, formats: Sequence[str], name: str) -> bool:
+    row = OPTIONS[name]
+    return figure in row.figures and ("gif" in formats or not row.gif_only)
+
+
+def _unused(name: str) -> str:
+    row = OPTIONS[name]
+    if row.gif_only:
+        return "only shapes a .gif turntable, and no figure here is written as .gif"
+    return f"is for {' and '.join(f for f in FIGURES if f in row.figures)}; no figure here is one"
+
+
 def plan_export(
     *,
     out_dir: Path,
@@ -272,9 +331,9 @@ def plan_export(
 
     The figures come from ``deck`` or from ``figures`` (default: the classic three). ``labels``
     gives one set of figures per teacher label, and ``overrides`` sets options on every figure
-    that uses them;
-    both take command-line text or TOML values. Files that would collide are planned once. The
-    output folder is made here, so a folder that cannot be made fails before any work.
+    that uses them (a GIF's options, every figure written as a GIF; one that no figure uses is
+    refused); both take command-line text or TOML values. Files that would collide are planned
+    once. The output folder is made here, so a folder that cannot be made fails before any work.
     """
     given = {k: v for k, v in (overrides or {}).items() if v is not None}
     for name, value in given.items():
@@ -297,18 +356,24 @@ def plan_export(
         source, problems, shared = "", [], False
     targets: list[Target] = []
     seen: set[Path] = set()
+    used: set[str] = set()
     for entry in entries:
         if not entry.figure:
             continue
-        mine = {k: v for k, v in given.items() if entry.figure in OPTIONS[k].figures}
+        formats = fmts or entry.formats or ("png",)
+        # shared options reach the figures that use them; a GIF's, the figures written as GIFs
+        uses = {k for k in OPTIONS if _uses(entry.figure, formats, k)}
+        mine = {k: v for k, v in given.items() if k in uses}
+        used |= set(mine)
+        unused = entry.shared - uses
         for label in [*labels] or [None]:
-            options = {**entry.options, **mine}
+            options = {k: v for k, v in entry.options.items() if k not in unused} | mine
             if label is not None:
                 options["t"] = label
             try:
                 plot = make_plot(entry.figure, options)
-                for fmt in fmts or entry.formats or ("png",):
-                    plot.check_format(fmt)
+                plot.check_formats(formats)
+                for fmt in formats:
                     path = out_dir / f"{plot.stem(fmt)}.{fmt}"
                     if path not in seen:
                         seen.add(path)
@@ -325,6 +390,9 @@ def plan_export(
                 break
     if problems:
         raise DeckError(source, problems)
+    for name in given:  # given, yet no figure would show it
+        if name not in used and name != "t":
+            raise SwlVizError(_unused(name), param=name)
     if shared:
         targets = _share_scale(targets, out_dir)
     try:

@@ -1,9 +1,10 @@
-"""Every figure option, in one table: name, type, default, help, the figures that use it, and how
-a deck spells it.
+"""Every figure option, declared once, as a field of :class:`Options`: name, type, default, help,
+the figures that use it, bounds, and how the command line shows it.
 
-:class:`~swl_viz.plotspec.Plot`'s fields, the deck schema and the options of the figure, export,
-check and data commands all come from :data:`OPTIONS` (tests tie each of them to it). Adding an
-option is one row here, plus the drawing code that uses it.
+:class:`~swl_viz.plotspec.Plot` is those fields plus the figure; :data:`OPTIONS` (their rows),
+the deck schema and the options of the figure, export, check and data commands are all derived
+from them (tests tie each of them to it). Adding an option is one field here, plus the drawing
+code that uses it.
 
 A row also knows how to read its value from the two places values come from: command-line text
 (``"1,0"``) and TOML values (``[1, 0]``). Errors name the option (``label_smoothing``); the
@@ -16,8 +17,8 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
-from typing import Any, Literal
+from dataclasses import dataclass, field, fields, replace
+from typing import Any, Literal, TypeVar, get_args
 
 from swl_viz.errors import SwlVizError
 
@@ -27,13 +28,16 @@ __all__ = [
     "OPTIONS",
     "THREE_D",
     "Option",
+    "Options",
+    "option",
     "figure_formats",
     "options_for",
     "read_option",
 ]
 
+FigureKind = Literal["surface", "quiver", "contour", "pair", "slice"]
 #: Every figure swl-viz draws, in the order help texts list them.
-FIGURES: tuple[str, ...] = ("surface", "quiver", "contour", "pair", "slice")
+FIGURES: tuple[str, ...] = get_args(FigureKind)
 #: What a plain export draws: the three figures of the book's section.
 CLASSIC: tuple[str, ...] = ("surface", "quiver", "contour")
 #: The figures drawn on 3-D axes: they turn in a GIF and take a view.
@@ -43,6 +47,14 @@ FORMATS: tuple[str, ...] = ("png", "svg", "pdf", "gif", "html")
 
 Kind = Literal["float", "int", "bool", "choice", "floats", "ints", "point", "range", "size", "text"]
 Panel = Literal["Grid", "Layer", "Teach", "Look", "Output"]
+#: the same two as swl_viz.maths.Variant (a test ties them), without importing numpy
+Variant = Literal["exact", "book"]
+Theme = Literal["light", "dark"]
+ZScale = Literal["linear", "log"]
+Lang = Literal["en", "ja"]
+T = TypeVar("T")
+#: the key of an option's row in its field's metadata
+_ROW = "swl_viz.option"
 
 ALL = frozenset(FIGURES)
 #: The figures drawn from a grid over (x0, x1); the slice is a line through it.
@@ -59,7 +71,8 @@ MAX_LOGIT = 1e6
 
 @dataclass(frozen=True)
 class Option:
-    """One figure option: a :class:`Plot` field, a command-line flag and a deck key."""
+    """One figure option: a field of :class:`Options` (so of Plot), a command-line flag and a
+    deck key. Declared with :func:`option`, which leaves the name to the field."""
 
     name: str
     kind: Kind
@@ -73,6 +86,8 @@ class Option:
     bounds: tuple[float, float] | None = None
     #: only a GIF turntable uses it
     gif_only: bool = False
+    #: what the help says a default of None means ("per figure")
+    shown: str | None = None
 
     @property
     def flag(self) -> str:
@@ -84,10 +99,7 @@ class Option:
         """The default as the help prints it."""
         value = self.default
         if value is None:
-            return {
-                "logits": "zeros", "size": "per figure", "title": "per figure",
-                "azim": "per label", "arrows": "per figure",
-            }.get(self.name, "none")  # fmt: skip
+            return self.shown or "none"
         if isinstance(value, bool):
             return "on" if value else "off"
         if self.kind in ("floats", "ints"):
@@ -280,69 +292,121 @@ _READERS: dict[str, Any] = {
 }
 
 
-def _rows(*rows: Option) -> dict[str, Option]:
-    return {row.name: row for row in rows}
+def option(
+    default: T,
+    help: str,
+    kind: Kind,
+    *,
+    figures: frozenset[str] = ALL,
+    panel: Panel = "Look",
+    metavar: str | None = None,
+    choices: tuple[str, ...] = (),
+    bounds: tuple[float, float] | None = None,
+    gif_only: bool = False,
+    shown: str | None = None,
+) -> T:
+    """Declare one option as a field of :class:`Options`: its default, and the row that the
+    command line, decks and checks read (named after the field, see :data:`OPTIONS`)."""
+    row = Option("", kind, default, help, figures, panel, metavar, choices, bounds, gif_only, shown)
+    return field(default=default, metadata={_ROW: row})
 
 
-#: The table. Order is the order of Plot's fields and of every command's help.
-OPTIONS: dict[str, Option] = _rows(
-    Option("range", "range", (-20.0, 20.0), "Range of both logits.", panel="Grid",
-           metavar="LO HI", bounds=(-MAX_LOGIT, MAX_LOGIT)),
-    Option("step", "float", 2.0, "Grid step.", panel="Grid", metavar="S", figures=_GRID),
-    Option("t", "floats", (1.0, 0.0), "Teacher label, like 1,0 or 0.9,0.1.", panel="Layer",
-           metavar="T0,T1,..."),
-    Option("logits", "floats", None, "Fixed logits, for K > 2.", panel="Layer",
-           metavar="A0,A1,...", bounds=(-MAX_LOGIT, MAX_LOGIT)),
-    Option("axes", "ints", (0, 1), "The two logits that vary along x and y.", panel="Layer",
-           metavar="I,J"),
-    Option("label_smoothing", "float", 0.0, "Target (1-EPS)·t + EPS/K.", panel="Layer",
-           metavar="EPS"),
-    Option("temperature", "float", 1.0, "Softmax temperature: y = softmax(a/T).",
-           panel="Layer", metavar="T"),
-    Option("variant", "choice", "exact", "exact, or the book's -Σ t log(y + 1e-7).",
-           panel="Layer", metavar="exact|book", choices=("exact", "book")),
-    Option("compare", "bool", False, "Exact and book side by side.", panel="Layer",
-           figures=frozenset({"surface", "contour"})),
-    Option("annotate", "bool", True, "Mark y = ½, the minimum and the book's cap.",
-           panel="Teach", figures=_GRID),
-    Option("probe", "point", None, "Mark a point: y, t, y - t and L there.", panel="Teach",
-           metavar="X0,X1", bounds=(-MAX_LOGIT, MAX_LOGIT), figures=_GRID),
-    Option("descent", "point", None, "Draw gradient descent from this point.", panel="Teach",
-           metavar="X0,X1", bounds=(-MAX_LOGIT, MAX_LOGIT), figures=_GRID),
-    Option("lr", "float", 1.0, "Learning rate of --descent.", panel="Teach", metavar="LR",
-           figures=_GRID),
-    Option("steps", "int", 50, "Steps of --descent.", panel="Teach", metavar="N", figures=_GRID),
-    Option("zscale", "choice", "linear", "Scale of the loss axis.", metavar="linear|log",
-           choices=("linear", "log"), figures=_GRID),
-    Option("normalize", "bool", False, "Unit-direction arrows instead of length ~ |grad|.",
-           figures=_ARROWS),
-    Option("arrows", "int", None, "Arrows per axis, about.", metavar="N", bounds=(1, 200),
-           figures=_ARROWS),
-    Option("elev", "float", 20.0, "3-D view elevation, degrees.", metavar="DEG",
-           bounds=(-360, 360), figures=_VIEW),
-    Option("azim", "float", None, "3-D view azimuth, degrees; by default the steep face faces "
-           "you.", metavar="DEG", bounds=(-3600, 3600), figures=_VIEW),
-    Option("theme", "choice", "light", "Colour theme.", metavar="light|dark",
-           choices=("light", "dark")),
-    Option("size", "size", None, "Canvas size: 1920x1080 in pixels, or 9x9in in inches.",
-           metavar="WxH"),
-    Option("dpi", "int", 100, "Dots per inch.", metavar="N", bounds=(10, 1200)),
-    Option("transparent", "bool", False, "Transparent background (not for .gif)."),
-    Option("title", "text", None, "Replace the title.", metavar="TEXT"),
-    Option("no_title", "bool", False, "Drop the title."),
-    Option("lang", "choice", "en", "Language of labels and titles.", metavar="en|ja",
-           choices=("en", "ja")),
-    Option("frames", "int", 36, "Frames of a .gif turntable.", panel="Output", metavar="N",
-           bounds=(1, 720), figures=_3D, gif_only=True),
-    Option("fps", "float", 12.0, "Frames per second of a .gif.", panel="Output", metavar="F",
-           bounds=(0.1, 100), figures=_3D, gif_only=True),
-    Option("preset", "choice", "default", "slides: a filled 1920x1080 frame, text for a room.",
-           metavar="default|slides", choices=("default", "slides")),
-    Option("font_scale", "float", 1.0, "Multiplies every text size.", metavar="F",
-           bounds=(0.25, 4)),
-    Option("zlim", "range", None, "The loss axis in nats; the contour's colours follow it.",
-           metavar="LO HI", bounds=(-MAX_LOGIT, 1e308), figures=_GRID),
-)  # fmt: skip
+@dataclass(frozen=True, kw_only=True)
+class Options:
+    """Every figure option, declared once: a field's name is the keyword, the deck key and
+    (``_`` written ``-``) the flag; its type is what Plot holds; its :func:`option` says the
+    rest. :class:`~swl_viz.plotspec.Plot` is these fields plus the figure. Order is the order
+    of every command's help."""
+
+    # fmt: off
+    range: tuple[float, float] = option(
+        (-20.0, 20.0), "Range of both logits.", "range", panel="Grid", metavar="LO HI",
+        bounds=(-MAX_LOGIT, MAX_LOGIT))
+    step: float = option(2.0, "Grid step.", "float", panel="Grid", metavar="S", figures=_GRID)
+    t: tuple[float, ...] = option(
+        (1.0, 0.0), "Teacher label, like 1,0 or 0.9,0.1.", "floats", panel="Layer",
+        metavar="T0,T1,...")
+    logits: tuple[float, ...] | None = option(
+        None, "Fixed logits, for K > 2.", "floats", panel="Layer", metavar="A0,A1,...",
+        bounds=(-MAX_LOGIT, MAX_LOGIT), shown="zeros")
+    axes: tuple[int, int] = option(
+        (0, 1), "The two logits that vary along x and y.", "ints", panel="Layer", metavar="I,J")
+    label_smoothing: float = option(
+        0.0, "Target (1-EPS)·t + EPS/K.", "float", panel="Layer", metavar="EPS")
+    temperature: float = option(
+        1.0, "Softmax temperature: y = softmax(a/T).", "float", panel="Layer", metavar="T")
+    variant: Variant = option(
+        "exact", "exact, or the book's -Σ t log(y + 1e-7).", "choice", panel="Layer",
+        metavar="exact|book", choices=get_args(Variant))
+    compare: bool = option(
+        False, "Exact and book side by side.", "bool", panel="Layer",
+        figures=frozenset({"surface", "contour"}))
+    annotate: bool = option(
+        True, "Mark y = ½, the minimum and the book's cap.", "bool", panel="Teach",
+        figures=_GRID)
+    probe: tuple[float, float] | None = option(
+        None, "Mark a point: y, t, y - t and L there.", "point", panel="Teach", metavar="X0,X1",
+        bounds=(-MAX_LOGIT, MAX_LOGIT), figures=_GRID)
+    descent: tuple[float, float] | None = option(
+        None, "Draw gradient descent from this point.", "point", panel="Teach",
+        metavar="X0,X1", bounds=(-MAX_LOGIT, MAX_LOGIT), figures=_GRID)
+    lr: float = option(
+        1.0, "Learning rate of --descent.", "float", panel="Teach", metavar="LR", figures=_GRID)
+    steps: int = option(
+        50, "Steps of --descent.", "int", panel="Teach", metavar="N", figures=_GRID)
+    zscale: ZScale = option(
+        "linear", "Scale of the loss axis.", "choice", metavar="linear|log",
+        choices=get_args(ZScale), figures=_GRID)
+    normalize: bool = option(
+        False, "Unit-direction arrows instead of length ~ |grad|.", "bool", figures=_ARROWS)
+    arrows: int | None = option(
+        None, "Arrows per axis, about.", "int", metavar="N", bounds=(1, 200), figures=_ARROWS,
+        shown="per figure")
+    elev: float = option(
+        20.0, "3-D view elevation, degrees.", "float", metavar="DEG", bounds=(-360, 360),
+        figures=_VIEW)
+    #: None: the default view for this label, chosen by the figure from the gradient
+    azim: float | None = option(
+        None, "3-D view azimuth, degrees; by default the steep face faces you.", "float",
+        metavar="DEG", bounds=(-3600, 3600), figures=_VIEW, shown="per label")
+    theme: Theme = option(
+        "light", "Colour theme.", "choice", metavar="light|dark", choices=get_args(Theme))
+    #: the canvas in pixels, W x H; None: the default for the figure and preset (Plot.pixels)
+    size: tuple[int, int] | None = option(
+        None, "Canvas size: 1920x1080 in pixels, or 9x9in in inches.", "size", metavar="WxH",
+        shown="per figure")
+    dpi: int = option(100, "Dots per inch.", "int", metavar="N", bounds=(10, 1200))
+    transparent: bool = option(False, "Transparent background (not for .gif).", "bool")
+    title: str | None = option(
+        None, "Replace the title.", "text", metavar="TEXT", shown="per figure")
+    no_title: bool = option(False, "Drop the title.", "bool")
+    lang: Lang = option(
+        "en", "Language of labels and titles.", "choice", metavar="en|ja",
+        choices=get_args(Lang))
+    frames: int = option(
+        36, "Frames of a .gif turntable.", "int", panel="Output", metavar="N", bounds=(1, 720),
+        figures=_3D, gif_only=True)
+    fps: float = option(
+        12.0, "Frames per second of a .gif.", "float", panel="Output", metavar="F",
+        bounds=(0.1, 100), figures=_3D, gif_only=True)
+    #: a str, not a Literal, so a caller may pass any text and have it checked
+    preset: str = option(
+        "default", "slides: a filled 1920x1080 frame, text for a room.", "choice",
+        metavar="default|slides", choices=("default", "slides"))
+    font_scale: float = option(
+        1.0, "Multiplies every text size.", "float", metavar="F", bounds=(0.25, 4))
+    #: (lo, hi) of the loss axis in nats, and so of the contour's colour scale; None: the data's
+    zlim: tuple[float, float] | None = option(
+        None, "The loss axis in nats; the contour's colours follow it.", "range",
+        metavar="LO HI", bounds=(-MAX_LOGIT, 1e308), figures=_GRID)
+    # fmt: on
+
+
+#: The rows of :class:`Options`, by name, in field order: what the command line, decks and
+#: checks read.
+OPTIONS: dict[str, Option] = {
+    f.name: replace(f.metadata[_ROW], name=f.name) for f in fields(Options)
+}
 
 #: The options of the layer and its grid: what check and data take.
 LAYER_OPTIONS: tuple[str, ...] = tuple(

@@ -1,8 +1,8 @@
 """What to draw, as plain data: one checked, picklable description of a figure.
 
-The command line, decks, the notebook API and export workers all speak :class:`Plot`. Its fields
-are the rows of :data:`swl_viz.options.OPTIONS`, and it is checked once, where it is made, so a
-bad option is caught before anything is computed or any worker starts. numpy only, through the
+The command line, decks, the notebook API and export workers all speak :class:`Plot`. Its options
+are declared once, in :class:`swl_viz.options.Options`, and it is checked once, where it is made,
+so a bad option is caught before anything is computed or any worker starts. numpy only, through the
 grid; never matplotlib.
 """
 
@@ -11,9 +11,9 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, fields
-from typing import Any, Literal
+from typing import Any
 
 from swl_viz.errors import SwlVizError
 from swl_viz.grid import LossGrid, grid_axis, layer_grid
@@ -24,6 +24,11 @@ from swl_viz.options import (
     FORMATS,
     OPTIONS,
     THREE_D,
+    FigureKind,
+    Lang,
+    Options,
+    Theme,
+    ZScale,
     figure_formats,
     read_option,
 )
@@ -35,15 +40,13 @@ __all__ = [
     "FORMATS",
     "MAX_FRAMES",
     "FigureKind",
+    "Lang",
     "Plot",
+    "Theme",
+    "ZScale",
     "format_label",
     "make_plot",
 ]
-
-FigureKind = Literal["surface", "quiver", "contour", "pair", "slice"]
-Theme = Literal["light", "dark"]
-ZScale = Literal["linear", "log"]
-Lang = Literal["en", "ja"]
 
 #: Most frames a turntable GIF may have (two full turns at 1 degree a frame).
 MAX_FRAMES = int(OPTIONS["frames"].bounds[1])  # type: ignore[index]
@@ -61,51 +64,16 @@ def format_label(t: tuple[float, ...]) -> str:
 
 
 @dataclass(frozen=True)
-class Plot:
+class Plot(Options):
     """One figure: the grid, the layer's options, and how it looks.
 
-    Fields are the rows of :data:`swl_viz.options.OPTIONS`, in order, so a deck entry or a
-    command's options map onto them one to one. ``size`` is in pixels; give ``(9, 9, "in")`` for
-    inches, which become pixels at ``dpi``.
+    The options are the fields of :class:`swl_viz.options.Options`, declared there once, so a
+    deck entry or a command's options map onto them one to one; they are keywords here, after
+    the figure. ``size`` is in pixels; give ``(9, 9, "in")`` for inches, which become pixels at
+    ``dpi``.
     """
 
     figure: FigureKind
-    range: tuple[float, float] = (-20.0, 20.0)
-    step: float = 2.0
-    t: tuple[float, ...] = (1.0, 0.0)
-    logits: tuple[float, ...] | None = None
-    axes: tuple[int, int] = (0, 1)
-    label_smoothing: float = 0.0
-    temperature: float = 1.0
-    variant: Variant = "exact"
-    compare: bool = False
-    annotate: bool = True
-    probe: tuple[float, float] | None = None
-    descent: tuple[float, float] | None = None
-    lr: float = 1.0
-    steps: int = 50
-    zscale: ZScale = "linear"
-    normalize: bool = False
-    arrows: int | None = None
-    elev: float = 20.0
-    #: None: the default view for this label, chosen by the figure from the gradient
-    azim: float | None = None
-    theme: Theme = "light"
-    #: the canvas in pixels, W x H; None: the default for the figure and preset (see pixels)
-    size: tuple[int, int] | None = None
-    dpi: int = 100
-    transparent: bool = False
-    title: str | None = None
-    no_title: bool = False
-    lang: Lang = "en"
-    frames: int = 36
-    fps: float = 12.0
-    #: "default" or "slides" (a 1920 x 1080 frame, filled)
-    preset: str = "default"
-    #: multiplies every text size
-    font_scale: float = 1.0
-    #: (lo, hi) of the loss axis in nats, and so of the contour's colour scale; None: the data's
-    zlim: tuple[float, float] | None = None
 
     def __post_init__(self) -> None:
         if self.figure not in FIGURES:
@@ -203,6 +171,21 @@ class Plot:
             self.variant if variant is None else variant,
         )
 
+    def check_formats(self, formats: Iterable[str]) -> None:
+        """Refuse what writing this figure in all of ``formats`` cannot honour: a format it is
+        not written in, or an option only a .gif uses when no .gif is among them (it would be
+        silently ignored)."""
+        formats = tuple(formats)
+        for fmt in formats:
+            self.check_format(fmt)
+        if "gif" not in formats:
+            for name in self.changed():
+                if OPTIONS[name].gif_only:
+                    raise SwlVizError(
+                        "only shapes a .gif turntable; write a .gif too, or leave it out",
+                        param=name,
+                    )
+
     def grid(self, variant: Variant | None = None, max_points: int | None = None) -> LossGrid:
         """Compute the loss grid this figure shows (``variant`` overrides, for --compare;
         ``max_points`` thins a dense grid to the points a figure can show)."""
@@ -234,10 +217,10 @@ class Plot:
         return "_".join(parts)
 
     def params(self) -> dict[str, Any]:
-        """Every option as JSON-ready data, for the export manifest."""
+        """The figure and every option as JSON-ready data, for the export manifest."""
+        names = ["figure", *OPTIONS]
         return {
-            f.name: (list(v) if isinstance(v := getattr(self, f.name), tuple) else v)
-            for f in fields(self)
+            name: (list(v) if isinstance(v := getattr(self, name), tuple) else v) for name in names
         }
 
 

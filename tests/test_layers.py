@@ -34,8 +34,11 @@ RANK = {
     "manifest": 10,
     "pool": 11,
     "explore": 11,  # the live window: pyplot, above the renderer, below the cli
-    "cli": 12,
-    "__main__": 13,
+    "cli_errors": 12,  # how the command line ends; it imports no drawing
+    "cli_params": 12,  # the declared options as the commands' parameters
+    "cli_report": 13,  # what the commands print
+    "cli": 14,
+    "__main__": 15,
 }
 #: Inside the matplotlib renderer: theme, then the pictures and the marks, then the layout.
 MPL_RANK = {"theme": 0, "place": 1, "plotters": 1, "marks": 2, "slice": 2, "layout": 3}
@@ -44,7 +47,8 @@ NUMERIC = ("errors", "words", "maths", "layer", "grid", "atomic", "options", "pr
            "plotspec", "learners", "marks", "curves", "scene", "deck", "web",
            "manifest")  # fmt: skip
 #: Modules that import no matplotlib when they are imported.
-NO_MATPLOTLIB = {*NUMERIC, "jobs", "pool", "cli", "__init__"}
+NO_MATPLOTLIB = {*NUMERIC, "jobs", "pool", "cli", "cli_errors", "cli_params", "cli_report",
+                 "__init__"}  # fmt: skip
 
 
 def _imports(path: Path) -> set[str]:

@@ -1,0 +1,152 @@
+"""What the commands print: the export's progress and file table, the worked example's
+matrices, the gradient check's verdict, and warnings about fonts. Rich, and the library's
+results; each function prints one result."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from swl_viz.cli_errors import err, error_line, out
+from swl_viz.errors import RunError
+
+if TYPE_CHECKING:
+    from swl_viz.deck import Target
+    from swl_viz.learners import CheckResult, WorkedExample
+
+__all__ = ["print_gradient_check", "print_worked_example", "run_export", "warn_font"]
+
+
+def warn_font(lang: str | None, title: str | None = None) -> None:
+    """Say so when the labels or the title will not show as written for want of a font."""
+    from swl_viz.mpl.theme import japanese_font, missing_glyphs
+
+    if title is not None and missing_glyphs(title):
+        err.print(
+            "[yellow]Warning:[/] no installed font can draw every character of the title, so "
+            "some show as boxes. Install a Japanese font with: pip install -e '.\\[ja]'",
+            markup=True,
+        )
+    if lang == "ja" and japanese_font() is None:
+        err.print(
+            "[yellow]Warning:[/] no Japanese font found, so the labels are drawn in English. "
+            "Install one with: pip install -e '.\\[ja]' (or a system CJK font)",
+            markup=True,
+        )
+
+
+def run_export(targets: list[Target], out_dir: Path, workers: int) -> None:
+    """Render ``targets`` with a progress bar; then a table of the files (a terminal) or each
+    written path on a line (piped, for scripts). Any failed file is a RunError, at the end."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
+    from rich.table import Table
+
+    from swl_viz.errors import SwlVizError
+    from swl_viz.formats import check_format
+    from swl_viz.jobs import Job, JobResult
+    from swl_viz.pool import export_jobs
+
+    for target in targets:
+        try:
+            check_format(target.plot, target.fmt)
+        except SwlVizError as exc:
+            if target.where:
+                raise SwlVizError(f"{target.where}.{exc.param}: {exc}", param="deck") from None
+            raise
+    jobs = [Job(x.plot, x.fmt, str(x.path)) for x in targets]
+    with Progress(
+        "[progress.description]{task.description}", BarColumn(), MofNCompleteColumn(),
+        TimeElapsedColumn(), console=err, transient=False, disable=not err.is_terminal,
+    ) as progress:  # fmt: skip
+        task = progress.add_task(f"exporting to {out_dir}/", total=len(jobs))
+
+        def advance(result: JobResult) -> None:
+            progress.advance(task)
+
+        results = export_jobs(jobs, out_dir, workers, on_result=advance)
+    if out.is_terminal:
+        table = Table(show_edge=False, pad_edge=False)
+        for column in ("file", "size", "time", "status"):
+            table.add_column(column, overflow="fold", justify="left" if column < "t" else "right")
+        for r in results:
+            size, secs = (
+                (f"{r.size / 1024:.1f} KiB", f"{r.seconds:.2f} s") if r.size else ("-",) * 2
+            )
+            style = {"written": "green", "unchanged": "dim", "failed": "bold red"}[r.status]
+            table.add_row(r.path, size, secs, f"[{style}]{r.status}[/]")
+        out.print(table)
+    else:  # piped: each written path on a line of its own, for scripts (failures: stderr)
+        for r in results:
+            if r.status == "written":
+                out.print(r.path, markup=False, soft_wrap=True)
+    failed = [r for r in results if r.status == "failed"]
+    for r in failed:
+        error_line(f"failed: {r.path}: {r.error}")
+    if failed:
+        raise RunError(f"{len(failed)} of {len(results)} files failed; the others were kept")
+
+
+def _matrix(title: str, m: Any, fmt: str = ".3f") -> None:
+    import numpy as np
+    from rich import box
+    from rich.table import Table
+
+    if out.width < 7 * (m.shape[1] + 1):  # too narrow for a table: one value a line
+        out.print(title)
+        for (n, k), v in np.ndenumerate(m):
+            out.print(f"  [{n}, {k}] {v:{fmt}}", markup=False)
+        return
+    table = Table(title=title, title_justify="left", box=box.SIMPLE_HEAD, padding=(0, 1, 0, 0))
+    table.add_column("n", justify="right", style="dim")
+    for k in range(m.shape[1]):
+        table.add_column(str(k), justify="right", no_wrap=True)
+    for n, row in enumerate(m):
+        table.add_row(str(n), *(f"{v:{fmt}}" for v in row))
+    out.print(table)
+
+
+def _encodes(text: str) -> bool:
+    try:
+        text.encode(sys.stdout.encoding or "ascii")
+    except (UnicodeEncodeError, LookupError):
+        return False
+    return True
+
+
+def print_worked_example(ex: WorkedExample) -> None:
+    """The batch, its softmax and gradient as tables, then the two losses."""
+    sigma = "Σ" if _encodes("Σ") else "sum"
+    _matrix("A, the logits", ex.a, "g")
+    _matrix("T, the labels", ex.t, "g")
+    _matrix("Y = softmax(A), rounded", ex.y)
+    _matrix("dA = (Y - T) / N, rounded", ex.grad)
+    out.print(f"loss, exact  -{sigma} t log y / N          {ex.loss!r}", markup=False)
+    out.print(f"loss, book   -{sigma} t log(y + 1e-7) / N  {ex.loss_book!r}", markup=False)
+    out.print(f"difference                            {ex.difference:.6g}", markup=False)
+
+
+def print_gradient_check(res: CheckResult, tol: float) -> bool:
+    """The verdict and where the gradients differ most; True if it passed."""
+    i, j = res.axes
+    ok = res.max_error <= tol
+    verdict = "[green]passed[/]" if ok else "[bold red]failed[/]"
+    out.print(
+        f"gradient check {verdict}: {res.points} points, h = {res.h:g}, variant {res.variant}\n"
+        f"  max |analytic - numeric| = {res.max_error:.3g}  (tolerance {tol:g})\n"
+        f"  worst at x{i} = {res.where[0]:g}, x{j} = {res.where[1]:g}, loss {res.loss_there:.6g}\n"
+        f"  analytic (dL/dx{i}, dL/dx{j}) = ({res.analytic[0]:.10g}, {res.analytic[1]:.10g})\n"
+        f"  numeric  (dL/dx{i}, dL/dx{j}) = ({res.numeric[0]:.10g}, {res.numeric[1]:.10g})",
+        markup=True,
+    )
+    if res.variant == "book" and not ok:
+        out.print(
+            "  The book's log(y + 1e-7) flattens the loss where y < 1e-7, so its slope there is"
+            " not y - t: that is why swl-viz drops the 1e-7 for the graphs."
+        )
+    if res.noise > tol:
+        out.print(
+            f"  Note: rounding alone gives differences of about {res.noise:.2g} here"
+            " (eps * |L| / h); a larger --fd-step or a smaller --range lowers it."
+        )
+    return ok
