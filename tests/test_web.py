@@ -318,7 +318,7 @@ def test_themes_titles_and_words() -> None:
     smoothing = figure_dict(Plot(figure="surface", label_smoothing=0.1, temperature=2.0))
     assert smoothing["layout"]["annotations"][0]["text"] == "t = (1, 0),  ε = 0.1,  T = 2"
     book = figure_dict(Plot(figure="pair", variant="book"))["layout"]["title"]["text"]
-    assert book == "Forward: L = −Σₖ tₖ log(yₖ + 10⁻⁷)    Backward: −∇L = t − y"
+    assert book == "Forward: L = −Σₖ tₖ log(yₖ + 10⁻⁷)    Backward: t − y"  # not −∇L: flat
 
 
 def test_same_bytes_in_another_process() -> None:
