@@ -38,8 +38,14 @@ def test_documented_lines_write_a_figure(in_tmp: Path, args: list[str], written:
     code, text = _run(*args)
     assert code == 0, text
     assert text.strip() == written
+    expected = (900, 800) if args[0] == "contour" else (900, 900)
     with Image.open(in_tmp / written) as im:
-        assert im.size == (900, 900) if args[0] != "contour" else (900, 800)
+        assert im.format == "PNG"
+        assert im.size == expected
+
+
+#: How each format's file begins: the suffix must pick the format, not only name the file.
+MAGIC = {"png": b"\x89PNG\r\n\x1a\n", "svg": b"<?xml", "pdf": b"%PDF-"}
 
 
 @pytest.mark.parametrize("suffix", ["png", "svg", "pdf"])
@@ -47,6 +53,10 @@ def test_out_suffix_picks_the_format(in_tmp: Path, suffix: str) -> None:
     code, text = _run("contour", "--out", f"deck/c.{suffix}", "--dpi", "40")
     assert code == 0, text
     assert _files(in_tmp) == [f"deck/c.{suffix}"]
+    data = (in_tmp / "deck" / f"c.{suffix}").read_bytes()
+    assert data.startswith(MAGIC[suffix]), data[:20]
+    if suffix == "svg":
+        assert b"<svg" in data[:2000]
 
 
 BAD = [
@@ -109,6 +119,9 @@ def test_show_without_a_display_says_so(in_tmp: Path, monkeypatch: pytest.Monkey
     code, text = _run("surface", "--show", "--out", "f.png", "--dpi", "20")
     assert code == 1 and "display" in text
     assert _files(in_tmp) == ["f.png"]
+    with Image.open(in_tmp / "f.png") as im:
+        assert im.format == "PNG" and im.size == (900, 900)
+        im.verify()  # whole, not cut short by the failed --show
 
 
 @pytest.mark.parametrize(
