@@ -251,17 +251,33 @@ def test_interrupted_export_leaves_no_partial_files(tmp_path: Path) -> None:
     proc = subprocess.Popen(
         cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True
     )
-    time.sleep(3.0)
+
+    def finished() -> set[str]:
+        if not out.exists():
+            return set()
+        return {p.name for p in out.iterdir() if p.suffix in (".png", ".gif")}
+
+    # Ctrl-C once the export has begun: its first file is written (a PNG, in about a second;
+    # the 60-frame GIFs take several seconds each, so most of the export is still to come)
+    deadline = time.monotonic() + 120
+    while not (before := finished()):
+        assert proc.poll() is None, "the export ended before writing any file"
+        assert time.monotonic() < deadline, "the export wrote no file in 120 s"
+        time.sleep(0.02)
     os.killpg(proc.pid, signal.SIGINT)  # Ctrl-C reaches the whole process group
     _, err = proc.communicate(timeout=120)
     assert proc.returncode == 130, err
     assert "Traceback" not in err and "interrupted" in err
-    left = list(out.iterdir()) if out.exists() else []
+    left = list(out.iterdir())
     assert not [p for p in left if p.name.endswith(TEMP_SUFFIX)]
     for p in left:
         if p.suffix in (".png", ".gif"):
             with Image.open(p) as im:
                 im.verify()  # every file that is there is whole
-    if left:  # the export had begun: its manifest lists exactly the files that finished
-        manifest = json.loads((out / "manifest.json").read_text())["files"]
-        assert set(manifest) == {p.name for p in left if p.name != "manifest.json"}
+    figures = {p.name for p in left if p.name != "manifest.json"}
+    assert before <= figures  # what finished before Ctrl-C is kept
+    assert len(figures) < 8, err  # and the export stopped before its end
+    assert f"interrupted: {len(figures)} of 8 files written" in err
+    # its manifest lists exactly the files that finished
+    manifest = json.loads((out / "manifest.json").read_text())["files"]
+    assert set(manifest) == figures
