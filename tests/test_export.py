@@ -51,7 +51,9 @@ def test_default_export_writes_the_three_figures(in_tmp: Path) -> None:
     assert entry["sha256"] == digest
 
 
-def test_labels_formats_and_figures_multiply(in_tmp: Path) -> None:
+def test_labels_formats_and_figures_multiply(in_tmp: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # the names are under test, not the drawing: each file holds a stand-in for its figure
+    monkeypatch.setattr(export, "render_bytes", lambda plot, fmt: f"{plot!r} {fmt}".encode())
     code, text = _export(
         "--figures", "surface,contour", "--t", "1,0", "--t", "0.5,0.5",
         "--format", "svg,pdf", "--theme", "dark", "--out-dir", "deck", "--dpi", "40",
@@ -71,16 +73,18 @@ def test_labels_formats_and_figures_multiply(in_tmp: Path) -> None:
 
 @pytest.mark.parametrize("fmt", ["png", "svg", "pdf"])
 def test_rerun_is_byte_identical(in_tmp: Path, fmt: str) -> None:
-    args = ["--format", fmt, "--dpi", "40", "--jobs", "1"]
-    assert _export(*args, "--out-dir", "a")[0] == 0
-    assert _export(*args, "--out-dir", "b")[0] == 0
+    # one job at a time, then two worker processes: the same bytes either way
+    args = ["--format", fmt, "--dpi", "40"]
+    assert _export(*args, "--jobs", "1", "--out-dir", "a")[0] == 0
+    assert _export(*args, "--jobs", "2", "--out-dir", "b")[0] == 0
+    assert _listing(in_tmp / "a") == _listing(in_tmp / "b")
     for name in _listing(in_tmp / "a"):
         assert (in_tmp / "a" / name).read_bytes() == (in_tmp / "b" / name).read_bytes(), name
     # a re-run in place rewrites nothing
-    stamps = {p.name: p.stat().st_mtime_ns for p in (in_tmp / "a").iterdir()}
-    code, text = _export(*args, "--out-dir", "a")
+    stamps = {p.name: p.stat().st_mtime_ns for p in (in_tmp / "b").iterdir()}
+    code, text = _export(*args, "--jobs", "2", "--out-dir", "b")
     assert code == 0 and text.strip() == ""  # piped, it lists the files written: none
-    assert stamps == {p.name: p.stat().st_mtime_ns for p in (in_tmp / "a").iterdir()}
+    assert stamps == {p.name: p.stat().st_mtime_ns for p in (in_tmp / "b").iterdir()}
 
 
 def test_a_changed_file_is_rendered_again(in_tmp: Path) -> None:
