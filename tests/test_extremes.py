@@ -19,6 +19,7 @@ from swl_viz.plotspec import Plot
 LIMIT_STEP = 2e6 / (MAX_AXIS_POINTS - 1)  # 500: exactly 4001 points on [-1e6, 1e6]
 
 
+@pytest.mark.slow  # 16 million points: seconds of work and over 2 GB allocated at its peak
 def test_the_densest_widest_grid_is_finite() -> None:
     g = loss_grid(-1e6, 1e6, LIMIT_STEP, [1, 0])
     assert g.shape == (MAX_AXIS_POINTS, MAX_AXIS_POINTS)
