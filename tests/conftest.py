@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -24,6 +25,34 @@ SEED_T = [
     [0, 0, 0, 0, 1, 0, 0, 0, 0, 0],
     [0, 0, 0, 0, 0, 0, 0, 0, 0, 1],
 ]
+
+
+def _seed_numbers() -> tuple[float, float, float]:
+    from oracle import mean_losses
+
+    exact, book = mean_losses(SEED_A, SEED_T)
+    return float(exact), float(book), float(exact - book)
+
+
+#: The seed batch's mean loss, the book's (+1e-7) and their difference, from the 50-digit oracle
+#: (tests/oracle.py) and rounded once to doubles: the numbers of the worked example in 5.6.3.
+SEED_LOSS, SEED_LOSS_BOOK, SEED_DIFFERENCE = _seed_numbers()
+#: How close swl-viz's doubles must come to them: the core is exact to a few ulp, and this is
+#: about five ulp at 2.36 (its result is one ulp from the correctly rounded value today).
+SEED_REL = 1e-15
+
+
+def printed_number(text: str, label: str) -> float:
+    """The number printed after ``label`` on its line, read back as a double.
+
+    swl-viz prints a loss as ``repr`` does, the shortest text that reads back as the same
+    double; the text must be in that form, so a number cut to fewer digits fails here."""
+    match = re.search(re.escape(label) + r"[ \t]+(\S+)", text)
+    assert match, f"no number after {label!r} in:\n{text}"
+    word = match.group(1)
+    value = float(word)
+    assert repr(value) == word, f"{word!r} is not printed as repr prints a double"
+    return value
 
 
 @pytest.fixture

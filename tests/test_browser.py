@@ -14,6 +14,7 @@ import dataclasses
 import io
 import os
 import re
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -100,7 +101,6 @@ class Page:
             " return gd && gd._fullLayout && gd._fullData && gd._fullData.length > 0; }",
             timeout=30_000,
         )
-        self.page.wait_for_timeout(500)  # WebGL draws in software here
 
     def _route(self, route: Any) -> None:
         if route.request.url.startswith("file:"):
@@ -116,6 +116,19 @@ class Page:
         return list(
             self.js(f"() => ({_FLAT})(document.querySelector('.js-plotly-plot').data[0].z)")
         )
+
+    def drawn(self, figure: str, timeout: float = 30.0) -> tuple[float, bytes]:
+        """The share of the plot area's middle that is drawn, and the screenshot it was
+        measured on: screenshots are taken until the share passes 5 % (WebGL draws in
+        software here, a moment after the page has its data) or ``timeout`` seconds pass."""
+        box = _plot_box(self, figure)
+        deadline = time.monotonic() + timeout
+        while True:
+            png = self.page.screenshot()
+            share = _drawn_share(png, box)
+            if share > 0.05 or time.monotonic() > deadline:
+                return share, png
+            self.page.wait_for_timeout(100)
 
     def close(self) -> None:
         self.context.close()
@@ -211,7 +224,7 @@ def test_figure_in_a_browser_offline(open_figure: Any, figure: FigureKind) -> No
         _types(plot)
     )
     box = _plot_box(page, figure)
-    assert _drawn_share(page.page.screenshot(), box) > 0.05, "the plot area is blank"
+    assert page.drawn(figure)[0] > 0.05, "the plot area is blank"
 
     # hover in the middle of the plot: the label's numbers are the layer's at that point
     lines = _hover_lines(page, box, 0.5)
@@ -227,8 +240,9 @@ def test_figure_in_a_browser_offline(open_figure: Any, figure: FigureKind) -> No
     page.page.wait_for_function(
         "() => document.querySelector('.js-plotly-plot')._fullLayout.sliders[0].active === 8"
     )
-    page.page.wait_for_timeout(300)
-    after = page.z()
+    deadline = time.monotonic() + 30
+    while (after := page.z()) == before and time.monotonic() < deadline:
+        page.page.wait_for_timeout(50)  # the frame's data arrives a moment after the slider
     assert after != before
     frame = next(f for f in figure_dict(plot)["frames"] if f["name"] == "t0=0.8")
     np.testing.assert_allclose(after, np.asarray(frame["data"][0]["z"]).ravel(), rtol=1e-7)
@@ -248,12 +262,12 @@ def test_dark_theme_and_three_classes(open_figure: Any) -> None:
         figure_dict(plot)["data"]
     )
     assert page.js("() => document.querySelectorAll('.slider-container').length") == 0
-    png = page.page.screenshot()
+    share, png = page.drawn("surface")
     from PIL import Image
 
     corner = Image.open(io.BytesIO(png)).convert("RGB").getpixel((2, 2))
     assert corner == (0x16, 0x18, 0x1D)
-    assert _drawn_share(png, _plot_box(page, "surface")) > 0.05
+    assert share > 0.05
     assert page.errors == [] and page.requests == []
 
 
@@ -270,7 +284,7 @@ def test_hard_options_draw_without_errors(open_figure: Any, plot: Plot) -> None:
     assert page.js("() => document.querySelector('.js-plotly-plot').data.map(t => t.type)") == (
         _types(plot)
     )
-    assert _drawn_share(page.page.screenshot(), _plot_box(page, plot.figure)) > 0.05
+    assert page.drawn(plot.figure)[0] > 0.05
     assert page.errors == [] and page.requests == []
 
 

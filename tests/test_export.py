@@ -52,7 +52,9 @@ def test_default_export_writes_the_three_figures(in_tmp: Path) -> None:
     assert entry["sha256"] == digest
 
 
-def test_labels_formats_and_figures_multiply(in_tmp: Path) -> None:
+def test_labels_formats_and_figures_multiply(in_tmp: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # the names are under test, not the drawing: each file holds a stand-in for its figure
+    monkeypatch.setattr(export, "render_bytes", lambda plot, fmt: f"{plot!r} {fmt}".encode())
     code, text = _export(
         "--figures", "surface,contour", "--t", "1,0", "--t", "0.5,0.5",
         "--format", "svg,pdf", "--theme", "dark", "--out-dir", "deck", "--dpi", "40",
@@ -72,16 +74,18 @@ def test_labels_formats_and_figures_multiply(in_tmp: Path) -> None:
 
 @pytest.mark.parametrize("fmt", ["png", "svg", "pdf"])
 def test_rerun_is_byte_identical(in_tmp: Path, fmt: str) -> None:
-    args = ["--format", fmt, "--dpi", "40", "--jobs", "1"]
-    assert _export(*args, "--out-dir", "a")[0] == 0
-    assert _export(*args, "--out-dir", "b")[0] == 0
+    # one job at a time, then two worker processes: the same bytes either way
+    args = ["--format", fmt, "--dpi", "40"]
+    assert _export(*args, "--jobs", "1", "--out-dir", "a")[0] == 0
+    assert _export(*args, "--jobs", "2", "--out-dir", "b")[0] == 0
+    assert _listing(in_tmp / "a") == _listing(in_tmp / "b")
     for name in _listing(in_tmp / "a"):
         assert (in_tmp / "a" / name).read_bytes() == (in_tmp / "b" / name).read_bytes(), name
     # a re-run in place rewrites nothing
-    stamps = {p.name: p.stat().st_mtime_ns for p in (in_tmp / "a").iterdir()}
-    code, text = _export(*args, "--out-dir", "a")
+    stamps = {p.name: p.stat().st_mtime_ns for p in (in_tmp / "b").iterdir()}
+    code, text = _export(*args, "--jobs", "2", "--out-dir", "b")
     assert code == 0 and text.strip() == ""  # piped, it lists the files written: none
-    assert stamps == {p.name: p.stat().st_mtime_ns for p in (in_tmp / "a").iterdir()}
+    assert stamps == {p.name: p.stat().st_mtime_ns for p in (in_tmp / "b").iterdir()}
 
 
 def test_a_changed_file_is_rendered_again(in_tmp: Path) -> None:
@@ -252,17 +256,33 @@ def test_interrupted_export_leaves_no_partial_files(tmp_path: Path) -> None:
     proc = subprocess.Popen(
         cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True
     )
-    time.sleep(3.0)
+
+    def finished() -> set[str]:
+        if not out.exists():
+            return set()
+        return {p.name for p in out.iterdir() if p.suffix in (".png", ".gif")}
+
+    # Ctrl-C once the export has begun: its first file is written (a PNG, in about a second;
+    # the 60-frame GIFs take several seconds each, so most of the export is still to come)
+    deadline = time.monotonic() + 120
+    while not (before := finished()):
+        assert proc.poll() is None, "the export ended before writing any file"
+        assert time.monotonic() < deadline, "the export wrote no file in 120 s"
+        time.sleep(0.02)
     os.killpg(proc.pid, signal.SIGINT)  # Ctrl-C reaches the whole process group
     _, err = proc.communicate(timeout=120)
     assert proc.returncode == 130, err
     assert "Traceback" not in err and "interrupted" in err
-    left = list(out.iterdir()) if out.exists() else []
+    left = list(out.iterdir())
     assert not [p for p in left if p.name.endswith(TEMP_SUFFIX)]
     for p in left:
         if p.suffix in (".png", ".gif"):
             with Image.open(p) as im:
                 im.verify()  # every file that is there is whole
-    if left:  # the export had begun: its manifest lists exactly the files that finished
-        manifest = json.loads((out / "manifest.json").read_text())["files"]
-        assert set(manifest) == {p.name for p in left if p.name != "manifest.json"}
+    figures = {p.name for p in left if p.name != "manifest.json"}
+    assert before <= figures  # what finished before Ctrl-C is kept
+    assert len(figures) < 8, err  # and the export stopped before its end
+    assert f"interrupted: {len(figures)} of 8 files written" in err
+    # its manifest lists exactly the files that finished
+    manifest = json.loads((out / "manifest.json").read_text())["files"]
+    assert set(manifest) == figures

@@ -19,6 +19,7 @@ from swl_viz.plotspec import Plot
 LIMIT_STEP = 2e6 / (MAX_AXIS_POINTS - 1)  # 500: exactly 4001 points on [-1e6, 1e6]
 
 
+@pytest.mark.slow  # 16 million points: seconds of work and over 2 GB allocated at its peak
 def test_the_densest_widest_grid_is_finite() -> None:
     g = loss_grid(-1e6, 1e6, LIMIT_STEP, [1, 0])
     assert g.shape == (MAX_AXIS_POINTS, MAX_AXIS_POINTS)
@@ -42,17 +43,30 @@ def test_every_figure_renders_with_finite_axes(
         if hasattr(ax, "get_zlim"):
             limits += [*ax.get_zlim()]
         assert np.isfinite(limits).all(), (figure, ax, limits)
-    out = render_to_file(plot, tmp_path / "f.png")
-    assert out.stat().st_size > 1000
+    _check_png(render_to_file(plot, tmp_path / "f.png"), plot)
+
+
+def _check_png(path: Path, plot: Plot) -> None:
+    """A whole PNG of the plot's size with something drawn on it, not an empty canvas."""
+    from PIL import Image
+
+    with Image.open(path) as im:
+        assert im.format == "PNG" and im.size == plot.pixels, (path, im.size)
+        im.verify()
+    with Image.open(path) as im:
+        grey = np.asarray(im.convert("L"), dtype=float)
+    assert grey.std() > 10, f"{path.name} is nearly one colour"
 
 
 def test_tiny_ranges_and_temperatures_too(tmp_path: Path) -> None:
-    for plot in (
-        Plot("surface", range=(-1e-6, 1e-6), step=1e-8, dpi=20),
-        Plot("quiver", temperature=1e-3, dpi=20),
-        Plot("contour", temperature=1e3, range=(-1e6, 1e6), step=1e5, dpi=20),
+    for n, plot in enumerate(
+        (
+            Plot("surface", range=(-1e-6, 1e-6), step=1e-8, dpi=20),
+            Plot("quiver", temperature=1e-3, dpi=20),
+            Plot("contour", temperature=1e3, range=(-1e6, 1e6), step=1e5, dpi=20),
+        )
     ):
-        render_to_file(plot, tmp_path / "f.png")
+        _check_png(render_to_file(plot, tmp_path / f"f{n}.png"), plot)
 
 
 def test_data_export_at_the_extremes_has_no_nan(tmp_path: Path) -> None:

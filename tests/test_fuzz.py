@@ -184,17 +184,17 @@ def test_inputs_that_once_broke_the_cli(args: list[str]) -> None:
     _check(args)
 
 
-@settings(
-    max_examples=300,
+#: Derandomized, so a run is reproducible; no deadline, since a draw may render a small figure.
+FUZZ = settings(
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
     derandomize=True,
 )
-@given(
-    command=st.sampled_from([*FIGURE_COMMANDS, "check", "data", "export"]),
-    options=st.lists(OPTIONS, min_size=1, max_size=4),
-)
-def test_generated_arguments_never_crash(command: str, options: list[list[str]]) -> None:
+COMMANDS = st.sampled_from([*FIGURE_COMMANDS, "check", "data", "export"])
+OPTION_LISTS = st.lists(OPTIONS, min_size=1, max_size=4)
+
+
+def _never_crash(command: str, options: list[list[str]]) -> None:
     drawn = [*FIGURE_COMMANDS, "export"]
     args = [command, "--dpi", "10", "--size", "1", "1"] if command in drawn else [command]
     if command == "export":
@@ -205,3 +205,18 @@ def test_generated_arguments_never_crash(command: str, options: list[list[str]])
     if command == "data" and "--out" not in args:
         args.extend(["--out", "grid.npz"])
     event(f"exit {_check(args)}")
+
+
+@settings(FUZZ, max_examples=30)
+@given(command=COMMANDS, options=OPTION_LISTS)
+def test_generated_arguments_never_crash(command: str, options: list[list[str]]) -> None:
+    """The quick tier's share of the fuzzing: a few dozen command lines."""
+    _never_crash(command, options)
+
+
+@pytest.mark.slow
+@settings(FUZZ, max_examples=300)
+@given(command=COMMANDS, options=OPTION_LISTS)
+def test_generated_arguments_never_crash_deep(command: str, options: list[list[str]]) -> None:
+    """The deep run, in the second tier: ten times as many."""
+    _never_crash(command, options)

@@ -137,7 +137,7 @@ def test_loss_grid_leaves_the_callers_logits_alone() -> None:
 
 
 def test_classes_and_work_are_bounded_before_anything_is_allocated() -> None:
-    import time
+    import tracemalloc
 
     from swl_viz.grid import MAX_CLASSES, MAX_GRID_WORK
 
@@ -147,11 +147,16 @@ def test_classes_and_work_are_bounded_before_anything_is_allocated() -> None:
         loss_grid(-1, 1, 1, many)
     assert caught.value.param == "t"
     hundred = np.eye(100)[3]
-    start = time.perf_counter()
-    with pytest.raises(SwlVizError, match="too much work") as caught:
-        loss_grid(-20, 20, 0.01, hundred)  # 4001^2 x 100 logits
+    tracemalloc.start()  # numpy reports its arrays to tracemalloc
+    try:
+        with pytest.raises(SwlVizError, match="too much work") as caught:
+            loss_grid(-20, 20, 0.01, hundred)  # 4001^2 x 100 logits
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
     assert caught.value.param == "step"
-    assert time.perf_counter() - start < 1.0
+    # refused before allocating: one 4001 x 4001 array of doubles alone is 128 MB
+    assert peak < 4 << 20, f"{peak} bytes allocated before the refusal"
     assert 4001 * 4001 * 100 > MAX_GRID_WORK
     # the same classes on a grid a figure shows are fine
     assert loss_grid(-20, 20, 0.01, hundred, max_points=401).loss.shape == (401, 401)

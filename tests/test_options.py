@@ -94,11 +94,16 @@ def test_a_deck_takes_every_table_row() -> None:
         "float": 2.5, "int": 3, "bool": True, "floats": [1, 0], "ints": [0, 1],
         "range": [-5, 5], "point": [3, -2], "size": "400x300", "text": "x",
     }  # fmt: skip
+    typed = {
+        "floats": (1.0, 0.0), "ints": (0, 1), "range": (-5.0, 5.0), "point": (3.0, -2.0),
+        "size": (400.0, 300.0, "px"),
+    }  # fmt: skip
     for row in OPTIONS.values():
         value = row.choices[-1] if row.kind == "choice" else sample[row.kind]
         if row.bounds is not None and row.kind in ("float", "int"):
             value = row.bounds[1]
-        row.read(value)  # no row is missing a reader
+        # no row is missing a reader, and each reads the TOML value as what it says
+        assert row.read(value) == typed.get(row.kind, value), row.name
 
 
 def test_an_option_a_figure_ignores_is_refused_not_dropped() -> None:
