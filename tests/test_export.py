@@ -54,7 +54,7 @@ def test_default_export_writes_the_three_figures(in_tmp: Path) -> None:
 
 def test_labels_formats_and_figures_multiply(in_tmp: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     # the names are under test, not the drawing: each file holds a stand-in for its figure
-    monkeypatch.setattr(export, "render_bytes", lambda plot, fmt: f"{plot!r} {fmt}".encode())
+    monkeypatch.setattr(pool, "render_bytes", lambda plot, fmt: f"{plot!r} {fmt}".encode())
     code, text = _export(
         "--figures", "surface,contour", "--t", "1,0", "--t", "0.5,0.5",
         "--format", "svg,pdf", "--theme", "dark", "--out-dir", "deck", "--dpi", "40",
