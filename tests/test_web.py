@@ -105,6 +105,7 @@ def test_size_stays_under_6_mb(figure: FigureKind, step: float) -> None:
     assert len(render_html(worst)) <= MAX_BYTES
 
 
+@pytest.mark.slow  # twelve scenes of a 10,000-step descent: about 12 s
 def test_a_long_descent_is_thinned_last_and_kept_whole_before() -> None:
     """A descent of thousands of steps in every frame passes 6 MB at any grid; only then are
     the lines sampled (about 401 points each, both ends kept)."""

@@ -50,6 +50,8 @@ SLIDES = (1.0, 2.0, 3.0, 4.5, 6.0, 8.0, 11.0, 15.0, 20.0)
 LEADER_AFTER = 1.5
 #: How close a label may come to the canvas's edge, in pixels.
 EDGE = 2.0
+#: How far two boxes may overlap before they count as overlapping, in pixels.
+SLACK = 0.5
 
 
 @dataclass
@@ -107,7 +109,7 @@ def _shape(text: Text, renderer: RendererAgg) -> Polygon:
     )
 
 
-def _overlaps(a: Polygon, b: Polygon, slack: float = 0.5) -> bool:
+def _overlaps(a: Polygon, b: Polygon, slack: float = SLACK) -> bool:
     """Whether two convex polygons overlap by more than ``slack`` pixels (separating axes)."""
     for poly in (a, b):
         for ex, ey in np.roll(poly, -1, axis=0) - poly:
@@ -281,6 +283,33 @@ def _anchor(text: Text) -> tuple[float, float]:
     return float(x), float(y)
 
 
+def _turned_hits(
+    shape: Polygon,
+    near: NDArray[np.intp],
+    taken: Sequence[Polygon],
+    boxes: NDArray[np.float64],
+    upright: Sequence[bool],
+) -> int:
+    """How many of the taken shapes ``near`` a turned rectangle overlaps: against upright boxes
+    (whose axes the upright-box test already tried) the rectangle's own two axes decide, for all
+    of them at once; turned ones go through the full test."""
+    u = shape[1] - shape[0]
+    v = shape[3] - shape[0]
+    rects = np.array([k for k in near if upright[k]], dtype=np.intp)
+    count = sum(_overlaps(shape, taken[k]) for k in near if not upright[k])
+    if rects.size == 0:
+        return count
+    b = boxes[rects]
+    apart = np.zeros(rects.size, dtype=bool)
+    for axis in (u, v):
+        n = axis / math.hypot(*axis)
+        own = shape @ n
+        lo = np.minimum(b[:, 0] * n[0], b[:, 2] * n[0]) + np.minimum(b[:, 1] * n[1], b[:, 3] * n[1])
+        hi = np.maximum(b[:, 0] * n[0], b[:, 2] * n[0]) + np.maximum(b[:, 1] * n[1], b[:, 3] * n[1])
+        apart |= (hi <= own.min() + SLACK) | (own.max() <= lo + SLACK)
+    return count + int((~apart).sum())
+
+
 def place_labels(fig: Figure, labels: Sequence[Text]) -> Placement:
     """Place ``labels`` (texts of ``fig``) so that each stays on the canvas and covers nothing
     placed before it; see the module's docstring."""
@@ -294,17 +323,30 @@ def place_labels(fig: Figure, labels: Sequence[Text]) -> Placement:
     taken = [_corners(box) for box in boxes + _drawn_3d(fig, renderer)]
     moved: list[Text] = []
     unplaced: list[Text] = []
-    order = sorted(labels, key=lambda t: PRIORITY.get(t, 5))
-    for text in order:
+    taken_box = np.array(
+        [(p[:, 0].min(), p[:, 1].min(), p[:, 0].max(), p[:, 1].max()) for p in taken]
+    )
+    taken_box = taken_box.reshape(-1, 4)
+    upright = [True] * len(taken)  # which taken shapes are their own upright boxes
+    for text in sorted(labels, key=lambda t: PRIORITY.get(t, 5)):
         start = _text_box(text, renderer)
         shape = _shape(text, renderer)
         room = _room(text, fig, renderer)
+        turned = text.get_rotation() % 90.0 != 0.0
         best, best_cost = (0.0, 0.0), math.inf
         for dx, dy in _offsets(text, em):
             moved_shape = shape + (dx, dy)
             low, high = moved_shape.min(axis=0), moved_shape.max(axis=0)
             off = max(room.x0 - low[0], room.y0 - low[1], high[0] - room.x1, high[1] - room.y1)
-            cost = 1e3 * max(0.0, off) + sum(_overlaps(moved_shape, o) for o in taken)
+            # upright boxes that overlap; a turned label then by separating axes, exactly
+            near = np.nonzero(
+                (taken_box[:, 0] < high[0] - SLACK) & (taken_box[:, 2] > low[0] + SLACK)
+                & (taken_box[:, 1] < high[1] - SLACK) & (taken_box[:, 3] > low[1] + SLACK)
+            )[0]  # fmt: skip
+            hits = (
+                _turned_hits(moved_shape, near, taken, taken_box, upright) if turned else len(near)
+            )
+            cost = 1e3 * max(0.0, off) + hits
             if cost < best_cost:
                 best, best_cost = (dx, dy), cost
             if cost == 0.0:
@@ -320,7 +362,10 @@ def place_labels(fig: Figure, labels: Sequence[Text]) -> Placement:
             far = math.hypot(dx, dy) > LEADER_AFTER * em
             if far and not text.get_rotation() and not _has_leader(text):
                 _leader(text, anchor, box)
-        taken.append(shape + (dx, dy))
+        placed = shape + (dx, dy)
+        taken.append(placed)
+        upright.append(not turned)
+        taken_box = np.vstack([taken_box, [*placed.min(axis=0), *placed.max(axis=0)]])
     return Placement(moved, unplaced)
 
 
