@@ -40,8 +40,13 @@ RANK = {
     "cli": 14,
     "__main__": 15,
 }
-#: Inside the matplotlib renderer: theme, then the pictures and the marks, then the layout.
-MPL_RANK = {"theme": 0, "place": 1, "plotters": 1, "marks": 2, "slice": 2, "layout": 3}
+#: Inside each renderer package: for matplotlib, the theme, then placing labels and drawing the
+#: pictures, then the marks and the slice, then the layout; for the web page, its look, then
+#: the traces, then the page.
+SUB_RANK = {
+    "mpl": {"theme": 0, "place": 1, "plotters": 1, "marks": 2, "slice": 2, "layout": 3},
+    "web": {"look": 0, "traces": 1, "page": 2},
+}
 #: Modules that import no matplotlib at all, not even inside a function.
 NUMERIC = ("errors", "words", "maths", "layer", "grid", "atomic", "options", "probe", "shapes",
            "plotspec", "learners", "marks", "curves", "scene", "deck", "web",
@@ -65,21 +70,28 @@ def test_every_module_has_a_place_in_the_layers() -> None:
     modules = {p.stem for p in PACKAGE.glob("*.py")} - {"__init__"}
     packages = {p.parent.name for p in PACKAGE.glob("*/__init__.py")}
     assert modules | packages == set(RANK)
-    assert {p.stem for p in (PACKAGE / "mpl").glob("*.py")} - {"__init__"} == set(MPL_RANK)
+    for package, ranks in SUB_RANK.items():
+        assert {p.stem for p in (PACKAGE / package).glob("*.py")} - {"__init__"} == set(ranks)
 
 
 def _rank(name: str) -> tuple[int, int]:
     """(layer, place inside the layer) of a module ``swl_viz.NAME...``."""
     parts = name.split(".")
-    inner = MPL_RANK.get(parts[2], 9) if parts[1] == "mpl" and len(parts) > 2 else 9
+    inner = SUB_RANK[parts[1]].get(parts[2], 9) if parts[1] in SUB_RANK and len(parts) > 2 else 9
     return RANK[parts[1]], inner
 
 
+def _files(stem: str) -> list[Path]:
+    """A module's file, or every file of a package."""
+    return sorted((PACKAGE / stem).glob("*.py")) if stem in SUB_RANK else [PACKAGE / f"{stem}.py"]
+
+
 def test_imports_point_one_way() -> None:
-    for path in [*PACKAGE.glob("*.py"), *(PACKAGE / "mpl").glob("*.py")]:
+    for path in [*PACKAGE.glob("*.py"), *(p for k in SUB_RANK for p in (PACKAGE / k).glob("*.py"))]:
         if path.stem == "__init__":
             continue
-        here = f"swl_viz.mpl.{path.stem}" if path.parent.name == "mpl" else f"swl_viz.{path.stem}"
+        inside = path.parent.name if path.parent.name in SUB_RANK else None
+        here = f"swl_viz.{inside}.{path.stem}" if inside else f"swl_viz.{path.stem}"
         for name in _imports(path):
             if name.startswith("swl_viz.") and name != "swl_viz":
                 assert _rank(name) < _rank(here), f"{here} imports {name}"
@@ -95,14 +107,17 @@ def test_the_matplotlib_renderer_draws_and_computes_no_scene() -> None:
 
 def test_the_lower_layers_never_import_matplotlib() -> None:
     for stem in NO_MATPLOTLIB:
-        top_level = {
-            node.module if isinstance(node, ast.ImportFrom) else node.names[0].name
-            for node in ast.parse((PACKAGE / f"{stem}.py").read_text()).body
-            if isinstance(node, ast.Import | ast.ImportFrom)
-        }
-        assert not any(str(m).split(".")[0] in ("matplotlib", "mpl_toolkits") for m in top_level)
+        for path in _files(stem):
+            top_level = {
+                node.module if isinstance(node, ast.ImportFrom) else node.names[0].name
+                for node in ast.parse(path.read_text()).body
+                if isinstance(node, ast.Import | ast.ImportFrom)
+            }
+            assert not any(
+                str(m).split(".")[0] in ("matplotlib", "mpl_toolkits") for m in top_level
+            )
     for stem in NUMERIC:
-        assert not any(
-            n.split(".")[0] in ("matplotlib", "mpl_toolkits")
-            for n in _imports(PACKAGE / f"{stem}.py")
-        ), stem
+        for path in _files(stem):
+            assert not any(
+                n.split(".")[0] in ("matplotlib", "mpl_toolkits") for n in _imports(path)
+            ), path

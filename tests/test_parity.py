@@ -21,6 +21,7 @@ import numpy as np
 import pytest
 
 import swl_viz.web as web
+import swl_viz.web.page as web_page
 from swl_viz.plotspec import FigureKind, Plot
 from swl_viz.scene import build_scene
 from swl_viz.shapes import Panel, Scene
@@ -270,7 +271,7 @@ def test_a_page_that_misses_a_piece_fails_the_check(
     monkeypatch: pytest.MonkeyPatch, figure: FigureKind, kind: str
 ) -> None:
     plot = Plot(figure=figure, t=(0.3, 0.7), probe=(2.0, -3.0), descent=(-6.0, 4.0))
-    monkeypatch.setattr(web, "build_scene", _broken(kind))
+    monkeypatch.setattr(web_page, "build_scene", _broken(kind))
     spec = web.figure_dict(plot)
     monkeypatch.undo()
     with pytest.raises(AssertionError):
