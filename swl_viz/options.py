@@ -362,6 +362,9 @@ class Options:
     arrows: int | None = option(
         None, "Arrows per axis, about.", "int", metavar="N", bounds=(1, 200), figures=_ARROWS,
         shown="per figure")
+    arrow_scale: float = option(
+        1.0, "Multiplies the arrows' length.", "float", metavar="F", bounds=(0.1, 10),
+        figures=_ARROWS)
     elev: float = option(
         20.0, "3-D view elevation, degrees.", "float", metavar="DEG", bounds=(-360, 360),
         figures=_VIEW)

@@ -173,7 +173,9 @@ def default_azim(grid: LossGrid) -> float:
     return round((face + turn) % 360.0, 6)
 
 
-def descent_field(grid: LossGrid, arrows: int, normalize: bool, zscale: str) -> Field:
+def descent_field(
+    grid: LossGrid, arrows: int, normalize: bool, zscale: str, arrow_scale: float = 1.0
+) -> Field:
     """Arrows of steepest descent on the drawn surface, about ``arrows`` per axis: horizontal
     part -grad and vertical part -|grad|^2 (over L ln 10 on a log10 axis, the slope of log10 L),
     so each lies tangent to it. The longest reaches 0.8 of a spacing; ``normalize`` makes all
@@ -188,7 +190,7 @@ def descent_field(grid: LossGrid, arrows: int, normalize: bool, zscale: str) -> 
     if zscale == "log":
         rise = np.divide(rise, loss * math.log(10), out=np.zeros_like(rise), where=loss > 0)
     spacing = abs(float(grid.x0[0, min(stride, grid.shape[1] - 1)] - grid.x0[0, 0]))
-    reach = REACH_3D * spacing
+    reach = REACH_3D * spacing * arrow_scale
     if normalize:
         scale = np.divide(reach, norm, out=np.zeros_like(norm), where=norm > 0)
     else:
@@ -197,7 +199,7 @@ def descent_field(grid: LossGrid, arrows: int, normalize: bool, zscale: str) -> 
     return Field(x=x, y=y, u=-g0 * scale, v=-g1 * scale, norm=norm, z=z, w=-rise * scale)
 
 
-def contour_field(grid: LossGrid, arrows: int, normalize: bool) -> Field:
+def contour_field(grid: LossGrid, arrows: int, normalize: bool, arrow_scale: float = 1.0) -> Field:
     """-grad at about ``arrows`` points per axis on the plane, the longest reaching 0.85 of
     their spacing (``normalize``: every arrow that long, a direction only)."""
     stride = thin_stride(grid.shape[1], arrows)
@@ -211,7 +213,9 @@ def contour_field(grid: LossGrid, arrows: int, normalize: bool) -> Field:
     length = np.hypot(u, v)
     spacing = abs(float(x[0, min(1, x.shape[1] - 1)] - x[0, 0])) or 1.0
     top = float(length.max())
-    scale = top / (REACH_2D * spacing) if top > 0 else 1.0  # -grad units per data unit
+    scale = (
+        top / (REACH_2D * spacing * arrow_scale) if top > 0 else 1.0
+    )  # -grad units per data unit
     return Field(x=x, y=y, u=u / scale, v=v / scale, norm=norm)
 
 
@@ -314,10 +318,11 @@ def _panel(plot: Plot, kind: PanelKind, grid: LossGrid, subtitle: str) -> Panel:
     )
     field = None
     if kind == "quiver":
-        field = descent_field(grid, plot.arrows or ARROWS["quiver"], plot.normalize, plot.zscale)
+        arrows = plot.arrows or ARROWS["quiver"]
+        field = descent_field(grid, arrows, plot.normalize, plot.zscale, plot.arrow_scale)
     elif kind == "contour":
         arrows = plot.arrows or ARROWS["pair" if plot.figure == "pair" else "contour"]
-        field = contour_field(grid, arrows, plot.normalize)
+        field = contour_field(grid, arrows, plot.normalize, plot.arrow_scale)
     return Panel(
         kind=kind,
         grid=grid,

@@ -20,7 +20,7 @@ from matplotlib.ticker import MaxNLocator
 from mpl_toolkits.mplot3d.axes3d import Axes3D
 
 from swl_viz.mpl import build_figure, theme_context
-from swl_viz.plotspec import Plot
+from swl_viz.plotspec import FigureKind, Plot
 from swl_viz.scene import build_scene, nice_ticks
 from swl_viz.shapes import Scene
 from swl_viz.words import plain
@@ -161,3 +161,23 @@ def test_nice_ticks_are_matplotlibs() -> None:
         for bins in (6, 15):
             want = [float(v) for v in MaxNLocator(bins).tick_values(lo, hi)]
             assert nice_ticks(lo, hi, bins) == want, (lo, hi, bins)
+
+
+@pytest.mark.parametrize("figure", ["quiver", "contour", "pair"])
+def test_arrow_scale_lengthens_every_arrow_of_both_renderers(figure: FigureKind) -> None:
+    """--arrow-scale is declared once and read once, by the scene: the PNG's arrows and the
+    page's come from its field."""
+    from swl_viz.web import figure_dict
+
+    plain_scene = build_scene(Plot(figure))
+    longer = Plot(figure, arrow_scale=2.0)
+    field = next(p.field for p in build_scene(longer).panels if p.field is not None)
+    base = next(p.field for p in plain_scene.panels if p.field is not None)
+    np.testing.assert_allclose(field.u, 2.0 * base.u, rtol=1e-12)
+    np.testing.assert_allclose(field.v, 2.0 * base.v, rtol=1e-12)
+    with theme_context(longer):
+        fig = build_figure(longer)
+    drawn = [a for ax in fig.axes for a in ax.collections if a.get_label() != "_nolegend_"]
+    assert drawn  # the figure draws its arrows
+    page = str(figure_dict(longer)["data"])
+    assert page != str(figure_dict(Plot(figure))["data"])  # and the page's arrows differ
