@@ -310,13 +310,33 @@ def _turned_hits(
     return count + int((~apart).sum())
 
 
+def _lay_out(fig: Figure) -> None:
+    """Draw the figure without pixels and without what no label is measured against (the
+    surface, the contour's fills, the arrows, the lines): the ticks and the 3-D view are then
+    where they will be, at a fraction of a full draw."""
+    hidden = [
+        artist
+        for ax in fig.axes
+        if ax.get_gid() != "colorbar"
+        for artist in (*ax.collections, *ax.lines, *ax.patches)
+        if artist.get_visible()
+    ]
+    for artist in hidden:
+        artist.set_visible(False)
+    try:
+        fig.draw_without_rendering()
+    finally:
+        for artist in hidden:
+            artist.set_visible(True)
+
+
 def place_labels(fig: Figure, labels: Sequence[Text]) -> Placement:
     """Place ``labels`` (texts of ``fig``) so that each stays on the canvas and covers nothing
     placed before it; see the module's docstring."""
     if not labels:
         return Placement([], [])
     renderer = _renderer(fig)
-    fig.draw_without_rendering()  # tick labels and 3-D projections as they will draw
+    _lay_out(fig)  # tick labels and 3-D projections as they will draw
     em = _em(fig)
     movable = {id(t) for t in labels}
     boxes = _fixed(fig, renderer, movable) + _points(fig) + _arrows(fig, renderer, em)
