@@ -43,7 +43,7 @@ ARROW_ROLES = frozenset({"probe-arrow"})
 #: Each point mark's role, so that no label covers a probe, a start or an end.
 POINT_ROLES = frozenset({"probe-point", "path-start", "path-end", "lowest", "at-zero", "minimum"})
 #: Rings of places around a label, in tick-label heights from its own place.
-RINGS = (0.6, 1.2, 2.0, 3.0, 4.5, 6.5, 9.0)
+RINGS = (0.6, 1.2, 2.0, 3.0, 4.5, 6.5, 9.0, 12.0, 16.0, 21.0)
 #: Places along a label's line, in tick-label heights either way.
 SLIDES = (1.0, 2.0, 3.0, 4.5, 6.0, 8.0, 11.0, 15.0, 20.0)
 #: A label moved farther than this from its place (tick-label heights) gets a leader line.
@@ -351,25 +351,31 @@ def place_labels(fig: Figure, labels: Sequence[Text]) -> Placement:
     for text in sorted(labels, key=lambda t: PRIORITY.get(t, 5)):
         start = _text_box(text, renderer)
         shape = _shape(text, renderer)
-        room = _room(text, fig, renderer)
         turned = text.get_rotation() % 90.0 != 0.0
+        canvas = Bbox.from_extents(EDGE, EDGE, fig.bbox.width - EDGE, fig.bbox.height - EDGE)
         best, best_cost = (0.0, 0.0), math.inf
-        for dx, dy in _offsets(text, em):
-            moved_shape = shape + (dx, dy)
-            low, high = moved_shape.min(axis=0), moved_shape.max(axis=0)
-            off = max(room.x0 - low[0], room.y0 - low[1], high[0] - room.x1, high[1] - room.y1)
-            # upright boxes that overlap; a turned label then by separating axes, exactly
-            near = np.nonzero(
-                (taken_box[:, 0] < high[0] - SLACK) & (taken_box[:, 2] > low[0] + SLACK)
-                & (taken_box[:, 1] < high[1] - SLACK) & (taken_box[:, 3] > low[1] + SLACK)
-            )[0]  # fmt: skip
-            hits = (
-                _turned_hits(moved_shape, near, taken, taken_box, upright) if turned else len(near)
-            )
-            cost = 1e3 * max(0.0, off) + hits
-            if cost < best_cost:
-                best, best_cost = (dx, dy), cost
-            if cost == 0.0:
+        # in its panel if it fits there; else anywhere on the canvas, with a leader back
+        for room in (_room(text, fig, renderer), canvas):
+            for dx, dy in _offsets(text, em):
+                moved_shape = shape + (dx, dy)
+                low, high = moved_shape.min(axis=0), moved_shape.max(axis=0)
+                off = max(room.x0 - low[0], room.y0 - low[1], high[0] - room.x1, high[1] - room.y1)
+                # upright boxes that overlap; a turned label then by separating axes, exactly
+                near = np.nonzero(
+                    (taken_box[:, 0] < high[0] - SLACK) & (taken_box[:, 2] > low[0] + SLACK)
+                    & (taken_box[:, 1] < high[1] - SLACK) & (taken_box[:, 3] > low[1] + SLACK)
+                )[0]  # fmt: skip
+                hits = (
+                    _turned_hits(moved_shape, near, taken, taken_box, upright)
+                    if turned
+                    else len(near)
+                )
+                cost = 1e3 * max(0.0, off) + hits
+                if cost < best_cost:
+                    best, best_cost = (dx, dy), cost
+                if cost == 0.0:
+                    break
+            if best_cost == 0.0:
                 break
         dx, dy = best
         if best_cost > 0.0:
