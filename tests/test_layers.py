@@ -13,6 +13,7 @@ PACKAGE = Path(__file__).parents[1] / "swl_viz"
 RANK = {
     "errors": 0,
     "words": 1,
+    "palette": 1,
     "maths": 1,
     "layer": 2,
     "atomic": 2,
@@ -48,8 +49,8 @@ SUB_RANK = {
     "web": {"look": 0, "traces": 1, "page": 2},
 }
 #: Modules that import no matplotlib at all, not even inside a function.
-NUMERIC = ("errors", "words", "maths", "layer", "grid", "atomic", "options", "probe", "shapes",
-           "plotspec", "learners", "marks", "curves", "scene", "deck", "web",
+NUMERIC = ("errors", "words", "palette", "maths", "layer", "grid", "atomic", "options", "probe",
+           "shapes", "plotspec", "learners", "marks", "curves", "scene", "deck", "web",
            "manifest")  # fmt: skip
 #: Modules that import no matplotlib when they are imported.
 NO_MATPLOTLIB = {*NUMERIC, "jobs", "pool", "cli", "cli_errors", "cli_params", "cli_report",

@@ -226,6 +226,14 @@ def _canvas(renderer: Any) -> tuple[float, float]:
     return float(width), float(height)
 
 
+def _back_inside(box: Any, renderer: Any) -> tuple[float, float]:
+    """The shift that brings ``box`` back onto the canvas (0, 0 when it is on it)."""
+    width, height = _canvas(renderer)
+    dx = max(0.0, -box.x0) - max(0.0, box.x1 - width)
+    dy = max(0.0, -box.y0) - max(0.0, box.y1 - height)
+    return dx, dy
+
+
 class _InsideText3D(Text3D):  # type: ignore[misc]
     """A label on a 3-D surface that sits out a view in which it would leave the canvas: as
     the view turns (a GIF, the mouse), a label at a line's end can swing past the edge."""
@@ -249,10 +257,7 @@ class _InsideText(Text):
     edge, beside a point) would carry part of it off."""
 
     def draw(self, renderer: Any) -> None:
-        box = self.get_window_extent(renderer)
-        width, height = _canvas(renderer)
-        dx = max(0.0, -box.x0) - max(0.0, box.x1 - width)
-        dy = max(0.0, -box.y0) - max(0.0, box.y1 - height)
+        dx, dy = _back_inside(self.get_window_extent(renderer), renderer)
         if not (dx or dy):
             super().draw(renderer)
             return
@@ -273,10 +278,7 @@ class _InsideAnnotation(Annotation):
             super().draw(renderer)
             return
         self.update_positions(renderer)
-        box = Text.get_window_extent(self, renderer)
-        width, height = _canvas(renderer)
-        dx = max(0.0, -box.x0) - max(0.0, box.x1 - width)
-        dy = max(0.0, -box.y0) - max(0.0, box.y1 - height)
+        dx, dy = _back_inside(Text.get_window_extent(self, renderer), renderer)
         if not (dx or dy):
             super().draw(renderer)
             return

@@ -18,6 +18,14 @@ import matplotlib as mpl
 from matplotlib import patheffects
 from matplotlib.figure import Figure
 
+from swl_viz.palette import CAP as CAP  # the marks' colours, shared with the web page
+from swl_viz.palette import DECISION as DECISION
+from swl_viz.palette import HALO as HALO
+from swl_viz.palette import LOSS_CURVE as LOSS_CURVE
+from swl_viz.palette import MINIMUM as MINIMUM
+from swl_viz.palette import PATH as PATH
+from swl_viz.palette import PROBE as PROBE
+from swl_viz.palette import SLOPE_CURVE as SLOPE_CURVE
 from swl_viz.plotspec import Plot
 
 #: Text sizes and text spacing, in pixels per 1000 pixels of the canvas's shorter side: at
@@ -199,24 +207,6 @@ def _linewidth(factor: float = 1.0) -> float:
 
 
 # ---- the marks: colours with a halo, on every band of viridis and on both themes ----------
-
-#: Colours of the marks: each drawn with a halo, so it reads on every band of viridis and on
-#: both themes' backgrounds.
-DECISION = "#ff94e0"
-
-MINIMUM = "#ffa31a"
-
-CAP = "#e8e8e8"
-
-PROBE = "#4dd8ff"
-
-PATH = "#ffffff"
-
-HALO = "#111111"
-
-#: The slice's two curves (Okabe-Ito blue and vermillion): 3.4:1 or more on both themes.
-LOSS_CURVE = "#0072b2"
-SLOPE_CURVE = "#d55e00"
 
 
 def _lw(factor: float = 1.0) -> float:

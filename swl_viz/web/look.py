@@ -6,6 +6,7 @@ import html
 import re
 from typing import Any
 
+from swl_viz.palette import CAP, DECISION, MINIMUM, PATH, PROBE
 from swl_viz.plotspec import Plot
 from swl_viz.words import plain
 
@@ -75,13 +76,6 @@ _THEMES: dict[str, dict[str, str]] = {
     },
 }
 
-#: The marks' colours, as in the PNGs: each reads on every band of viridis and on both themes.
-DECISION = "#ff94e0"
-MINIMUM = "#ffa31a"
-CAP = "#e8e8e8"
-PROBE = "#4dd8ff"
-PATH = "#ffffff"
-HALO = "#111111"
 
 #: How each role of line is drawn: colour, dash and width (px). A role not named here (a mark
 #: a newer scene adds) is drawn as a thin solid line in the text colour.

@@ -14,6 +14,7 @@ import numpy as np
 from swl_viz.errors import SwlVizError
 from swl_viz.grid import LossGrid, thin_stride
 from swl_viz.maths import FloatArray
+from swl_viz.palette import HALO, PATH
 from swl_viz.plotspec import Plot
 from swl_viz.shapes import Arrow, Panel, Point, Polyline, Scene
 from swl_viz.web.look import (
@@ -24,7 +25,6 @@ from swl_viz.web.look import (
     ARROW_ORDER,
     CONTOUR_ALPHA,
     DETAILS,
-    HALO,
     HEAD_SHARE,
     HEAD_SIZE,
     LINE_LIFT,
@@ -34,7 +34,6 @@ from swl_viz.web.look import (
     MARKER_LINES,
     MIN_HEAD_SIZE,
     OUTLINED,
-    PATH,
     POINT_ORDER,
     POINT_STYLES,
     VIRIDIS,
