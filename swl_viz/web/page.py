@@ -201,7 +201,6 @@ def _layout(
     plot: Plot, scene: Scene, frames: list[float], notes: tuple[list[Any], list[Any]]
 ) -> dict[str, Any]:
     colours = _THEMES[plot.theme]
-    w = words(plot.lang)
     title = "" if scene.title is None else web_text(scene.title)
     layout: dict[str, Any] = {
         "template": "none",
@@ -268,34 +267,39 @@ def _layout(
             "annotations": notes[1],
         }
     if frames:
-        active = frames.index(float(plot.t[0]))
-        layout["sliders"] = [
+        layout["sliders"] = [_slider(plot, frames)]
+    return layout
+
+
+def _slider(plot: Plot, frames: list[float]) -> dict[str, Any]:
+    """The slider over the teacher label t = (t0, 1 - t0), one step a precomputed frame."""
+    colours = _THEMES[plot.theme]
+    w = words(plot.lang)
+    active = frames.index(float(plot.t[0]))
+    return {
+        "active": active,
+        "currentvalue": {"prefix": f"{w['label']} = (t₀, 1 − t₀),  t₀ = "},
+        "pad": {"t": 40, "l": 20, "r": 20},
+        "bgcolor": colours["legend"],
+        "bordercolor": colours["grid"],
+        "activebgcolor": colours["wire"],
+        "font": {"color": colours["text"]},
+        "steps": [
             {
-                "active": active,
-                "currentvalue": {"prefix": f"{w['label']} = (t₀, 1 − t₀),  t₀ = "},
-                "pad": {"t": 40, "l": 20, "r": 20},
-                "bgcolor": colours["legend"],
-                "bordercolor": colours["grid"],
-                "activebgcolor": colours["wire"],
-                "font": {"color": colours["text"]},
-                "steps": [
+                "label": f"{s:g}",
+                "method": "animate",
+                "args": [
+                    [_frame_name(s)],
                     {
-                        "label": f"{s:g}",
-                        "method": "animate",
-                        "args": [
-                            [_frame_name(s)],
-                            {
-                                "mode": "immediate",
-                                "frame": {"duration": 0, "redraw": True},
-                                "transition": {"duration": 0},
-                            },
-                        ],
-                    }
-                    for s in frames
+                        "mode": "immediate",
+                        "frame": {"duration": 0, "redraw": True},
+                        "transition": {"duration": 0},
+                    },
                 ],
             }
-        ]
-    return layout
+            for s in frames
+        ],
+    }
 
 
 def _frame_name(t0: float) -> str:
