@@ -129,3 +129,15 @@ def polygons_overlap(a: NDArray[np.float64], b: NDArray[np.float64], slack: floa
             if pa.max() <= pb.min() + slack or pb.max() <= pa.min() + slack:
                 return False
     return True
+
+
+def strings(value: object) -> Iterator[str]:
+    """Every string in a nested structure of dicts, lists and tuples (a plotly figure)."""
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, dict):
+        for v in value.values():
+            yield from strings(v)
+    elif isinstance(value, list | tuple):
+        for v in value:
+            yield from strings(v)

@@ -14,11 +14,12 @@ from __future__ import annotations
 import dataclasses
 import html
 import math
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
 import pytest
+from slides_tools import strings as _strings
 
 import swl_viz.web as web
 import swl_viz.web.page as web_page
@@ -47,17 +48,6 @@ CASES: dict[str, dict[str, Any]] = {
 def _unweb(text: str) -> str:
     """A page's text back as the scene wrote it (after ``plain``)."""
     return html.unescape(text.replace("<br>", "\n")).replace("\xa0", " ")
-
-
-def _strings(value: Any) -> Iterator[str]:
-    if isinstance(value, str):
-        yield value
-    elif isinstance(value, dict):
-        for v in value.values():
-            yield from _strings(v)
-    elif isinstance(value, list | tuple):
-        for v in value:
-            yield from _strings(v)
 
 
 def _panel_of(trace: dict[str, Any], scene: Scene) -> int:

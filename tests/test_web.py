@@ -14,6 +14,7 @@ from typing import Any
 
 import numpy as np
 import pytest
+from slides_tools import strings as _strings
 
 import swl_viz
 from swl_viz.errors import SwlVizError
@@ -281,17 +282,6 @@ def test_text_is_unicode_and_escaped() -> None:
     for figure in ("surface", "quiver", "contour", "pair"):
         texts = list(_strings(figure_dict(Plot(figure=figure, lang="ja", variant="book"))))
         assert texts and not [t for t in texts if "$" in t]
-
-
-def _strings(value: Any) -> Any:
-    if isinstance(value, str):
-        yield value
-    elif isinstance(value, dict):
-        for v in value.values():
-            yield from _strings(v)
-    elif isinstance(value, list | tuple):
-        for v in value:
-            yield from _strings(v)
 
 
 def test_arrows_point_down_the_gradient() -> None:

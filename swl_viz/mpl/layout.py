@@ -24,7 +24,6 @@ from matplotlib.text import Text
 from matplotlib.ticker import MaxNLocator
 from matplotlib.transforms import Bbox
 from mpl_toolkits.mplot3d import proj3d
-from mpl_toolkits.mplot3d.art3d import Text3D
 from mpl_toolkits.mplot3d.axes3d import Axes3D
 
 import swl_viz.mpl.theme as theme
@@ -224,11 +223,7 @@ _MOVABLE_ENDS = ("-label", "probe-box", "plateau-note", "why-root2", "why-slope"
 def _movable(fig: Figure) -> list[Text]:
     """The scene's labels on the plane (and the corner texts of 3-D panels): not the labels
     lying on a 3-D surface, which turn with it."""
-    return [
-        t
-        for t in fig.findobj(Text)
-        if not isinstance(t, Text3D) and str(t.get_gid() or "").endswith(_MOVABLE_ENDS)
-    ]
+    return [t for t in fig.findobj(Text) if str(t.get_gid() or "").endswith(_MOVABLE_ENDS)]
 
 
 def _title(fig: Figure, frame: _Frame, title: str, margin: float, top: float) -> None:

@@ -16,7 +16,6 @@ from matplotlib.artist import Artist
 from matplotlib.text import Annotation, Text
 from matplotlib.transforms import Affine2D
 from mpl_toolkits.mplot3d import proj3d
-from mpl_toolkits.mplot3d.art3d import Text3D
 
 from swl_viz.marks import Marks
 from swl_viz.mpl.place import PRIORITY
@@ -210,9 +209,7 @@ def draw_marks(ax: Any, marks: Marks, *, three_d: bool, lang: str = "en") -> lis
         PRIORITY[text] = label.priority
         drawn.append(text)
     for mark in drawn:
-        if type(mark) is Text3D:
-            mark.__class__ = _InsideText3D
-        elif type(mark) is Text:
+        if type(mark) is Text:
             mark.__class__ = _InsideText
         elif type(mark) is Annotation:
             mark.__class__ = _InsideAnnotation
@@ -232,24 +229,6 @@ def _back_inside(box: Any, renderer: Any) -> tuple[float, float]:
     dx = max(0.0, -box.x0) - max(0.0, box.x1 - width)
     dy = max(0.0, -box.y0) - max(0.0, box.y1 - height)
     return dx, dy
-
-
-class _InsideText3D(Text3D):  # type: ignore[misc]
-    """A label on a 3-D surface that sits out a view in which it would leave the canvas: as
-    the view turns (a GIF, the mouse), a label at a line's end can swing past the edge."""
-
-    def draw(self, renderer: Any) -> None:
-        axes: Any = self.axes
-        x, y, _ = proj3d.proj_transform(self._x, self._y, self._z, axes.M)
-        where = Text(float(x), float(y), self.get_text())
-        where.update_from(self)
-        where.set_transform(self.get_transform())
-        where.set_figure(self.get_figure())
-        box = where.get_window_extent(renderer)
-        width, height = _canvas(renderer)
-        if box.x0 < 0 or box.y0 < 0 or box.x1 > width or box.y1 > height:
-            return
-        super().draw(renderer)
 
 
 class _InsideText(Text):

@@ -28,7 +28,6 @@ from matplotlib.lines import Line2D
 from matplotlib.text import Annotation, Text
 from matplotlib.transforms import Bbox
 from mpl_toolkits.mplot3d import proj3d
-from mpl_toolkits.mplot3d.art3d import Text3D
 from numpy.typing import NDArray
 
 __all__ = ["PRIORITY", "Placement", "place_labels"]
@@ -130,8 +129,6 @@ def _fixed(fig: Figure, renderer: RendererAgg, movable: set[int]) -> list[Bbox]:
     for text in fig.findobj(Text):
         if id(text) in movable or not text.get_visible() or not text.get_text():
             continue
-        if isinstance(text, Text3D):
-            continue  # measured as drawn, below
         fixed.append(text.get_window_extent(renderer))
     for ax in fig.axes:
         legend = ax.get_legend()
@@ -340,7 +337,7 @@ def place_labels(fig: Figure, labels: Sequence[Text]) -> Placement:
     em = _em(fig)
     movable = {id(t) for t in labels}
     boxes = _fixed(fig, renderer, movable) + _points(fig) + _arrows(fig, renderer, em)
-    taken = [_corners(box) for box in boxes + _drawn_3d(fig, renderer)]
+    taken = [_corners(box) for box in boxes]
     moved: list[Text] = []
     unplaced: list[Text] = []
     taken_box = np.array(
@@ -401,21 +398,3 @@ def _em(fig: Figure) -> float:
 
     size = FontProperties(size=mpl.rcParams["xtick.labelsize"]).get_size_in_points()
     return float(size) * fig.dpi / 72.0
-
-
-def _drawn_3d(fig: Figure, renderer: RendererAgg) -> list[Bbox]:
-    """Where the 3-D labels draw in this view: their boxes at their projected places."""
-    out = []
-    for ax in fig.axes:
-        if ax.name != "3d":
-            continue
-        for text in ax.findobj(Text3D):
-            if not (text.get_visible() and text.get_text()):
-                continue
-            x, y, _ = proj3d.proj_transform(text._x, text._y, text._z, ax.M)  # type: ignore[attr-defined]
-            where = Text(float(x), float(y), text.get_text())
-            where.update_from(text)
-            where.set_transform(text.get_transform())
-            where.set_figure(fig)
-            out.append(_text_box(where, renderer))
-    return out
