@@ -231,7 +231,7 @@ def _title(fig: Figure, frame: _Frame, title: str, margin: float, top: float) ->
     font = theme.japanese_font() if needs_cjk(title) else None
     if font is not None:
         # the Japanese font first: words around $...$ are drawn in the first font found
-        family = [font, *mpl.rcParams["font.sans-serif"]]
+        family = [font, "DejaVu Sans", theme.MATH_FONT]
     size = float(mpl.rcParams["figure.titlesize"])
     wide = _text_width(title, size, frame.dpi)
     if wide > frame.w - 2 * margin:  # a long title (the book's, a user's) shrinks to fit
