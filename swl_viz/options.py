@@ -187,7 +187,13 @@ def _int(row: Option, value: Any) -> int:
     return value
 
 
+#: A flag as text, the way a notebook caller might write it ("true", "off").
+_BOOL_TEXT = {"true": True, "on": True, "yes": True, "false": False, "off": False, "no": False}
+
+
 def _bool(row: Option, value: Any) -> bool:
+    if isinstance(value, str) and value.strip().lower() in _BOOL_TEXT:
+        return _BOOL_TEXT[value.strip().lower()]
     if not isinstance(value, bool):
         raise _wrong(row, value)
     return value
@@ -256,6 +262,9 @@ def _point(row: Option, value: Any) -> tuple[float, float]:
 
 
 def _range(row: Option, value: Any) -> tuple[float, float]:
+    """'-10 10' (as the command line gives it), '-10,10', or [-10, 10] -> (-10.0, 10.0)."""
+    if isinstance(value, str):
+        value = value.replace(",", " ").split()
     if not isinstance(value, list | tuple) or len(value) != 2:
         raise SwlVizError("needs two numbers, LO HI", param=row.name)
     lo, hi = (_float(row, v) for v in value)
