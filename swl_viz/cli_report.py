@@ -147,8 +147,8 @@ def print_gradient_check(res: CheckResult, atol: float, rtol: float = float("inf
     )
     if res.variant == "book" and not ok:
         out.print(
-            "  The book's log(y + 1e-7) flattens the loss where y < 1e-7, so its slope there is"
-            " not y - t: that is why swl-viz drops the 1e-7 for the graphs."
+            "  The book's log(y + 1e-7) bends the loss where y is small (flat below 1e-7), so"
+            " its slope is not y - t: that is why swl-viz drops the 1e-7 for the graphs."
         )
     if res.noise > min(atol, rtol * res.scale):
         out.print(
