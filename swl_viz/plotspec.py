@@ -56,6 +56,10 @@ MAX_PIXELS_PER_SIDE = 16384
 #: Most frame data a turntable GIF may hold while it is encoded (one byte per pixel).
 MAX_GIF_BYTES = 1 << 30
 
+#: What a web page does not use: its text is sized by the browser, and it has no inches (dpi
+#: still turns a --size in inches into pixels).
+HTML_IGNORES = ("dpi", "font_scale")
+
 _SAFE = re.compile(r"^[A-Za-z0-9._+-]+$")
 
 
@@ -186,11 +190,20 @@ class Plot(Options):
         formats = tuple(formats)
         for fmt in formats:
             self.check_format(fmt)
+        changed = self.changed()
         if "gif" not in formats:
-            for name in self.changed():
+            for name in changed:
                 if OPTIONS[name].gif_only:
                     raise SwlVizError(
                         "only shapes a .gif turntable; write a .gif too, or leave it out",
+                        param=name,
+                    )
+        if formats and set(formats) == {"html"}:  # a page sizes its text in the browser
+            for name in HTML_IGNORES:
+                if name in changed and not (name == "dpi" and self.size is not None):
+                    raise SwlVizError(
+                        "does not apply to a .html page; write a .png, .svg or .pdf too, or "
+                        "leave it out",
                         param=name,
                     )
 

@@ -383,3 +383,20 @@ def test_the_library_takes_every_option_as_text_and_names_the_keyword() -> None:
             swl_viz.plot("contour", **options)
         assert info.value.param == name
         assert str(info.value).startswith(f"{name}:") or str(info.value).startswith(f"{name} ")
+
+
+@pytest.mark.parametrize(
+    ("args", "flag"),
+    [
+        (["surface", "--out", "s.html", "--font-scale", "2"], "--font-scale"),
+        (["contour", "--out", "c.html", "--dpi", "50"], "--dpi"),
+        (["export", "--figures", "surface", "--format", "html", "--dpi", "50"], "--dpi"),
+    ],
+)
+def test_what_a_web_page_would_ignore_is_refused(in_tmp: Path, args: list[str], flag: str) -> None:
+    pytest.importorskip("plotly")
+    code, text = _run(*args)
+    assert code == 2 and flag in text and ".html" in text, text
+    assert _files(in_tmp) == []
+    code, text = _run("export", "--figures", "contour", "--format", "png,html", "--dpi", "20")
+    assert code == 0, text  # the PNG uses it
