@@ -387,8 +387,11 @@ class Options:
     size: tuple[int, int] | None = option(
         None, "Canvas size: 1920x1080 in pixels, or 9x9in in inches.", "size", metavar="WxH",
         shown="per figure")
-    dpi: int = option(100, "Dots per inch.", "int", metavar="N", bounds=(10, 1200))
-    transparent: bool = option(False, "Transparent background (not for .gif).", "bool")
+    dpi: int = option(
+        100, "Dots per inch: a PDF's or SVG's inches, and the pixels of a --size in inches.",
+        "int", metavar="N", bounds=(10, 1200))
+    transparent: bool = option(
+        False, "Transparent background (not for .gif or .html).", "bool")
     title: str | None = option(
         None, "Replace the title.", "text", metavar="TEXT", shown="per figure")
     no_title: bool = option(False, "Drop the title.", "bool")
