@@ -95,3 +95,38 @@ def test_the_script_stops_at_the_first_failure_and_names_it(tmp_path: Path) -> N
     assert done.returncode == 1
     assert re.findall(r"::status (\d+) (\d+)", done.stdout) == [("0", "0"), ("1", "1")]
     assert not (tmp_path / "never").exists()
+
+
+@pytest.mark.skipif(os.environ.get(NESTED) == "1", reason="already inside the fresh copy")
+def test_a_plain_install_elsewhere_prints_hints_that_work_there(tmp_path: Path) -> None:
+    """`pip install .` (not -e) into a second environment, run from another folder: the install
+    hints name packages, not a checkout's extras, and following the hint makes the command
+    work."""
+    venv = tmp_path / "venv"
+    env = {k: v for k, v in os.environ.items() if k not in ("VIRTUAL_ENV", "PYTHONPATH")}
+    subprocess.run(["python3", "-m", "venv", str(venv)], check=True, env=env)
+    pip = [str(venv / "bin" / "python"), "-m", "pip", "install", "-q"]
+    done = subprocess.run([*pip, str(ROOT)], env=env, capture_output=True, text=True,
+                          timeout=1200)  # fmt: skip
+    assert done.returncode == 0, done.stderr[-2000:]
+    elsewhere = tmp_path / "work"
+    elsewhere.mkdir()
+    swl = str(venv / "bin" / "swl-viz")
+
+    def run(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run([swl, *args], cwd=elsewhere, env=env, capture_output=True,
+                              text=True, timeout=600)  # fmt: skip
+
+    page = run("surface", "--out", "s.html")
+    assert page.returncode == 1, page.stderr
+    assert "pip install plotly" in page.stderr and "-e" not in page.stderr, page.stderr
+    ja = run("quiver", "--lang", "ja", "--dpi", "20")
+    if ja.returncode != 0:  # no system CJK font: the hint names the package
+        assert "pip install matplotlib-fontja" in ja.stderr and "'.[" not in ja.stderr
+    hint = page.stderr.split("install it with ", 1)[1].split(" (")[0].split()
+    assert hint[:2] == ["pip", "install"], hint
+    done = subprocess.run([*pip, *hint[2:]], env=env, capture_output=True, text=True,
+                          timeout=1200)  # fmt: skip
+    assert done.returncode == 0, done.stderr[-2000:]
+    page = run("surface", "--out", "s.html")
+    assert page.returncode == 0 and (elsewhere / "s.html").stat().st_size > 100_000, page.stderr
