@@ -118,35 +118,35 @@ def _figure(figure: str, options: Mapping[str, Any], path: Path | None, show: bo
 
 
 @command("surface", help="The forward pass: the loss as a 3-D wireframe.",
-             epilog=EXAMPLES.format("surface"))  # fmt: skip
+         epilog=EXAMPLES.format("surface"))  # fmt: skip
 @takes(options_for("surface"))
 def surface(out: Out3D = None, show: Show = False, **options: Any) -> None:
     _figure("surface", options, out, show)
 
 
 @command("quiver", help="The backward pass: 3-D arrows of steepest descent on the loss.",
-             epilog=EXAMPLES.format("quiver"))  # fmt: skip
+         epilog=EXAMPLES.format("quiver"))  # fmt: skip
 @takes(options_for("quiver"))
 def quiver(out: Out3D = None, show: Show = False, **options: Any) -> None:
     _figure("quiver", options, out, show)
 
 
 @command("contour", help="A filled contour of the loss with the -gradient as arrows.",
-             epilog=EXAMPLES.format("contour"))  # fmt: skip
+         epilog=EXAMPLES.format("contour"))  # fmt: skip
 @takes(options_for("contour"))
 def contour(out: Out2D = None, show: Show = False, **options: Any) -> None:
     _figure("contour", options, out, show)
 
 
 @command("pair", help="Forward beside backward: the surface and its contour, 16:9.",
-             epilog=EXAMPLES.format("pair"))  # fmt: skip
+         epilog=EXAMPLES.format("pair"))  # fmt: skip
 @takes(options_for("pair"))
 def pair(out: OutPair = None, show: Show = False, **options: Any) -> None:
     _figure("pair", options, out, show)
 
 
 @command("slice", help="One dimension: the loss and its slope along d = x1 - x0.",
-             epilog=EXAMPLES.format("slice"))  # fmt: skip
+         epilog=EXAMPLES.format("slice"))  # fmt: skip
 @takes(options_for("slice"))
 def slice_(out: OutSlice = None, show: Show = False, **options: Any) -> None:
     _figure("slice", options, out, show)
