@@ -299,13 +299,14 @@ def test_japanese_labels_use_a_japanese_font() -> None:
     assert ax.get_title(loc="left").startswith("教師ラベル")
 
 
-def test_without_a_japanese_font_it_warns_and_draws_english(
+def test_without_a_japanese_font_it_stops_with_the_install_and_the_library_draws_english(
     in_tmp: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(text, "japanese_font", lambda: None)
     code, out = _run("surface", "--lang", "ja", "--dpi", "30")
-    assert code == 0, out
-    assert "no Japanese font" in out and "'.[ja]'" in out
+    assert code == 1, out  # a file named _ja holding English labels would be a quiet surprise
+    assert "--lang" in out and "pip install matplotlib-fontja" in out
+    assert not any(in_tmp.rglob("*.png"))
     fig = build_figure(Plot("surface", lang="ja"))
     title = read(fig.get_suptitle())
     assert title.startswith("Loss") and not any(ord(c) > 0x3000 for c in title)  # no boxes
