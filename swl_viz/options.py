@@ -409,7 +409,7 @@ class Options:
         "default", "slides: a filled 1920x1080 frame, text for a room.", "choice",
         metavar="default|slides", choices=("default", "slides"))
     font_scale: float = option(
-        1.0, "Multiplies every text size.", "float", metavar="F", bounds=(0.25, 4))
+        1.0, "Multiplies every text size.", "float", metavar="F", bounds=(0.5, 1.25))
     #: (lo, hi) of the loss axis in nats, and so of the contour's colour scale; None: the data's
     zlim: tuple[float, float] | None = option(
         None, "The loss axis in nats; the contour's colours follow it.", "range",

@@ -33,6 +33,9 @@ OPTIONS: dict[str, dict[str, Any]] = {
     "crowded": {"probe": (6.0, -1.0), "descent": (-6.0, 4.0), "label_smoothing": 0.2,
                 "range": (-10.0, 10.0), "step": 0.5},
     "dark-ja": {"theme": "dark", "lang": "ja"},
+    # the documented ends of --font-scale
+    "text-0.5": {"font_scale": 0.5},
+    "text-1.25": {"font_scale": 1.25},
 }  # fmt: skip
 SIZES: dict[str, dict[str, Any]] = {
     "default": {},

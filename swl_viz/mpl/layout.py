@@ -303,6 +303,8 @@ def _contour_figure(
     elif scene.key:
         em = frame.em
         side = room.h - CONTOUR_MARGINS[1] * em - CONTOUR_MARGINS[2] * em
+        # the key's column takes its width first: the square shrinks to what is left
+        side = min(side, room.w - (CONTOUR_MARGINS[0] + CONTOUR_MARGINS[3]) * em)
         need = CONTOUR_MARGINS[0] * em + side + CONTOUR_MARGINS[3] * em
         group = need + KEY_GAP * em + key_w
         x0 = max(margin, (frame.w - group) / 2)
