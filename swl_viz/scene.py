@@ -334,7 +334,11 @@ def _panel(plot: Plot, kind: PanelKind, grid: LossGrid, subtitle: str) -> Panel:
         lines=tuple(marks.lines),
         points=tuple(marks.points),
         arrows=tuple(marks.arrows),
-        labels=tuple(marks.labels),
+        # a slide is read from across a room: no small print on it
+        labels=tuple(
+            dataclasses.replace(label, size="medium") if plot.preset == "slides" else label
+            for label in marks.labels
+        ),
     )
 
 

@@ -49,6 +49,10 @@ TEXT_PX = {
     "axes.titlepad": 8.0,
 }
 
+#: The slides preset's text, relative to TEXT_PX: at 1080 px every text is then 32 px or more
+#: (16 pt on a 13.33-inch slide) and the title 51 px.
+SLIDES_TEXT = 1.1
+
 #: Line widths and tick lengths, in the same unit: 3.2 px lines at 1080 px.
 LINE_PX = {
     "lines.linewidth": 3.0,
@@ -187,7 +191,8 @@ def theme_context(theme: str | Plot, lang: str = "en") -> Iterator[None]:
 
 def plot_rc(plot: Plot) -> dict[str, Any]:
     """Every rcParam a figure of ``plot`` is drawn with: its theme, its fonts and its sizes."""
-    sizes = canvas_rc(plot.pixels, plot.dpi, plot.font_scale)
+    scale = plot.font_scale * (SLIDES_TEXT if plot.preset == "slides" else 1.0)
+    sizes = canvas_rc(plot.pixels, plot.dpi, scale)
     return {**_rc(plot.theme), **font_rc(plot.lang), **sizes}
 
 
