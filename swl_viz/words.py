@@ -94,6 +94,7 @@ WORDS: dict[str, dict[str, str]] = {
         ),
         "d_axis": "$d = x_{j} - x_{i}$",
         "loss_axis": "$L$ (nats)",
+        "gif_step": "step {k:>3} of {n}   $L$ = {loss}",
         "slope_axis": "slope $dL/dd$",
     },
     "ja": {
@@ -155,6 +156,7 @@ WORDS: dict[str, dict[str, str]] = {
         ),
         "d_axis": "$d = x_{j} - x_{i}$",
         "loss_axis": "損失 $L$ (nats)",
+        "gif_step": "{k:>3} / {n} ステップ   $L$ = {loss}",
         "slope_axis": "傾き $dL/dd$",
     },
 }
