@@ -22,6 +22,7 @@ layout would not give it, and stays quick; a saved view is always placed first.
 from __future__ import annotations
 
 import contextlib
+import io
 import json
 import math
 import os
@@ -766,6 +767,43 @@ export default { render };
 """
 
 
+def _quick_canvas(canvas_class: Any) -> Any:
+    """ipympl's canvas, sending each picture as a quickly compressed PNG: matplotlib's WebAgg
+    compresses at PNG level 6, which takes 40 ms of a 1200 px view's redraw; level 1 takes
+    a third less for a file about 10 % larger (the diff's unchanged pixels are zero)."""
+
+    class QuickCanvas(canvas_class):  # type: ignore[misc]
+        def get_diff_image(self) -> bytes | None:
+            from PIL import Image  # noqa: TID253 - the notebook's canvas is matplotlib's
+
+            me: Any = self  # WebAgg's state, as matplotlib keeps it
+            if not me._png_is_old:
+                return None
+            pixels = np.asarray(me.get_renderer().buffer_rgba())
+            buff = pixels.view(np.uint32).squeeze(2)
+            last = getattr(me, "_last_buff", None)
+            if (
+                me._force_full
+                or last is None
+                or buff.shape != last.shape
+                or (pixels[:, :, 3] != 255).any()
+            ):
+                me.set_image_mode("full")
+                output = buff
+            else:
+                me.set_image_mode("diff")
+                output = np.where(buff != last, buff, 0)
+            me._last_buff = buff.copy()
+            me._force_full = False
+            me._png_is_old = False
+            data = output.view(dtype=np.uint8).reshape((*output.shape, 4))
+            with io.BytesIO() as png:
+                Image.fromarray(data).save(png, format="png", compress_level=1)
+                return png.getvalue()
+
+    return QuickCanvas
+
+
 def notebook(
     t: Sequence[float] = (1.0, 0.0),
     *,
@@ -802,7 +840,7 @@ def notebook(
     if theme not in THEMES:
         raise SwlVizError(f"must be one of {', '.join(THEMES)}; got {theme!r}", param="theme")
     fig = SceneFigure(_window_rc(theme, lang), figsize=FIGSIZE, dpi=DPI)
-    canvas = Canvas(fig)
+    canvas = _quick_canvas(Canvas)(fig)
     manager = FigureManager(canvas, 0)
     canvas.header_visible = False
     canvas.toolbar_visible = False  # pan and zoom would take the contour's clicks
