@@ -372,10 +372,24 @@ def test_a_blitted_move_shows_what_a_full_draw_shows(
     assert np.array_equal(settled, _pixels(ex))
 
 
-def test_drawing_never_asks_for_another_draw(tmp_path: Path) -> None:
+@pytest.mark.parametrize("web", [False, True], ids=["agg", "webagg"])
+def test_drawing_never_asks_for_another_draw(tmp_path: Path, web: bool) -> None:
     """A notebook's widget may draw again whenever the figure turns stale: a draw (or a blitted
-    redraw) that leaves it stale would redraw for ever, the radio buttons' own blitting did."""
-    ex = _explorer(tmp_path)
+    redraw) that leaves it stale would redraw for ever. On the notebook's canvas (WebAgg, which
+    says it cannot blit) matplotlib's radio buttons redrew themselves after each draw and left
+    the figure stale."""
+    if web:
+        from matplotlib.backends.backend_webagg_core import (
+            FigureCanvasWebAggCore,
+            FigureManagerWebAgg,
+        )
+
+        fig = Figure(figsize=FIGSIZE, dpi=DPI)
+        canvas = FigureCanvasWebAggCore(fig)  # type: ignore[no-untyped-call]
+        canvas.manager = FigureManagerWebAgg(canvas, 1)  # type: ignore[no-untyped-call]
+        ex = Explorer(fig, out_dir=tmp_path)
+    else:
+        ex = _explorer(tmp_path)
     changes: list[Callable[[], object]] = [
         lambda: ex.sliders["t0"].set_val(0.6),
         lambda: ex.radio.set_active(1),
