@@ -5,10 +5,11 @@
 
 Starts JupyterLab on 127.0.0.1 (tests/jupyterlab_tools.py: a kernel on this interpreter, Debian's
 chromium through playwright), runs ``notebook(t=(0.7, 0.3))`` and presses the t0 slider at
-alternating places, each press after the view has settled. Each latency is measured in the page:
-from the mousedown event to the first paint of the figure's canvas after it (the picture the
-kernel sent back, drawn). Prints the median, min and max, and exits 1 when the median is over
-150 ms, or when the widget paints while idle more than once a second.
+alternating places, each once the page has painted nothing for QUIET_MS (the view settled).
+Each latency is measured in the page: from the mousedown event to the first paint of the
+figure's canvas after it (the picture the kernel sent back, drawn). Prints the median, min and
+max, and exits 1 when the median is over 150 ms, or when the widget paints while idle more than
+once a second.
 """
 
 from __future__ import annotations
@@ -36,9 +37,21 @@ TARGET_MS = 150.0
 PRESSES = 21
 #: Where the t0 slider is pressed, as fractions of its width, in turn.
 PLACES = (0.2, 0.8, 0.35, 0.65, 0.5, 0.9, 0.1)
-#: The wait after a press, so each is measured from a still view (settle included).
-PAUSE_S = 0.8
+#: Before each press the page must have painted nothing for this long: each press is measured
+#: from a still view, the previous one's labels (placed once still) drawn.
+QUIET_MS = 600
 
+WAIT_QUIET = f"""
+() => new Promise((resolve) => {{
+  const start = performance.now();
+  const look = () => {{
+    const last = window.__paints.length ? window.__paints[window.__paints.length - 1] : 0;
+    if (performance.now() - last > {QUIET_MS} || performance.now() - start > 20000) resolve(0);
+    else setTimeout(look, 50);
+  }};
+  look();
+}})
+"""
 WAIT_PAINT = """
 (down) => new Promise((resolve) => {
   const start = performance.now();
@@ -87,6 +100,7 @@ def main() -> int:
             y = rect["y"] + (top + bottom) / 2
             latencies: list[float] = []
             for i in range(PRESSES):
+                page.evaluate(WAIT_QUIET)
                 x = rect["x"] + left + PLACES[i % len(PLACES)] * (right - left)
                 page.mouse.move(x, y)
                 page.mouse.down()
@@ -97,7 +111,6 @@ def main() -> int:
                     print(f"press {i}: no new picture within 3 s")
                     return 1
                 latencies.append(latency)
-                time.sleep(PAUSE_S)
             painted = page.evaluate("() => window.__paints.length")
             time.sleep(5.0)
             idle = page.evaluate("() => window.__paints.length") - painted

@@ -298,7 +298,7 @@ class Explorer:
         """Write the whole view, widgets included, as a PNG under ``out_dir`` named from the
         state; return its path."""
         path = self.out_dir / f"{self.state.stem()}.png"
-        self.settle(refresh=False)
+        self.settle()  # the words placed, and shown on the screen as in the file
         try:
             with _style(self.theme, self.lang), atomic_write(path) as fh:
                 self.fig.savefig(fh, format="png", metadata={"Software": None})
