@@ -328,6 +328,7 @@ class Explorer:
             self.scale, cax=fig.add_axes(_COLORBAR), label=labels_for(self.lang)["loss"]
         )
         self.colorbar.locator = MaxNLocator(TICKS)
+        self.colorbar.ax.set_gid("colorbar")  # the layout keeps the words off it
         self.ax3d.view_init(elev=20.0, azim=240.0)
         # few ticks: tick labels are most of a redraw's cost; the surface's x0 and x1 need only
         # the ends and 0, since the contour beside shows the same plane with more
