@@ -256,6 +256,7 @@ class Explorer:
         self._frame: tuple[float, ...] = ()
         self._background_frame: tuple[float, ...] | None = None
         self._placing = False
+        self._shown = False  # whether the canvas shows the state as it is
         self.settled = False
         self._timer: Any = None
         self.on_saved: Any = None  # called with the path that ``s`` wrote (the notebook's cell)
@@ -309,6 +310,9 @@ class Explorer:
     def _update(self, **changes: Any) -> None:
         state = replace(self.state, **changes)
         state.check()
+        if state == self.state:  # a drag within one step of a slider: nothing to draw
+            self._sync_widgets()
+            return
         self.state = state
         with _style(self.theme, self.lang):
             self._sync_widgets()
@@ -468,6 +472,7 @@ class Explorer:
         self._drawn = drawn
         self._frame = (zmin, zmax, *levels)
         self.settled = False
+        self._shown = False
 
     def _zmax(self, s: State) -> float:
         """The top of the loss axis: a round number above the loss for every label at this
@@ -533,10 +538,12 @@ class Explorer:
         self._background = canvas.copy_from_bbox(self.fig.bbox)
         self._background_frame = self._frame
         self._draw_dynamic()
+        self._shown = True
 
     def refresh(self) -> None:
         """Show the current state on the canvas, drawing as little as possible: what moves over
-        the kept picture when the axes are unchanged, everything otherwise."""
+        the kept picture when the axes are unchanged, everything otherwise; nothing when the
+        canvas already shows the state (a notebook then sends no picture)."""
         canvas: Any = self.fig.canvas
         size = canvas.get_width_height(physical=True)
         kept = self._background
@@ -547,10 +554,14 @@ class Explorer:
             or (kept.get_extents()[2], kept.get_extents()[3]) != size
         ):
             canvas.draw()  # the draw event keeps the new picture and draws what moves
+            self._shown = True
+            return
+        if self._shown:
             return
         canvas.restore_region(kept)
         self._draw_dynamic()
         canvas.blit(self.fig.bbox)
+        self._shown = True
 
     def settle(self, refresh: bool = True) -> None:
         """Place the contour's labels as the saved figures place theirs, then show them."""
@@ -575,6 +586,7 @@ class Explorer:
                 artist.set_animated(True)
             self._placing = False
         self.settled = True
+        self._shown = False
         if refresh:
             self.refresh()
 

@@ -445,3 +445,20 @@ def test_settled_words_are_placed_apart_and_on_the_canvas(tmp_path: Path) -> Non
             overlap_w = min(a.x1, b.x1) - max(a.x0, b.x0)
             overlap_h = min(a.y1, b.y1) - max(a.y0, b.y0)
             assert overlap_w <= 1.0 or overlap_h <= 1.0, (s.get_text(), t.get_text())
+
+
+def test_a_move_within_a_step_draws_nothing(tmp_path: Path) -> None:
+    """A drag sends many moves that round to the same value: none recomputes or draws (a
+    notebook would send a picture for each)."""
+    ex = _explorer(tmp_path)
+    ex.sliders["t0"].set_val(0.8)
+    ex.refresh()
+    grid, drawn = ex.grid, list(ex._drawn)
+    draws: list[object] = []
+    ex.fig.canvas.mpl_connect("draw_event", draws.append)
+    before = _pixels(ex)
+    ex.sliders["t0"].set_val(0.8012)
+    assert ex.grid is grid and ex._drawn == drawn
+    assert ex.sliders["t0"].val == 0.8  # the handle snaps back to the value shown
+    ex.refresh()
+    assert draws == [] and np.array_equal(before, _pixels(ex))
