@@ -119,12 +119,32 @@ def _rect(page: Any, selector: str) -> dict[str, float]:
 
 
 def _canvas_png(page: Any) -> Any:
+    """The figure as the page shows it, once it has painted nothing for 0.8 s (the view
+    settled: its words placed and drawn)."""
+    page.evaluate(
+        "() => new Promise((resolve) => { const start = performance.now();"
+        " const look = () => { const p = window.__paints, now = performance.now();"
+        " if (now - (p.length ? p[p.length - 1] : 0) > 800 || now - start > 20000) resolve(0);"
+        " else setTimeout(look, 50); }; look(); })"
+    )
     return _pixels(page.locator(".jupyter-matplotlib-canvas-div").screenshot())
 
 
 def _paints(page: Any) -> int:
     count: int = page.evaluate("() => window.__paints.length")
     return count
+
+
+def _settled(client: Any, expression: str, done: Any, timeout_s: float = 20.0) -> Any:
+    """The kernel's value of ``expression`` once ``done`` says so (a loaded machine's kernel may
+    still be working through the page's events), or its last value after ``timeout_s``."""
+    deadline = time.monotonic() + timeout_s
+    while True:
+        value = ask(client, f"print(json.dumps({expression}))")
+        if done(value) or time.monotonic() > deadline:
+            time.sleep(0.5)  # its picture on the way to the page
+            return value
+        time.sleep(0.25)
 
 
 @pytest.mark.browser
@@ -191,8 +211,7 @@ def test_the_explorer_in_jupyterlab(lab_page: tuple[Any, Any, Path]) -> None:
             page.mouse.move(x0 + left + fraction * (right - left), y, steps=3)
             time.sleep(0.15)
         page.mouse.up()
-        time.sleep(1.0)
-        state = ask(client, "print(json.dumps(box.explorer.state.t0))")
+        state = _settled(client, "box.explorer.state.t0", lambda v: abs(v - 0.3) <= 0.03)
         assert state == pytest.approx(0.3, abs=0.03)
         assert _paints(page) - painted >= 3  # the drag was shown as it went
         after = _canvas_png(page)
@@ -200,11 +219,19 @@ def test_the_explorer_in_jupyterlab(lab_page: tuple[Any, Any, Path]) -> None:
 
         # a click on the contour at (10, -10)
         (xl, yl), (xh, yh) = boxes["contour_lo"], boxes["contour_hi"]
+        painted = _paints(page)
         page.mouse.click(x0 + xl + 30 / 40 * (xh - xl), y0 + yl + 10 / 40 * (yh - yl))
-        time.sleep(1.0)
-        probe = ask(client, "print(json.dumps(box.explorer.state.probe))")
+        probe = _settled(
+            client, "box.explorer.state.probe", lambda v: v is not None and abs(v[0] - 10) < 1
+        )
         assert probe == pytest.approx([10.0, -10.0], abs=0.5)
-        assert np.abs(_canvas_png(page) - after).mean() > 0.001
+        clicked = _canvas_png(page)
+        assert _paints(page) > painted  # the probe was shown
+        assert np.abs(clicked - after).mean() > 0.001, (
+            _paints(page) - painted,
+            canvas,
+            _rect(page, figure),
+        )
 
         # s saves, and the cell says where
         page.keyboard.press("s")
