@@ -72,7 +72,7 @@ def test_a_figure_saved_in_one_thread_while_another_builds() -> None:
 
     def build() -> None:
         while not stop.is_set():
-            swl_viz.plot("slice", theme="light", size="400x300", font_scale=2.0)
+            swl_viz.plot("slice", theme="light", size="400x300", font_scale=1.25)
 
     other = threading.Thread(target=build)
     other.start()
