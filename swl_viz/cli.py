@@ -15,7 +15,7 @@ from typing import Annotated, Any
 import typer
 
 from swl_viz import __version__
-from swl_viz.cli_errors import err, errors, out, run
+from swl_viz.cli_errors import err, errors, out, print_path, run
 from swl_viz.cli_params import given, one_label, read_given, shown, takes
 from swl_viz.cli_report import print_gradient_check, print_worked_example, run_export, warn_font
 from swl_viz.errors import RunError, SwlVizError
@@ -72,7 +72,7 @@ def _figure(figure: str, options: Mapping[str, Any], path: Path | None, show: bo
             fmt = output_format(plot, path)
             plot.check_formats([fmt])
             render_to_file(plot, path, fmt)
-            out.print(str(path))
+            print_path(path)
         if show:
             plot.check_formats([])  # a window is no .gif either
             if _no_display():
@@ -198,7 +198,7 @@ def export(
 
     if list_decks:
         for name, path in bundled_decks().items():
-            out.print(f"{name}\t{path}")
+            print_path(f"{name}\t{path}")
         return
     with errors():
         n_jobs = job_count(jobs)
@@ -314,7 +314,7 @@ def data(out_path: DataOut, **options: Any) -> None:
                 out_path, path["descent"], layer.pop("t"), lr=path.get("lr", 1.0),
                 steps=path.get("steps", 50), **layer,
             )  # fmt: skip
-    out.print(str(out_path))
+    print_path(out_path)
 
 
 def _version(value: bool) -> None:

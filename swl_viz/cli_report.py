@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from swl_viz.cli_errors import err, error_line, out
+from swl_viz.cli_errors import err, error_line, out, print_path
 from swl_viz.errors import RunError
 
 if TYPE_CHECKING:
@@ -39,8 +39,10 @@ def warn_font(lang: str | None, title: str | None = None) -> None:
 def run_export(targets: list[Target], out_dir: Path, workers: int) -> None:
     """Render ``targets`` with a progress bar; then a table of the files (a terminal) or each
     written path on a line (piped, for scripts). Any failed file is a RunError, at the end."""
+    from rich.markup import escape
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
     from rich.table import Table
+    from rich.text import Text
 
     from swl_viz.errors import SwlVizError
     from swl_viz.formats import check_format
@@ -59,7 +61,7 @@ def run_export(targets: list[Target], out_dir: Path, workers: int) -> None:
         "[progress.description]{task.description}", BarColumn(), MofNCompleteColumn(),
         TimeElapsedColumn(), console=err, transient=False, disable=not err.is_terminal,
     ) as progress:  # fmt: skip
-        task = progress.add_task(f"exporting to {out_dir}/", total=len(jobs))
+        task = progress.add_task(f"exporting to {escape(str(out_dir))}/", total=len(jobs))
 
         def advance(result: JobResult) -> None:
             progress.advance(task)
@@ -74,12 +76,12 @@ def run_export(targets: list[Target], out_dir: Path, workers: int) -> None:
                 (f"{r.size / 1024:.1f} KiB", f"{r.seconds:.2f} s") if r.size else ("-",) * 2
             )
             style = {"written": "green", "unchanged": "dim", "failed": "bold red"}[r.status]
-            table.add_row(r.path, size, secs, f"[{style}]{r.status}[/]")
+            table.add_row(Text(r.path), size, secs, Text(r.status, style=style))
         out.print(table)
     else:  # piped: each written path on a line of its own, for scripts (failures: stderr)
         for r in results:
             if r.status == "written":
-                out.print(r.path, markup=False, soft_wrap=True)
+                print_path(r.path)
     failed = [r for r in results if r.status == "failed"]
     for r in failed:
         error_line(f"failed: {r.path}: {r.error}")
