@@ -12,7 +12,7 @@ import pytest
 from conftest import run_cli
 
 from swl_viz import loss_grid
-from swl_viz.deck import DeckError, bundled_decks, plan_export
+from swl_viz.deck import MAX_DECK_BYTES, DeckError, bundled_decks, plan_export
 from swl_viz.errors import SwlVizError
 from swl_viz.mpl import build_figure, theme_context
 
@@ -205,7 +205,6 @@ def test_a_deck_that_is_no_regular_file_is_refused_at_once(tmp_path: Path, kind:
 def test_a_deck_is_read_no_further_than_its_limit(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import swl_viz.deck as deck_module
 
     asked: list[int] = []
     real_fdopen = os.fdopen
@@ -222,12 +221,12 @@ def test_a_deck_is_read_no_further_than_its_limit(
         fh.read = read  # type: ignore[method-assign]
         return fh
 
-    monkeypatch.setattr(deck_module.os, "fdopen", counting_fdopen)
+    monkeypatch.setattr(os, "fdopen", counting_fdopen)
     deck = tmp_path / "deck.toml"
     deck.write_text(ONE_CONTOUR + "# " + "x" * (3 << 20) + "\n")
     with pytest.raises(SwlVizError, match="KiB"):
         plan_export(out_dir=tmp_path / "out", deck=deck)
-    assert asked and all(0 < n <= deck_module.MAX_DECK_BYTES + 1 for n in asked)
+    assert asked and all(0 < n <= MAX_DECK_BYTES + 1 for n in asked)
 
 
 def test_many_unknown_keys_are_named_a_few_then_counted(tmp_path: Path) -> None:
