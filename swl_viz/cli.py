@@ -17,7 +17,13 @@ import typer
 from swl_viz import __version__
 from swl_viz.cli_errors import err, errors, out, print_path, run
 from swl_viz.cli_params import given, one_label, read_given, shown, takes
-from swl_viz.cli_report import print_gradient_check, print_worked_example, run_export, warn_font
+from swl_viz.cli_report import (
+    print_gradient_check,
+    print_json,
+    print_worked_example,
+    run_export,
+    warn_font,
+)
 from swl_viz.errors import RunError, SwlVizError
 from swl_viz.options import CLASSIC, FIGURES, LAYER_OPTIONS, OPTIONS, figure_formats, options_for
 
@@ -249,7 +255,7 @@ def demo(
         t = load_batch(labels, "labels", True, labels_as) if labels is not None else None
         ex = worked_example(a, t)
     if as_json:
-        out.print_json(data=ex.as_json())
+        print_json(ex.as_json())
         return
     print_worked_example(ex)
 

@@ -15,7 +15,13 @@ if TYPE_CHECKING:
     from swl_viz.deck import Target
     from swl_viz.learners import CheckResult, WorkedExample
 
-__all__ = ["print_gradient_check", "print_worked_example", "run_export", "warn_font"]
+__all__ = [
+    "print_gradient_check",
+    "print_json",
+    "print_worked_example",
+    "run_export",
+    "warn_font",
+]
 
 
 def warn_font(lang: str | None, title: str | None = None) -> None:
@@ -89,23 +95,58 @@ def run_export(targets: list[Target], out_dir: Path, workers: int) -> None:
         raise RunError(f"{len(failed)} of {len(results)} files failed; the others were kept")
 
 
+#: Rows and columns of a matrix the worked example shows; the rest are counted (--json has all).
+SHOWN_ROWS = 10
+SHOWN_COLUMNS = 12
+
+
 def _matrix(title: str, m: Any, fmt: str = ".3f") -> None:
-    import numpy as np
     from rich import box
     from rich.table import Table
 
-    if out.width < 7 * (m.shape[1] + 1):  # too narrow for a table: one value a line
-        out.print(title)
-        for (n, k), v in np.ndenumerate(m):
-            out.print(f"  [{n}, {k}] {v:{fmt}}", markup=False)
-        return
-    table = Table(title=title, title_justify="left", box=box.SIMPLE_HEAD, padding=(0, 1, 0, 0))
-    table.add_column("n", justify="right", style="dim")
-    for k in range(m.shape[1]):
-        table.add_column(str(k), justify="right", no_wrap=True)
-    for n, row in enumerate(m):
-        table.add_row(str(n), *(f"{v:{fmt}}" for v in row))
-    out.print(table)
+    n_rows, n_cols = m.shape
+    shown = m[:SHOWN_ROWS, :SHOWN_COLUMNS]
+    hidden = []
+    if n_rows > SHOWN_ROWS:
+        hidden.append(f"{n_rows - SHOWN_ROWS:,} more rows")
+    if n_cols > SHOWN_COLUMNS:
+        hidden.append(f"{n_cols - SHOWN_COLUMNS:,} more columns")
+    if out.width < 7 * (shown.shape[1] + 1):  # too narrow for a table: one value a line
+        out.print(title, markup=False)
+        for n, row in enumerate(shown.tolist()):
+            for k, v in enumerate(row):
+                out.print(f"  [{n}, {k}] {v:{fmt}}", markup=False)
+    else:
+        table = Table(title=title, title_justify="left", box=box.SIMPLE_HEAD, padding=(0, 1, 0, 0))
+        table.add_column("n", justify="right", style="dim")
+        for k in range(shown.shape[1]):
+            table.add_column(str(k), justify="right", no_wrap=True)
+        for n, row in enumerate(shown.tolist()):
+            table.add_row(str(n), *(f"{v:{fmt}}" for v in row))
+        out.print(table)
+    if hidden:
+        out.print(f"  … and {' and '.join(hidden)} (all of them with --json)", markup=False)
+
+
+def print_json(data: dict[str, Any]) -> None:
+    """``data`` as strict JSON (no NaN) on stdout: a key a line, and a matrix a row a line.
+    Each matrix goes through json's C encoder in one call (``indent`` would take its Python
+    one, some 20 times slower), so a batch of a million numbers prints in seconds."""
+    import json
+
+    def dumps(value: Any) -> str:
+        return json.dumps(value, allow_nan=False)
+
+    write = sys.stdout.write
+    write("{")
+    for n, (key, value) in enumerate(data.items()):
+        write(("," if n else "") + "\n  " + dumps(key) + ": ")
+        if isinstance(value, list) and value and isinstance(value[0], list):  # a matrix
+            rows = dumps(value)[1:-1].replace("], [", "],\n    [")  # numbers hold no "], ["
+            write("[\n    " + rows + "\n  ]")
+        else:
+            write(dumps(value))
+    write("\n}\n")
 
 
 def _encodes(text: str) -> bool:

@@ -4,13 +4,17 @@ command and what the user must see: the file named exactly, or one short line.""
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
+import numpy as np
 import pytest
 import typer
+from conftest import printed_number
 
 from swl_viz.cli_errors import run
 
@@ -103,3 +107,128 @@ def test_the_last_resort_handler_prints_markup_as_text(capsys: pytest.CaptureFix
     err = capsys.readouterr().err
     assert "internal error: LookupError: closing tag '[/]' of [bold]nothing[/bold]" in err
     assert err.count("\n") == 1
+
+
+# ---- demo: batches of any size, and its messages -----------------------------------------------
+
+
+def _save(folder: Path, **arrays: np.ndarray) -> list[str]:
+    for name, arr in arrays.items():
+        np.save(folder / f"{name}.npy", arr)
+    return ["--logits", "a.npy", "--labels", "t.npy"]
+
+
+def _strict_json(text: bytes) -> dict[str, Any]:
+    def refuse(word: str) -> None:
+        raise AssertionError(f"{word} is not JSON")
+
+    data: dict[str, Any] = json.loads(text, parse_constant=refuse)
+    return data
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_demo_difference_has_the_oracles_digits(tmp_path: Path, seed: int) -> None:
+    from oracle import mean_losses
+
+    rng = np.random.default_rng(seed)
+    t = rng.integers(0, 4, size=5)
+    a = rng.normal(scale=3.0, size=(5, 4)) + 10.0 * np.eye(4)[t]  # mostly right: y_t near 1
+    proc = _swl("demo", "--json", *_save(tmp_path, a=a, t=t), cwd=tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    data = _strict_json(proc.stdout)
+    exact, book = mean_losses(a.tolist(), np.eye(4)[t].tolist())
+    assert data["difference"] == pytest.approx(float(exact - book), rel=2e-15, abs=0)
+    # the old way, two rounded means subtracted, loses digits where y is near 1
+    assert data["loss"] - data["loss_book"] != pytest.approx(float(exact - book), rel=1e-12, abs=0)
+
+
+def test_demo_json_is_strict_json_even_near_the_largest_double(tmp_path: Path) -> None:
+    a = np.array([[1.7e308, 0.0], [1.7e308, 0.0]])  # each loss 1.7e308: their sum overflows
+    proc = _swl("demo", "--json", *_save(tmp_path, a=a, t=np.array([1, 1])), cwd=tmp_path)
+    assert proc.returncode == 0 and proc.stderr == b"", proc.stderr
+    data = _strict_json(proc.stdout)
+    assert data["loss"] == 1.7e308 and data["difference"] == pytest.approx(1.7e308, rel=1e-15)
+
+
+@pytest.mark.parametrize("kind", ["npy", "csv-empty", "csv-header-only"])
+def test_demo_on_an_empty_batch_is_one_line(tmp_path: Path, kind: str) -> None:
+    if kind == "npy":
+        args = _save(tmp_path, a=np.zeros((0, 3)), t=np.zeros(0, dtype=np.int64))
+    else:
+        text = "" if kind == "csv-empty" else "a0,a1,a2\n"
+        (tmp_path / "a.csv").write_text(text)
+        (tmp_path / "t.csv").write_text(text)
+        args = ["--logits", "a.csv", "--labels", "t.csv"]
+    for json_flag in ([], ["--json"]):
+        line = _one_error_line(_swl("demo", *json_flag, *args, cwd=tmp_path))
+        assert "--logits" in line and "no numbers" in line
+
+
+def test_demo_label_errors_name_its_own_option(tmp_path: Path) -> None:
+    t = np.array([[0.5, 0.6, 0.0]] * 2)
+    line = _one_error_line(_swl("demo", *_save(tmp_path, a=np.ones((2, 3)), t=t), cwd=tmp_path))
+    assert "'--labels'" in line and "'--t'" not in line and "labels must sum to 1" in line
+    t = np.array([0, 5])  # an index past the classes
+    line = _one_error_line(_swl("demo", *_save(tmp_path, a=np.ones((2, 3)), t=t), cwd=tmp_path))
+    assert "'--labels'" in line and "'--t'" not in line
+
+
+def test_demo_refuses_a_huge_npy_from_its_header(tmp_path: Path) -> None:
+    from swl_viz.learners import MAX_BATCH_VALUES
+
+    with (tmp_path / "a.npy").open("wb") as fh:  # a header promising 4 million numbers, no data
+        np.lib.format.write_array_header_1_0(
+            fh, {"descr": "<f8", "fortran_order": False, "shape": (2_000_000, 2)}
+        )
+    np.save(tmp_path / "t.npy", np.zeros(2_000_000, dtype=np.int64))
+    line = _one_error_line(
+        _swl("demo", "--logits", "a.npy", "--labels", "t.npy", cwd=tmp_path, timeout=30)
+    )
+    assert "--logits" in line and f"more than {MAX_BATCH_VALUES:,} numbers" in line
+
+
+def test_demo_refuses_a_huge_csv_before_reading_it(tmp_path: Path) -> None:
+    from swl_viz.learners import MAX_BATCH_CSV_BYTES
+
+    row = "0.5,0.25\n"
+    with (tmp_path / "a.csv").open("w") as fh:
+        fh.write(row * (MAX_BATCH_CSV_BYTES // len(row) + 1))
+    (tmp_path / "t.csv").write_text("0\n")
+    line = _one_error_line(
+        _swl("demo", "--logits", "a.csv", "--labels", "t.csv", cwd=tmp_path, timeout=30)
+    )
+    assert "--logits" in line and "more than" in line
+
+
+def test_demo_refuses_a_fifo_at_once(tmp_path: Path) -> None:
+    os.mkfifo(tmp_path / "a.csv")
+    (tmp_path / "t.csv").write_text("0\n")
+    line = _one_error_line(
+        _swl("demo", "--logits", "a.csv", "--labels", "t.csv", cwd=tmp_path, timeout=30)
+    )
+    assert "not a regular file" in line
+
+
+def test_demo_table_shows_a_few_rows_and_counts_the_rest(tmp_path: Path) -> None:
+    rng = np.random.default_rng(3)
+    args = _save(tmp_path, a=rng.normal(size=(20_000, 2)), t=rng.integers(0, 2, 20_000))
+    proc = _swl("demo", *args, cwd=tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    text = proc.stdout.decode()
+    assert text.count("… and 19,990 more rows (all of them with --json)") == 4
+    assert len(text.splitlines()) < 100
+    loss = printed_number(text, "t log y / N")
+    a = np.load(tmp_path / "a.npy")
+    t = np.load(tmp_path / "t.npy")
+    top = a.max(axis=1)
+    lse = top + np.log(np.exp(a - top[:, None]).sum(axis=1))
+    assert loss == pytest.approx(float(np.mean(lse - a[np.arange(a.shape[0]), t])), rel=1e-12)
+
+
+# ---- messages: one short line -------------------------------------------------------------------
+
+
+def test_a_long_bad_value_is_quoted_shortened_with_its_length(tmp_path: Path) -> None:
+    theme = "x" * 100_000  # (an argument of the command line holds at most 128 KiB)
+    line = _one_error_line(_swl("contour", "--theme", theme, cwd=tmp_path))
+    assert "--theme" in line and "(100,000 characters)" in line and len(line) < 400
