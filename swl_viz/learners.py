@@ -516,10 +516,15 @@ def write_data(grid: LossGrid, fh: io.BufferedWriter | Any, fmt: str) -> None:
 
 
 def _write_npz(grid: LossGrid, fh: Any, names: list[str], meta: dict[str, Any]) -> None:
-    """What ``np.savez`` writes, one column in memory at a time."""
+    """What ``np.savez`` writes, a block of one column at a time: each member's .npy header,
+    then its numbers as they are computed, so no whole column is ever held beside the grid."""
     with zipfile.ZipFile(fh, mode="w", compression=zipfile.ZIP_STORED, allowZip64=True) as zf:
-        for name in [*names, "meta"]:
-            value = np.array(json.dumps(meta)) if name == "meta" else grid_column(grid, name)
+        for name in names:
+            header = {"descr": np.lib.format.dtype_to_descr(np.dtype(np.float64)),
+                      "fortran_order": False, "shape": (grid.loss.size,)}  # fmt: skip
             with zf.open(name + ".npy", "w", force_zip64=True) as member:
-                np.lib.format.write_array(member, value, allow_pickle=False)
-            del value
+                np.lib.format.write_array_header_1_0(member, header)
+                for chunk in column_chunks(grid, name):
+                    member.write(np.ascontiguousarray(chunk, dtype=np.float64).tobytes())
+        with zf.open("meta.npy", "w", force_zip64=True) as member:
+            np.lib.format.write_array(member, np.array(json.dumps(meta)), allow_pickle=False)
