@@ -232,3 +232,24 @@ def test_a_long_bad_value_is_quoted_shortened_with_its_length(tmp_path: Path) ->
     theme = "x" * 100_000  # (an argument of the command line holds at most 128 KiB)
     line = _one_error_line(_swl("contour", "--theme", theme, cwd=tmp_path))
     assert "--theme" in line and "(100,000 characters)" in line and len(line) < 400
+
+
+# ---- sizes: under a 2 GB address space, each case refuses or finishes --------------------------
+
+
+def _cases() -> list[Any]:
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    import hostile
+
+    return list(hostile.CASES)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("case", _cases(), ids=lambda c: c.name)
+def test_a_hostile_size_refuses_or_finishes_within_2_gb(tmp_path: Path, case: Any) -> None:
+    """The outcome of each case of benchmarks/hostile.py, which also times them (30 s each):
+    the status and words it must end with, no MemoryError, and its peak memory where stated."""
+    import hostile
+
+    outcome = hostile.isolated(case, tmp_path, timeout=600)
+    assert outcome.problems(case, timed=False) == [], outcome.text[-2000:]
