@@ -6,8 +6,6 @@ and decks accept. Errors end in :mod:`swl_viz.cli_errors`, tables in :mod:`swl_v
 matplotlib is imported inside the commands that draw, so ``swl-viz --help`` stays fast.
 """
 
-import os
-import sys
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Annotated, Any
@@ -37,9 +35,9 @@ app = typer.Typer(
 
 
 def _no_display() -> bool:
-    return sys.platform.startswith("linux") and not (
-        os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")
-    )
+    from swl_viz.cli_report import no_display
+
+    return no_display()
 
 
 # ---- figure commands ------------------------------------------------------------------------

@@ -151,9 +151,24 @@ def _usage_hint(exc: typer.TyperException, argv: list[str]) -> str:
     return f" (see swl-viz {ctx.command_path.split(' ', 1)[-1]} -h)" if ctx and ctx.parent else ""
 
 
+def _quiet_fonts() -> None:
+    """A title no font can draw gets one line of warning (see cli_report.warn_font), not the
+    lines matplotlib logs for every family it tries and every glyph it misses. Set by name, so
+    matplotlib need not be imported; forked export workers inherit it."""
+    import logging
+    import warnings
+
+    logging.getLogger("matplotlib.font_manager").setLevel(logging.ERROR)
+    warnings.filterwarnings("ignore", message=r"Glyph \d+ .*missing from", category=UserWarning)
+    warnings.filterwarnings(
+        "ignore", message=r"Matplotlib currently does not support", category=UserWarning
+    )
+
+
 def run(app: typer.Typer, argv: list[str] | None) -> int:
     """Run ``app`` on ``argv``: its exit status, never a traceback (unless SWL_VIZ_DEBUG=1)."""
     _usable_streams()
+    _quiet_fonts()
     try:
         result = app(args=argv, prog_name="swl-viz", standalone_mode=False)
         code = result if isinstance(result, int) else 0

@@ -16,12 +16,52 @@ if TYPE_CHECKING:
     from swl_viz.learners import CheckResult, WorkedExample
 
 __all__ = [
+    "no_display",
     "print_gradient_check",
     "print_json",
     "print_worked_example",
     "run_export",
     "warn_font",
 ]
+
+
+def no_display() -> bool:
+    """Whether no window can open here: on Linux, neither DISPLAY nor WAYLAND_DISPLAY names a
+    server that answers (an X server is asked for a connection, as a client would)."""
+    import os
+
+    if not sys.platform.startswith("linux"):
+        return False
+    if os.environ.get("WAYLAND_DISPLAY"):
+        return False
+    display = os.environ.get("DISPLAY", "")
+    return not (display and _x_server_answers(display))
+
+
+def _x_server_answers(display: str) -> bool:
+    """Whether the X server ``display`` ("[host]:N[.screen]") accepts a connection."""
+    import socket
+
+    host, _, rest = display.rpartition(":")
+    number = rest.split(".")[0]
+    if not number.isdigit() or host.startswith("/"):
+        return True  # a form this check does not know: let the toolkit decide
+    if host in ("", "unix"):
+        path = f"/tmp/.X11-unix/X{number}"
+        for address in (path, "\0" + path):  # the socket file, or Linux's abstract one
+            with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as sock:
+                sock.settimeout(2.0)
+                try:
+                    sock.connect(address)
+                    return True
+                except OSError:
+                    continue
+        return False
+    try:
+        socket.create_connection((host, 6000 + int(number)), timeout=2.0).close()
+    except OSError:
+        return False
+    return True
 
 
 def warn_font(lang: str | None, title: str | None = None) -> None:

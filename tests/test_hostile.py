@@ -253,3 +253,50 @@ def test_a_hostile_size_refuses_or_finishes_within_2_gb(tmp_path: Path, case: An
 
     outcome = hostile.isolated(case, tmp_path, timeout=600)
     assert outcome.problems(case, timed=False) == [], outcome.text[-2000:]
+
+
+# ---- words that say what is wrong --------------------------------------------------------------
+
+
+def test_a_title_no_font_can_draw_gets_one_warning_line(tmp_path: Path) -> None:
+    title = "\U0001f600 \u0f00 \U00013000 face, Tibetan, hieroglyph"
+    proc = _swl("contour", "--title", title, "--dpi", "30", "--out", "t.png", cwd=tmp_path)
+    assert proc.returncode == 0 and proc.stdout == b"t.png\n", proc.stderr
+    lines = proc.stderr.decode().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("Warning: no installed font"), lines
+
+
+@pytest.mark.parametrize("display", [":4242", "127.0.0.1:4242", "unix:4243.0"])
+@pytest.mark.parametrize("command", [["contour", "--show"], ["explore"]], ids=["show", "explore"])
+def test_a_display_with_no_server_says_no_display(
+    tmp_path: Path, display: str, command: list[str]
+) -> None:
+    proc = _swl(*command, cwd=tmp_path, env={"DISPLAY": display, "MPLBACKEND": ""})
+    line = _one_error_line(proc, code=1)
+    assert "no display" in line and "install Tk" not in line
+
+
+def test_a_display_whose_server_answers_is_a_display(monkeypatch: pytest.MonkeyPatch) -> None:
+    import socket
+
+    from swl_viz.cli_report import no_display
+
+    monkeypatch.delenv("WAYLAND_DISPLAY", raising=False)
+    with socket.socket() as server:  # an X server's port, 6000 + N, on this machine
+        server.bind(("127.0.0.1", 0))
+        server.listen()
+        port = server.getsockname()[1]
+        if port <= 6000:
+            pytest.skip("the free port is below X's 6000 + N")
+        monkeypatch.setenv("DISPLAY", f"127.0.0.1:{port - 6000}")
+        assert not no_display()
+    assert no_display()  # the same display, its server gone
+    monkeypatch.delenv("DISPLAY")
+    assert no_display()
+
+
+def test_a_name_too_long_for_a_part_file_is_written(tmp_path: Path) -> None:
+    name = "n" * 240 + ".csv"  # 244 characters: legal, and no room for ".NAME.<pid>.<tag>.part"
+    proc = _swl("data", "--step", "1", "--out", name, cwd=tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout == name.encode() + b"\n" and (tmp_path / name).stat().st_size > 0
