@@ -723,3 +723,26 @@ def test_replacing_a_huge_file_under_a_memory_limit(tmp_path: Path) -> None:
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert proc.returncode == 0, proc.stderr
     assert huge.read_bytes() == b"new"
+
+
+def test_a_huge_or_deep_manifest_is_rebuilt_not_read_whole(tmp_path: Path) -> None:
+    """A 3 GB manifest (sparse) under a 2 GB address-space limit, and one nested 100,000 deep:
+    neither is one swl-viz wrote, so each is rebuilt from empty, without a MemoryError."""
+    huge, deep = tmp_path / "huge", tmp_path / "deep"
+    huge.mkdir()
+    deep.mkdir()
+    with (huge / "manifest.json").open("wb") as fh:
+        fh.truncate(3 << 30)
+    (deep / "manifest.json").write_text('{"files": ' + "[" * 100_000 + "]" * 100_000 + "}")
+    code = textwrap.dedent(
+        f"""
+        import resource
+        resource.setrlimit(resource.RLIMIT_AS, (2 << 30, 2 << 30))
+        from pathlib import Path
+        from swl_viz.manifest import load_manifest
+        for folder in ({str(huge)!r}, {str(deep)!r}):
+            assert load_manifest(Path(folder)) == {{}}, folder
+        """
+    )
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 0, proc.stderr
