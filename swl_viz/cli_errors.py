@@ -33,8 +33,9 @@ def flag(param: str) -> str:
     return OPTIONS[param].flag if param in OPTIONS else "--" + param.replace("_", "-")
 
 
-#: Longest quoted value an error repeats in full; a longer one is cut, its length given.
-QUOTE_CHARS = 60
+#: Longest quoted value an error repeats in full (a long path still fits); a longer one is
+#: cut to its two ends, its length given.
+QUOTE_CHARS = 200
 _QUOTED = re.compile(
     r"(?<![\w'\"])(?:'[^'\n]{N,}'|\"[^\"\n]{N,}\")(?![\w'\"])".replace("N", str(QUOTE_CHARS))
 )

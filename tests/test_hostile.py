@@ -300,3 +300,19 @@ def test_a_name_too_long_for_a_part_file_is_written(tmp_path: Path) -> None:
     proc = _swl("data", "--step", "1", "--out", name, cwd=tmp_path)
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout == name.encode() + b"\n" and (tmp_path / name).stat().st_size > 0
+
+
+def test_shorten_cuts_only_long_quoted_values() -> None:
+    from swl_viz.cli_errors import QUOTE_CHARS, shorten
+
+    path = "/tmp/" + "folder/" * 25 + "figure.png"  # a long path, still shown whole
+    assert len(path) < QUOTE_CHARS
+    assert shorten(f"cannot write {path!r}: denied") == f"cannot write {path!r}: denied"
+    value = "ab" * 100_000
+    cut = shorten(f"--theme: {value!r} is not one of 'light', 'dark'")
+    assert cut.startswith("--theme: 'abab") and "…" in cut and "(200,000 characters)" in cut
+    assert cut.endswith(" is not one of 'light', 'dark'") and len(cut) < 2 * QUOTE_CHARS
+    # text between two short quoted values is no quoted value, however long
+    between = "x " * 200
+    message = f"key 'a'; {between}; key 'b'"
+    assert shorten(message) == message
