@@ -25,6 +25,10 @@ __all__ = [
 ]
 
 
+#: matplotlib's backends that only write files.
+FILE_BACKENDS = ("agg", "pdf", "svg", "ps", "cairo", "template")
+
+
 def no_display() -> bool:
     """Whether no window can open here: on Linux, neither DISPLAY nor WAYLAND_DISPLAY names a
     server that answers (an X server is asked for a connection, as a client would)."""
@@ -34,6 +38,8 @@ def no_display() -> bool:
         return False
     if os.environ.get("WAYLAND_DISPLAY"):
         return False
+    if os.environ.get("MPLBACKEND", "").lower() in FILE_BACKENDS:
+        return False  # no window whatever the display: matplotlib says so, naming its backend
     display = os.environ.get("DISPLAY", "")
     return not (display and _x_server_answers(display))
 
