@@ -254,6 +254,10 @@ def export(
         _need_font("ja" if any(x.plot.lang == "ja" for x in targets) else None)
         warn_font(None, next((x.plot.title for x in targets if x.plot.title is not None), None))
         fit, budget = export_workers(targets, n_jobs, memory_budget)
+        if jobs is None and fit == n_jobs and len(targets) == n_jobs + 1:
+            # one job left over would double one worker's time: it gets a worker of its own,
+            # if the memory budget allows (3 figures on 2 cores: 1 + 1 + 1, not 2 + 1)
+            fit = max(fit, export_workers(targets, n_jobs + 1, memory_budget)[0])
         if fit < n_jobs and len(targets) > fit:
             err.print(f"{fit} of {n_jobs} jobs run at once, to stay within {budget >> 20} MiB")
         try:
