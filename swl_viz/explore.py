@@ -581,6 +581,13 @@ class Explorer:
                     if isinstance(a, Text) and str(a.get_gid() or "").endswith(_MOVABLE_ENDS)
                 ]
                 place_labels(self.fig, labels)
+                # the leaders placing drew are words too: drawn over the kept picture with them
+                known = {id(a) for a in self._drawn}
+                self._drawn += [
+                    a
+                    for a in self.ax2d.texts
+                    if str(a.get_gid() or "").endswith("-leader") and id(a) not in known
+                ]
         finally:
             for artist in self._drawn:
                 artist.set_animated(True)

@@ -388,7 +388,7 @@ def test_the_library_takes_every_option_as_text_and_names_the_keyword() -> None:
 @pytest.mark.parametrize(
     ("args", "flag"),
     [
-        (["surface", "--out", "s.html", "--font-scale", "2"], "--font-scale"),
+        (["surface", "--out", "s.html", "--font-scale", "1.2"], "--font-scale"),
         (["contour", "--out", "c.html", "--dpi", "50"], "--dpi"),
         (["export", "--figures", "surface", "--format", "html", "--dpi", "50"], "--dpi"),
     ],

@@ -392,7 +392,7 @@ def test_japanese_words_with_a_japanese_font() -> None:
     drawn += draw_path(ax, path, lang="ja")
     drawn += draw_probe(ax, probe_point(-8, 6, Layer.make([1, 0], variant="book")), lang="ja")
     texts = " ".join(read(a.get_text()) for a in drawn if isinstance(a, Text))
-    for word in ("最小", "本の", "逆伝播", "開始", "ステップ後", "最急降下"):
+    for word in ("最小", "本の", "逆伝播", "開始", "ステップ後", "の向き"):
         assert word in texts, word
     assert words("ja")["start"] == "開始"
     _render(fig)  # no "Glyph missing" warning
