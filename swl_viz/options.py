@@ -49,6 +49,8 @@ Kind = Literal["float", "int", "bool", "choice", "floats", "ints", "point", "ran
 Panel = Literal["Grid", "Layer", "Teach", "Look", "Output"]
 #: the same two as swl_viz.maths.Variant (a test ties them), without importing numpy
 Variant = Literal["exact", "book"]
+#: the same three as swl_viz.maths.Loss
+LossKind = Literal["ce", "mse", "focal"]
 Theme = Literal["light", "dark"]
 ZScale = Literal["linear", "log"]
 Lang = Literal["en", "ja"]
@@ -402,6 +404,12 @@ class Options:
     zlim: tuple[float, float] | None = option(
         None, "The loss axis in nats; the contour's colours follow it.", "range",
         metavar="LO HI", bounds=(-MAX_LOGIT, 1e308), figures=_GRID)
+    loss: LossKind = option(
+        "ce", "The loss on y: ce (cross-entropy), mse (½Σ(y-t)²) or focal.", "choice",
+        panel="Layer", metavar="ce|mse|focal", choices=get_args(LossKind))
+    gamma: float = option(
+        2.0, "Focusing power of --loss focal: -Σ t (1-y)^γ log y.", "float", panel="Layer",
+        metavar="G", bounds=(0, 5))
     # fmt: on
 
 

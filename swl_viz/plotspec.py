@@ -95,6 +95,12 @@ class Plot(Options):
                 "fixes the logits that do not vary; with 2 classes both vary, so it is for K > 2",
                 param="logits",
             )
+        if self.compare and self.loss != "ce":
+            raise SwlVizError(
+                "puts the book's cross-entropy beside the exact one; it is for loss ce "
+                "(swl-viz losses compares the losses)",
+                param="compare",
+            )
         if self.descent is None:
             for name in ("lr", "steps"):
                 if getattr(self, name) != OPTIONS[name].default:
@@ -169,6 +175,8 @@ class Plot(Options):
             self.label_smoothing,
             self.temperature,
             self.variant if variant is None else variant,
+            self.loss,
+            self.gamma,
         )
 
     def check_formats(self, formats: Iterable[str]) -> None:

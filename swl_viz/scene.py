@@ -19,7 +19,18 @@ from swl_viz.maths import FloatArray
 from swl_viz.plotspec import Plot
 from swl_viz.probe import minimum_line
 from swl_viz.shapes import Field, Panel, PanelKind, Scene
-from swl_viz.words import BACK, BACK_T, DESCENT, DESCENT_T, LOSS, LOSS_BOOK, words
+from swl_viz.words import (
+    BACK,
+    BACK_T,
+    DESCENT,
+    DESCENT_ANY,
+    DESCENT_T,
+    LOSS,
+    LOSS_BOOK,
+    LOSS_FOCAL,
+    LOSS_MSE,
+    words,
+)
 
 __all__ = [
     "ARROWS",
@@ -233,6 +244,8 @@ def default_title(plot: Plot) -> str:
         descent = BACK if plot.temperature == 1.0 else BACK_T
     else:
         descent = DESCENT if plot.temperature == 1.0 else DESCENT_T
+    if plot.loss != "ce":  # squared error or focal: their -grad L is not t - y
+        loss, descent = (LOSS_MSE if plot.loss == "mse" else LOSS_FOCAL), DESCENT_ANY
     key = f"title_{plot.figure}"
     if book and f"{key}_book" in w:
         key = f"{key}_book"
@@ -245,7 +258,7 @@ def _slice_title(plot: Plot) -> str:
     """A softplus for one-hot two classes, a sum of softpluses for a soft label (each class's
     share weighs one), and no name for more classes or the book's capped loss."""
     layer = plot.layer()
-    if layer.k > 2 or layer.variant == "book":
+    if layer.k > 2 or layer.variant == "book" or layer.loss != "ce":
         return "title_slice_any"
     i, j = layer.axes
     target = layer.target

@@ -9,13 +9,31 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["BACK", "BACK_T", "DESCENT", "DESCENT_T", "LOSS", "LOSS_BOOK", "WORDS", "plain", "words"]
+__all__ = [
+    "BACK",
+    "BACK_T",
+    "DESCENT",
+    "DESCENT_ANY",
+    "DESCENT_T",
+    "LOSS",
+    "LOSS_BOOK",
+    "LOSS_FOCAL",
+    "LOSS_MSE",
+    "WORDS",
+    "plain",
+    "words",
+]
 
 #: The layer's formulas, as mathtext: the same in every language.
 LOSS = r"$L = -\Sigma_k\, t_k \log y_k$"
 LOSS_BOOK = r"$L = -\Sigma_k\, t_k \log(y_k + 10^{-7})$"
 DESCENT = r"$-\nabla L = t - y$"
 DESCENT_T = r"$-\nabla L = (t - y)\,/\,T$"
+#: Squared error and the focal loss on the same softmax (``--loss mse`` and ``--loss focal``).
+LOSS_MSE = r"$L = \frac{1}{2}\Sigma_k\, (y_k - t_k)^2$"
+LOSS_FOCAL = r"$L = -\Sigma_k\, t_k (1 - y_k)^{\gamma} \log y_k$"
+#: Their descent direction: not t - y, the point of the comparison.
+DESCENT_ANY = r"$-\nabla L$"
 #: What backward sends, without calling it -grad L: for the book's loss it is not, on its plateau.
 BACK = r"$t - y$"
 BACK_T = r"$(t - y)\,/\,T$"
@@ -76,6 +94,26 @@ WORDS: dict[str, dict[str, str]] = {
         "d_axis": "d = x{j} − x{i}",
         "loss_axis": "loss L",
         "slope_axis": "slope dL/dd",
+        "loss_ce": "cross-entropy",
+        "loss_mse": "squared error",
+        "loss_focal": "focal loss, γ = {gamma}",
+        "minimum_mse": "minimum: y = {t}, L = 0",
+        "title_losses": "Why softmax goes with cross-entropy",
+        "losses_along": "along the gap $x_t - x_o$",
+        "losses_loss": "loss $L$",
+        "losses_factors": "the chain rule's factors",
+        "losses_plane": "$|\\nabla L|$ over $(x_0, x_1)$",
+        "factor_dy": "|∂L/∂y|",
+        "factor_jac": "∂y/∂x share: |∇L| / |∂L/∂y|",
+        "factor_grad": "|∇L| = their product",
+        "gap_axis": "gap $x_t - x_o$ (true class {t} minus class {o})",
+        "ratio": "at a gap of {gap}: |∇L| of {a} is {ratio} × that of {b}",
+        "ratio_line": "gap {gap}: |∇L| = {value}",
+        "stall": "stall: |∇L| < {threshold}",
+        "steps_to": "{n} steps to $y_t \\geq$ {level}",
+        "steps_never": "not $y_t \\geq$ {level} in {n} steps",
+        "descent_from": "descent from ({x0}, {x1}), lr {lr}",
+        "grad_colour": "|∇L| (log scale)",
     },
     "ja": {
         "explore_keys": "等高線をクリックで調べる,  s PNG保存,  r リセット,  q 終了",
@@ -131,6 +169,26 @@ WORDS: dict[str, dict[str, str]] = {
         "d_axis": "d = x{j} − x{i}",
         "loss_axis": "損失 L",
         "slope_axis": "傾き dL/dd",
+        "loss_ce": "交差エントロピー",
+        "loss_mse": "2乗和誤差",
+        "loss_focal": "focal損失, γ = {gamma}",
+        "minimum_mse": "最小: y = {t}, L = 0",
+        "title_losses": "softmax に交差エントロピーを組み合わせる理由",
+        "losses_along": "差 $x_t - x_o$ に沿って",
+        "losses_loss": "損失 $L$",
+        "losses_factors": "連鎖律の2つの因子",
+        "losses_plane": "$(x_0, x_1)$ 上の $|\\nabla L|$",
+        "factor_dy": "|∂L/∂y|",
+        "factor_jac": "∂y/∂x の寄与: |∇L| / |∂L/∂y|",
+        "factor_grad": "|∇L| = 両者の積",
+        "gap_axis": "差 $x_t - x_o$ (正解クラス {t} − クラス {o})",
+        "ratio": "差 {gap} で {a} の |∇L| は {b} の {ratio} 倍",
+        "ratio_line": "差 {gap}: |∇L| = {value}",
+        "stall": "学習停滞: |∇L| < {threshold}",
+        "steps_to": "$y_t \\geq$ {level} まで {n} ステップ",
+        "steps_never": "{n} ステップで $y_t \\geq$ {level} に届かない",
+        "descent_from": "({x0}, {x1}) から降下, 学習率 {lr}",
+        "grad_colour": "|∇L| (対数目盛)",
     },
 }
 
@@ -142,6 +200,9 @@ def words(lang: str) -> dict[str, str]:
 
 _SYMBOLS = (
     ("\\Sigma", "Σ"),
+    ("\\frac{1}{2}", "½"),
+    ("\\gamma", "γ"),
+    ("\\geq", "≥"),
     ("\\nabla ", "∇"),
     ("\\nabla", "∇"),
     ("\\log", "log"),
