@@ -247,6 +247,8 @@ def default_title(plot: Plot) -> str:
     if plot.loss != "ce":  # squared error or focal: their -grad L is not t - y
         loss, descent = (LOSS_MSE if plot.loss == "mse" else LOSS_FOCAL), DESCENT_ANY
     key = f"title_{plot.figure}"
+    if plot.figure == "losses":
+        return w[key]
     if book and f"{key}_book" in w:
         key = f"{key}_book"
     elif plot.figure == "slice":
@@ -354,6 +356,8 @@ def build_scene(plot: Plot, grids: Sequence[LossGrid] | None = None) -> Scene:
     book for ``compare``), computed here when not given; the slice needs none."""
     if plot.figure == "slice":
         return _slice_scene(plot)
+    if plot.figure == "losses":  # its own data: swl_viz.compare, drawn by swl_viz.mpl.compare
+        return _losses_scene(plot)
     if grids is None:
         grids = compute_grids(plot)
     w = words(plot.lang)
@@ -416,5 +420,25 @@ def _slice_scene(plot: Plot) -> Scene:
         view=(plot.elev, 0.0 if plot.azim is None else plot.azim),
         zlabel=w["loss"],
         curves=slice_curves(plot.layer(), plot.range, plot.lang),
+        lang=plot.lang,
+    )
+
+
+def _losses_scene(plot: Plot) -> Scene:
+    """The comparison's title and words; its curves and planes come from swl_viz.compare."""
+    w = words(plot.lang)
+    title = None
+    if not plot.no_title:
+        title = plot.title if plot.title is not None else default_title(plot)
+    return Scene(
+        figure=plot.figure,
+        title=title,
+        panels=(),
+        zscale="linear",
+        zrange=(0.0, 1.0),
+        levels=(),
+        extend="neither",
+        view=(plot.elev, 0.0),
+        zlabel=w["loss"],
         lang=plot.lang,
     )
