@@ -24,17 +24,18 @@ layer pairs softmax with cross-entropy (``loss="mse"`` and ``loss="focal"``):
                                                              + g t'_k (1 - y_k)^(g-1) log y_k
 
 Their gradient with respect to the logits goes through the softmax Jacobian,
-dL/da_j = (y_j / T) (d_j - sum_k y_k d_k) with d = dL/dy. Written with the shares
-p_k = y_k d_k (finite even where y_k underflows and d_k does not fit a double) and
-u_k = 1 - y_k, that is
+dL/da_j = (y_j / T) (d_j - sum_k y_k d_k) with d = dL/dy. Since sum_k y_k = 1 the
+differences can be taken against the top class c first: with q_k = y_k (d_k - d_c),
 
-    dL/da_j = (p_j u_j - y_j sum_{k != j} p_k) / T
+    dL/da_j = (q_j - y_j sum_k q_k) / T
 
-which never subtracts sum_k y_k d_k from a d_j it nearly equals: for the leading class, whose
-y_c is near 1, both terms come from the small quantities u_c = S / (1 + S) and the other
-classes' shares. Every 1 - y_k is a sum of the other probabilities ((1 + S - e_k) / (1 + S),
-or S / (1 + S) at the top), log y_k is the log-softmax above, and (-log y_c) / u_c is
-log1p(S) (1 + S) / S, so nothing cancels and nothing is 0 * inf where y underflows.
+which never subtracts sum_k y_k d_k from a d_j it nearly equals: where y is near one-hot the
+sum is over the small q_k of the other classes, and tied classes give q_k = 0 exactly. Where
+y_k underflows (and d_k = -t'_k (1 - y_k)^g / y_k + ... would not fit a double) q_k is taken
+from the share p_k = y_k d_k, which stays finite. Every 1 - y_k is a sum of the other
+probabilities ((1 + S - e_k) / (1 + S), or S / (1 + S) at the top), log y_k is the
+log-softmax above, and y_c - t'_c is (1 - t'_c) - (1 - y_c), so nothing cancels and nothing
+is 0 * inf where y underflows.
 
 This module imports numpy only.
 """
@@ -364,52 +365,55 @@ def _complements(sp: _Split, axis: int) -> FloatArray:
     return u
 
 
+#: Below this a probability's dL/dy = p / y could leave the doubles; its share p is used.
+_TINY_Y = 1e-300
+
+
 def _shares(
     sp: _Split, target: _Target, axis: int, loss: Loss, gamma: float
 ) -> tuple[FloatArray, FloatArray, FloatArray]:
-    """Loss, the shares p_k = y_k dL/dy_k and u = 1 - y, for ``loss`` "mse" or "focal"."""
+    """Loss, the shares q_k = y_k (d_k - d_c) and dL/dy = d, for ``loss`` "mse" or "focal".
+
+    d_k - d_c is taken against the top class c, so that tied classes (the same y, the same
+    t') give exactly 0 and nothing cancels in the Jacobian (see :func:`_jacobian`).
+    """
     probs = target.probs
-    u = _complements(sp, axis)
+    t_c = np.take_along_axis(probs, sp.argmax, axis=axis)
     if loss == "mse":
         d = sp.y - probs
         # at the top class, y_c - t'_c = (1 - t'_c) - (1 - y_c) when t'_c >= 1/2 (as for the
         # cross-entropy's gradient): both complements keep their digits near y = t' = 1
-        t_c = np.take_along_axis(probs, sp.argmax, axis=axis)
         comp_c = np.take_along_axis(target.comp, sp.argmax, axis=axis)
         y_c = np.take_along_axis(sp.y, sp.argmax, axis=axis)
-        np.put_along_axis(
-            d, sp.argmax, np.where(t_c >= 0.5, comp_c - sp.complement, y_c - t_c), axis=axis
-        )
+        d_c = np.where(t_c >= 0.5, comp_c - sp.complement, y_c - t_c)
+        np.put_along_axis(d, sp.argmax, d_c, axis=axis)
         value = 0.5 * np.sum(d * d, axis=axis)
-        return value, sp.y * d, u
-    # focal: p_k = -t'_k u_k^g (1 + g y_k (-log y_k) / u_k); at the top class
-    # y_c (-log y_c) / u_c = log1p(S) / S, which tends to 1 as S underflows
+        return value, sp.y * (d - d_c), d
+    # focal: p_k = y_k d_k = -t'_k u_k^g (1 + g y_k (-log y_k) / u_k), u = 1 - y; at the top
+    # class y_c (-log y_c) / u_c is computed alike, and tends to 1 where S (so u_c) underflows
+    u = _complements(sp, axis)
     with np.errstate(divide="ignore", invalid="ignore"):
-        yq = sp.y * sp.neg_log_y / u
-        s = sp.s
-        top = np.where(s > 0.0, sp.log1p_s / np.where(s > 0.0, s, 1.0), 1.0)
-    np.put_along_axis(yq, sp.argmax, top, axis=axis)
-    ug = np.power(u, gamma)
-    weight = probs * ug
+        yq = np.where(u > 0.0, sp.y * sp.neg_log_y / np.where(u > 0.0, u, 1.0), 1.0)
+    weight = probs * np.power(u, gamma)
     p = -weight * (1.0 + gamma * yq)
     with np.errstate(over="ignore", invalid="ignore"):
         terms = np.where(weight > 0.0, weight * sp.neg_log_y, 0.0)  # t'_k = 0: no term
     value = np.sum(terms, axis=axis)
-    return value, p, u
+    y_c = np.take_along_axis(sp.y, sp.argmax, axis=axis)  # >= 1 / K
+    d_c = np.take_along_axis(p, sp.argmax, axis=axis) / y_c
+    big = sp.y > _TINY_Y
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        d = np.where(big, p / np.where(big, sp.y, 1.0), np.where(p == 0.0, 0.0, -np.inf))
+        q = np.where(big, sp.y * (d - d_c), p - sp.y * d_c)
+    return value, q, d
 
 
-def _jacobian(sp: _Split, p: FloatArray, u: FloatArray, axis: int) -> FloatArray:
-    """dL/da_j = (p_j u_j - y_j sum_{k != j} p_k) before the 1 / T: the softmax Jacobian
-    applied to dL/dy, from the shares p = y * dL/dy. The sum leaves the top class c out and
-    adds it back (p_c + (R - p_j), R = sum_{k != c} p_k), so the top class's own sum R is
-    never the difference of two large numbers."""
-    p_c = np.take_along_axis(p, sp.argmax, axis=axis)
-    masked = p.copy()
-    np.put_along_axis(masked, sp.argmax, 0.0, axis=axis)
-    rest = np.sum(masked, axis=axis, keepdims=True)  # R
-    others = p_c + (rest - p)
-    np.put_along_axis(others, sp.argmax, rest, axis=axis)
-    grad: FloatArray = p * u - sp.y * others
+def _jacobian(sp: _Split, q: FloatArray, axis: int) -> FloatArray:
+    """dL/da_j = y_j (d_j - sum_k y_k d_k) before the 1 / T: the softmax Jacobian applied to
+    dL/dy. With q_k = y_k (d_k - d_c) this is q_j - y_j sum_k q_k, since sum_k y_k = 1: the
+    differences are taken against the top class first, so a gradient far smaller than dL/dy
+    (y near one-hot, or two classes tied) keeps its digits."""
+    grad: FloatArray = q - sp.y * np.sum(q, axis=axis, keepdims=True)
     return grad
 
 
@@ -461,22 +465,24 @@ def _evaluate(
 def _evaluate_factors(
     a: FloatArray, target: _Target, axis: int, temperature: float, loss_kind: Loss, gamma: float
 ) -> tuple[FloatArray, FloatArray, FloatArray, FloatArray]:
-    """Loss, gradient, softmax and the shares p = y * dL/dy, for any of the three losses."""
+    """Loss, gradient, softmax and dL/dy, for any of the three losses."""
     if loss_kind == "ce":
         loss, grad, y = _evaluate(a, target, axis, temperature, "exact")
-        return loss, grad, y, -np.array(target.probs, dtype=np.float64)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            dl_dy = np.where(target.probs == 0.0, 0.0, -target.probs / y)
+        return loss, grad, y, dl_dy
     sp = _split(a, axis, temperature)
-    loss, p, u = _shares(sp, target, axis, loss_kind, gamma)
+    loss, q, dl_dy = _shares(sp, target, axis, loss_kind, gamma)
     if not np.isfinite(loss).all():
         raise SwlVizError(
             f"the loss exceeds the largest double ({_DBL_MAX:.4g}): the logits are too far "
             f"apart for temperature {temperature:g}",
             param="logits",
         )
-    grad = _jacobian(sp, p, u, axis)
+    grad = _jacobian(sp, q, axis)
     if temperature != 1.0:
         grad /= temperature  # chain rule through a / T
-    return loss, grad, sp.y, p
+    return loss, grad, sp.y, dl_dy
 
 
 def loss_factors(
@@ -499,10 +505,7 @@ def loss_factors(
     a, axis = _as_logits(logits, axis)
     check_options(temperature, "exact", loss=loss, gamma=gamma)
     target = _labels(t, a.shape, axis, label_smoothing)
-    value, grad, y, p = _evaluate_factors(a, target, axis, temperature, loss, gamma)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        dl_dy = np.where(p == 0.0, 0.0, p / y)
-    return value, grad, y, dl_dy
+    return _evaluate_factors(a, target, axis, temperature, loss, gamma)
 
 
 def softmax_with_loss(

@@ -9,7 +9,9 @@ answer by (zero for a one-hot label without smoothing).
 
 from __future__ import annotations
 
+import json
 import math
+from typing import Any
 
 import mpmath
 import numpy as np
@@ -217,3 +219,146 @@ def test_bad_loss_options_are_refused_naming_the_option(
     with pytest.raises(SwlVizError) as info:
         softmax_with_loss([0.0, 1.0], [1.0, 0.0], **opts)  # type: ignore[arg-type]
     assert info.value.param == param
+
+
+# ---- the layer, the grid and the data files --------------------------------------------------------
+
+
+@pytest.mark.parametrize("kind", LOSSES)
+@pytest.mark.parametrize(
+    ("t", "opts"),
+    [
+        ([1.0, 0.0], {"temperature": 1e-3, "range": "-1000 1000", "step": 250}),
+        ([0.3, 0.7], {"label_smoothing": 0.4, "temperature": 1e3}),
+        ([0.0, 0.0, 1.0], {"logits": "0,1,0", "axes": "0,2", "label_smoothing": 1.0}),
+        ([0.0, 0.0, 0.0, 1.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0], {"temperature": 0.05}),
+    ],
+)
+def test_data_grid_files_agree_with_the_reference(
+    kind: str, t: list[float], opts: dict[str, object], tmp_path: Any
+) -> None:
+    """``swl-viz data --loss mse|focal`` writes a grid whose every row meets the 50-digit
+    reference, with no NaN or inf."""
+    from swl_viz.cli import main
+
+    out = tmp_path / "grid.npz"
+    opts = dict(opts)
+    rng = str(opts.pop("range", "-20 20"))
+    step = str(opts.pop("step", 10))
+    args = ["data", "--loss", kind, "--t", ",".join(map(str, t)), "--out", str(out)]
+    args += ["--range", *rng.split(), "--step", step]
+    for name, value in opts.items():
+        args += [f"--{name.replace('_', '-')}", str(value)]
+    if kind == "focal":
+        args += ["--gamma", "0.7"]
+    assert main(args) == 0
+    data = np.load(out)
+    meta = json.loads(str(data["meta"]))
+    assert meta["loss"] == kind
+    axes = meta["axes"]
+    for row in range(data["loss"].size):
+        a = np.array(meta["logits"], dtype=float)
+        a[axes[0]] = data[f"x{axes[0]}"][row]
+        a[axes[1]] = data[f"x{axes[1]}"][row]
+        grad = other_reference(a, t, loss=kind, gamma=meta["gamma"],
+                               label_smoothing=meta["label_smoothing"],
+                               temperature=meta["temperature"])[1]  # fmt: skip
+        full = np.array([float(g) for g in grad])  # the classes the file does not hold
+        full[axes[0]] = data[f"grad{axes[0]}"][row]
+        full[axes[1]] = data[f"grad{axes[1]}"][row]
+        _assert_close(a, t, float(data["loss"][row]), full, kind=kind, gamma=meta["gamma"],
+                      eps=meta["label_smoothing"], temperature=meta["temperature"])  # fmt: skip
+
+
+def test_gamma_and_the_books_variant_are_refused_in_one_line(capsys: Any) -> None:
+    from swl_viz.cli import main
+
+    assert main(["contour", "--gamma", "3"]) == 2
+    assert main(["contour", "--loss", "mse", "--variant", "book"]) == 2
+    assert main(["surface", "--loss", "focal", "--compare"]) == 2
+    assert main(["losses", "--loss", "mse"]) == 2
+    assert main(["losses", "--gamma", "1"]) == 2
+    assert main(["losses", "--out", "x.gif"]) == 2
+    err = capsys.readouterr().err
+    assert "Traceback" not in err
+    assert len([line for line in err.splitlines() if line.startswith("Error")]) == 6
+
+
+# ---- the comparison figure ------------------------------------------------------------------------
+
+
+def test_the_comparison_prints_75_and_the_steps_of_the_data_paths(tmp_path: Any) -> None:
+    """The ratio at a gap of -5 is 75 (2 s.f.), and each loss's printed step count is the first
+    row of ``swl-viz data --descent`` (same start, lr, steps, loss) with y_t >= 0.9."""
+    from swl_viz.cli import main
+    from swl_viz.compare import LEVEL, compare_losses
+    from swl_viz.plotspec import Plot
+
+    plot = Plot("losses", t=(1.0, 0.0), with_focal=True, descent=(-3.0, 1.0), lr=0.5, steps=400)
+    cmp = compare_losses(plot)
+    assert f"{cmp.ratio:.2g}" == "75"
+    for col in cmp.columns:
+        out = tmp_path / f"{col.kind}.csv"
+        args = ["data", "--descent", "-3,1", "--lr", "0.5", "--steps", "400", "--loss", col.kind]
+        assert main([*args, "--out", str(out)]) == 0
+        rows = np.loadtxt(out, delimiter=",", skiprows=1)
+        y0 = 1.0 / (1.0 + np.exp(rows[:, 2] - rows[:, 1]))  # softmax of (x0, x1), class 0
+        hits = np.flatnonzero(y0 >= LEVEL)
+        assert col.steps_to == (int(hits[0]) if hits.size else None), col.kind
+    assert cmp.columns[0].steps_to is not None and cmp.columns[1].steps_to is not None
+    assert cmp.columns[0].steps_to < cmp.columns[1].steps_to  # cross-entropy learns faster
+
+
+@pytest.mark.parametrize(
+    "given",
+    [
+        {},
+        {"preset": "slides", "size": (1920, 1080)},
+        {"with_focal": True, "preset": "slides", "size": (1920, 1080)},
+        {"lang": "ja", "theme": "dark"},
+        {"with_focal": True, "t": (0.2, 0.8), "label_smoothing": 0.1, "temperature": 2.0},
+        {"t": (0.0, 1.0, 0.0), "logits": (0.0, 0.0, 1.0), "size": (1280, 720)},
+    ],
+)
+def test_the_comparison_holds_together(given: dict[str, Any]) -> None:
+    """Every text inside the canvas, no two overlapping, the numbers printed on it."""
+    import itertools
+
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from slides_tools import drawn_shapes, polygons_overlap
+
+    from swl_viz.mpl import build_figure, theme_context
+    from swl_viz.plotspec import Plot
+
+    plot = Plot("losses", **given)
+    with theme_context(plot):
+        fig = build_figure(plot)
+        FigureCanvasAgg(fig)
+        shapes = drawn_shapes(fig)
+    width, height = fig.bbox.width, fig.bbox.height
+    problems = []
+    for text, poly in shapes:
+        beyond = max(-poly[:, 0].min(), -poly[:, 1].min(), poly[:, 0].max() - width,
+                     poly[:, 1].max() - height)  # fmt: skip
+        if beyond > 0.5:
+            problems.append(f"{text.get_text()!r} leaves the canvas by {beyond:.0f} px")
+    for (a, pa), (b, pb) in itertools.combinations(shapes, 2):
+        if polygons_overlap(pa, pb):
+            problems.append(f"{a.get_text()!r} overlaps {b.get_text()!r}")
+    assert problems == []
+    texts = " ".join(t.get_text() for t, _ in shapes)
+    if given.get("t", (1.0, 0.0)) == (1.0, 0.0) and given.get("lang") != "ja":
+        assert "= 75" in texts
+    if plot.preset == "slides":  # text for a room: every text at least 28 px tall
+        sizes = [t.get_fontsize() * fig.dpi / 72.0 for t, _ in shapes]
+        assert min(sizes) >= 28.0, min(sizes)
+
+
+@pytest.mark.parametrize("fmt", ["png", "svg", "pdf"])
+def test_the_comparison_writes_every_format_it_offers(fmt: str, tmp_path: Any) -> None:
+    from swl_viz.cli import main
+
+    out = tmp_path / f"losses.{fmt}"
+    assert main(["losses", "--out", str(out)]) == 0
+    head = out.read_bytes()[:8]
+    assert head.startswith({"png": b"\x89PNG", "svg": b"<?xml", "pdf": b"%PDF"}[fmt])

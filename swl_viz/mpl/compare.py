@@ -32,11 +32,15 @@ STYLES = {"dy": (0, (5, 2.5)), "share": (0, (1.2, 1.6)), "grad": "solid"}
 
 def _number(v: float) -> str:
     """3 significant figures with a true minus sign."""
-    return f"{v + 0.0:.3g}".replace("-", "−")
+    text = f"{v + 0.0:#.3g}"
+    if "e" not in text:
+        text = text.rstrip(".")
+    return text.replace("-", "−")
 
 
-def _name(w: dict[str, str], kind: str, gamma: float) -> str:
-    return w[f"loss_{kind}"].format(gamma=f"{gamma:g}")
+def _name(w: dict[str, str], kind: str, gamma: float, form: str = "loss") -> str:
+    """A loss's name: ``form`` "loss" (in full), "title" (with its short name) or "short"."""
+    return w[f"{form}_{kind}"].format(gamma=f"{gamma:g}")
 
 
 def _px_box(fig: Figure, x0: float, y0: float, x1: float, y1: float) -> Axes:
@@ -81,6 +85,7 @@ def draw_losses(
     ax.legend(loc="upper right", prop=_legend(plot.lang), handlelength=1.2, borderaxespad=0.3)
     ax.grid(True, alpha=0.4)
     ax.locator_params(axis="x", nbins=4)
+    ax.yaxis.set_major_locator(mpl.ticker.MaxNLocator(nbins=4, prune="lower"))
 
     # the shared column, below: the colour scale at the bottom, the key and the numbers above
     bar_h = 0.55 * em
@@ -96,18 +101,17 @@ def draw_losses(
         ("share", w["factor_jac"]),
         ("grad", w["factor_grad"]),
         (None, w["ratio_head"].format(gap=_number(cmp.ratio_gap))),
-        *((None, f"  {_name(w, c.kind, c.layer.gamma)}: {_number(c.grad_at_ratio_gap)}")
+        *((None, f"  {_name(w, c.kind, c.layer.gamma, 'short')}: {_number(c.grad_at_ratio_gap)}")
           for c in cmp.columns),  # fmt: skip
-        (None, w["ratio"].format(a=_name(w, "ce", 2.0), b=_name(w, "mse", 2.0),
+        (None, w["ratio"].format(a=_name(w, "ce", 2.0, "short"), b=_name(w, "mse", 2.0, "short"),
                                  ratio=f"{cmp.ratio:.2g}")),  # fmt: skip
         (None, w["descent_from"].format(x0=_number(cmp.start[0]), x1=_number(cmp.start[1]),
                                         lr=_number(cmp.lr))),  # fmt: skip
-        (None, w["stall"].format(threshold=f"{cmp.stall:g}")),
     ]
     key.set_ylim(len(lines), 0.0)
     line_px = (rows[1][1] + title_room - key_y0) / len(lines)
     text_size = _fit(fig, [text for _, text in lines], col_w - 1.2 * em, font)
-    text_size = min(text_size, 0.8 * line_px * 72.0 / fig.dpi)  # the lines must not touch
+    text_size = min(text_size, 0.87 * line_px * 72.0 / fig.dpi)  # the lines must not touch
     for k, (style, text) in enumerate(lines):
         y = k + 0.5
         if style is not None:
@@ -121,7 +125,7 @@ def draw_losses(
     for n_col, col in enumerate(cmp.columns):
         cx0 = margin + col_w * (n_col + 1) + left
         cx1 = margin + col_w * (n_col + 2) - right
-        name = _name(w, col.kind, col.layer.gamma)
+        name = _name(w, col.kind, col.layer.gamma, "title")
         # above: the chain rule along the gap, on the shared log scale
         ax = _px_box(fig, cx0, rows[0][0], cx1, rows[0][1])
         colour = COLOURS[col.kind]
@@ -137,10 +141,11 @@ def draw_losses(
         ax.axvline(cmp.ratio_gap, color=mpl.rcParams["axes.edgecolor"], lw=_lw(0.4),
                    linestyle=(0, (2, 2)))  # fmt: skip
         ax.set_xlabel(gap_label)
-        ax.set_title(name, loc="left", color=colour, **font)
+        _title(fig, ax, name, col_w - 0.4 * em, left - 0.2 * em, font, color=colour)
         ax.grid(True, alpha=0.4)
         ax.locator_params(axis="x", nbins=4)
-        ax.yaxis.set_major_locator(mpl.ticker.LogLocator(numticks=4))
+        f_lo, f_hi = cmp.factor_range
+        ax.set_yticks([v for v in _decades(cmp.factor_range) if f_lo < v < f_hi / 15])
         ax.yaxis.set_minor_locator(mpl.ticker.NullLocator())
         if n_col:
             ax.tick_params(labelleft=False)
@@ -168,20 +173,40 @@ def draw_losses(
             ax.set_ylabel("$x_1$" if col.layer.axes[1] == 1 else f"$x_{col.layer.axes[1]}$")
         else:
             ax.tick_params(labelleft=False)
-        ax.locator_params(nbins=4)
+        ax.xaxis.set_major_locator(mpl.ticker.MaxNLocator(nbins=4))
+        ax.yaxis.set_major_locator(mpl.ticker.MaxNLocator(nbins=4, prune="both"))
         if col.steps_to is not None:
             text = w["steps_to"].format(n=col.steps_to, level=f"{cmp.level:g}")
         else:
             text = w["steps_never"].format(n=path.steps, level=f"{cmp.level:g}")
-        ax.set_title(text, loc="left", **font)
+        _title(fig, ax, text, col_w - 0.4 * em, left - 0.2 * em, font)
     if mesh is not None:
         bar = fig.colorbar(mesh, cax=bar_ax, orientation="horizontal")
-        bar.set_label(w["grad_colour"], **font)
-        bar.ax.xaxis.set_major_locator(mpl.ticker.LogLocator(numticks=4))
+        bar.set_label(w["stall"].format(threshold=f"{cmp.stall:g}"), **font)
+        lo_n, hi_n = cmp.norm_range
+        bar.set_ticks([v for v in _decades(cmp.norm_range) if lo_n * 3 < v < hi_n])
         bar.ax.xaxis.set_minor_locator(mpl.ticker.NullLocator())
         bar.ax.xaxis.set_label_position("top")
         bar.ax.axvline(cmp.stall, color=HALO, lw=_lw(0.6))
     return cmp
+
+
+def _decades(span: tuple[float, float]) -> list[float]:
+    """About four powers of ten across ``span``, the lowest left out (it would meet the x ticks)."""
+    lo, hi = (int(np.floor(np.log10(v))) for v in span)
+    step = max(1, int(np.ceil((hi - lo) / 4)))
+    return [10.0**e for e in range(hi, lo, -step)]
+
+
+def _title(
+    fig: Figure, ax: Axes, text: str, room: float, before: float, font: dict[str, Any],
+    **style: Any,
+) -> None:
+    """A panel title starting ``before`` pixels left of the axes (over its tick labels), shrunk
+    to fit ``room`` pixels when it is longer."""
+    size = _fit(fig, [text], room, font, "axes.titlesize")
+    x = -before / (ax.get_position().width * fig.bbox.width)
+    ax.set_title(text, loc="left", x=x, fontsize=size, **font, **style)
 
 
 def _halo_effect() -> list[Any]:
@@ -190,12 +215,14 @@ def _halo_effect() -> list[Any]:
     return [patheffects.withStroke(linewidth=_lw(0.8) + _lw(1.0), foreground=HALO)]
 
 
-def _fit(fig: Figure, texts: list[str], room: float, font: dict[str, Any]) -> float:
-    """The key's font size in points: the legend's, shrunk so the widest line fits ``room``."""
+def _fit(
+    fig: Figure, texts: list[str], room: float, font: dict[str, Any], key: str = "legend.fontsize"
+) -> float:
+    """A font size in points: rcParams' ``key``, shrunk so the widest text fits ``room``."""
     from matplotlib.font_manager import FontProperties
     from matplotlib.textpath import TextPath
 
-    size = FontProperties(size=mpl.rcParams["legend.fontsize"]).get_size_in_points()
+    size = FontProperties(size=mpl.rcParams[key]).get_size_in_points()
     family = font.get("fontfamily")
     prop = FontProperties(size=size, family=family) if family else FontProperties(size=size)
     widest = 0.0
