@@ -120,7 +120,7 @@ def slice_(out: OutSlice = None, show: Show = False, **options: Any) -> None:
 
 
 @app.command("losses", help="Why softmax goes with cross-entropy: cross-entropy beside squared"
-             " error (--with-focal adds the focal loss), their gradients split by the chain rule,"
+             " error (and the focal loss, on request), their gradients split by the chain rule,"
              " |grad L| over the plane and the same descent under each.",
              epilog="Examples:\n\nswl-viz losses --t 1,0\n\n"
              "swl-viz losses --with-focal --preset slides --out losses.pdf")  # fmt: skip

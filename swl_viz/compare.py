@@ -101,7 +101,9 @@ def _at_gap(layer: Layer, true_first: bool, gap: FloatArray) -> tuple[FloatArray
     return (half, -half) if true_first else (-half, half)
 
 
-def steps_to_level(path: DescentPath, layer: Layer, true_class: int, level: float = LEVEL) -> int | None:
+def steps_to_level(
+    path: DescentPath, layer: Layer, true_class: int, level: float = LEVEL
+) -> int | None:
     """The first step k of ``path`` at which softmax(a / T)[true_class] >= ``level``."""
     a = layer.place(path.x0, path.x1)
     y = softmax(a / layer.temperature)[:, true_class]
@@ -124,7 +126,9 @@ def _layer(plot: Plot, kind: Loss) -> Layer:
 
 def compare_losses(plot: Plot) -> Comparison:
     """The comparison ``plot`` (figure "losses") shows."""
-    kinds: list[Loss] = ["ce", "mse"] + (["focal"] if plot.with_focal else [])
+    kinds: list[Loss] = ["ce", "mse"]
+    if plot.with_focal:
+        kinds.append("focal")
     base = _layer(plot, "ce")
     i, j = base.axes
     target = base.target

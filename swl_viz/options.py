@@ -412,7 +412,7 @@ class Options:
         "ce", "The loss on y: ce (cross-entropy), mse (½Σ(y-t)²) or focal.", "choice",
         panel="Layer", metavar="ce|mse|focal", choices=get_args(LossKind), figures=_ONE_LOSS)
     gamma: float = option(
-        2.0, "Focusing power of --loss focal: -Σ t (1-y)^γ log y.", "float", panel="Layer",
+        2.0, "Focusing power γ of the focal loss: -Σ t (1-y)^γ log y.", "float", panel="Layer",
         metavar="G", bounds=(0, 5))
     with_focal: bool = option(
         False, "Add the focal loss to the comparison.", "bool", panel="Layer",

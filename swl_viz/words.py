@@ -114,7 +114,7 @@ WORDS: dict[str, dict[str, str]] = {
         "ratio": "{a} / {b} = {ratio}",
         "stall": "|∇L| (log); hatched: < {threshold}",
         "steps_to": "{n} steps to $y_t \\geq$ {level}",
-        "steps_never": "$y_t <$ {level} after {n} steps",
+        "steps_never": "after {n} steps $y_t <$ {level}",
         "descent_from": "from ({x0}, {x1}), lr {lr}",
     },
     "ja": {
@@ -190,7 +190,7 @@ WORDS: dict[str, dict[str, str]] = {
         "ratio_head": "差 {gap} での |∇L|:",
         "ratio": "{a} / {b} = {ratio}",
         "stall": "|∇L| (対数); 斜線: < {threshold}",
-        "steps_to": "$y_t \\geq$ {level} まで {n} ステップ",
+        "steps_to": "{n} ステップで $y_t \\geq$ {level}",
         "steps_never": "{n} ステップ後も $y_t <$ {level}",
         "descent_from": "({x0}, {x1}) から, 学習率 {lr}",
     },

@@ -47,7 +47,13 @@ RANK = {
 #: the traces, then the page.
 SUB_RANK = {
     "mpl": {
-        "theme": 0, "place": 1, "plotters": 1, "marks": 2, "slice": 2, "compare": 2, "layout": 3,
+        "theme": 0,
+        "place": 1,
+        "plotters": 1,
+        "marks": 2,
+        "slice": 2,
+        "compare": 2,
+        "layout": 3,
     },  # fmt: skip
     "web": {"look": 0, "traces": 1, "page": 2},
 }

@@ -92,7 +92,7 @@ def test_the_reference_gradient_is_the_derivative_of_its_loss(
         def along(h: mpf, j: int = j) -> mpf:
             moved = [mpf(v) + (h if k == j else 0) for k, v in enumerate(a)]
             return other_reference(
-                moved,  # type: ignore[arg-type]
+                moved,
                 t, loss=kind, gamma=gamma, label_smoothing=eps, temperature=temperature,
             )[0]  # fmt: skip
 
@@ -221,7 +221,7 @@ def test_bad_loss_options_are_refused_naming_the_option(
     assert info.value.param == param
 
 
-# ---- the layer, the grid and the data files --------------------------------------------------------
+# ---- the layer, the grid and the data files -----------------------------------------------------
 
 
 @pytest.mark.parametrize("kind", LOSSES)
@@ -284,7 +284,7 @@ def test_gamma_and_the_books_variant_are_refused_in_one_line(capsys: Any) -> Non
     assert len([line for line in err.splitlines() if line.startswith("Error")]) == 6
 
 
-# ---- the comparison figure ------------------------------------------------------------------------
+# ---- the comparison figure ----------------------------------------------------------------------
 
 
 def test_the_comparison_prints_75_and_the_steps_of_the_data_paths(tmp_path: Any) -> None:
@@ -350,7 +350,7 @@ def test_the_comparison_holds_together(given: dict[str, Any]) -> None:
     if given.get("t", (1.0, 0.0)) == (1.0, 0.0) and given.get("lang") != "ja":
         assert "= 75" in texts
     if plot.preset == "slides":  # text for a room: every text at least 28 px tall
-        sizes = [t.get_fontsize() * fig.dpi / 72.0 for t, _ in shapes]
+        sizes = [float(t.get_fontsize()) * fig.dpi / 72.0 for t, _ in shapes]
         assert min(sizes) >= 28.0, min(sizes)
 
 

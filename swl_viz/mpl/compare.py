@@ -15,7 +15,6 @@ import numpy as np
 from matplotlib.axes import Axes
 from matplotlib.colors import LogNorm
 from matplotlib.figure import Figure
-from matplotlib.lines import Line2D
 
 from swl_viz.compare import Comparison, compare_losses
 from swl_viz.mpl.theme import HALO, LOSS_CURVE, PATH, SLOPE_CURVE, _font, _legend, _lw
@@ -31,7 +30,12 @@ STYLES = {"dy": (0, (5, 2.5)), "share": (0, (1.2, 1.6)), "grad": "solid"}
 
 
 def _number(v: float) -> str:
-    """3 significant figures with a true minus sign."""
+    """A given number (a start, a rate) as short as it reads, with a true minus sign."""
+    return f"{v + 0.0:.4g}".replace("-", "−")
+
+
+def _sig(v: float) -> str:
+    """A computed value to 3 significant figures, its zeros kept (1.40, not 1.4)."""
     text = f"{v + 0.0:#.3g}"
     if "e" not in text:
         text = text.rstrip(".")
@@ -101,12 +105,24 @@ def draw_losses(
         ("share", w["factor_jac"]),
         ("grad", w["factor_grad"]),
         (None, w["ratio_head"].format(gap=_number(cmp.ratio_gap))),
-        *((None, f"  {_name(w, c.kind, c.layer.gamma, 'short')}: {_number(c.grad_at_ratio_gap)}")
-          for c in cmp.columns),  # fmt: skip
-        (None, w["ratio"].format(a=_name(w, "ce", 2.0, "short"), b=_name(w, "mse", 2.0, "short"),
-                                 ratio=f"{cmp.ratio:.2g}")),  # fmt: skip
-        (None, w["descent_from"].format(x0=_number(cmp.start[0]), x1=_number(cmp.start[1]),
-                                        lr=_number(cmp.lr))),  # fmt: skip
+        *(
+            (None, f"  {_name(w, c.kind, c.layer.gamma, 'short')}: {_sig(c.grad_at_ratio_gap)}")
+            for c in cmp.columns
+        ),  # fmt: skip
+        (
+            None,
+            w["ratio"].format(
+                a=_name(w, "ce", 2.0, "short"),
+                b=_name(w, "mse", 2.0, "short"),
+                ratio=f"{cmp.ratio:.2g}",
+            ),
+        ),  # fmt: skip
+        (
+            None,
+            w["descent_from"].format(
+                x0=_number(cmp.start[0]), x1=_number(cmp.start[1]), lr=_number(cmp.lr)
+            ),
+        ),  # fmt: skip
     ]
     key.set_ylim(len(lines), 0.0)
     line_px = (rows[1][1] + title_room - key_y0) / len(lines)
@@ -162,10 +178,11 @@ def draw_losses(
                        linewidths=_lw(0.6))  # fmt: skip
         path = col.path
         ax.plot(path.x0, path.x1, color=PATH, lw=_lw(0.8), path_effects=_halo_effect())
-        ax.plot(path.x0[0], path.x1[0], "o", color=PATH, mec=HALO, ms=mpl.rcParams["lines.markersize"])
+        marker = float(mpl.rcParams["lines.markersize"])
+        ax.plot(path.x0[0], path.x1[0], "o", color=PATH, mec=HALO, ms=marker)
         end = col.steps_to if col.steps_to is not None else path.steps
         ax.plot(path.x0[end], path.x1[end], "X", color=PATH, mec=HALO,
-                ms=mpl.rcParams["lines.markersize"] * 1.2)  # fmt: skip
+                ms=marker * 1.2)  # fmt: skip
         ax.set_xlim(lo, hi)
         ax.set_ylim(lo, hi)
         ax.set_xlabel("$x_0$" if col.layer.axes[0] == 0 else f"$x_{col.layer.axes[0]}$")
@@ -199,7 +216,12 @@ def _decades(span: tuple[float, float]) -> list[float]:
 
 
 def _title(
-    fig: Figure, ax: Axes, text: str, room: float, before: float, font: dict[str, Any],
+    fig: Figure,
+    ax: Axes,
+    text: str,
+    room: float,
+    before: float,
+    font: dict[str, Any],
     **style: Any,
 ) -> None:
     """A panel title starting ``before`` pixels left of the axes (over its tick labels), shrunk
@@ -222,7 +244,8 @@ def _fit(
     from matplotlib.font_manager import FontProperties
     from matplotlib.textpath import TextPath
 
-    size = FontProperties(size=mpl.rcParams[key]).get_size_in_points()
+    rc: Any = mpl.rcParams
+    size = FontProperties(size=rc[key]).get_size_in_points()
     family = font.get("fontfamily")
     prop = FontProperties(size=size, family=family) if family else FontProperties(size=size)
     widest = 0.0
