@@ -356,10 +356,9 @@ def minimum_line(layer: Layer | ArrayLike) -> Line | None:
     if layer.loss != "ce":
         # squared error of two classes is 0 all along y = t'; with more classes, and for the
         # focal loss, the lowest points are not where y_i : y_j = t_i : t_j, so none is drawn
-        if layer.loss == "mse" and rest.size == 0:
+        if layer.loss == "mse" and rest.size == 0:  # y = t' there: L = 0 exactly
             offset = temp * (math.log(ti) - math.log(tj))
-            _, loss, _ = layer.evaluate(offset, 0.0)
-            return Line("minimum", offset, float(loss), None, -math.inf, layer)
+            return Line("minimum", offset, 0.0, None, -math.inf, layer)
         return None
     lowest = None
     constant = None
@@ -527,8 +526,8 @@ def loss_slice(
     line = minimum_line(layer)
     if rest == [] and line is not None:
         d_min = -line.offset
-        if lo <= d_min <= hi:
-            minimum = (d_min, float(along(d_min)[0]))
+        if lo <= d_min <= hi:  # squared error's minimum is 0 exactly, not its rounding
+            minimum = (d_min, 0.0 if layer.loss == "mse" else float(along(d_min)[0]))
     elif rest and slope_left < 0.0 < slope_right:  # convex with slopes of both signs: one minimum
         if layer.variant == "exact":  # where the layer's slope changes sign
             d_min = _bisect(lambda x: _slope(along(x)[1], i, j), lo, hi)

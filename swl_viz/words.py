@@ -30,7 +30,7 @@ LOSS_BOOK = r"$L = -\Sigma_k\, t_k \log(y_k + 10^{-7})$"
 DESCENT = r"$-\nabla L = t - y$"
 DESCENT_T = r"$-\nabla L = (t - y)\,/\,T$"
 #: Squared error and the focal loss on the same softmax (``--loss mse`` and ``--loss focal``).
-LOSS_MSE = r"$L = \frac{1}{2}\Sigma_k\, (y_k - t_k)^2$"
+LOSS_MSE = r"$L = \Sigma_k\, (y_k - t_k)^2\,/\,2$"
 LOSS_FOCAL = r"$L = -\Sigma_k\, t_k (1 - y_k)^{\gamma} \log y_k$"
 #: Their descent direction: not t - y, the point of the comparison.
 DESCENT_ANY = r"$-\nabla L$"
@@ -204,7 +204,6 @@ def words(lang: str) -> dict[str, str]:
 
 _SYMBOLS = (
     ("\\Sigma", "Σ"),
-    ("\\frac{1}{2}", "½"),
     ("\\gamma", "γ"),
     ("\\geq", "≥"),
     ("\\nabla ", "∇"),

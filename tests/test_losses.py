@@ -362,3 +362,78 @@ def test_the_comparison_writes_every_format_it_offers(fmt: str, tmp_path: Any) -
     assert main(["losses", "--out", str(out)]) == 0
     head = out.read_bytes()[:8]
     assert head.startswith({"png": b"\x89PNG", "svg": b"<?xml", "pdf": b"%PDF"}[fmt])
+
+
+# ---- the probe and every figure kind ------------------------------------------------------------
+
+
+@pytest.mark.parametrize("kind", LOSSES)
+@pytest.mark.parametrize(
+    ("point", "t", "opts"),
+    [
+        ((-4.0, 3.0), [1.0, 0.0], {}),
+        ((2.0, -1.0), [0.3, 0.7], {"label_smoothing": 0.1, "temperature": 2.0}),
+        ((1.0, 5.0), [0.0, 0.0, 1.0], {"logits": [0.0, 1.0, 0.0], "axes": (0, 2)}),
+    ],
+)
+def test_the_probe_prints_both_factors_true_to_the_reference(
+    kind: str, point: tuple[float, float], t: list[float], opts: dict[str, Any]
+) -> None:
+    """The probe's box prints dL/dy and the gradient J^T dL/dy it makes, each value the
+    50-digit reference rounded to 4 significant figures."""
+    from swl_viz.layer import Layer
+    from swl_viz.marks import probe_text
+    from swl_viz.probe import probe_point
+
+    layer = Layer.make(t, loss=kind, **opts)
+    p = probe_point(*point, layer)
+    text = probe_text(p)
+    _, grad, d = other_reference(
+        p.a, t, loss=kind, label_smoothing=layer.label_smoothing, temperature=layer.temperature
+    )
+    for name, exact in (("∂L/∂y", d), ("∇L", grad)):
+        line = next(s for s in text.splitlines() if s.split(" = ")[0] == name)
+        shown = [
+            v.strip().replace("−", "-") for v in line.split(" = ", 1)[1].strip("()").split(",")
+        ]
+        for value, ref in zip(shown, exact, strict=True):
+            if value == "0":
+                assert ref == 0, (name, ref)
+                continue
+            assert abs(float(value) - float(ref)) <= 5.01e-4 * abs(float(ref)), (name, value, ref)
+    assert ("y − t" in text) is False  # squared error and focal do not send y - t
+
+
+@pytest.mark.parametrize("kind", LOSSES)
+@pytest.mark.parametrize("figure", ["surface", "quiver", "contour", "pair", "slice"])
+def test_every_figure_takes_the_loss_and_says_which(kind: str, figure: str) -> None:
+    """Each figure kind draws squared error and the focal loss, holding together, with the
+    loss named in its subtitle and its formula in the title (the slice: in its legend)."""
+    import itertools
+
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from slides_tools import drawn_shapes, polygons_overlap
+
+    from swl_viz.mpl import build_figure, theme_context
+    from swl_viz.plotspec import Plot
+
+    extra: dict[str, Any] = {} if figure == "slice" else {"probe": (-3.0, 2.0)}
+    plot = Plot(figure, loss=kind, t=(0.8, 0.2), **extra)  # type: ignore[arg-type]
+    with theme_context(plot):
+        fig = build_figure(plot)
+        FigureCanvasAgg(fig)
+        shapes = drawn_shapes(fig)
+    texts = [t.get_text() for t, _ in shapes]
+    name = "squared error" if kind == "mse" else "focal loss, γ = 2"
+    assert any(name in text for text in texts), texts
+    formula = "(y_k - t_k)^2" if kind == "mse" else "(1 - y_k)^{\\gamma}"
+    legend = "½Σ(y − t)²" if kind == "mse" else "(1 − y)^γ"
+    if figure in ("surface", "pair", "slice"):  # the figures whose title or legend is L's
+        assert any(formula in text or legend in text for text in texts), texts
+    assert not any("t - y" in text or "log 2" in text for text in texts), texts
+    width, height = fig.bbox.width, fig.bbox.height
+    for text, poly in shapes:
+        assert poly[:, 0].min() > -0.5 and poly[:, 1].min() > -0.5, text.get_text()
+        assert poly[:, 0].max() < width + 0.5 and poly[:, 1].max() < height + 0.5, text.get_text()
+    for (a, pa), (b, pb) in itertools.combinations(shapes, 2):
+        assert not polygons_overlap(pa, pb), (a.get_text(), b.get_text())
