@@ -110,7 +110,13 @@ class Plot(Options):
         else:
             check_descent(self.lr, self.steps)
         grid_axis(*self.range, self.step)  # range and step, and the point limit
-        self.layer()
+        layer = self.layer()
+        if self.figure == "losses" and not layer.target[list(layer.axes)].any():
+            raise SwlVizError(
+                "compares the true class with another, but t weighs neither of the two; put "
+                "the class t weighs most among them",
+                param="axes",
+            )
         width, height = self.pixels
         if min(width, height) < 100 or max(width, height) > MAX_PIXELS_PER_SIDE:
             raise SwlVizError(

@@ -279,9 +279,20 @@ def test_gamma_and_the_books_variant_are_refused_in_one_line(capsys: Any) -> Non
     assert main(["losses", "--loss", "mse"]) == 2
     assert main(["losses", "--gamma", "1"]) == 2
     assert main(["losses", "--out", "x.gif"]) == 2
+    assert main(["losses", "--t", "0,0,1", "--logits", "0,0,0"]) == 2  # the pair has no weight
+    assert main(["explore", "--loss", "focal"]) == 2
     err = capsys.readouterr().err
     assert "Traceback" not in err
-    assert len([line for line in err.splitlines() if line.startswith("Error")]) == 6
+    assert len([line for line in err.splitlines() if line.startswith("Error")]) == 8
+
+
+@pytest.mark.parametrize("kind", LOSSES)
+def test_the_gradient_check_passes_for_every_loss(kind: str) -> None:
+    """``swl-viz check --loss mse|focal``: the Jacobian's gradient against central differences
+    of the loss, at every grid point."""
+    from swl_viz.cli import main
+
+    assert main(["check", "--loss", kind, "--t", "0.8,0.2", "--temperature", "0.7"]) == 0
 
 
 # ---- the comparison figure ----------------------------------------------------------------------
