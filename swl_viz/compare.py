@@ -180,6 +180,7 @@ def compare_losses(plot: Plot) -> Comparison:
     )
     f_lo = max(float(values.min()), FLOOR) if values.size else FLOOR
     f_hi = float(values.max()) if values.size else 1.0
+    f_hi = min(f_hi, 1e8 * max(float(c.grad.max()) for c in columns))  # dL/dy may reach 1e300
     loss_hi = max(float(c.loss.max()) for c in columns)
     ce, mse = columns[0], columns[1]
     return Comparison(

@@ -468,7 +468,7 @@ def _evaluate_factors(
     """Loss, gradient, softmax and dL/dy, for any of the three losses."""
     if loss_kind == "ce":
         loss, grad, y = _evaluate(a, target, axis, temperature, "exact")
-        with np.errstate(divide="ignore", invalid="ignore"):
+        with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
             dl_dy = np.where(target.probs == 0.0, 0.0, -target.probs / y)
         return loss, grad, y, dl_dy
     sp = _split(a, axis, temperature)

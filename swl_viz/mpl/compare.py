@@ -36,6 +36,8 @@ def _number(v: float) -> str:
 
 def _sig(v: float) -> str:
     """A computed value to 3 significant figures, its zeros kept (1.40, not 1.4)."""
+    if v == 0.0 or not np.isfinite(v):
+        return "0" if v == 0.0 else "∞"
     text = f"{v + 0.0:#.3g}"
     if "e" not in text:
         text = text.rstrip(".")
@@ -86,9 +88,12 @@ def draw_losses(
     ax.set_ylim(cmp.loss_range[0], cmp.loss_range[1] * 1.05)
     ax.set_xlabel(gap_label)
     ax.set_title(w["losses_loss"], loc="left", **font)
-    ax.legend(loc="upper right", prop=_legend(plot.lang), handlelength=1.2, borderaxespad=0.3)
+    names = [_name(w, c.kind, c.layer.gamma) for c in cmp.columns]
+    prop = dict(_legend(plot.lang))  # shrunk to fit a narrow panel beside its handles
+    prop["size"] = _fit(fig, names, ax.get_position().width * fig.bbox.width - 3.5 * em, font)
+    ax.legend(loc="upper right", prop=prop, handlelength=1.2, borderaxespad=0.3)
     ax.grid(True, alpha=0.4)
-    ax.locator_params(axis="x", nbins=4)
+    ax.xaxis.set_major_locator(mpl.ticker.MaxNLocator(nbins=_bins(ax, fig, em)))
     ax.yaxis.set_major_locator(mpl.ticker.MaxNLocator(nbins=4, prune="lower"))
 
     # the shared column, below: the colour scale at the bottom, the key and the numbers above
@@ -114,7 +119,7 @@ def draw_losses(
             w["ratio"].format(
                 a=_name(w, "ce", 2.0, "short"),
                 b=_name(w, "mse", 2.0, "short"),
-                ratio=f"{cmp.ratio:.2g}",
+                ratio=_ratio(cmp.ratio),
             ),
         ),  # fmt: skip
         (
@@ -159,9 +164,10 @@ def draw_losses(
         ax.set_xlabel(gap_label)
         _title(fig, ax, name, col_w - 0.4 * em, left - 0.2 * em, font, color=colour)
         ax.grid(True, alpha=0.4)
-        ax.locator_params(axis="x", nbins=4)
+        ax.xaxis.set_major_locator(mpl.ticker.MaxNLocator(nbins=_bins(ax, fig, em)))
         f_lo, f_hi = cmp.factor_range
-        ax.set_yticks([v for v in _decades(cmp.factor_range) if f_lo < v < f_hi / 15])
+        count = max(2, min(4, int(ax.get_position().height * fig.bbox.height / (2.4 * em))))
+        ax.set_yticks([v for v in _decades(cmp.factor_range, count) if f_lo < v < f_hi / 15])
         ax.yaxis.set_minor_locator(mpl.ticker.NullLocator())
         if n_col:
             ax.tick_params(labelleft=False)
@@ -190,7 +196,7 @@ def draw_losses(
             ax.set_ylabel("$x_1$" if col.layer.axes[1] == 1 else f"$x_{col.layer.axes[1]}$")
         else:
             ax.tick_params(labelleft=False)
-        ax.xaxis.set_major_locator(mpl.ticker.MaxNLocator(nbins=4))
+        ax.xaxis.set_major_locator(mpl.ticker.MaxNLocator(nbins=_bins(ax, fig, em)))
         ax.yaxis.set_major_locator(mpl.ticker.MaxNLocator(nbins=4, prune="both"))
         if col.steps_to is not None:
             text = w["steps_to"].format(n=col.steps_to, level=f"{cmp.level:g}")
@@ -199,19 +205,35 @@ def draw_losses(
         _title(fig, ax, text, col_w - 0.4 * em, left - 0.2 * em, font)
     if mesh is not None:
         bar = fig.colorbar(mesh, cax=bar_ax, orientation="horizontal")
-        bar.set_label(w["stall"].format(threshold=f"{cmp.stall:g}"), **font)
+        label = w["stall"].format(threshold=f"{cmp.stall:g}")
+        room = bar_ax.get_position().width * fig.bbox.width
+        bar.set_label(label, fontsize=_fit(fig, [label], room, font, "axes.labelsize"), **font)
         lo_n, hi_n = cmp.norm_range
-        bar.set_ticks([v for v in _decades(cmp.norm_range) if lo_n * 3 < v < hi_n])
+        count = max(2, min(4, int(room / (3.8 * em))))
+        bar.set_ticks([v for v in _decades(cmp.norm_range, count) if lo_n * 3 < v < hi_n])
         bar.ax.xaxis.set_minor_locator(mpl.ticker.NullLocator())
         bar.ax.xaxis.set_label_position("top")
         bar.ax.axvline(cmp.stall, color=HALO, lw=_lw(0.6))
     return cmp
 
 
-def _decades(span: tuple[float, float]) -> list[float]:
-    """About four powers of ten across ``span``, the lowest left out (it would meet the x ticks)."""
+def _ratio(v: float) -> str:
+    """The gradients' ratio to 2 significant figures: 75, 1.1e+04, or ∞ where the squared
+    error's gradient is 0 in doubles."""
+    return f"{v:.2g}" if np.isfinite(v) else "∞"
+
+
+def _bins(ax: Axes, fig: Figure, em: float) -> int:
+    """How many x intervals a panel's width holds with room between tick labels like −20."""
+    width = ax.get_position().width * fig.bbox.width
+    return max(2, min(4, int(width / (3.6 * em))))
+
+
+def _decades(span: tuple[float, float], count: int = 4) -> list[float]:
+    """About ``count`` powers of ten across ``span``, the lowest left out (it would meet the x
+    ticks)."""
     lo, hi = (int(np.floor(np.log10(v))) for v in span)
-    step = max(1, int(np.ceil((hi - lo) / 4)))
+    step = max(1, int(np.ceil((hi - lo) / count)))
     return [10.0**e for e in range(hi, lo, -step)]
 
 
