@@ -90,8 +90,10 @@ def draw_losses(
     ax.set_title(w["losses_loss"], loc="left", **font)
     names = [_name(w, c.kind, c.layer.gamma) for c in cmp.columns]
     prop = dict(_legend(plot.lang))  # shrunk to fit a narrow panel beside its handles
+    full = _fit(fig, [], 0.0, font)
     prop["size"] = _fit(fig, names, ax.get_position().width * fig.bbox.width - 3.5 * em, font)
-    ax.legend(loc="upper right", prop=prop, handlelength=1.2, borderaxespad=0.3)
+    if prop["size"] >= 0.7 * full:  # else unreadable: the titles above name the colours
+        ax.legend(loc="upper right", prop=prop, handlelength=1.2, borderaxespad=0.3)
     ax.grid(True, alpha=0.4)
     ax.xaxis.set_major_locator(mpl.ticker.MaxNLocator(nbins=_bins(ax, fig, em)))
     ax.yaxis.set_major_locator(mpl.ticker.MaxNLocator(nbins=4, prune="lower"))
