@@ -329,7 +329,7 @@ def test_the_comparison_prints_75_and_the_steps_of_the_data_paths(tmp_path: Any)
         {"lang": "ja", "theme": "dark"},
         {"with_focal": True, "t": (0.2, 0.8), "label_smoothing": 0.1, "temperature": 2.0},
         {"t": (0.0, 1.0, 0.0), "logits": (0.0, 0.0, 1.0), "size": (1280, 720)},
-        {"font_scale": 1.5, "temperature": 0.01},
+        {"font_scale": 1.25, "temperature": 0.01},
         {"size": (900, 900), "with_focal": True, "gamma": 0.5},
         {"descent": (5.0, -5.0), "lr": 3.0, "steps": 20, "range": (-5.0, 5.0)},
     ],
@@ -406,7 +406,7 @@ def test_the_probe_prints_both_factors_true_to_the_reference(
     _, grad, d = other_reference(
         p.a, t, loss=kind, label_smoothing=layer.label_smoothing, temperature=layer.temperature
     )
-    for name, exact in (("∂L/∂y", d), ("∇L", grad)):
+    for name, exact in (("$\\partial L/\\partial y$", d), ("$\\nabla L$", grad)):
         line = next(s for s in text.splitlines() if s.split(" = ")[0] == name)
         shown = [
             v.strip().replace("−", "-") for v in line.split(" = ", 1)[1].strip("()").split(",")
@@ -416,7 +416,7 @@ def test_the_probe_prints_both_factors_true_to_the_reference(
                 assert ref == 0, (name, ref)
                 continue
             assert abs(float(value) - float(ref)) <= 5.01e-4 * abs(float(ref)), (name, value, ref)
-    assert ("y − t" in text) is False  # squared error and focal do not send y - t
+    assert ("$y - t$" in text) is False  # squared error and focal do not send y - t
 
 
 @pytest.mark.parametrize("kind", LOSSES)
@@ -441,11 +441,11 @@ def test_every_figure_takes_the_loss_and_says_which(kind: str, figure: str) -> N
     texts = [t.get_text() for t, _ in shapes]
     name = "squared error" if kind == "mse" else "focal loss, γ = 2"
     assert any(name in text for text in texts), texts
-    formula = "(y_k - t_k)^2" if kind == "mse" else "(1 - y_k)^{\\gamma}"
+    formula = "(𝑦ₖ − 𝑡ₖ)²" if kind == "mse" else "(1 − 𝑦ₖ)ᵞ"
     legend = "½Σ(y − t)²" if kind == "mse" else "(1 − y)^γ"
     if figure in ("surface", "pair", "slice"):  # the figures whose title or legend is L's
         assert any(formula in text or legend in text for text in texts), texts
-    assert not any("t - y" in text or "log 2" in text for text in texts), texts
+    assert not any("𝑡 − 𝑦" in text or "log 2" in text for text in texts), texts
     width, height = fig.bbox.width, fig.bbox.height
     for text, poly in shapes:
         assert poly[:, 0].min() > -0.5 and poly[:, 1].min() > -0.5, text.get_text()

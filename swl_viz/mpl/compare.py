@@ -19,7 +19,7 @@ from matplotlib.figure import Figure
 from swl_viz.compare import Comparison, compare_losses
 from swl_viz.mpl.theme import HALO, LOSS_CURVE, PATH, SLOPE_CURVE, _font, _legend, _lw
 from swl_viz.plotspec import Plot
-from swl_viz.words import words
+from swl_viz.words import typeset, words
 
 __all__ = ["draw_losses"]
 
@@ -46,7 +46,12 @@ def _sig(v: float) -> str:
 
 def _name(w: dict[str, str], kind: str, gamma: float, form: str = "loss") -> str:
     """A loss's name: ``form`` "loss" (in full), "title" (with its short name) or "short"."""
-    return w[f"{form}_{kind}"].format(gamma=f"{gamma:g}")
+    return typeset(w[f"{form}_{kind}"].format(gamma=f"{gamma:g}"))
+
+
+def _log_label(v: float, _pos: object = None) -> str:
+    """A power of ten in Unicode, as the other figures' log axes: 10⁻⁴."""
+    return typeset(f"$10^{{{round(float(np.log10(v)))}}}$")
 
 
 def _px_box(fig: Figure, x0: float, y0: float, x1: float, y1: float) -> Axes:
@@ -76,7 +81,7 @@ def draw_losses(
     ]
     lo, hi = plot.range
     t, o = cmp.true_class, cmp.other_class
-    gap_label = f"$x_{t} - x_{o}$"
+    gap_label = typeset(f"$x_{{{t}}} - x_{{{o}}}$")
 
     # the shared column: each loss along the gap
     x0 = margin + left
@@ -87,7 +92,7 @@ def draw_losses(
     ax.set_xlim(lo, hi)
     ax.set_ylim(cmp.loss_range[0], cmp.loss_range[1] * 1.05)
     ax.set_xlabel(gap_label)
-    ax.set_title(w["losses_loss"], loc="left", **font)
+    ax.set_title(typeset(w["losses_loss"]), loc="left", **font)
     names = [_name(w, c.kind, c.layer.gamma) for c in cmp.columns]
     prop = dict(_legend(plot.lang))  # shrunk to fit a narrow panel beside its handles
     full = _fit(fig, [], 0.0, font)
@@ -133,14 +138,14 @@ def draw_losses(
     ]
     key.set_ylim(len(lines), 0.0)
     line_px = (rows[1][1] + title_room - key_y0) / len(lines)
-    text_size = _fit(fig, [text for _, text in lines], col_w - 1.2 * em, font)
+    text_size = _fit(fig, [typeset(text) for _, text in lines], col_w - 1.2 * em, font)
     text_size = min(text_size, 0.87 * line_px * 72.0 / fig.dpi)  # the lines must not touch
     for k, (style, text) in enumerate(lines):
         y = k + 0.5
         if style is not None:
             key.plot([0.0, 0.13], [y, y], color=mpl.rcParams["text.color"], lw=_lw(0.8),
                      linestyle=STYLES[style])  # fmt: skip
-        key.text(0.17 if style is not None else 0.0, y, text, va="center", ha="left",
+        key.text(0.17 if style is not None else 0.0, y, typeset(text), va="center", ha="left",
                  fontsize=text_size, gid="losses-key", **font)  # fmt: skip
 
     norm = LogNorm(*cmp.norm_range)
@@ -171,6 +176,7 @@ def draw_losses(
         count = max(2, min(4, int(ax.get_position().height * fig.bbox.height / (2.4 * em))))
         ax.set_yticks([v for v in _decades(cmp.factor_range, count) if f_lo < v < f_hi / 15])
         ax.yaxis.set_minor_locator(mpl.ticker.NullLocator())
+        ax.yaxis.set_major_formatter(mpl.ticker.FuncFormatter(_log_label))
         if n_col:
             ax.tick_params(labelleft=False)
         # below: |grad L| over the plane, the stall region and the descent
@@ -193,9 +199,9 @@ def draw_losses(
                 ms=marker * 1.2)  # fmt: skip
         ax.set_xlim(lo, hi)
         ax.set_ylim(lo, hi)
-        ax.set_xlabel("$x_0$" if col.layer.axes[0] == 0 else f"$x_{col.layer.axes[0]}$")
+        ax.set_xlabel(typeset(f"$x_{{{col.layer.axes[0]}}}$"))
         if n_col == 0:
-            ax.set_ylabel("$x_1$" if col.layer.axes[1] == 1 else f"$x_{col.layer.axes[1]}$")
+            ax.set_ylabel(typeset(f"$x_{{{col.layer.axes[1]}}}$"))
         else:
             ax.tick_params(labelleft=False)
         ax.xaxis.set_major_locator(mpl.ticker.MaxNLocator(nbins=_bins(ax, fig, em)))
@@ -204,15 +210,16 @@ def draw_losses(
             text = w["steps_to"].format(n=col.steps_to, level=f"{cmp.level:g}")
         else:
             text = w["steps_never"].format(n=path.steps, level=f"{cmp.level:g}")
-        _title(fig, ax, text, col_w - 0.4 * em, left - 0.2 * em, font)
+        _title(fig, ax, typeset(text), col_w - 0.4 * em, left - 0.2 * em, font)
     if mesh is not None:
         bar = fig.colorbar(mesh, cax=bar_ax, orientation="horizontal")
-        label = w["stall"].format(threshold=f"{cmp.stall:g}")
+        label = typeset(w["stall"].format(threshold=f"{cmp.stall:g}"))
         room = bar_ax.get_position().width * fig.bbox.width
         bar.set_label(label, fontsize=_fit(fig, [label], room, font, "axes.labelsize"), **font)
         lo_n, hi_n = cmp.norm_range
         count = max(2, min(4, int(room / (3.8 * em))))
         bar.set_ticks([v for v in _decades(cmp.norm_range, count) if lo_n * 3 < v < hi_n])
+        bar.ax.xaxis.set_major_formatter(mpl.ticker.FuncFormatter(_log_label))
         bar.ax.xaxis.set_minor_locator(mpl.ticker.NullLocator())
         bar.ax.xaxis.set_label_position("top")
         bar.ax.axvline(cmp.stall, color=HALO, lw=_lw(0.6))
