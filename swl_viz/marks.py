@@ -359,7 +359,8 @@ def probe_text(probe: Probe) -> str:
         f"$y${suffix} = {_sigs(probe.y[pick], probability=True)}",
         f"{t_name}{suffix} = {vec(probe.target[pick])}",
     ]
-    if probe.dl_dy is not None:  # the chain rule's first factor; J^T of it is the next line
+    if probe.dl_dy is not None and probe.kind != "ce":  # the chain rule's first factor, of
+        # which the next line is J^T (the cross-entropy's is -t/y, and its box the book's)
         factor = ", ".join(_infinite(float(v)) for v in probe.dl_dy[pick])
         lines.append(f"$\\partial L/\\partial y${suffix} = ({factor})")
     lines += [

@@ -86,17 +86,21 @@ def draw_losses(
     # the shared column: each loss along the gap
     x0 = margin + left
     ax = _px_box(fig, x0, rows[0][0], margin + col_w - right, rows[0][1])
+    room = ax.get_position().width * fig.bbox.width - 3.5 * em  # beside the legend's handles
+    full = _fit(fig, [], 0.0, font)
+    form = "loss"  # the names in full, or their short forms where those would have to shrink
+    if _fit(fig, [_name(w, c.kind, c.layer.gamma) for c in cmp.columns], room, font) < full:
+        form = "short"
     for col in cmp.columns:
         ax.plot(col.gap, col.loss, color=COLOURS[col.kind], lw=_lw(1.0),
-                label=_name(w, col.kind, col.layer.gamma))  # fmt: skip
+                label=_name(w, col.kind, col.layer.gamma, form))  # fmt: skip
     ax.set_xlim(lo, hi)
     ax.set_ylim(cmp.loss_range[0], cmp.loss_range[1] * 1.05)
     ax.set_xlabel(gap_label)
     ax.set_title(typeset(w["losses_loss"]), loc="left", **font)
-    names = [_name(w, c.kind, c.layer.gamma) for c in cmp.columns]
+    names = [_name(w, c.kind, c.layer.gamma, form) for c in cmp.columns]
     prop = dict(_legend(plot.lang))  # shrunk to fit a narrow panel beside its handles
-    full = _fit(fig, [], 0.0, font)
-    prop["size"] = _fit(fig, names, ax.get_position().width * fig.bbox.width - 3.5 * em, font)
+    prop["size"] = _fit(fig, names, room, font)
     if prop["size"] >= 0.7 * full:  # else unreadable: the titles above name the colours
         ax.legend(loc="upper right", prop=prop, handlelength=1.2, borderaxespad=0.3)
     ax.grid(True, alpha=0.4)
