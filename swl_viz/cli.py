@@ -76,6 +76,7 @@ Out3D = Annotated[Path | None, _out("surface")]
 Out2D = Annotated[Path | None, _out("contour")]
 OutPair = Annotated[Path | None, _out("pair")]
 OutSlice = Annotated[Path | None, _out("slice")]
+OutLosses = Annotated[Path | None, _out("losses")]
 Show = Annotated[
     bool, typer.Option("--show", help="Open an interactive window.", rich_help_panel="Output")
 ]
@@ -156,8 +157,20 @@ def slice_(out: OutSlice = None, show: Show = False, **options: Any) -> None:
     _figure("slice", options, out, show)
 
 
+@command("losses", help="Why softmax goes with cross-entropy: cross-entropy beside squared"
+         " error (and the focal loss, on request), their gradients split by the chain rule,"
+         " |grad L| over the plane and the same descent under each.",
+         epilog="Examples:\n\nswl-viz losses --t 1,0\n\n"
+         "swl-viz losses --with-focal --preset slides --out losses.pdf")  # fmt: skip
+@takes(options_for("losses"))
+def losses(out: OutLosses = None, show: Show = False, **options: Any) -> None:
+    _figure("losses", options, out, show)
+
+
 #: What the live window takes: the layer, the grid and the look.
-EXPLORE = ("range", "step", "t", "label_smoothing", "temperature", "variant", "theme", "lang")
+EXPLORE = (
+    "range", "step", "t", "label_smoothing", "temperature", "variant", "theme", "lang", "loss",
+)  # fmt: skip
 
 
 @command(
@@ -176,6 +189,12 @@ def explore(
 ) -> None:  # fmt: skip
     with errors():
         given = read_given(options, EXPLORE)
+        if given.pop("loss", "ce") != "ce":
+            raise SwlVizError(
+                "the explorer draws the cross-entropy only; draw mse or focal with a figure's "
+                "--loss, or set them side by side with swl-viz losses",
+                param="loss",
+            )
         _need_font(given["lang"])
         if _no_display():
             raise RunError("no display to open a window on; explore needs one (and Tk)")

@@ -29,6 +29,8 @@ def _sub(i: int) -> str:
 def _formula(s: Slice, w: dict[str, str]) -> str | None:
     """The loss curve's name in the legend: its formula, or None for a bare name."""
     i, j = s.axes
+    if s.kind != "ce":
+        return "L = ½Σ(y − t)²" if s.kind == "mse" else "L = −Σ t (1 − y)^γ log y"
     if s.k == 2 and s.variant == "exact":  # L = t_i softplus(d/T) + t_j softplus(-d/T)
         scaled = "d" if s.temperature == 1.0 else "d/T"
         terms = []
@@ -50,7 +52,7 @@ def _guides(s: Slice, w: dict[str, str], flat_left: bool) -> tuple[list[Polyline
     top, floor = float(s.loss.max()), min(0.0, float(s.loss.min()))
     lines: list[Polyline] = []
     labels: list[Label] = []
-    if s.variant == "exact":
+    if s.variant == "exact" and s.kind != "mse":  # squared error levels off: no asymptote
         for name, slope, ends in (
             ("left", s.slope_left, np.array([lo, 0.0])),
             ("right", s.slope_right, np.array([0.0, hi])),
@@ -82,7 +84,7 @@ def _points(s: Slice, w: dict[str, str], flat_left: bool) -> tuple[list[Point], 
     away = -1 if flat_left else 1
     ha: Literal["left", "right"] = "right" if flat_left else "left"
     zero = w["at_zero2"] if s.k == 2 else w["at_zero"]
-    value = "log 2" if s.k == 2 and s.variant == "exact" else num(s.at_zero)
+    value = "log 2" if s.k == 2 and s.variant == "exact" and s.kind == "ce" else num(s.at_zero)
     points = [Point("at-zero", (0.0, s.at_zero))]
     labels = [
         Label("at-zero-label", zero.format(value=value), (0.0, s.at_zero), 2, ha=ha,

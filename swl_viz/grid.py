@@ -1,8 +1,9 @@
 """The loss and its gradient over a meshgrid of two logits (x0, x1), vectorised.
 
-Two classes with nothing else fixed take closed forms on the difference d = x1 - x0; every other
-case stacks the logits and runs the general core of :mod:`swl_viz.maths` in row blocks, so the
-working memory stays bounded for K = 10 on a dense grid.
+Two classes with nothing else fixed take closed forms on the difference d = x1 - x0 (for the
+cross-entropy); every other case, and squared error and the focal loss always, stacks the
+logits and runs the general core of :mod:`swl_viz.maths` in row blocks, so the working memory
+stays bounded for K = 10 on a dense grid.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from numpy.typing import ArrayLike
 
 from swl_viz.errors import SwlVizError
 from swl_viz.layer import MAX_CLASSES, Layer
-from swl_viz.maths import BOOK_DELTA, FloatArray, Variant, _evaluate, _split, _Target
+from swl_viz.maths import BOOK_DELTA, FloatArray, Loss, Variant, _evaluate, _split, _Target
 
 __all__ = [
     "MAX_AXIS_POINTS",
@@ -142,6 +143,15 @@ class LossGrid:
         return self.layer.variant
 
     @property
+    def loss_kind(self) -> Loss:
+        """Which loss: "ce", "mse" or "focal" (``loss`` is the array of its values)."""
+        return self.layer.loss
+
+    @property
+    def gamma(self) -> float:
+        return self.layer.gamma
+
+    @property
     def k(self) -> int:
         """The number of classes."""
         return self.layer.k
@@ -184,6 +194,8 @@ def loss_grid(
     label_smoothing: float = 0.0,
     temperature: float = 1.0,
     variant: Variant = "exact",
+    loss: Loss = "ce",
+    gamma: float = 2.0,
     max_points: int | None = None,
 ) -> LossGrid:
     """Evaluate the Softmax-with-Loss layer on the meshgrid of ``grid_axis(lo, hi, step)``.
@@ -192,8 +204,9 @@ def loss_grid(
     the grid's x0 and x1; the others keep their value in ``logits`` (default zeros).
     ``max_points`` keeps only every m-th grid value, evenly and both ends included, so that at
     most about that many remain per axis: a figure computes just the points it can show.
+    ``loss`` ("ce", "mse" or "focal") and ``gamma`` (focal only) pick the loss on the softmax.
     """
-    layer = Layer.make(t, logits, axes, label_smoothing, temperature, variant)
+    layer = Layer.make(t, logits, axes, label_smoothing, temperature, variant, loss, gamma)
     return layer_grid(layer, lo, hi, step, max_points=max_points)
 
 
@@ -217,7 +230,7 @@ def layer_grid(
     x1 = np.broadcast_to(col, (values.size, values.size))
     with np.errstate(over="ignore"):  # x1 - x0 must not overflow, nor (x1 - x0) / T
         narrow = float(values[-1] - values[0]) / temperature <= _NARROW
-    if k == 2 and narrow:
+    if k == 2 and narrow and layer.loss == "ce":
         first, second = (0, 1) if (i, j) == (0, 1) else (1, 0)
         p, c = target.probs, target.comp
         loss, g0, g1 = _two_class(
@@ -225,7 +238,9 @@ def layer_grid(
         )
     else:
         try:
-            loss, g0, g1 = _blocks(x0, x1, fixed, target, (i, j), temperature, variant)
+            loss, g0, g1 = _blocks(
+                x0, x1, fixed, target, (i, j), temperature, variant, layer.loss, layer.gamma
+            )
         except SwlVizError as err:
             if err.param != "logits":
                 raise
@@ -324,8 +339,10 @@ def _blocks(
     axes: tuple[int, int],
     temperature: float,
     variant: Variant,
+    loss_kind: Loss = "ce",
+    gamma: float = 2.0,
 ) -> tuple[FloatArray, FloatArray, FloatArray]:
-    """Any K through the general core, a block of rows at a time."""
+    """Any K, and any loss, through the general core, a block of rows at a time."""
     rows, cols = x0.shape
     k = fixed.size
     loss, g0, g1 = np.empty((3, rows, cols))
@@ -340,7 +357,9 @@ def _blocks(
             probs=np.broadcast_to(target.probs, a.shape),
             comp=np.broadcast_to(target.comp, a.shape),
         )
-        block_loss, grad, _ = _evaluate(a, labels, a.ndim - 1, temperature, variant)
+        block_loss, grad, _ = _evaluate(
+            a, labels, a.ndim - 1, temperature, variant, loss_kind, gamma
+        )
         loss[sl] = block_loss
         g0[sl] = grad[..., axes[0]]
         g1[sl] = grad[..., axes[1]]

@@ -1,7 +1,8 @@
 """The layer a figure shows: one frozen, checked value that every later stage takes.
 
 A :class:`Layer` is the teacher label t, the logits held fixed, the two logits that vary (the
-plane's axes), label smoothing, temperature and the loss variant. It is checked once, where it
+plane's axes), label smoothing, temperature, the loss variant, and the loss itself (the
+cross-entropy, squared error or the focal loss with its gamma). It is checked once, where it
 is made, and it knows the one operation everything else repeats: put the two varied logits in
 place (:meth:`Layer.place`) and run the core of :mod:`swl_viz.maths` there. numpy only.
 """
@@ -15,7 +16,16 @@ import numpy as np
 from numpy.typing import ArrayLike
 
 from swl_viz.errors import SwlVizError
-from swl_viz.maths import FloatArray, Variant, _labels, _Target, check_options, softmax_with_loss
+from swl_viz.maths import (
+    FloatArray,
+    Loss,
+    Variant,
+    _labels,
+    _Target,
+    check_options,
+    loss_factors,
+    softmax_with_loss,
+)
 
 __all__ = ["MAX_CLASSES", "Layer"]
 
@@ -76,6 +86,8 @@ class Layer:
     label_smoothing: float = 0.0
     temperature: float = 1.0
     variant: Variant = "exact"
+    loss: Loss = "ce"
+    gamma: float = 2.0
 
     @classmethod
     def make(
@@ -86,11 +98,16 @@ class Layer:
         label_smoothing: float = 0.0,
         temperature: float = 1.0,
         variant: str = "exact",
+        loss: str = "ce",
+        gamma: float = 2.0,
     ) -> Layer:
-        """A checked layer; errors name the parameter at fault (``t``, ``axes``, ...)."""
+        """A checked layer; errors name the parameter at fault (``t``, ``axes``, ...).
+
+        ``loss`` is "ce" (the cross-entropy, default), "mse" or "focal"; ``gamma`` (default 2,
+        in [0, 5]) is for focal only, and the book's variant for "ce" only."""
         label = _label(t)
         _labels(np.asarray(label), (len(label),), -1, label_smoothing)  # sums to 1, eps in [0, 1]
-        check_options(temperature, variant)
+        check_options(temperature, variant, loss=loss, gamma=gamma)
         fixed = _fixed(logits, len(label))
         pair = _axes(axes, len(label))
         fixed[list(pair)] = 0.0  # the varied logits take the plane's values
@@ -101,6 +118,8 @@ class Layer:
             label_smoothing=float(label_smoothing),
             temperature=float(temperature),
             variant="book" if variant == "book" else "exact",
+            loss="mse" if loss == "mse" else "focal" if loss == "focal" else "ce",
+            gamma=float(gamma),
         )
 
     @property
@@ -147,5 +166,25 @@ class Layer:
             label_smoothing=self.label_smoothing,
             temperature=self.temperature,
             variant=self.variant,
+            loss=self.loss,
+            gamma=self.gamma,
         )
         return a, loss, grad
+
+    def factors(
+        self, x0: ArrayLike, x1: ArrayLike, param: str = "probe"
+    ) -> tuple[FloatArray, FloatArray, FloatArray, FloatArray, FloatArray]:
+        """The chain rule at the points: logits, loss, gradient, y and dL/dy (see
+        :func:`swl_viz.maths.loss_factors`; the book's variant has the exact loss's factors)."""
+        a, _, _ = self.evaluate(x0, x1, param)  # the checks, and the layer's own loss
+        loss, grad, y, dl_dy = loss_factors(
+            a,
+            np.asarray(self.t),
+            label_smoothing=self.label_smoothing,
+            temperature=self.temperature,
+            loss=self.loss,
+            gamma=self.gamma,
+        )
+        if self.variant == "book":
+            _, loss, grad = self.evaluate(x0, x1, param)
+        return a, loss, grad, y, dl_dy

@@ -27,6 +27,7 @@ from swl_viz.layer import Layer
 from swl_viz.maths import (
     BOOK_DELTA,
     FloatArray,
+    Loss,
     Variant,
     _split,
     prepare_labels,
@@ -296,6 +297,8 @@ def gradient_check(
     label_smoothing: float = 0.0,
     temperature: float = 1.0,
     variant: Variant = "exact",
+    loss: Loss = "ce",
+    gamma: float = 2.0,
 ) -> CheckResult:
     """Compare dL/dx0 and dL/dx1 with (L(x + h) - L(x - h)) / 2h at every grid point."""
     if not (math.isfinite(h) and 0.0 < h <= 1.0):
@@ -303,14 +306,15 @@ def gradient_check(
     check_work(grid_axis(lo, hi, step).size, len(np.atleast_1d(t)), passes=5)
     grid = loss_grid(
         lo, hi, step, t, logits=logits, axes=axes, label_smoothing=label_smoothing,
-        temperature=temperature, variant=variant,
+        temperature=temperature, variant=variant, loss=loss, gamma=gamma,
     )  # fmt: skip
     labels = np.asarray(t, dtype=np.float64)
 
     def loss_at(a: FloatArray) -> FloatArray:
         return softmax_with_loss(
-            a, labels, label_smoothing=label_smoothing, temperature=temperature, variant=variant
-        )[0]
+            a, labels, label_smoothing=label_smoothing, temperature=temperature, variant=variant,
+            loss=loss, gamma=gamma,
+        )[0]  # fmt: skip
 
     worst = -1.0
     scale = float(max(np.abs(grid.grad0).max(), np.abs(grid.grad1).max()))
@@ -501,6 +505,8 @@ def write_data(grid: LossGrid, fh: io.BufferedWriter | Any, fmt: str) -> None:
         "label_smoothing": grid.label_smoothing,
         "temperature": grid.temperature,
         "variant": grid.variant,
+        "loss": grid.loss_kind,
+        "gamma": grid.gamma,
         "shape": list(grid.shape),
     }
     names = data_columns(grid)

@@ -158,6 +158,8 @@ def subtitle_parts(layer: Layer, w: dict[str, str]) -> list[str]:
     """What a panel's subtitle says about the layer: the label, then ε, T and the fixed logits
     where they differ from the plain case."""
     parts = [f"{w['label']} = {format_label(layer.t)}"]
+    if layer.loss != "ce":  # the cross-entropy is the layer's own: named only when it differs
+        parts.append(w[f"loss_{layer.loss}"].format(gamma=f"{layer.gamma:g}"))
     if layer.label_smoothing:
         parts.append(f"ε = {layer.label_smoothing:g}")
     if layer.temperature != 1.0:
@@ -179,7 +181,8 @@ def _lines(grid: LossGrid, w: dict[str, str]) -> list[tuple[Line, str, str, floa
     out: list[tuple[Line, str, str, float]] = []
     tie = decision_line(grid.layer)
     if tie.loss is not None:
-        value = "log 2" if grid.variant == "exact" else f"{num(tie.loss)}"
+        exact_ce = grid.variant == "exact" and grid.loss_kind == "ce"
+        value = "log 2" if exact_ce else f"{num(tie.loss)}"
         label = w["decision2"].format(value=value)
     elif tie.leads_from < _span(grid)[1]:
         label = w["leads"].format(i=i, j=j)
@@ -190,7 +193,8 @@ def _lines(grid: LossGrid, w: dict[str, str]) -> list[tuple[Line, str, str, floa
     if low is not None:
         if low.loss is not None:
             target = "t'" if grid.label_smoothing else "t"  # the entropy of the smoothed target
-            label = w["minimum2"].format(t=target, value=num(low.loss))
+            key = "minimum_mse" if grid.loss_kind == "mse" else "minimum2"
+            label = w[key].format(t=target, value=num(low.loss))
         else:
             label = w["valley"].format(i=i, j=j)
         out.append((low, "minimum", label, 0.22))
@@ -348,15 +352,30 @@ def probe_text(probe: Probe) -> str:
     eps = float(np.finfo(np.float64).eps)
     floor = ROUNDING_ULPS * eps * np.maximum(np.abs(probe.y), np.abs(probe.target))
     floor = floor / probe.temperature
-    return "\n".join(
-        [
-            f"$x${suffix} = {vec(probe.a[pick])}",  # the logits as given
-            f"$y${suffix} = {_sigs(probe.y[pick], probability=True)}",
-            f"{t_name}{suffix} = {vec(probe.target[pick])}",
-            f"{grad}{suffix} = {_sigs(probe.grad[pick], floor[pick])}",
-            f"$L$ = {sig(probe.loss)}",
-        ]
-    )
+    if probe.kind != "ce":  # J^T dL/dy, computed to its last digits: no y - t to round
+        grad, floor = "$\\nabla L$", np.zeros_like(floor)
+    lines = [
+        f"$x${suffix} = {vec(probe.a[pick])}",  # the logits as given
+        f"$y${suffix} = {_sigs(probe.y[pick], probability=True)}",
+        f"{t_name}{suffix} = {vec(probe.target[pick])}",
+    ]
+    if probe.dl_dy is not None and probe.kind != "ce":  # the chain rule's first factor, of
+        # which the next line is J^T (the cross-entropy's is -t/y, and its box the book's)
+        factor = ", ".join(_infinite(float(v)) for v in probe.dl_dy[pick])
+        lines.append(f"$\\partial L/\\partial y${suffix} = ({factor})")
+    lines += [
+        f"{grad}{suffix} = {_sigs(probe.grad[pick], floor[pick])}",
+        f"$L$ = {sig(probe.loss)}",
+    ]
+    return "\n".join(lines)
+
+
+def _infinite(v: float) -> str:
+    """dL/dy to 4 significant figures; ±∞ where y underflows beneath a log (its Jacobian
+    factor y is 0 there, so the gradient stays finite)."""
+    if math.isinf(v):
+        return "−∞" if v < 0 else "∞"
+    return sig(v)
 
 
 def probe_marks(grid: LossGrid, probe: Probe, w: dict[str, str], zscale: str | None) -> Marks:

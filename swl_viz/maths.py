@@ -16,6 +16,27 @@ from a rounded t'_c, so y_c - t'_c = (1 - t'_c) - (1 - y_c) keeps its digits nea
 Gaps m - a_k beyond the largest double are handled (see ``_wide_loss``); NaN and inf are
 refused on the way in and never come out.
 
+Beside the cross-entropy sit two other losses on the same softmax, for the lesson of why the
+layer pairs softmax with cross-entropy (``loss="mse"`` and ``loss="focal"``):
+
+    mse    L = 1/2 sum_k (y_k - t'_k)^2              dL/dy_k = y_k - t'_k
+    focal  L = -sum_k t'_k (1 - y_k)^g log y_k        dL/dy_k = -t'_k (1 - y_k)^g / y_k
+                                                             + g t'_k (1 - y_k)^(g-1) log y_k
+
+Their gradient with respect to the logits goes through the softmax Jacobian,
+dL/da_j = (y_j / T) (d_j - sum_k y_k d_k) with d = dL/dy. Since sum_k y_k = 1 the
+differences can be taken against the top class c first: with q_k = y_k (d_k - d_c),
+
+    dL/da_j = (q_j - y_j sum_k q_k) / T
+
+which never subtracts sum_k y_k d_k from a d_j it nearly equals: where y is near one-hot the
+sum is over the small q_k of the other classes, and tied classes give q_k = 0 exactly. Where
+y_k underflows (and d_k = -t'_k (1 - y_k)^g / y_k + ... would not fit a double) q_k is taken
+from the share p_k = y_k d_k, which stays finite. Every 1 - y_k is a sum of the other
+probabilities ((1 + S - e_k) / (1 + S), or S / (1 + S) at the top), log y_k is the
+log-softmax above, and y_c - t'_c is (1 - t'_c) - (1 - y_c), so nothing cancels and nothing
+is 0 * inf where y underflows.
+
 This module imports numpy only.
 """
 
@@ -32,12 +53,16 @@ from swl_viz.errors import SwlVizError
 
 __all__ = [
     "BOOK_DELTA",
+    "GAMMA_RANGE",
+    "LOSSES",
     "TEMPERATURE_RANGE",
+    "Loss",
     "SoftmaxWithLoss",
     "SwlVizError",
     "Variant",
     "cross_entropy",
     "log_softmax",
+    "loss_factors",
     "prepare_labels",
     "softmax",
     "softmax_with_loss",
@@ -45,6 +70,12 @@ __all__ = [
 
 FloatArray = NDArray[np.float64]
 Variant = Literal["exact", "book"]
+#: The losses on the softmax: cross-entropy, squared error and the focal loss.
+Loss = Literal["ce", "mse", "focal"]
+LOSSES: tuple[str, ...] = ("ce", "mse", "focal")
+#: The focal loss's focusing parameter gamma, both ends included (Lin et al. 2017 try 0 to 5;
+#: gamma = 0 is the cross-entropy).
+GAMMA_RANGE = (0.0, 5.0)
 
 #: The book's guard inside ``log(y + delta)``; it caps the loss at -log(1e-7) = 16.118.
 BOOK_DELTA = 1e-7
@@ -68,6 +99,8 @@ class _Split:
     complement: FloatArray  # 1 - y_c = S / (1 + S), shape of a reduced along axis (keepdims)
     log1p_s: FloatArray  # log1p(S), keepdims
     argmax: NDArray[np.intp]  # c, keepdims
+    s: FloatArray  # S, keepdims
+    e: FloatArray  # exp((a_k - m) / T), 0 at c
 
 
 def _split(a: FloatArray, axis: int, temperature: float = 1.0) -> _Split:
@@ -92,7 +125,15 @@ def _split(a: FloatArray, axis: int, temperature: float = 1.0) -> _Split:
     neg_log_y = log1p_s - z
     y = e / one_plus_s
     np.put_along_axis(y, c, 1.0 / one_plus_s, axis=axis)
-    return _Split(neg_log_y=neg_log_y, y=y, complement=s / one_plus_s, log1p_s=log1p_s, argmax=c)
+    return _Split(
+        neg_log_y=neg_log_y,
+        y=y,
+        complement=s / one_plus_s,
+        log1p_s=log1p_s,
+        argmax=c,
+        s=s,
+        e=e,
+    )
 
 
 def _as_logits(logits: ArrayLike, axis: int) -> tuple[FloatArray, int]:
@@ -235,8 +276,12 @@ def prepare_labels(
     return _labels(t, logits_shape, axis, label_smoothing).probs
 
 
-def check_options(temperature: float, variant: str) -> None:
-    """Refuse a temperature outside :data:`TEMPERATURE_RANGE`, or an unknown variant."""
+def check_options(
+    temperature: float, variant: str, *, loss: str = "ce", gamma: float = 2.0
+) -> None:
+    """Refuse a temperature outside :data:`TEMPERATURE_RANGE`, an unknown variant or loss, a
+    gamma outside :data:`GAMMA_RANGE` or given to a loss other than focal, and the book's
+    variant on a loss other than the cross-entropy (its 1e-7 guards cross_entropy_error)."""
     lo, hi = TEMPERATURE_RANGE
     try:
         value = float(temperature)
@@ -249,6 +294,25 @@ def check_options(temperature: float, variant: str) -> None:
         )
     if variant not in ("exact", "book"):
         raise SwlVizError(f"variant must be 'exact' or 'book', got {variant!r}", param="variant")
+    if loss not in LOSSES:
+        raise SwlVizError(f"loss must be one of {', '.join(LOSSES)}, got {loss!r}", param="loss")
+    try:
+        g = float(gamma)
+    except (TypeError, ValueError):
+        g = math.nan
+    g_lo, g_hi = GAMMA_RANGE
+    if not g_lo <= g <= g_hi:
+        raise SwlVizError(
+            f"gamma must be a number in [{g_lo:g}, {g_hi:g}], got {gamma!r}", param="gamma"
+        )
+    if loss != "focal" and g != 2.0:
+        raise SwlVizError("gamma shapes the focal loss only: give loss focal too", param="gamma")
+    if variant == "book" and loss != "ce":
+        raise SwlVizError(
+            f"the book's variant is its cross_entropy_error, -sum t log(y + 1e-7); loss {loss} "
+            "takes the exact variant only",
+            param="variant",
+        )
 
 
 def softmax(a: ArrayLike, axis: int = -1) -> FloatArray:
@@ -291,10 +355,81 @@ def _wide_loss(
     return loss
 
 
+def _complements(sp: _Split, axis: int) -> FloatArray:
+    """u_k = 1 - y_k as the sum of the other probabilities: (1 + S - e_k) / (1 + S), and
+    S / (1 + S) at the top class c. 1 + (S - e_k) adds positive numbers to 1, so its error is a
+    few ulp of a number >= 1; nothing cancels."""
+    one_plus_s = 1.0 + sp.s
+    u = (1.0 + (sp.s - sp.e)) / one_plus_s
+    np.put_along_axis(u, sp.argmax, sp.complement, axis=axis)
+    return u
+
+
+#: Below this a probability's dL/dy = p / y could leave the doubles; its share p is used.
+_TINY_Y = 1e-300
+
+
+def _shares(
+    sp: _Split, target: _Target, axis: int, loss: Loss, gamma: float
+) -> tuple[FloatArray, FloatArray, FloatArray]:
+    """Loss, the shares q_k = y_k (d_k - d_c) and dL/dy = d, for ``loss`` "mse" or "focal".
+
+    d_k - d_c is taken against the top class c, so that tied classes (the same y, the same
+    t') give exactly 0 and nothing cancels in the Jacobian (see :func:`_jacobian`).
+    """
+    probs = target.probs
+    t_c = np.take_along_axis(probs, sp.argmax, axis=axis)
+    if loss == "mse":
+        d = sp.y - probs
+        # at the top class, y_c - t'_c = (1 - t'_c) - (1 - y_c) when t'_c >= 1/2 (as for the
+        # cross-entropy's gradient): both complements keep their digits near y = t' = 1
+        comp_c = np.take_along_axis(target.comp, sp.argmax, axis=axis)
+        y_c = np.take_along_axis(sp.y, sp.argmax, axis=axis)
+        d_c = np.where(t_c >= 0.5, comp_c - sp.complement, y_c - t_c)
+        np.put_along_axis(d, sp.argmax, d_c, axis=axis)
+        value = 0.5 * np.sum(d * d, axis=axis)
+        return value, sp.y * (d - d_c), d
+    # focal: p_k = y_k d_k = -t'_k u_k^g (1 + g y_k (-log y_k) / u_k), u = 1 - y; at the top
+    # class y_c (-log y_c) / u_c is computed alike, and tends to 1 where S (so u_c) underflows
+    u = _complements(sp, axis)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        yq = np.where(u > 0.0, sp.y * sp.neg_log_y / np.where(u > 0.0, u, 1.0), 1.0)
+    weight = probs * np.power(u, gamma)
+    p = -weight * (1.0 + gamma * yq)
+    with np.errstate(over="ignore", invalid="ignore"):
+        terms = np.where(weight > 0.0, weight * sp.neg_log_y, 0.0)  # t'_k = 0: no term
+    value = np.sum(terms, axis=axis)
+    y_c = np.take_along_axis(sp.y, sp.argmax, axis=axis)  # >= 1 / K
+    d_c = np.take_along_axis(p, sp.argmax, axis=axis) / y_c
+    big = sp.y > _TINY_Y
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        d = np.where(big, p / np.where(big, sp.y, 1.0), np.where(p == 0.0, 0.0, -np.inf))
+        q = np.where(big, sp.y * (d - d_c), p - sp.y * d_c)
+    return value, q, d
+
+
+def _jacobian(sp: _Split, q: FloatArray, axis: int) -> FloatArray:
+    """dL/da_j = y_j (d_j - sum_k y_k d_k) before the 1 / T: the softmax Jacobian applied to
+    dL/dy. With q_k = y_k (d_k - d_c) this is q_j - y_j sum_k q_k, since sum_k y_k = 1: the
+    differences are taken against the top class first, so a gradient far smaller than dL/dy
+    (y near one-hot, or two classes tied) keeps its digits."""
+    grad: FloatArray = q - sp.y * np.sum(q, axis=axis, keepdims=True)
+    return grad
+
+
 def _evaluate(
-    a: FloatArray, target: _Target, axis: int, temperature: float, variant: Variant
+    a: FloatArray,
+    target: _Target,
+    axis: int,
+    temperature: float,
+    variant: Variant,
+    loss_kind: Loss = "ce",
+    gamma: float = 2.0,
 ) -> tuple[FloatArray, FloatArray, FloatArray]:
     """Loss, gradient and softmax of checked logits ``a`` and a checked ``target``."""
+    if loss_kind != "ce":
+        loss, grad, y, _ = _evaluate_factors(a, target, axis, temperature, loss_kind, gamma)
+        return loss, grad, y
     sp = _split(a, axis, temperature)
     probs = target.probs
 
@@ -327,6 +462,52 @@ def _evaluate(
     return loss, grad, sp.y
 
 
+def _evaluate_factors(
+    a: FloatArray, target: _Target, axis: int, temperature: float, loss_kind: Loss, gamma: float
+) -> tuple[FloatArray, FloatArray, FloatArray, FloatArray]:
+    """Loss, gradient, softmax and dL/dy, for any of the three losses."""
+    if loss_kind == "ce":
+        loss, grad, y = _evaluate(a, target, axis, temperature, "exact")
+        with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+            dl_dy = np.where(target.probs == 0.0, 0.0, -target.probs / y)
+        return loss, grad, y, dl_dy
+    sp = _split(a, axis, temperature)
+    loss, q, dl_dy = _shares(sp, target, axis, loss_kind, gamma)
+    if not np.isfinite(loss).all():
+        raise SwlVizError(
+            f"the loss exceeds the largest double ({_DBL_MAX:.4g}): the logits are too far "
+            f"apart for temperature {temperature:g}",
+            param="logits",
+        )
+    grad = _jacobian(sp, q, axis)
+    if temperature != 1.0:
+        grad /= temperature  # chain rule through a / T
+    return loss, grad, sp.y, dl_dy
+
+
+def loss_factors(
+    logits: ArrayLike,
+    t: ArrayLike,
+    axis: int = -1,
+    *,
+    label_smoothing: float = 0.0,
+    temperature: float = 1.0,
+    loss: Loss = "ce",
+    gamma: float = 2.0,
+) -> tuple[FloatArray, FloatArray, FloatArray, FloatArray]:
+    """The chain rule's two factors and what they make: ``(loss, grad, y, dl_dy)``.
+
+    ``dl_dy`` is dL/dy (the loss's own slope; -t'/y for the cross-entropy, y - t' for mse), and
+    ``grad`` = J^T dL/dy with the softmax Jacobian J = (diag(y) - y y^T) / T. dL/dy is +-inf
+    where y_k underflows to 0 under a cross-entropy or focal term t'_k > 0, while grad stays
+    finite: the Jacobian's factor y_k is 0 there too.
+    """
+    a, axis = _as_logits(logits, axis)
+    check_options(temperature, "exact", loss=loss, gamma=gamma)
+    target = _labels(t, a.shape, axis, label_smoothing)
+    return _evaluate_factors(a, target, axis, temperature, loss, gamma)
+
+
 def softmax_with_loss(
     logits: ArrayLike,
     t: ArrayLike,
@@ -335,8 +516,14 @@ def softmax_with_loss(
     label_smoothing: float = 0.0,
     temperature: float = 1.0,
     variant: Variant = "exact",
+    loss: Loss = "ce",
+    gamma: float = 2.0,
 ) -> tuple[FloatArray, FloatArray]:
     """Loss and gradient of each sample: L = -sum_k t_k log y_k and dL/da = (y - t) / T.
+
+    ``loss="mse"`` takes L = 1/2 sum (y - t')^2 and ``loss="focal"`` the focal loss
+    -sum t' (1 - y)^gamma log y (``gamma`` in [0, 5], focal only) on the same y; their
+    gradient goes through the softmax Jacobian (see :func:`loss_factors`).
 
     ``y = softmax(a / T)`` with temperature T in :data:`TEMPERATURE_RANGE` ([1e-3, 1e3]).
     ``variant="book"`` computes the loss as the book's ``cross_entropy_error`` does,
@@ -358,10 +545,10 @@ def softmax_with_loss(
     largest double (1.8e308) is refused, with ``param="logits"``.
     """
     a, axis = _as_logits(logits, axis)
-    check_options(temperature, variant)
+    check_options(temperature, variant, loss=loss, gamma=gamma)
     target = _labels(t, a.shape, axis, label_smoothing)
-    loss, grad, _ = _evaluate(a, target, axis, temperature, variant)
-    return loss, grad
+    value, grad, _ = _evaluate(a, target, axis, temperature, variant, loss, gamma)
+    return value, grad
 
 
 def cross_entropy(
@@ -374,7 +561,7 @@ def cross_entropy(
     variant: Variant = "exact",
 ) -> FloatArray:
     """The loss of each sample, -sum_k t_k log softmax(a / T)_k   (4.2 without the 1/N)."""
-    loss, _ = softmax_with_loss(
+    value, _ = softmax_with_loss(
         logits,
         t,
         axis,
@@ -382,7 +569,7 @@ def cross_entropy(
         temperature=temperature,
         variant=variant,
     )
-    return loss
+    return value
 
 
 class SoftmaxWithLoss:

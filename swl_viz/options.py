@@ -35,7 +35,7 @@ __all__ = [
     "read_option",
 ]
 
-FigureKind = Literal["surface", "quiver", "contour", "pair", "slice"]
+FigureKind = Literal["surface", "quiver", "contour", "pair", "slice", "losses"]
 #: Every figure swl-viz draws, in the order help texts list them.
 FIGURES: tuple[str, ...] = get_args(FigureKind)
 #: What a plain export draws: the three figures of the book's section.
@@ -49,6 +49,8 @@ Kind = Literal["float", "int", "bool", "choice", "floats", "ints", "point", "ran
 Panel = Literal["Grid", "Layer", "Teach", "Look", "Output"]
 #: the same two as swl_viz.maths.Variant (a test ties them), without importing numpy
 Variant = Literal["exact", "book"]
+#: the same three as swl_viz.maths.Loss
+LossKind = Literal["ce", "mse", "focal"]
 Theme = Literal["light", "dark"]
 ZScale = Literal["linear", "log"]
 Lang = Literal["en", "ja"]
@@ -57,8 +59,12 @@ T = TypeVar("T")
 _ROW = "swl_viz.option"
 
 ALL = frozenset(FIGURES)
-#: The figures drawn from a grid over (x0, x1); the slice is a line through it.
-_GRID = ALL - {"slice"}
+#: The figures drawn from a grid over (x0, x1); the slice is a line through it, and the losses'
+#: comparison draws its own plane (step and descent only).
+_GRID = ALL - {"slice", "losses"}
+_PLANE = _GRID | {"losses"}
+#: Every figure that draws one loss (the losses' comparison draws several).
+_ONE_LOSS = ALL - {"losses"}
 _3D = frozenset(THREE_D)
 #: The figures with a 3-D panel: they take a view.
 _VIEW = frozenset({*THREE_D, "pair"})
@@ -352,7 +358,7 @@ class Options:
         1.0, "Softmax temperature: y = softmax(a/T).", "float", panel="Layer", metavar="T")
     variant: Variant = option(
         "exact", "exact, or the book's -Σ t log(y + 1e-7).", "choice", panel="Layer",
-        metavar="exact|book", choices=get_args(Variant))
+        metavar="exact|book", choices=get_args(Variant), figures=_ONE_LOSS)
     compare: bool = option(
         False, "Exact and book side by side.", "bool", panel="Layer",
         figures=frozenset({"surface", "contour"}))
@@ -364,11 +370,11 @@ class Options:
         bounds=(-MAX_LOGIT, MAX_LOGIT), figures=_GRID)
     descent: tuple[float, float] | None = option(
         None, "Draw gradient descent from this point.", "point", panel="Teach",
-        metavar="X0,X1", bounds=(-MAX_LOGIT, MAX_LOGIT), figures=_GRID)
+        metavar="X0,X1", bounds=(-MAX_LOGIT, MAX_LOGIT), figures=_PLANE)
     lr: float = option(
-        1.0, "Learning rate of --descent.", "float", panel="Teach", metavar="LR", figures=_GRID)
+        1.0, "Learning rate of --descent.", "float", panel="Teach", metavar="LR", figures=_PLANE)
     steps: int = option(
-        50, "Steps of --descent.", "int", panel="Teach", metavar="N", figures=_GRID)
+        50, "Steps of --descent.", "int", panel="Teach", metavar="N", figures=_PLANE)
     zscale: ZScale = option(
         "linear", "Scale of the loss axis.", "choice", metavar="linear|log",
         choices=get_args(ZScale), figures=_GRID)
@@ -420,6 +426,15 @@ class Options:
     zlim: tuple[float, float] | None = option(
         None, "The loss axis in nats; the contour's colours follow it.", "range",
         metavar="LO HI", bounds=(-MAX_LOGIT, 1e308), figures=_GRID)
+    loss: LossKind = option(
+        "ce", "The loss on y: ce (cross-entropy), mse (½Σ(y-t)²) or focal.", "choice",
+        panel="Layer", metavar="ce|mse|focal", choices=get_args(LossKind), figures=_ONE_LOSS)
+    gamma: float = option(
+        2.0, "Focusing power γ of the focal loss: -Σ t (1-y)^γ log y.", "float", panel="Layer",
+        metavar="G", bounds=(0, 5))
+    with_focal: bool = option(
+        False, "Add the focal loss to the comparison.", "bool", panel="Layer",
+        figures=frozenset({"losses"}))
     # fmt: on
 
 

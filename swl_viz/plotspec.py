@@ -100,6 +100,14 @@ class Plot(Options):
                 "fixes the logits that do not vary; with 2 classes both vary, so it is for K > 2",
                 param="logits",
             )
+        if self.figure == "losses" and self.gamma != 2.0 and not self.with_focal:
+            raise SwlVizError("shapes the focal loss: give with_focal too", param="gamma")
+        if self.compare and self.loss != "ce":
+            raise SwlVizError(
+                "puts the book's cross-entropy beside the exact one; it is for loss ce "
+                "(swl-viz losses compares the losses)",
+                param="compare",
+            )
         if self.descent is None:
             for name in ("lr", "steps"):
                 if getattr(self, name) != OPTIONS[name].default:
@@ -114,7 +122,13 @@ class Plot(Options):
                 )
         else:
             grid_axis(*self.range, self.step)  # range and step, and the point limit
-        self.layer()
+        layer = self.layer()
+        if self.figure == "losses" and not layer.target[list(layer.axes)].any():
+            raise SwlVizError(
+                "compares the true class with another, but t weighs neither of the two; put "
+                "the class t weighs most among them",
+                param="axes",
+            )
         width, height = self.pixels
         if min(width, height) < 100 or max(width, height) > MAX_PIXELS_PER_SIDE:
             raise SwlVizError(
@@ -136,12 +150,15 @@ class Plot(Options):
     @property
     def pixels(self) -> tuple[int, int]:
         """The canvas in pixels: ``size``; or 1920 x 1080 for the slides preset; or 900 x 900
-        (900 x 800 for contour and slice, 1600 wide for pair and compare). ``dpi`` sets only how
+        (900 x 800 for contour and slice, 1600 wide for pair and compare, 1600 x 900 for
+        losses). ``dpi`` sets only how
         many inches that is, for PDF and SVG: text is sized from the pixels."""
         if self.size is not None:
             return self.size[0], self.size[1]
         if self.preset == "slides":
             return 1920, 1080
+        if self.figure == "losses":
+            return 1600, 900
         width = 1600 if self.compare or self.figure == "pair" else 900
         return width, 800 if self.figure in ("contour", "slice") else 900
 
@@ -181,6 +198,8 @@ class Plot(Options):
             self.label_smoothing,
             self.temperature,
             self.variant if variant is None else variant,
+            self.loss,
+            2.0 if self.figure == "losses" else self.gamma,  # the comparison's focal has it
         )
 
     def check_formats(self, formats: Iterable[str]) -> None:

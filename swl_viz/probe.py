@@ -28,6 +28,7 @@ from swl_viz.layer import Layer
 from swl_viz.maths import (
     BOOK_DELTA,
     FloatArray,
+    Loss,
     Variant,
     _evaluate,
     _labels,
@@ -99,6 +100,9 @@ class Probe:
 
     ``grad`` is what the layer sends back, (y - t) / T with t the target (the label after
     smoothing); ``grad0`` and ``grad1`` are its components along the two varied logits.
+    ``dl_dy`` is the chain rule's first factor dL/dy (-t/y for the cross-entropy, y - t for
+    squared error; -inf where y_k underflows under a log term), and ``grad`` = J^T dl_dy with
+    the softmax Jacobian J = (diag(y) - y y^T) / T, its second.
     """
 
     x0: float
@@ -113,6 +117,9 @@ class Probe:
     label_smoothing: float = 0.0
     temperature: float = 1.0
     variant: Variant = "exact"
+    kind: Loss = "ce"
+    gamma: float = 2.0
+    dl_dy: FloatArray | None = None
 
     @property
     def k(self) -> int:
@@ -138,7 +145,7 @@ def probe_point(
     other entries from ``logits`` (default zeros): the same numbers as ``softmax_with_loss``."""
     x0, x1 = _point(x0, x1, "probe")
     layer = _layer(layer)
-    a, loss, grad = layer.evaluate(x0, x1)
+    a, loss, grad, _, dl_dy = layer.factors(x0, x1)
     return Probe(
         x0=x0,
         x1=x1,
@@ -152,6 +159,9 @@ def probe_point(
         label_smoothing=layer.label_smoothing,
         temperature=layer.temperature,
         variant=layer.variant,
+        kind=layer.loss,
+        gamma=layer.gamma,
+        dl_dy=_frozen(np.array(dl_dy, dtype=np.float64)),
     )
 
 
@@ -274,7 +284,9 @@ def _descend(
                 f"the path left the finite numbers at step {k}; take a smaller lr", param="descent"
             )
         a[i], a[j] = u, v
-        loss, grad, _ = _evaluate(a, target, 0, layer.temperature, layer.variant)
+        loss, grad, _ = _evaluate(
+            a, target, 0, layer.temperature, layer.variant, layer.loss, layer.gamma
+        )
         g0, g1 = float(grad[i]), float(grad[j])
         rows[:, k] = (u, v, float(loss), g0, g1)
         u, v = u - lr * g0, v - lr * g1
@@ -402,6 +414,13 @@ def minimum_line(layer: Layer | ArrayLike) -> Line | None:
         return None
     temp = layer.temperature
     rest = np.delete(np.array(layer.logits), [i, j])
+    if layer.loss != "ce":
+        # squared error of two classes is 0 all along y = t'; with more classes, and for the
+        # focal loss, the lowest points are not where y_i : y_j = t_i : t_j, so none is drawn
+        if layer.loss == "mse" and rest.size == 0:  # y = t' there: L = 0 exactly
+            offset = temp * (math.log(ti) - math.log(tj))
+            return Line("minimum", offset, 0.0, None, -math.inf, layer)
+        return None
     lowest = None
     constant = None
     if rest.size == 0:
@@ -469,6 +488,7 @@ class Slice:
     target: FloatArray
     temperature: float
     variant: Variant
+    kind: Loss = "ce"
 
 
 def _golden(f: Callable[[float], float], lo: float, hi: float) -> float:
@@ -542,6 +562,10 @@ def loss_slice(
     # far right a_j leads: L -> sum_k t_k (d/2 - a_k) / T; far left a_i leads, mirrored
     slope_right = (float(target[i]) + t_rest / 2.0) / temp
     slope_left = -(float(target[j]) + t_rest / 2.0) / temp + 0.0  # no -0.0
+    if layer.loss == "mse":  # bounded: y tends to one-hot, and the loss to a constant
+        slope_left = slope_right = 0.0
+    # the focal loss's leading term vanishes with 1 - y and the others' (1 - y_k)^gamma tends
+    # to 1: the cross-entropy's asymptotes
     intercept = (
         -float(np.dot(target[rest], np.array(layer.logits)[rest])) / temp + 0.0 if rest else 0.0
     )
@@ -563,8 +587,8 @@ def loss_slice(
     line = minimum_line(layer)
     if rest == [] and line is not None:
         d_min = -line.offset
-        if lo <= d_min <= hi:
-            minimum = (d_min, float(along(d_min)[0]))
+        if lo <= d_min <= hi:  # squared error's minimum is 0 exactly, not its rounding
+            minimum = (d_min, 0.0 if layer.loss == "mse" else float(along(d_min)[0]))
     elif rest and slope_left < 0.0 < slope_right:  # convex with slopes of both signs: one minimum
         if layer.variant == "exact":  # where the layer's slope changes sign
             d_min = _bisect(lambda x: _slope(along(x)[1], i, j), lo, hi)
@@ -590,6 +614,7 @@ def loss_slice(
         target=layer.target,
         temperature=temp,
         variant=layer.variant,
+        kind=layer.loss,
     )
 
 

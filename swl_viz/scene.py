@@ -21,7 +21,19 @@ from swl_viz.maths import FloatArray
 from swl_viz.plotspec import Plot
 from swl_viz.probe import minimum_line, slope_of_drawn_loss
 from swl_viz.shapes import Field, Panel, PanelKind, Scene
-from swl_viz.words import BACK, BACK_T, DESCENT, DESCENT_T, LOSS, LOSS_BOOK, typeset, words
+from swl_viz.words import (
+    BACK,
+    BACK_T,
+    DESCENT,
+    DESCENT_ANY,
+    DESCENT_T,
+    LOSS,
+    LOSS_BOOK,
+    LOSS_FOCAL,
+    LOSS_MSE,
+    typeset,
+    words,
+)
 
 __all__ = [
     "ARROWS",
@@ -241,7 +253,11 @@ def default_title(plot: Plot) -> str:
         descent = BACK if plot.temperature == 1.0 else BACK_T
     else:
         descent = DESCENT if plot.temperature == 1.0 else DESCENT_T
+    if plot.loss != "ce":  # squared error or focal: their -grad L is not t - y
+        loss, descent = (LOSS_MSE if plot.loss == "mse" else LOSS_FOCAL), DESCENT_ANY
     key = f"title_{plot.figure}"
+    if plot.figure == "losses":
+        return w[key]
     if book and f"{key}_book" in w:
         key = f"{key}_book"
     elif plot.figure == "slice":
@@ -253,7 +269,7 @@ def _slice_title(plot: Plot) -> str:
     """A softplus for one-hot two classes, a sum of softpluses for a soft label (each class's
     share weighs one), and no name for more classes or the book's capped loss."""
     layer = plot.layer()
-    if layer.k > 2 or layer.variant == "book":
+    if layer.k > 2 or layer.variant == "book" or layer.loss != "ce":
         return "title_slice_any"
     i, j = layer.axes
     target = layer.target
@@ -353,6 +369,8 @@ def build_scene(plot: Plot, grids: Sequence[LossGrid] | None = None) -> Scene:
     book for ``compare``), computed here when not given; the slice needs none."""
     if plot.figure == "slice":
         return _typeset(_slice_scene(plot), plot)
+    if plot.figure == "losses":  # its own data: swl_viz.compare, drawn by swl_viz.mpl.compare
+        return _typeset(_losses_scene(plot), plot)
     if grids is None:
         grids = compute_grids(plot)
     w = words(plot.lang)
@@ -444,5 +462,25 @@ def _slice_scene(plot: Plot) -> Scene:
         view=(plot.elev, 0.0 if plot.azim is None else plot.azim),
         zlabel=w["loss"],
         curves=slice_curves(plot.layer(), plot.range, plot.lang),
+        lang=plot.lang,
+    )
+
+
+def _losses_scene(plot: Plot) -> Scene:
+    """The comparison's title and words; its curves and planes come from swl_viz.compare."""
+    w = words(plot.lang)
+    title = None
+    if not plot.no_title:
+        title = plot.title if plot.title is not None else default_title(plot)
+    return Scene(
+        figure=plot.figure,
+        title=title,
+        panels=(),
+        zscale="linear",
+        zrange=(0.0, 1.0),
+        levels=(),
+        extend="neither",
+        view=(plot.elev, 0.0),
+        zlabel=w["loss"],
         lang=plot.lang,
     )

@@ -13,9 +13,12 @@ __all__ = [
     "BACK",
     "BACK_T",
     "DESCENT",
+    "DESCENT_ANY",
     "DESCENT_T",
     "LOSS",
     "LOSS_BOOK",
+    "LOSS_FOCAL",
+    "LOSS_MSE",
     "WORDS",
     "plain",
     "typeset",
@@ -27,6 +30,11 @@ LOSS = r"$L = -\Sigma_k\, t_k \log y_k$"
 LOSS_BOOK = r"$L = -\Sigma_k\, t_k \log(y_k + 10^{-7})$"
 DESCENT = r"$-\nabla L = t - y$"
 DESCENT_T = r"$-\nabla L = (t - y)\,/\,T$"
+#: Squared error and the focal loss on the same softmax (``--loss mse`` and ``--loss focal``).
+LOSS_MSE = r"$L = \Sigma_k\, (y_k - t_k)^2\,/\,2$"
+LOSS_FOCAL = r"$L = -\Sigma_k\, t_k (1 - y_k)^{\gamma} \log y_k$"
+#: Their descent direction: not t - y, the point of the comparison.
+DESCENT_ANY = r"$-\nabla L$"
 #: What backward sends, without calling it -grad L: for the book's loss it is not, on its plateau.
 BACK = r"$t - y$"
 BACK_T = r"$(t - y)\,/\,T$"
@@ -97,6 +105,27 @@ WORDS: dict[str, dict[str, str]] = {
         "gif_step": "step {k:>3} of {n}   $L$ = {loss}",
         "probe_arrow": "$-\\nabla L$ (direction), $|\\nabla L|$ = {norm}",
         "slope_axis": "slope $dL/dd$",
+        "loss_ce": "cross-entropy",
+        "loss_mse": "squared error",
+        "loss_focal": "focal loss, $\\gamma$ = {gamma}",
+        "short_ce": "CE",
+        "short_mse": "MSE",
+        "short_focal": "focal",
+        "title_ce": "cross-entropy (CE)",
+        "title_mse": "squared error (MSE)",
+        "title_focal": "focal, $\\gamma$ = {gamma}",
+        "minimum_mse": "minimum: $y = {t}$, $L$ = 0",
+        "title_losses": "Why softmax goes with cross-entropy",
+        "losses_loss": "loss $L$",
+        "factor_dy": "$|\\partial L/\\partial y|$",
+        "factor_jac": "$\\partial y/\\partial x$'s share",
+        "factor_grad": "$|\\nabla L|$ = the product",
+        "ratio_head": "$|\\nabla L|$ at a gap of {gap}:",
+        "ratio": "{a} / {b} = {ratio}",
+        "stall": "$|\\nabla L|$ (log); hatched: < {threshold}",
+        "steps_to": "{n} steps to $y_t \\geq$ {level}",
+        "steps_never": "after {n} steps $y_t <$ {level}",
+        "descent_from": "from ({x0}, {x1}), lr {lr}",
     },
     "ja": {
         "explore_keys": "等高線をクリックで調べる,  s PNG保存,  r リセット,  q 終了",
@@ -160,6 +189,27 @@ WORDS: dict[str, dict[str, str]] = {
         "gif_step": "{k:>3} / {n} ステップ   $L$ = {loss}",
         "probe_arrow": "$-\\nabla L$ の向き, $|\\nabla L|$ = {norm}",
         "slope_axis": "傾き $dL/dd$",
+        "loss_ce": "交差エントロピー",
+        "loss_mse": "2乗和誤差",
+        "loss_focal": "focal損失, $\\gamma$ = {gamma}",
+        "short_ce": "CE",
+        "short_mse": "MSE",
+        "short_focal": "focal",
+        "title_ce": "交差エントロピー (CE)",
+        "title_mse": "2乗和誤差 (MSE)",
+        "title_focal": "focal損失, $\\gamma$ = {gamma}",
+        "minimum_mse": "最小: $y = {t}$, $L$ = 0",
+        "title_losses": "softmax に交差エントロピーを組み合わせる理由",
+        "losses_loss": "損失 $L$",
+        "factor_dy": "$|\\partial L/\\partial y|$",
+        "factor_jac": "$\\partial y/\\partial x$ の寄与",
+        "factor_grad": "$|\\nabla L|$ = 両者の積",
+        "ratio_head": "差 {gap} での $|\\nabla L|$:",
+        "ratio": "{a} / {b} = {ratio}",
+        "stall": "$|\\nabla L|$ (対数); 斜線: < {threshold}",
+        "steps_to": "{n} ステップで $y_t \\geq$ {level}",
+        "steps_never": "{n} ステップ後も $y_t <$ {level}",
+        "descent_from": "({x0}, {x1}) から, 学習率 {lr}",
     },
 }
 
@@ -171,6 +221,8 @@ def words(lang: str) -> dict[str, str]:
 
 _SYMBOLS = (
     ("\\Sigma", "Σ"),
+    ("\\gamma", "γ"),
+    ("\\geq", "≥"),
     ("\\nabla ", "∇"),
     ("\\nabla", "∇"),
     ("\\partial ", "∂"),
@@ -186,8 +238,8 @@ _SYMBOLS = (
     ("\\ ", " "),
     ("'", "′"),
 )
-_SUB = str.maketrans("0123456789kij", "₀₁₂₃₄₅₆₇₈₉ₖᵢⱼ")
-_SUP = str.maketrans("0123456789-+d", "⁰¹²³⁴⁵⁶⁷⁸⁹⁻⁺ᵈ")
+_SUB = str.maketrans("0123456789kijto", "₀₁₂₃₄₅₆₇₈₉ₖᵢⱼₜₒ")
+_SUP = str.maketrans("0123456789-+dγ", "⁰¹²³⁴⁵⁶⁷⁸⁹⁻⁺ᵈᵞ")
 _MATH = re.compile(r"(?<!\\)\$(.*?)(?<!\\)\$")
 #: Words set upright inside a formula, as TeX sets them: function names.
 _UPRIGHT = re.compile(r"\\mathrm\{([^{}]*)\}|\\(log|exp)\b")

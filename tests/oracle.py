@@ -109,3 +109,108 @@ def mean_losses(a: Sequence[Vector], t: Sequence[Vector]) -> tuple[mpf, mpf]:
         )
     n = len(exact)
     return mpmath.fsum(exact) / n, mpmath.fsum(book) / n
+
+
+# ---- squared error and the focal loss on the same softmax --------------------------------------
+
+
+def _pieces(a: Vector, temperature: float) -> tuple[list[mpf], list[mpf], list[mpf]]:
+    """y_k, log y_k and u_k = 1 - y_k at 50 digits, each without forming 1 - (nearly 1):
+    u_c = S / (1 + S) at the top class, (1 + S - e_k) / (1 + S) elsewhere. Logits given as
+    mpf keep all their digits (for numerical derivatives of the reference itself)."""
+    a_mp = [v if isinstance(v, mpf) else mpf(float(v)) for v in a]
+    temp = mpf(float(temperature))
+    c = max(range(len(a_mp)), key=lambda k: (a_mp[k], -k))
+    m = a_mp[c]
+    e = [mpf(0) if k == c else mpmath.exp((v - m) / temp) for k, v in enumerate(a_mp)]
+    s = mpmath.fsum(e)
+    y = [1 / (1 + s) if k == c else ek / (1 + s) for k, ek in enumerate(e)]
+    logs = [(v - m) / temp - mpmath.log1p(s) for v in a_mp]
+    u = [s / (1 + s) if k == c else (1 + (s - ek)) / (1 + s) for k, ek in enumerate(e)]
+    return y, logs, u
+
+
+def other_reference_at(
+    a: Vector, t_mp: Sequence[mpf], loss: str, gamma: float, temperature: float
+) -> tuple[mpf, list[mpf], list[mpf]]:
+    """Loss, gradient dL/da and dL/dy for a target already at 50 digits (see
+    :func:`other_reference`)."""
+    y, logs, u = _pieces(a, temperature)
+    temp = mpf(float(temperature))
+    g = mpf(float(gamma))
+    k_n = len(y)
+    if loss == "mse":
+        # at the top class y_c - t_c as (1 - t_c) - u_c: y_c may round to 1 even at 50 digits
+        top = max(range(k_n), key=lambda k: y[k])
+        d = [(1 - t_mp[k]) - u[k] if k == top else y[k] - t_mp[k] for k in range(k_n)]
+        value = mpmath.fsum(dk * dk for dk in d) / 2
+    elif loss == "focal":
+        d = []
+        terms = []
+        for k in range(k_n):
+            if t_mp[k] == 0:
+                d.append(mpf(0))
+                terms.append(mpf(0))
+                continue
+            uk = u[k]
+            if uk == 0:  # y_k = 1 exactly: only with one class
+                d.append(-t_mp[k])
+                terms.append(mpf(0))
+                continue
+            d.append(-t_mp[k] * (uk**g / y[k] - g * uk ** (g - 1) * logs[k]))
+            terms.append(-t_mp[k] * uk**g * logs[k])
+        value = mpmath.fsum(terms)
+    else:
+        raise ValueError(loss)
+    # the softmax Jacobian: dL/da_j = y_j sum_{k != j} y_k (d_j - d_k) / T
+    grad = [
+        y[j] * mpmath.fsum(y[k] * (d[j] - d[k]) for k in range(k_n) if k != j) / temp
+        for j in range(k_n)
+    ]
+    return value, grad, d
+
+
+def other_reference(
+    a: Vector,
+    t: Vector,
+    *,
+    loss: str,
+    gamma: float = 2.0,
+    label_smoothing: float = 0.0,
+    temperature: float = 1.0,
+) -> tuple[mpf, list[mpf], list[mpf]]:
+    """``loss`` "mse" (1/2 sum (y - t')^2) or "focal" (-sum t' (1 - y)^gamma log y) at 50
+    digits: (loss, dL/da, dL/dy), y = softmax(a / T), t' the smoothed target.
+
+    Written from the definitions: dL/dy term by term, then the Jacobian as
+    y_j sum_k y_k (d_j - d_k) / T, which is (J^T d)_j since sum_k y_k = 1."""
+    return other_reference_at(a, target(t, label_smoothing), loss, gamma, temperature)
+
+
+def target_rounding(
+    a: Vector,
+    t: Vector,
+    *,
+    loss: str,
+    gamma: float = 2.0,
+    label_smoothing: float = 0.0,
+    temperature: float = 1.0,
+) -> tuple[mpf, mpf]:
+    """How far the loss and the gradient (2-norm) move when each smoothed target t'_k moves by
+    one rounding to a double (2^-52 t'_k; nothing for a t'_k that is a double already), summed
+    over k: the error any double computation inherits from t', which the bound allows 4x of.
+    Zero for a one-hot label without smoothing."""
+    t_mp = target(t, label_smoothing)
+    base_l, base_g, _ = other_reference_at(a, t_mp, loss, gamma, temperature)
+    ulp = mpf(2) ** -52
+    dl = mpf(0)
+    dg = mpf(0)
+    for k, tk in enumerate(t_mp):
+        if mpf(float(tk)) == tk:
+            continue
+        moved = list(t_mp)
+        moved[k] = tk * (1 + ulp)
+        l2, g2, _ = other_reference_at(a, moved, loss, gamma, temperature)
+        dl += abs(l2 - base_l)
+        dg += mpmath.sqrt(mpmath.fsum((x - y) ** 2 for x, y in zip(g2, base_g, strict=True)))
+    return dl, dg

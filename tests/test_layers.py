@@ -25,6 +25,7 @@ RANK = {
     "plotspec": 5,
     "marks": 5,
     "curves": 6,
+    "compare": 6,  # the losses' comparison as data, beside the slice's curves
     "deck": 6,
     "scene": 7,  # what a figure shows, as data: both renderers draw it
     "web": 8,  # the plotly renderer
@@ -45,12 +46,20 @@ RANK = {
 #: pictures, then the marks and the slice, then the layout; for the web page, its look, then
 #: the traces, then the page.
 SUB_RANK = {
-    "mpl": {"theme": 0, "place": 1, "plotters": 1, "marks": 2, "slice": 2, "layout": 3},
+    "mpl": {
+        "theme": 0,
+        "place": 1,
+        "plotters": 1,
+        "marks": 2,
+        "slice": 2,
+        "compare": 2,
+        "layout": 3,
+    },  # fmt: skip
     "web": {"look": 0, "traces": 1, "page": 2},
 }
 #: Modules that import no matplotlib at all, not even inside a function.
 NUMERIC = ("errors", "words", "palette", "maths", "layer", "grid", "atomic", "options", "probe",
-           "shapes", "plotspec", "learners", "marks", "curves", "scene", "deck", "web",
+           "shapes", "plotspec", "learners", "marks", "curves", "compare", "scene", "deck", "web",
            "manifest")  # fmt: skip
 #: Modules that import no matplotlib when they are imported.
 NO_MATPLOTLIB = {*NUMERIC, "jobs", "pool", "cli", "cli_errors", "cli_params", "cli_report",

@@ -28,7 +28,17 @@ FROM_TABLE = {
     "export": tuple(OPTIONS),
     "check": LAYER_OPTIONS,
     "data": (*LAYER_OPTIONS, "descent", "lr", "steps"),
-    "explore": ("range", "step", "t", "label_smoothing", "temperature", "variant", "theme", "lang"),
+    "explore": (
+        "range",
+        "step",
+        "t",
+        "label_smoothing",
+        "temperature",
+        "variant",
+        "theme",
+        "lang",
+        "loss",
+    ),  # fmt: skip
 }
 OWN = {
     **{figure: {"out", "show"} for figure in FIGURES},

@@ -264,6 +264,11 @@ def _build(plot: Plot, scene: Scene, fig: Figure) -> None:
     if plot.figure == "slice":
         _slice_figure(fig, frame, scene, margin, top)
         return
+    if plot.figure == "losses":
+        from swl_viz.mpl.compare import draw_losses
+
+        draw_losses(fig, plot, (frame.em, frame.sub), (margin, top))
+        return
     key_w = _key_width(scene.key, plot, frame) if scene.key else 0.0
     if scene.key:  # the label and a key go to a column on the right; the panel gets the height
         content_top = top - 0.3 * frame.em

@@ -1,0 +1,454 @@
+"""Squared error and the focal loss on the softmax, against a 50-digit reference.
+
+The reference (tests/oracle.py, ``other_reference``) is written from the definitions: dL/dy term
+by term at 50 digits, then the softmax Jacobian as y_j sum_k y_k (d_j - d_k) / T. Its gradient
+is itself checked against mpmath's numerical derivative of its loss. The bound is 1e-12
+relative, normwise, plus 4x what rounding the smoothed target t' to doubles moves the exact
+answer by (zero for a one-hot label without smoothing).
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from typing import Any
+
+import mpmath
+import numpy as np
+import pytest
+from mpmath import mpf
+from numpy.typing import NDArray
+from oracle import Vector, other_reference, reference, target_rounding
+
+from swl_viz import SwlVizError, softmax_with_loss
+from swl_viz.maths import GAMMA_RANGE, loss_factors
+
+TINY = 1e-300
+LOSSES = ("mse", "focal")
+
+
+def _assert_close(
+    a: Vector,
+    t: Vector,
+    loss: float,
+    grad: NDArray[np.float64],
+    *,
+    kind: str,
+    gamma: float = 2.0,
+    eps: float = 0.0,
+    temperature: float = 1.0,
+) -> None:
+    opts = {"loss": kind, "gamma": gamma, "label_smoothing": eps, "temperature": temperature}
+    ref_l, ref_g, _ = other_reference(a, t, **opts)  # type: ignore[arg-type]
+    dl, dg = target_rounding(a, t, **opts)  # type: ignore[arg-type]
+    where = (list(a), list(t), opts)
+    assert np.isfinite(loss) and np.isfinite(grad).all(), where
+    err_l = abs(mpf(float(loss)) - ref_l)
+    assert err_l <= 1e-12 * abs(ref_l) + 4 * dl + TINY, (where, loss, ref_l)
+    err_g = mpmath.sqrt(
+        mpmath.fsum((mpf(float(g)) - r) ** 2 for g, r in zip(grad, ref_g, strict=True))
+    )
+    norm = mpmath.sqrt(mpmath.fsum(r * r for r in ref_g))
+    assert err_g <= 1e-12 * norm + 4 * dg + TINY, (where, list(grad), [float(r) for r in ref_g])
+
+
+def _check(
+    a: Vector,
+    t: Vector,
+    kind: str,
+    *,
+    gamma: float = 2.0,
+    eps: float = 0.0,
+    temperature: float = 1.0,
+) -> None:
+    loss, grad = softmax_with_loss(
+        np.asarray(a, dtype=float), np.asarray(t, dtype=float), loss=kind,  # type: ignore[arg-type]
+        gamma=gamma if kind == "focal" else 2.0, label_smoothing=eps, temperature=temperature,
+    )  # fmt: skip
+    _assert_close(a, t, float(loss), grad, kind=kind, gamma=gamma, eps=eps, temperature=temperature)
+
+
+# ---- the reference itself -----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("kind", LOSSES)
+@pytest.mark.parametrize(
+    ("a", "t", "eps", "temperature", "gamma"),
+    [
+        ([1.5, -0.5], [1.0, 0.0], 0.0, 1.0, 2.0),
+        ([0.3, -2.0, 1.1], [0.2, 0.5, 0.3], 0.1, 0.7, 0.5),
+        ([4.0, 1.0, -3.0, 0.5], [0.0, 0.0, 1.0, 0.0], 0.3, 2.5, 3.0),
+    ],
+)
+def test_the_reference_gradient_is_the_derivative_of_its_loss(
+    kind: str, a: list[float], t: list[float], eps: float, temperature: float, gamma: float
+) -> None:
+    """The oracle's Jacobian form equals mpmath's numerical derivative of the oracle's loss."""
+    _, grad, _ = other_reference(
+        a, t, loss=kind, gamma=gamma, label_smoothing=eps, temperature=temperature
+    )
+    for j in range(len(a)):
+
+        def along(h: mpf, j: int = j) -> mpf:
+            moved = [mpf(v) + (h if k == j else 0) for k, v in enumerate(a)]
+            return other_reference(
+                moved,
+                t, loss=kind, gamma=gamma, label_smoothing=eps, temperature=temperature,
+            )[0]  # fmt: skip
+
+        numeric = mpmath.diff(along, mpf(0))
+        assert abs(numeric - grad[j]) <= mpf(10) ** -30 * (1 + abs(grad[j]))
+
+
+def test_the_focal_loss_with_gamma_zero_is_the_cross_entropy() -> None:
+    a, t = [0.7, -1.2, 2.0], [0.25, 0.5, 0.25]  # dyadic: sums to 1 exactly
+    ref_l, ref_g, _ = other_reference(a, t, loss="focal", gamma=0.0, temperature=0.5)
+    ce_l, ce_g = reference(a, t, temperature=0.5)
+    assert abs(ref_l - ce_l) < mpf(10) ** -40
+    assert all(abs(x - y) < mpf(10) ** -40 for x, y in zip(ref_g, ce_g, strict=True))
+
+
+# ---- the core against it ------------------------------------------------------------------------
+
+
+def _random_label(rng: np.random.Generator, k: int, one_hot: bool) -> NDArray[np.float64]:
+    if one_hot:
+        label: NDArray[np.float64] = np.eye(k)[rng.integers(k)]
+        return label
+    t = rng.dirichlet(np.ones(k))
+    t[-1] = abs(1.0 - t[:-1].sum())
+    return t
+
+
+@pytest.mark.parametrize("kind", LOSSES)
+@pytest.mark.parametrize("k", [2, 3, 10])
+@pytest.mark.parametrize("seed", range(3))
+def test_random_points_over_the_documented_range(kind: str, k: int, seed: int) -> None:
+    """K = 2, 3, 10; T from 1e-3 to 1e3 (log-uniform, ends included); eps from 0 to 1; |x| up
+    to 1e3 on several scales; one-hot and soft labels; gamma over [0, 5]."""
+    rng = np.random.default_rng([seed, k, len(kind)])
+    temps = [1e-3, 1e3, *10 ** rng.uniform(-3, 3, 4)]
+    for n in range(12):
+        temperature = float(temps[n % len(temps)])
+        eps = float([0.0, 1.0, 1e-9, rng.uniform()][n % 4])
+        size = float([1e3, 10.0, 1.0, 1e-3][n % 4 if n < 8 else 0])
+        a = rng.uniform(-size, size, k)
+        gamma = float([0.0, 0.5, 2.0, 5.0, rng.uniform(*GAMMA_RANGE)][n % 5])
+        t = _random_label(rng, k, one_hot=n % 3 != 2)
+        _check(a, t, kind, gamma=gamma, eps=eps, temperature=temperature)
+
+
+@pytest.mark.parametrize("kind", LOSSES)
+@pytest.mark.parametrize(
+    ("a", "t", "temperature"),
+    [
+        ([-1000.0, 1000.0], [1.0, 0.0], 1e-3),  # the true class 2e6 behind: y_t underflows
+        ([1000.0, -1000.0], [1.0, 0.0], 1e-3),  # right by 2e6: 1 - y_t underflows
+        ([30.0, 0.0], [1.0, 0.0], 1.0),  # 1 - y_t = 9.4e-14: 1 - y would keep 2 digits
+        ([40.0, 0.0, -3.0], [1.0, 0.0, 0.0], 1.0),
+        ([-800.0, 0.0, 800.0], [0.2, 0.3, 0.5], 1.0),
+        ([1000.0, 999.999999, -1000.0], [0.5, 0.5, 0.0], 1e-3),
+        ([0.0] * 10, list(np.eye(10)[3]), 1e3),
+    ],
+)
+@pytest.mark.parametrize("gamma", [0.0, 0.3, 2.0, 5.0])
+def test_where_y_underflows_or_nears_one(
+    kind: str, a: list[float], t: list[float], temperature: float, gamma: float
+) -> None:
+    if kind == "mse" and gamma != 2.0:
+        return
+    for eps in (0.0, 0.05, 1.0):
+        _check(a, t, kind, gamma=gamma, eps=eps, temperature=temperature)
+
+
+def test_the_issue_numbers_at_a_gap_of_minus_five() -> None:
+    """t = (1, 0) with the true class 5 behind: |dL/dx0| is 0.993 for the cross-entropy and
+    0.0132 for squared error, 75 times smaller; at -10 about 11,000 times."""
+    ratios = []
+    for gap in (-5.0, -10.0):
+        a = [gap / 2, -gap / 2]
+        ce = abs(softmax_with_loss(a, [1.0, 0.0])[1][0])
+        mse = abs(softmax_with_loss(a, [1.0, 0.0], loss="mse")[1][0])
+        ref = other_reference(a, [1.0, 0.0], loss="mse")[1][0]
+        assert abs(mse - float(abs(ref))) <= 1e-15 * mse
+        ratios.append(ce / mse)
+    assert f"{ratios[0]:.2g}" == "75"
+    assert 10_000 < ratios[1] < 12_000
+
+
+# ---- the two factors ----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("kind", LOSSES)
+def test_the_factors_are_the_references_dl_dy(kind: str) -> None:
+    a, t = [2.0, -1.0, 0.5], [0.0, 1.0, 0.0]
+    _, grad, y, dl_dy = loss_factors(a, t, loss=kind, label_smoothing=0.1, temperature=0.8)  # type: ignore[arg-type]
+    _, ref_g, ref_d = other_reference(a, t, loss=kind, label_smoothing=0.1, temperature=0.8)
+    for got, ref in zip(dl_dy, ref_d, strict=True):
+        assert abs(got - float(ref)) <= 1e-12 * abs(float(ref)) + 1e-15
+    # and J^T dl_dy is the gradient: (y_j / T) (d_j - sum y d)
+    product = y * (dl_dy - np.dot(y, dl_dy)) / 0.8
+    assert np.allclose(product, grad, rtol=1e-12, atol=1e-15)
+
+
+def test_the_cross_entropy_factor_is_minus_t_over_y_and_infinite_where_y_underflows() -> None:
+    _, grad, y, dl_dy = loss_factors([-1000.0, 1000.0], [1.0, 0.0])
+    assert y[0] == 0.0 and dl_dy[0] == -math.inf and dl_dy[1] == 0.0
+    assert grad.tolist() == [-1.0, 1.0]
+
+
+# ---- what is refused ----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("opts", "param"),
+    [
+        ({"loss": "hinge"}, "loss"),
+        ({"loss": "mse", "gamma": 3.0}, "gamma"),
+        ({"gamma": 1.0}, "gamma"),
+        ({"loss": "focal", "gamma": -0.1}, "gamma"),
+        ({"loss": "focal", "gamma": 5.5}, "gamma"),
+        ({"loss": "focal", "gamma": math.nan}, "gamma"),
+        ({"loss": "mse", "variant": "book"}, "variant"),
+        ({"loss": "focal", "variant": "book"}, "variant"),
+    ],
+)
+def test_bad_loss_options_are_refused_naming_the_option(
+    opts: dict[str, object], param: str
+) -> None:
+    with pytest.raises(SwlVizError) as info:
+        softmax_with_loss([0.0, 1.0], [1.0, 0.0], **opts)  # type: ignore[arg-type]
+    assert info.value.param == param
+
+
+# ---- the layer, the grid and the data files -----------------------------------------------------
+
+
+@pytest.mark.parametrize("kind", LOSSES)
+@pytest.mark.parametrize(
+    ("t", "opts"),
+    [
+        ([1.0, 0.0], {"temperature": 1e-3, "range": "-1000 1000", "step": 250}),
+        ([0.3, 0.7], {"label_smoothing": 0.4, "temperature": 1e3}),
+        ([0.0, 0.0, 1.0], {"logits": "0,1,0", "axes": "0,2", "label_smoothing": 1.0}),
+        ([0.0, 0.0, 0.0, 1.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0], {"temperature": 0.05}),
+    ],
+)
+def test_data_grid_files_agree_with_the_reference(
+    kind: str, t: list[float], opts: dict[str, object], tmp_path: Any
+) -> None:
+    """``swl-viz data --loss mse|focal`` writes a grid whose every row meets the 50-digit
+    reference, with no NaN or inf."""
+    from swl_viz.cli import main
+
+    out = tmp_path / "grid.npz"
+    opts = dict(opts)
+    rng = str(opts.pop("range", "-20 20"))
+    step = str(opts.pop("step", 10))
+    args = ["data", "--loss", kind, "--t", ",".join(map(str, t)), "--out", str(out)]
+    args += ["--range", *rng.split(), "--step", step]
+    for name, value in opts.items():
+        args += [f"--{name.replace('_', '-')}", str(value)]
+    if kind == "focal":
+        args += ["--gamma", "0.7"]
+    assert main(args) == 0
+    data = np.load(out)
+    meta = json.loads(str(data["meta"]))
+    assert meta["loss"] == kind
+    axes = meta["axes"]
+    for row in range(data["loss"].size):
+        a = np.array(meta["logits"], dtype=float)
+        a[axes[0]] = data[f"x{axes[0]}"][row]
+        a[axes[1]] = data[f"x{axes[1]}"][row]
+        grad = other_reference(a, t, loss=kind, gamma=meta["gamma"],
+                               label_smoothing=meta["label_smoothing"],
+                               temperature=meta["temperature"])[1]  # fmt: skip
+        full = np.array([float(g) for g in grad])  # the classes the file does not hold
+        full[axes[0]] = data[f"grad{axes[0]}"][row]
+        full[axes[1]] = data[f"grad{axes[1]}"][row]
+        _assert_close(a, t, float(data["loss"][row]), full, kind=kind, gamma=meta["gamma"],
+                      eps=meta["label_smoothing"], temperature=meta["temperature"])  # fmt: skip
+
+
+def test_gamma_and_the_books_variant_are_refused_in_one_line(capsys: Any) -> None:
+    from swl_viz.cli import main
+
+    assert main(["contour", "--gamma", "3"]) == 2
+    assert main(["contour", "--loss", "mse", "--variant", "book"]) == 2
+    assert main(["surface", "--loss", "focal", "--compare"]) == 2
+    assert main(["losses", "--loss", "mse"]) == 2
+    assert main(["losses", "--gamma", "1"]) == 2
+    assert main(["losses", "--out", "x.gif"]) == 2
+    assert main(["losses", "--t", "0,0,1", "--logits", "0,0,0"]) == 2  # the pair has no weight
+    assert main(["explore", "--loss", "focal"]) == 2
+    err = capsys.readouterr().err
+    assert "Traceback" not in err
+    assert len([line for line in err.splitlines() if line.startswith("Error")]) == 8
+
+
+@pytest.mark.parametrize("kind", LOSSES)
+def test_the_gradient_check_passes_for_every_loss(kind: str) -> None:
+    """``swl-viz check --loss mse|focal``: the Jacobian's gradient against central differences
+    of the loss, at every grid point."""
+    from swl_viz.cli import main
+
+    assert main(["check", "--loss", kind, "--t", "0.8,0.2", "--temperature", "0.7"]) == 0
+
+
+# ---- the comparison figure ----------------------------------------------------------------------
+
+
+def test_the_comparison_prints_75_and_the_steps_of_the_data_paths(tmp_path: Any) -> None:
+    """The ratio at a gap of -5 is 75 (2 s.f.), and each loss's printed step count is the first
+    row of ``swl-viz data --descent`` (same start, lr, steps, loss) with y_t >= 0.9."""
+    from swl_viz.cli import main
+    from swl_viz.compare import LEVEL, compare_losses
+    from swl_viz.plotspec import Plot
+
+    plot = Plot("losses", t=(1.0, 0.0), with_focal=True, descent=(-3.0, 1.0), lr=0.5, steps=400)
+    cmp = compare_losses(plot)
+    assert f"{cmp.ratio:.2g}" == "75"
+    for col in cmp.columns:
+        out = tmp_path / f"{col.kind}.csv"
+        args = ["data", "--descent", "-3,1", "--lr", "0.5", "--steps", "400", "--loss", col.kind]
+        assert main([*args, "--out", str(out)]) == 0
+        rows = np.loadtxt(out, delimiter=",", skiprows=1)
+        y0 = 1.0 / (1.0 + np.exp(rows[:, 2] - rows[:, 1]))  # softmax of (x0, x1), class 0
+        hits = np.flatnonzero(y0 >= LEVEL)
+        assert col.steps_to == (int(hits[0]) if hits.size else None), col.kind
+    assert cmp.columns[0].steps_to is not None and cmp.columns[1].steps_to is not None
+    assert cmp.columns[0].steps_to < cmp.columns[1].steps_to  # cross-entropy learns faster
+
+
+@pytest.mark.parametrize(
+    "given",
+    [
+        {},
+        {"preset": "slides", "size": (1920, 1080)},
+        {"with_focal": True, "preset": "slides", "size": (1920, 1080)},
+        {"lang": "ja", "theme": "dark"},
+        {"with_focal": True, "t": (0.2, 0.8), "label_smoothing": 0.1, "temperature": 2.0},
+        {"t": (0.0, 1.0, 0.0), "logits": (0.0, 0.0, 1.0), "size": (1280, 720)},
+        {"font_scale": 1.25, "temperature": 0.01},
+        {"size": (900, 900), "with_focal": True, "gamma": 0.5},
+        {"descent": (5.0, -5.0), "lr": 3.0, "steps": 20, "range": (-5.0, 5.0)},
+    ],
+)
+def test_the_comparison_holds_together(given: dict[str, Any]) -> None:
+    """Every text inside the canvas, no two overlapping, the numbers printed on it."""
+    import itertools
+
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from slides_tools import drawn_shapes, polygons_overlap
+
+    from swl_viz.mpl import build_figure, theme_context
+    from swl_viz.plotspec import Plot
+
+    plot = Plot("losses", **given)
+    with theme_context(plot):
+        fig = build_figure(plot)
+        FigureCanvasAgg(fig)
+        shapes = drawn_shapes(fig)
+    width, height = fig.bbox.width, fig.bbox.height
+    problems = []
+    for text, poly in shapes:
+        beyond = max(-poly[:, 0].min(), -poly[:, 1].min(), poly[:, 0].max() - width,
+                     poly[:, 1].max() - height)  # fmt: skip
+        if beyond > 0.5:
+            problems.append(f"{text.get_text()!r} leaves the canvas by {beyond:.0f} px")
+    for (a, pa), (b, pb) in itertools.combinations(shapes, 2):
+        if polygons_overlap(pa, pb):
+            problems.append(f"{a.get_text()!r} overlaps {b.get_text()!r}")
+    assert problems == []
+    texts = " ".join(t.get_text() for t, _ in shapes)
+    plain = given.get("t", (1.0, 0.0)) == (1.0, 0.0) and given.get("temperature", 1.0) == 1.0
+    if plain and given.get("lang") != "ja":
+        assert "= 75" in texts
+    if plot.preset == "slides":  # text for a room: every text at least 28 px tall
+        sizes = [float(t.get_fontsize()) * fig.dpi / 72.0 for t, _ in shapes]
+        assert min(sizes) >= 28.0, min(sizes)
+
+
+@pytest.mark.parametrize("fmt", ["png", "svg", "pdf"])
+def test_the_comparison_writes_every_format_it_offers(fmt: str, tmp_path: Any) -> None:
+    from swl_viz.cli import main
+
+    out = tmp_path / f"losses.{fmt}"
+    assert main(["losses", "--out", str(out)]) == 0
+    head = out.read_bytes()[:8]
+    assert head.startswith({"png": b"\x89PNG", "svg": b"<?xml", "pdf": b"%PDF"}[fmt])
+
+
+# ---- the probe and every figure kind ------------------------------------------------------------
+
+
+@pytest.mark.parametrize("kind", LOSSES)
+@pytest.mark.parametrize(
+    ("point", "t", "opts"),
+    [
+        ((-4.0, 3.0), [1.0, 0.0], {}),
+        ((2.0, -1.0), [0.3, 0.7], {"label_smoothing": 0.1, "temperature": 2.0}),
+        ((1.0, 5.0), [0.0, 0.0, 1.0], {"logits": [0.0, 1.0, 0.0], "axes": (0, 2)}),
+    ],
+)
+def test_the_probe_prints_both_factors_true_to_the_reference(
+    kind: str, point: tuple[float, float], t: list[float], opts: dict[str, Any]
+) -> None:
+    """The probe's box prints dL/dy and the gradient J^T dL/dy it makes, each value the
+    50-digit reference rounded to 4 significant figures."""
+    from swl_viz.layer import Layer
+    from swl_viz.marks import probe_text
+    from swl_viz.probe import probe_point
+
+    layer = Layer.make(t, loss=kind, **opts)
+    p = probe_point(*point, layer)
+    text = probe_text(p)
+    _, grad, d = other_reference(
+        p.a, t, loss=kind, label_smoothing=layer.label_smoothing, temperature=layer.temperature
+    )
+    for name, exact in (("$\\partial L/\\partial y$", d), ("$\\nabla L$", grad)):
+        line = next(s for s in text.splitlines() if s.split(" = ")[0] == name)
+        shown = [
+            v.strip().replace("−", "-") for v in line.split(" = ", 1)[1].strip("()").split(",")
+        ]
+        for value, ref in zip(shown, exact, strict=True):
+            if value == "0":
+                assert ref == 0, (name, ref)
+                continue
+            assert abs(float(value) - float(ref)) <= 5.01e-4 * abs(float(ref)), (name, value, ref)
+    assert ("$y - t$" in text) is False  # squared error and focal do not send y - t
+
+
+@pytest.mark.parametrize("kind", LOSSES)
+@pytest.mark.parametrize("figure", ["surface", "quiver", "contour", "pair", "slice"])
+def test_every_figure_takes_the_loss_and_says_which(kind: str, figure: str) -> None:
+    """Each figure kind draws squared error and the focal loss, holding together, with the
+    loss named in its subtitle and its formula in the title (the slice: in its legend)."""
+    import itertools
+
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from slides_tools import drawn_shapes, polygons_overlap
+
+    from swl_viz.mpl import build_figure, theme_context
+    from swl_viz.plotspec import Plot
+
+    extra: dict[str, Any] = {} if figure == "slice" else {"probe": (-3.0, 2.0)}
+    plot = Plot(figure, loss=kind, t=(0.8, 0.2), **extra)  # type: ignore[arg-type]
+    with theme_context(plot):
+        fig = build_figure(plot)
+        FigureCanvasAgg(fig)
+        shapes = drawn_shapes(fig)
+    texts = [t.get_text() for t, _ in shapes]
+    name = "squared error" if kind == "mse" else "focal loss, γ = 2"
+    assert any(name in text for text in texts), texts
+    formula = "(𝑦ₖ − 𝑡ₖ)²" if kind == "mse" else "(1 − 𝑦ₖ)ᵞ"
+    legend = "½Σ(y − t)²" if kind == "mse" else "(1 − y)^γ"
+    if figure in ("surface", "pair", "slice"):  # the figures whose title or legend is L's
+        assert any(formula in text or legend in text for text in texts), texts
+    assert not any("𝑡 − 𝑦" in text or "log 2" in text for text in texts), texts
+    width, height = fig.bbox.width, fig.bbox.height
+    for text, poly in shapes:
+        assert poly[:, 0].min() > -0.5 and poly[:, 1].min() > -0.5, text.get_text()
+        assert poly[:, 0].max() < width + 0.5 and poly[:, 1].max() < height + 0.5, text.get_text()
+    for (a, pa), (b, pb) in itertools.combinations(shapes, 2):
+        assert not polygons_overlap(pa, pb), (a.get_text(), b.get_text())
