@@ -53,6 +53,7 @@ Out3D = Annotated[Path | None, _out("surface")]
 Out2D = Annotated[Path | None, _out("contour")]
 OutPair = Annotated[Path | None, _out("pair")]
 OutSlice = Annotated[Path | None, _out("slice")]
+OutSimplex = Annotated[Path | None, _out("simplex")]
 Show = Annotated[
     bool, typer.Option("--show", help="Open an interactive window.", rich_help_panel="Output")
 ]
@@ -116,6 +117,24 @@ def pair(out: OutPair = None, show: Show = False, **options: Any) -> None:
 @takes(options_for("slice"))
 def slice_(out: OutSlice = None, show: Show = False, **options: Any) -> None:
     _figure("slice", options, out, show)
+
+
+def _three_logits(func: Any) -> Any:
+    """The simplex's probe and descent start at three logits: say so in its help."""
+    for param in func.__signature__.parameters.values():
+        if param.name in ("probe", "descent"):
+            param.annotation.__metadata__[0].metavar = "X0,X1,X2"
+    return func
+
+
+@app.command("simplex", help="Three classes: the loss on the probability triangle beside the"
+             " logit plane (x1 - x0, x2 - x0), on one colour scale, with -(y - t) as arrows.",
+             epilog="Examples:\n\nswl-viz simplex --t 0.2,0.5,0.3\n\n"
+             "swl-viz simplex --t 1,0,0 --range -8 8 --descent 2,-1,3")  # fmt: skip
+@_three_logits
+@takes(options_for("simplex"))
+def simplex(out: OutSimplex = None, show: Show = False, **options: Any) -> None:
+    _figure("simplex", options, out, show)
 
 
 #: What the live window takes: the layer, the grid and the look.

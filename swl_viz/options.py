@@ -35,7 +35,7 @@ __all__ = [
     "read_option",
 ]
 
-FigureKind = Literal["surface", "quiver", "contour", "pair", "slice"]
+FigureKind = Literal["surface", "quiver", "contour", "pair", "slice", "simplex"]
 #: Every figure swl-viz draws, in the order help texts list them.
 FIGURES: tuple[str, ...] = get_args(FigureKind)
 #: What a plain export draws: the three figures of the book's section.
@@ -59,6 +59,8 @@ _ROW = "swl_viz.option"
 ALL = frozenset(FIGURES)
 #: The figures drawn from a grid over (x0, x1); the slice is a line through it.
 _GRID = ALL - {"slice"}
+#: The figures of two varied logits, the others fixed; the simplex varies all three.
+_PLANE = ALL - {"simplex"}
 _3D = frozenset(THREE_D)
 #: The figures with a 3-D panel: they take a view.
 _VIEW = frozenset({*THREE_D, "pair"})
@@ -247,12 +249,16 @@ def _ints(row: Option, value: Any) -> tuple[int, ...]:
     raise _wrong(row, value)
 
 
-def _point(row: Option, value: Any) -> tuple[float, float]:
-    """'3,-2' or [3, -2] -> (3.0, -2.0)."""
+def _point(row: Option, value: Any) -> tuple[float, ...]:
+    """'3,-2' or [3, -2] -> (3.0, -2.0); three logits '1,0,-1' for the simplex (Plot checks
+    that the figure takes that many)."""
     numbers = _floats(row, value)
-    if len(numbers) != 2:
-        raise SwlVizError(f"needs two numbers X0,X1, got {value!r}", param=row.name)
-    return numbers[0], numbers[1]
+    if len(numbers) not in (2, 3):
+        raise SwlVizError(
+            f"needs two numbers X0,X1 (three, X0,X1,X2, for simplex), got {value!r}",
+            param=row.name,
+        )
+    return numbers
 
 
 def _range(row: Option, value: Any) -> tuple[float, float]:
@@ -322,15 +328,17 @@ class Options:
     range: tuple[float, float] = option(
         (-20.0, 20.0), "Range of both logits.", "range", panel="Grid", metavar="LO HI",
         bounds=(-MAX_LOGIT, MAX_LOGIT))
-    step: float = option(2.0, "Grid step.", "float", panel="Grid", metavar="S", figures=_GRID)
+    step: float = option(
+        2.0, "Grid step.", "float", panel="Grid", metavar="S", figures=_GRID & _PLANE)
     t: tuple[float, ...] = option(
         (1.0, 0.0), "Teacher label, like 1,0 or 0.9,0.1.", "floats", panel="Layer",
         metavar="T0,T1,...")
     logits: tuple[float, ...] | None = option(
         None, "Fixed logits, for K > 2.", "floats", panel="Layer", metavar="A0,A1,...",
-        bounds=(-MAX_LOGIT, MAX_LOGIT), shown="zeros")
+        bounds=(-MAX_LOGIT, MAX_LOGIT), shown="zeros", figures=_PLANE)
     axes: tuple[int, int] = option(
-        (0, 1), "The two logits that vary along x and y.", "ints", panel="Layer", metavar="I,J")
+        (0, 1), "The two logits that vary along x and y.", "ints", panel="Layer", metavar="I,J",
+        figures=_PLANE)
     label_smoothing: float = option(
         0.0, "Target (1-EPS)·t + EPS/K.", "float", panel="Layer", metavar="EPS")
     temperature: float = option(

@@ -95,6 +95,7 @@ class Plot(Options):
                 "fixes the logits that do not vary; with 2 classes both vary, so it is for K > 2",
                 param="logits",
             )
+        _check_points(self)
         if self.descent is None:
             for name in ("lr", "steps"):
                 if getattr(self, name) != OPTIONS[name].default:
@@ -102,6 +103,12 @@ class Plot(Options):
         else:
             check_descent(self.lr, self.steps)
         grid_axis(*self.range, self.step)  # range and step, and the point limit
+        if self.figure == "simplex" and len(self.t) != 3:
+            raise SwlVizError(
+                "simplex draws three classes: give T0,T1,T2 like 0.2,0.5,0.3, "
+                f"not {len(self.t)} classes",
+                param="t",
+            )
         self.layer()
         width, height = self.pixels
         if min(width, height) < 100 or max(width, height) > MAX_PIXELS_PER_SIDE:
@@ -130,8 +137,8 @@ class Plot(Options):
             return self.size[0], self.size[1]
         if self.preset == "slides":
             return 1920, 1080
-        width = 1600 if self.compare or self.figure == "pair" else 900
-        return width, 800 if self.figure in ("contour", "slice") else 900
+        width = 1600 if self.compare or self.figure in ("pair", "simplex") else 900
+        return width, 800 if self.figure in ("contour", "slice", "simplex") else 900
 
     @property
     def figsize(self) -> tuple[float, float]:
@@ -194,13 +201,12 @@ class Plot(Options):
 
     def changed(self) -> dict[str, Any]:
         """The options that differ from the defaults, in field order (figure and t excluded)."""
-        defaults = Plot(figure=self.figure)
         out: dict[str, Any] = {}
         for f in fields(self):
             if f.name in ("figure", "t"):
                 continue
             value = getattr(self, f.name)
-            if value != getattr(defaults, f.name):
+            if value != f.default:  # the declared default (a simplex has no default label)
                 out[f.name] = value
         return out
 
@@ -222,6 +228,16 @@ class Plot(Options):
         return {
             name: (list(v) if isinstance(v := getattr(self, name), tuple) else v) for name in names
         }
+
+
+def _check_points(plot: Plot) -> None:
+    """A probe or descent start is two logits on a plane, three on the simplex."""
+    want = 3 if plot.figure == "simplex" else 2
+    for name in ("probe", "descent"):
+        value = getattr(plot, name)
+        if value is not None and len(value) != want:
+            spelled = "three numbers X0,X1,X2" if want == 3 else "two numbers X0,X1"
+            raise SwlVizError(f"needs {spelled} for {plot.figure}, got {len(value)}", param=name)
 
 
 def _name_part(name: str, value: Any) -> str:

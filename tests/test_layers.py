@@ -27,6 +27,7 @@ RANK = {
     "curves": 6,
     "deck": 6,
     "scene": 7,  # what a figure shows, as data: both renderers draw it
+    "simplex": 7,  # the simplex figure's data, beside the scene
     "web": 8,  # the plotly renderer
     "mpl": 8,  # the matplotlib renderer, a package
     "gif": 9,
@@ -45,13 +46,21 @@ RANK = {
 #: pictures, then the marks and the slice, then the layout; for the web page, its look, then
 #: the traces, then the page.
 SUB_RANK = {
-    "mpl": {"theme": 0, "place": 1, "plotters": 1, "marks": 2, "slice": 2, "layout": 3},
+    "mpl": {
+        "theme": 0,
+        "place": 1,
+        "plotters": 1,
+        "marks": 2,
+        "slice": 2,
+        "simplex": 3,
+        "layout": 4,
+    },
     "web": {"look": 0, "traces": 1, "page": 2},
 }
 #: Modules that import no matplotlib at all, not even inside a function.
 NUMERIC = ("errors", "words", "palette", "maths", "layer", "grid", "atomic", "options", "probe",
-           "shapes", "plotspec", "learners", "marks", "curves", "scene", "deck", "web",
-           "manifest")  # fmt: skip
+           "shapes", "plotspec", "learners", "marks", "curves", "scene", "simplex", "deck",
+           "web", "manifest")  # fmt: skip
 #: Modules that import no matplotlib when they are imported.
 NO_MATPLOTLIB = {*NUMERIC, "jobs", "pool", "cli", "cli_errors", "cli_params", "cli_report",
                  "__init__"}  # fmt: skip
