@@ -309,6 +309,11 @@ DataOut = Annotated[
     Path, typer.Option("--out", "-o", metavar="FILE", help="Where: .csv, .npz or .json.")
 ]
 DESCENT = ("descent", "lr", "steps")
+OnSimplex = Annotated[
+    bool,
+    typer.Option("--simplex", help="The triangle of three classes instead: y0, y1, y2, loss and"
+                 " the arrows -(y - t) / T at y = (i, j, k) / n, with --step 1/n."),
+]  # fmt: skip
 
 
 @app.command("data", help="The grid's numbers (x0, x1, loss, gradient, y), or a descent path,"
@@ -316,14 +321,18 @@ DESCENT = ("descent", "lr", "steps")
              epilog="Examples:\n\nswl-viz data --out grid.csv\n\n"
              "swl-viz data --descent 3,-2 --lr 0.5 --out path.csv")  # fmt: skip
 @takes((*LAYER_OPTIONS, *DESCENT))
-def data(out_path: DataOut, **options: Any) -> None:
+def data(out_path: DataOut, simplex: OnSimplex = False, **options: Any) -> None:
     from swl_viz.learners import write_grid_file, write_path_file
     from swl_viz.options import read_options
 
     with errors():
         layer = read_given(options, LAYER_OPTIONS)
         path = read_options({k: options[k] for k in DESCENT})
-        if "descent" not in path:
+        if simplex:
+            _simplex_data(out_path, options, layer)
+        elif path.get("descent") is not None and len(path["descent"]) != 2:
+            raise SwlVizError("needs two numbers X0,X1 for a path on the plane", param="descent")
+        elif "descent" not in path:
             for name in path:
                 raise SwlVizError("only shapes a descent: give --descent too", param=name)
             write_grid_file(out_path, **layer)
@@ -334,6 +343,21 @@ def data(out_path: DataOut, **options: Any) -> None:
                 steps=path.get("steps", 50), **layer,
             )  # fmt: skip
     out.print(str(out_path))
+
+
+def _simplex_data(out_path: Path, options: Mapping[str, Any], layer: dict[str, Any]) -> None:
+    """The triangle's grid: a step of 1/n (0.05 unless given); no plane options."""
+    from swl_viz.simplex import simplex_layer, write_triangle_file
+
+    for name in ("range", "logits", "axes", *DESCENT):
+        if options.get(name) is not None:
+            raise SwlVizError("is for the plane's grid or a path, not --simplex", param=name)
+    step = layer["step"] if options.get("step") is not None else 0.05
+    made = simplex_layer(
+        layer["t"], label_smoothing=layer["label_smoothing"],
+        temperature=layer["temperature"], variant=layer["variant"],
+    )  # fmt: skip
+    write_triangle_file(out_path, made, step)
 
 
 def _version(value: bool) -> None:

@@ -34,7 +34,7 @@ OWN = {
     **{figure: {"out", "show"} for figure in FIGURES},
     "export": {"figures", "fmt", "out_dir", "jobs", "memory_budget", "deck", "list_decks"},
     "check": {"fd_step", "tol", "trap"},
-    "data": {"out_path"},
+    "data": {"out_path", "simplex"},
     "explore": {"out_dir"},
 }
 
