@@ -253,8 +253,8 @@ def test_the_probe_is_one_point_in_both_panels_and_blind_to_1_1_1() -> None:
     # the same point moved along (1, 1, 1) is the same y, the same loss: the same words
     boxes = []
     for shift in (0.0, 7.0):
-        scene = build_simplex(Plot("simplex", t=(0.2, 0.5, 0.3), temperature=1.5,
-                                   probe=tuple(v + shift for v in probe)))  # fmt: skip
+        moved: dict[str, Any] = {"probe": tuple(v + shift for v in probe)}  # three logits
+        scene = build_simplex(Plot("simplex", t=(0.2, 0.5, 0.3), temperature=1.5, **moved))
         assert scene.probe_box is not None
         boxes.append(scene.probe_box.split("\n", 1)[1])  # all but the logits as given
     assert boxes[0] == boxes[1]
