@@ -277,6 +277,7 @@ class SimplexScene:
     note: str | None  # the direction (1, 1, 1)
     key: str  # what the arrows are, and the layer's options
     probe_box: str | None
+    probe_at: tuple[float, float] | None  # the probe on the plane
     path: SimplexPath | None
 
 
@@ -364,7 +365,7 @@ def build_simplex(plot: Plot) -> SimplexScene:
             flat.labels.append(Label("lowest-label", w["simplex_target_short"],
                                      (float(uv[0]), float(uv[1])), 2, offset=(12, 12)))  # fmt: skip
 
-    probe_box = None
+    probe_box, probe_at = None, None
     if plot.probe is not None:
         a = np.array(plot.probe, dtype=np.float64)
         uv = to_plane(a)
@@ -373,7 +374,7 @@ def build_simplex(plot: Plot) -> SimplexScene:
         y_xy = to_xy(found.y)
         tri.points.append(Point("probe-point", (float(y_xy[0]), float(y_xy[1]))))
         flat.points.append(Point("probe-point", (float(uv[0]), float(uv[1]))))
-        probe_box = box
+        probe_box, probe_at = box, (float(uv[0]), float(uv[1]))
     path = None
     if plot.descent is not None:
         path = simplex_descent(layer, plot.descent, lr=plot.lr, steps=plot.steps)
@@ -420,6 +421,7 @@ def build_simplex(plot: Plot) -> SimplexScene:
         note=w["simplex_invisible"] if plot.annotate else None,
         key=key,
         probe_box=probe_box,
+        probe_at=probe_at,
         path=path,
     )
 

@@ -58,14 +58,46 @@ CASES: dict[str, dict[str, Any]] = {
 }  # fmt: skip
 
 
+#: More of what a simplex can show, for the slow sweep.
+MORE: dict[str, dict[str, Any]] = {
+    "one-hot": {"t": (1.0, 0.0, 0.0), "probe": (0.0, 1.0, 2.0), "descent": (2.0, -1.0, 3.0),
+                "range": (-8.0, 8.0)},
+    "smoothed": {"t": (0.0, 0.0, 1.0), "label_smoothing": 0.2, "descent": (4.0, 0.0, -3.0)},
+    "tempered": {"t": (0.6, 0.1, 0.3), "temperature": 3.0, "probe": (-5.0, 5.0, 0.0)},
+    "book": {"t": (0.0, 1.0, 0.0), "variant": "book", "range": (-30.0, 30.0)},
+    "log": {"t": (0.2, 0.5, 0.3), "zscale": "log", "probe": (9.0, -9.0, 0.0)},
+    "dark-ja": {"t": (0.2, 0.5, 0.3), "theme": "dark", "lang": "ja", "descent": (0.0, 5.0, -5.0),
+                "probe": (1.0, 1.0, -2.0)},
+    "bare": {"t": (0.2, 0.5, 0.3), "no_annotate": None, "no_title": True},
+}  # fmt: skip
+SIZES: dict[str, dict[str, Any]] = {
+    "default": {},
+    "slides": {"preset": "slides", "size": (1920, 1080)},
+    "720p": {"size": (1280, 720)},
+}
+
+
+def _check(given: dict[str, Any], size: str) -> None:
+    given = {k: v for k, v in given.items() if k != "no_annotate"} | (
+        {"annotate": False} if "no_annotate" in given else {}
+    )
+    problems, sizes = _problems(Plot("simplex", **given, **SIZES[size]))
+    assert problems == []
+    if size == "slides":  # every text, ticks included, legible from the back of a room
+        assert min(sizes) >= 32.0, min(sizes)
+
+
 @pytest.mark.parametrize("case", list(CASES))
 @pytest.mark.parametrize("size", ["default", "slides"])
 def test_the_simplex_holds_together(case: str, size: str) -> None:
-    extra: dict[str, Any] = {"preset": "slides", "size": (1920, 1080)} if size == "slides" else {}
-    problems, sizes = _problems(Plot("simplex", **CASES[case], **extra))
-    assert problems == []
-    if size == "slides":
-        assert min(sizes) >= 32.0, min(sizes)
+    _check(CASES[case], size)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("case", list(MORE))
+@pytest.mark.parametrize("size", list(SIZES))
+def test_every_simplex_holds_together_at_every_size(case: str, size: str) -> None:
+    _check(MORE[case], size)
 
 
 # ---- the triangle's numbers: swl-viz data --simplex ---------------------------------------------

@@ -44,8 +44,10 @@ SLIDE_TEXT_PX = 32.5
 #: The triangle's panel in its own units: the triangle, with room for the corners' names.
 TRI_X = (-0.13, 1.13)
 TRI_BELOW = 0.16
-#: Room around the plane, in tick-label heights: left, bottom, right (colour bar).
+#: Room around the plane, in tick-label heights: left, bottom, right (colour bar; its tick
+#: labels are wider in powers of ten).
 PLANE_MARGINS = (4.3, 2.9, 5.4)
+LOG_BAR = 6.6
 
 
 @dataclass
@@ -146,6 +148,8 @@ def draw_simplex(fig: Figure, scene: SimplexScene, theme_name: str = "light") ->
     top -= 1.3 * sub + 0.3 * em
 
     left, bottom, right = (m * em for m in PLANE_MARGINS)
+    if scene.zscale == "log":
+        right = LOG_BAR * em
     gap = 1.0 * em
     side = min(top - margin - bottom, (W - 2 * margin - gap - left - right) / 2.0)
     x0 = max(margin, (W - (2 * side + gap + left + right)) / 2.0)
@@ -217,11 +221,6 @@ def _triangle(
         list(scene.tri_marks.lines), list(scene.tri_marks.points), [],
         list(scene.tri_marks.labels),
     )  # fmt: skip
-    if scene.probe_box is not None:
-        marks.labels.append(
-            Label("probe-box", scene.probe_box, (0.0, 1.0), 1, space="axes", ha="left", va="top",
-                  mono=True)
-        )  # fmt: skip
     drawn = draw_marks(ax, marks, three_d=False, lang=scene.lang)
     texts: list[Text] = []
     style = {"fontsize": "medium", "color": mpl.rcParams["text.color"], **_font(scene.lang)}
@@ -249,7 +248,16 @@ def _plane(ax: Axes, scene: SimplexScene, cmap: str) -> tuple[QuadContourSet, li
         labelsize=rc["xtick.labelsize"], pad=rc["xtick.major.pad"],
         width=rc["xtick.major.width"], length=rc["xtick.major.size"],
     )  # fmt: skip
-    drawn = draw_marks(ax, scene.plane_marks, three_d=False, lang=scene.lang)
+    marks = Marks(*(list(getattr(scene.plane_marks, k)) for k in ("lines", "points", "arrows")),
+                  list(scene.plane_marks.labels))  # fmt: skip
+    if scene.probe_box is not None and scene.probe_at is not None:  # the corner away from it
+        mid_u = (float(scene.plane_u[0]) + float(scene.plane_u[-1])) / 2
+        right = scene.probe_at[0] < mid_u
+        marks.labels.append(
+            Label("probe-box", scene.probe_box, (0.98 if right else 0.02, 0.98), 1, space="axes",
+                  ha="right" if right else "left", va="top", mono=True)
+        )  # fmt: skip
+    drawn = draw_marks(ax, marks, three_d=False, lang=scene.lang)
     if scene.note is not None:  # in the corner farthest from the path's end, if any
         right = scene.path is None or float(scene.path.plane[-1, 0]) < 0.0
         style = {"fontsize": "medium", "color": mpl.rcParams["text.color"], **_font(scene.lang)}
