@@ -248,8 +248,8 @@ def _plane(ax: Axes, scene: SimplexScene, cmap: str) -> tuple[QuadContourSet, li
         labelsize=rc["xtick.labelsize"], pad=rc["xtick.major.pad"],
         width=rc["xtick.major.width"], length=rc["xtick.major.size"],
     )  # fmt: skip
-    marks = Marks(*(list(getattr(scene.plane_marks, k)) for k in ("lines", "points", "arrows")),
-                  list(scene.plane_marks.labels))  # fmt: skip
+    given = scene.plane_marks
+    marks = Marks(list(given.lines), list(given.points), list(given.arrows), list(given.labels))
     if scene.probe_box is not None and scene.probe_at is not None:  # the corner away from it
         mid_u = (float(scene.plane_u[0]) + float(scene.plane_u[-1])) / 2
         right = scene.probe_at[0] < mid_u
