@@ -312,7 +312,8 @@ DESCENT = ("descent", "lr", "steps")
 OnSimplex = Annotated[
     bool,
     typer.Option("--simplex", help="The triangle of three classes instead: y0, y1, y2, loss and"
-                 " the arrows -(y - t) / T at y = (i, j, k) / n, with --step 1/n."),
+                 " the arrows -(y - t) / T at y = (i, j, k) / n; the step is 1/n, 0.05 unless"
+                 " given."),
 ]  # fmt: skip
 
 
