@@ -62,6 +62,8 @@ _GRID = ALL - {"slice"}
 #: The figures of two varied logits, the others fixed; the simplex varies all three.
 _PLANE = ALL - {"simplex"}
 _3D = frozenset(THREE_D)
+#: The figures a .gif animates: 3-D turntables, and the simplex's descent in both panels.
+_GIF = _3D | {"simplex"}
 #: The figures with a 3-D panel: they take a view.
 _VIEW = frozenset({*THREE_D, "pair"})
 #: The figures that draw arrows.
@@ -396,10 +398,10 @@ class Options:
         choices=get_args(Lang))
     frames: int = option(
         36, "Frames of a .gif turntable.", "int", panel="Output", metavar="N", bounds=(1, 720),
-        figures=_3D, gif_only=True)
+        figures=_GIF, gif_only=True)
     fps: float = option(
         12.0, "Frames per second of a .gif.", "float", panel="Output", metavar="F",
-        bounds=(0.1, 100), figures=_3D, gif_only=True)
+        bounds=(0.1, 100), figures=_GIF, gif_only=True)
     #: a str, not a Literal, so a caller may pass any text and have it checked
     preset: str = option(
         "default", "slides: a filled 1920x1080 frame, text for a room.", "choice",
@@ -431,9 +433,10 @@ def options_for(figure: str) -> tuple[str, ...]:
 
 
 def figure_formats(figure: str) -> tuple[str, ...]:
-    """The file formats ``figure`` can be written in: a GIF turntable needs 3-D axes, and a
-    web page has the three classic figures and the pair."""
-    special = {"gif": THREE_D, "html": (*CLASSIC, "pair")}
+    """The file formats ``figure`` can be written in: a GIF turntable needs 3-D axes (or, for
+    the simplex, a descent to move), and a web page has the three classic figures and the
+    pair."""
+    special = {"gif": (*THREE_D, "simplex"), "html": (*CLASSIC, "pair")}
     return tuple(f for f in FORMATS if figure in special.get(f, (figure,)))
 
 

@@ -153,6 +153,11 @@ class Plot(Options):
             raise SwlVizError(
                 f"{self.figure} is written as {', '.join(allowed)}, not {fmt}", param="format"
             )
+        if fmt == "gif" and self.figure == "simplex" and self.descent is None:
+            raise SwlVizError(
+                "is what a simplex .gif moves through both panels: give a start X0,X1,X2",
+                param="descent",
+            )
         if fmt == "gif" and self.transparent:
             raise SwlVizError("is not available for .gif", param="transparent")
         for name in ("compare", "transparent"):

@@ -193,7 +193,6 @@ def test_the_three_formats_hold_the_same_doubles(in_tmp: Path) -> None:
         (["simplex", "--t", "0.2,0.5,0.3", "--probe", "1,2"], "--probe"),
         (["simplex", "--t", "0.2,0.5,0.3", "--descent", "1,2,3,4"], "--descent"),
         (["simplex", "--t", "0.2,0.5,0.3", "--logits", "0,0,0"], "--logits"),
-        (["simplex", "--t", "0.2,0.5,0.3", "--out", "s.gif"], "--out"),
         (["simplex", "--t", "0.2,0.5,0.3", "--out", "s.html"], "--out"),
         (["contour", "--probe", "1,2,3"], "--probe"),
         (["data", "--simplex", "--t", "1,0", "--out", "d.csv"], "--t"),
@@ -332,3 +331,45 @@ def test_each_format_is_written(fmt: str, in_tmp: Path) -> None:
     if fmt == "png":
         with Image.open(io.BytesIO(data)) as im:
             assert im.size == (1600, 800)  # pixels; the dpi sets only the inches
+
+
+def test_a_gif_moves_the_descent_through_both_panels(in_tmp: Path) -> None:
+    given = {"t": (0.2, 0.5, 0.3), "range": (-6.0, 6.0), "descent": (3.0, -2.0, 0.0), "steps": 8}
+    code, text = run_cli("simplex", "--t", "0.2,0.5,0.3", "--range", "-6", "6", "--descent",
+                         "3,-2,0", "--steps", "8", "--size", "800x400",
+                         "--out", "s.gif")  # fmt: skip
+    assert code == 0, text
+    fig = swl_viz.plot("simplex", size="800x400", **given)  # the same figure, to find its places
+    fig.draw_without_rendering()
+    with Image.open(in_tmp / "s.gif") as im:
+        count = int(getattr(im, "n_frames", 1))
+        assert im.size == (800, 400) and count >= 2
+        frames = []
+        for n in (0, count - 1):
+            im.seek(n)
+            frames.append(np.asarray(im.convert("RGB")).astype(int))
+    for ax in fig.axes[:2]:  # the triangle, then the plane
+        path = ax.transData.transform(_drawn(ax, "path"))
+        box = ax.get_window_extent()
+        for rgb, step in zip(frames, (0, -1), strict=True):
+            r, g, b = rgb[..., 0], rgb[..., 1], rgb[..., 2]
+            moving = (r > 150) & (g < 80) & (abs(b - 125) < 60)  # #e5007d, quantized
+            rows, cols = np.nonzero(moving)
+            inside = (
+                (cols >= box.x0)
+                & (cols <= box.x1)
+                & (400 - rows >= box.y0)
+                & (400 - rows <= box.y1)
+            )
+            assert inside.sum() > 10, (ax, step)
+            at = np.array([cols[inside].mean(), 400 - rows[inside].mean()])
+            assert np.hypot(*(at - path[step])) <= 3.0, (at, path[step])
+
+
+def test_a_simplex_gif_needs_a_descent(in_tmp: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from swl_viz.cli import main
+
+    assert main(["simplex", "--t", "0.2,0.5,0.3", "--out", "s.gif"]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "--descent" in err[0], err
+    assert not any(in_tmp.rglob("*.*"))
