@@ -434,9 +434,9 @@ def options_for(figure: str) -> tuple[str, ...]:
 
 def figure_formats(figure: str) -> tuple[str, ...]:
     """The file formats ``figure`` can be written in: a GIF turntable needs 3-D axes (or, for
-    the simplex, a descent to move), and a web page has the three classic figures and the
-    pair."""
-    special = {"gif": (*THREE_D, "simplex"), "html": (*CLASSIC, "pair")}
+    the simplex, a descent to move), and a web page has the three classic figures, the pair
+    and the simplex."""
+    special = {"gif": (*THREE_D, "simplex"), "html": (*CLASSIC, "pair", "simplex")}
     return tuple(f for f in FORMATS if figure in special.get(f, (figure,)))
 
 

@@ -276,6 +276,12 @@ class SimplexScene:
     plane_marks: Marks
     note: str | None  # the direction (1, 1, 1)
     key: str  # what the arrows are, and the layer's options
+    # the triangle on a square grid of the picture, NaN outside it (for renderers that
+    # contour rectangular grids only): columns x, rows y, the values z and the y there
+    square_x: FloatArray  # (P,)
+    square_y: FloatArray  # (Q,)
+    square_z: FloatArray  # (Q, P)
+    square_probs: FloatArray  # (Q, P, 3)
     probe_box: str | None
     probe_at: tuple[float, float] | None  # the probe on the plane
     path: SimplexPath | None
@@ -398,6 +404,7 @@ def build_simplex(plot: Plot) -> SimplexScene:
     if plot.variant == "book":
         parts.append(w["book_short"])
     key = w["simplex_key"].format(descent=descent, options=",  ".join(parts))
+    sx, sy, sz, sp = _square(layer, z_of)
     return SimplexScene(
         title=_title(plot, w),
         lang=plot.lang,
@@ -420,10 +427,36 @@ def build_simplex(plot: Plot) -> SimplexScene:
         plane_marks=flat,
         note=w["simplex_invisible"] if plot.annotate else None,
         key=key,
+        square_x=sx,
+        square_y=sy,
+        square_z=sz,
+        square_probs=sp,
         probe_box=probe_box,
         probe_at=probe_at,
         path=path,
     )
+
+
+#: Columns of the square grid over the triangle.
+SQUARE_POINTS = 121
+
+
+def _square(layer: Layer, z_of: Any) -> tuple[FloatArray, FloatArray, FloatArray, FloatArray]:
+    """The layer over a square grid of the picture: inside the triangle its loss (on the colour
+    scale) and y, outside NaN."""
+    height = float(CORNERS[2, 1])
+    x = np.linspace(0.0, 1.0, SQUARE_POINTS)
+    y = np.linspace(0.0, height, int(round(SQUARE_POINTS * height)))
+    px, py = np.meshgrid(x, y)
+    y2 = py / height
+    y1 = px - y2 / 2
+    probs = np.stack([1.0 - y1 - y2, y1, y2], axis=-1)
+    inside = (probs > 1e-9).all(axis=-1)
+    z = np.full(px.shape, np.nan)
+    loss, _ = _at(layer, probs[inside])
+    z[inside] = z_of(loss)
+    probs[~inside] = np.nan
+    return x, y, z, probs
 
 
 def _vec3(values: FloatArray) -> str:

@@ -55,7 +55,7 @@ SUB_RANK = {
         "simplex": 3,
         "layout": 4,
     },
-    "web": {"look": 0, "traces": 1, "page": 2},
+    "web": {"look": 0, "traces": 1, "page": 2, "simplex": 2},
 }
 #: Modules that import no matplotlib at all, not even inside a function.
 NUMERIC = ("errors", "words", "palette", "maths", "layer", "grid", "atomic", "options", "probe",

@@ -7,6 +7,7 @@ from __future__ import annotations
 import io
 import itertools
 import json
+import re
 from fractions import Fraction
 from pathlib import Path
 from typing import Any
@@ -373,3 +374,100 @@ def test_a_simplex_gif_needs_a_descent(in_tmp: Path, capsys: pytest.CaptureFixtu
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1 and "--descent" in err[0], err
     assert not any(in_tmp.rglob("*.*"))
+
+
+# ---- the web page ------------------------------------------------------------------------------
+
+
+def _trace(spec: dict[str, Any], name: str, axis: str) -> dict[str, Any]:
+    found: list[dict[str, Any]] = [
+        t for t in spec["data"] if t.get("name") == name and t["xaxis"] == axis
+    ]
+    assert len(found) == 1, (name, axis)
+    return found[0]
+
+
+def test_the_page_draws_both_panels_on_one_colour_axis() -> None:
+    from swl_viz.web.simplex import simplex_figure_dict
+
+    logits: dict[str, Any] = {"probe": (1.0, 0.0, -1.0), "descent": (3.0, -2.0, 0.0)}
+    plot = Plot("simplex", t=(0.2, 0.5, 0.3), range=(-6.0, 6.0), temperature=1.5, **logits)
+    spec = simplex_figure_dict(plot)
+    fills = [t for t in spec["data"] if t["type"] == "contour"]
+    assert [t["xaxis"] for t in fills] == ["x", "x2"]
+    assert all(t["coloraxis"] == "coloraxis" for t in fills)
+    assert fills[0]["contours"] == fills[1]["contours"]
+    scene = build_simplex(plot)
+    axis = spec["layout"]["coloraxis"]
+    assert (axis["cmin"], axis["cmax"]) == (scene.levels[0], scene.levels[-1])
+    # the page's path on the triangle is the softmax of its path on the plane
+    on_plane = np.column_stack([_trace(spec, "path", "x2")[k] for k in ("x", "y")])
+    on_triangle = np.column_stack([_trace(spec, "path", "x")[k] for k in ("x", "y")])
+    path = np.column_stack([np.zeros(len(on_plane)), on_plane])
+    assert np.abs(on_triangle - _picture(_softmax(path, 1.5))).max() <= 1e-13
+    probe = [(_trace(spec, "probe-point", a)["x"][0], _trace(spec, "probe-point", a)["y"][0])
+             for a in ("x", "x2")]  # fmt: skip
+    assert np.allclose(probe[1], (-1.0, -2.0))
+    want = _picture(_softmax(np.array([[1.0, 0.0, -1.0]]), 1.5))[0]
+    assert np.abs(np.array(probe[0]) - want).max() <= 1e-13
+    # the triangle's fill is empty outside the triangle
+    z = np.array(fills[0]["z"], dtype=float)
+    x, y = np.meshgrid(fills[0]["x"], fills[0]["y"])
+    outside = y > np.sqrt(3.0) * np.minimum(x, 1 - x) + 1e-9
+    assert np.isnan(z[outside]).all() and np.isfinite(z[~outside & (y > 1e-3)]).mean() > 0.95
+
+
+def test_the_page_is_one_file_that_fetches_nothing(in_tmp: Path) -> None:
+    pytest.importorskip("plotly")
+    code, text = run_cli("simplex", "--t", "1,0,0", "--descent", "2,-1,3", "--lang", "ja",
+                         "--out", "s.html")  # fmt: skip
+    assert code == 0, text
+    page = (in_tmp / "s.html").read_bytes()
+    assert len(page) <= 6_000_000
+    assert (
+        re.search(rb"<script[^>]+src=", page) is None and b"\\u30af\\u30e9\\u30b9" in page
+    )  # Japanese, as JSON escapes it
+    code, text = run_cli("simplex", "--t", "1,0,0", "--descent", "2,-1,3", "--lang", "ja",
+                         "--out", "again.html")  # fmt: skip
+    assert (in_tmp / "again.html").read_bytes() == page  # the same bytes every time
+
+
+@pytest.mark.browser
+def test_the_page_opens_offline_in_a_browser(in_tmp: Path) -> None:
+    pytest.importorskip("plotly")
+    chromium = Path("/usr/bin/chromium")
+    if not chromium.exists():
+        pytest.skip("Debian's chromium is not installed (apt-get install chromium)")
+    from playwright.sync_api import sync_playwright
+
+    code, text = run_cli("simplex", "--t", "0.2,0.5,0.3", "--probe", "1,0,-1", "--range", "-6",
+                         "6", "--out", "s.html")  # fmt: skip
+    assert code == 0, text
+    errors: list[str] = []
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(chromium), headless=True,
+                                    args=["--no-sandbox", "--disable-gpu"])  # fmt: skip
+        try:
+            context = browser.new_context(viewport={"width": 1280, "height": 720}, offline=True)
+            page = context.new_page()
+            page.on("pageerror", lambda e: errors.append(str(e)))
+            page.goto((in_tmp / "s.html").as_uri())
+            page.wait_for_function(
+                "() => { const gd = document.querySelector('.js-plotly-plot');"
+                " return gd && gd._fullData && gd._fullData.length > 0; }",
+                timeout=30_000,
+            )
+            kinds = page.evaluate(
+                "() => document.querySelector('.js-plotly-plot')._fullData.map(t => t.type)"
+            )
+            fills = page.evaluate("() => document.querySelectorAll('g.contour').length")
+            png = page.screenshot()
+        finally:
+            browser.close()
+    assert errors == []
+    assert kinds.count("contour") == 2 and fills >= 2
+    with Image.open(io.BytesIO(png)) as im:
+        rgb = np.asarray(im.convert("RGB")).astype(int)
+    purple = (rgb[..., 0] < 140) & (rgb[..., 2] > 100) & (rgb[..., 1] < 120)  # viridis' low end
+    left, right = purple[:, :640].mean(), purple[:, 640:].mean()
+    assert left > 0.02 and right > 0.02, (left, right)  # both panels are filled
