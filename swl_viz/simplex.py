@@ -377,6 +377,8 @@ def build_simplex(plot: Plot) -> SimplexScene:
         uv = to_plane(a)
         found = probe_point(float(uv[0]), float(uv[1]), layer)
         box = probe_text(replace(found, a=a))
+        if layer.label_smoothing:  # the figure calls the smoothed label t′ throughout
+            box = box.replace("t (smoothed) =", "t′ =").replace("y − t", "y − t′")
         y_xy = to_xy(found.y)
         tri.points.append(Point("probe-point", (float(y_xy[0]), float(y_xy[1]))))
         flat.points.append(Point("probe-point", (float(uv[0]), float(uv[1]))))

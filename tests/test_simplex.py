@@ -70,6 +70,8 @@ MORE: dict[str, dict[str, Any]] = {
     "dark-ja": {"t": (0.2, 0.5, 0.3), "theme": "dark", "lang": "ja", "descent": (0.0, 5.0, -5.0),
                 "probe": (1.0, 1.0, -2.0)},
     "bare": {"t": (0.2, 0.5, 0.3), "no_annotate": None, "no_title": True},
+    "wide-box": {"t": (0.2, 0.5, 0.3), "label_smoothing": 0.1, "temperature": 0.5,
+                 "probe": (4.0, -3.0, 1.0), "descent": (3.0, -2.0, 0.0), "range": (-8.0, 8.0)},
 }  # fmt: skip
 SIZES: dict[str, dict[str, Any]] = {
     "default": {},
