@@ -271,6 +271,7 @@ class SimplexScene:
     plane_u: FloatArray  # (P,)
     plane_v: FloatArray  # (Q,)
     plane_z: FloatArray  # (Q, P)
+    plane_probs: FloatArray  # (Q, P, 3): y = softmax(x / T) there
     plane_labels: tuple[str, str]
     plane_subtitle: str
     plane_marks: Marks
@@ -424,6 +425,7 @@ def build_simplex(plot: Plot) -> SimplexScene:
         plane_u=plane.x0[0],
         plane_v=plane.x1[:, 0],
         plane_z=plane_z,
+        plane_probs=softmax(layer.place(plane.x0, plane.x1) / T),
         plane_labels=("$x_1 - x_0$", "$x_2 - x_0$"),
         plane_subtitle=w["simplex_plane"].format(softmax=w["softmax" if T == 1 else "softmax_T"]),
         plane_marks=flat,

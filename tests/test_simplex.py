@@ -474,3 +474,66 @@ def test_the_page_opens_offline_in_a_browser(in_tmp: Path) -> None:
     purple = (rgb[..., 0] < 140) & (rgb[..., 2] > 100) & (rgb[..., 1] < 120)  # viridis' low end
     left, right = purple[:, :640].mean(), purple[:, 640:].mean()
     assert left > 0.02 and right > 0.02, (left, right)  # both panels are filled
+
+
+_CLICK = """([x, y, axis]) => {
+  const gd = document.querySelector('.js-plotly-plot'), L = gd._fullLayout;
+  const xa = L[axis === 1 ? 'xaxis' : 'xaxis2'], ya = L[axis === 1 ? 'yaxis' : 'yaxis2'];
+  const r = gd.getBoundingClientRect();
+  return [r.left + xa._offset + xa.l2p(x), r.top + ya._offset + ya.l2p(y)];
+}"""
+_CLICKED = """() => {
+  const gd = document.querySelector('.js-plotly-plot'), n = gd.data.length;
+  const notes = gd.layout.annotations;
+  return [gd.data[n - 2].x[0], gd.data[n - 2].y[0], gd.data[n - 1].x[0], gd.data[n - 1].y[0],
+          notes[notes.length - 1].text];
+}"""
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize(("axis", "where"), [(1, (0.3, 0.25)), (2, (1.0, -2.0))])
+def test_a_click_on_either_panel_probes_both(
+    axis: int, where: tuple[float, float], in_tmp: Path
+) -> None:
+    pytest.importorskip("plotly")
+    chromium = Path("/usr/bin/chromium")
+    if not chromium.exists():
+        pytest.skip("Debian's chromium is not installed (apt-get install chromium)")
+    from playwright.sync_api import sync_playwright
+
+    temp = 1.5
+    code, text = run_cli("simplex", "--t", "0.2,0.5,0.3", "--range", "-6", "6", "--temperature",
+                         str(temp), "--out", "s.html")  # fmt: skip
+    assert code == 0, text
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(chromium), headless=True,
+                                    args=["--no-sandbox", "--disable-gpu"])  # fmt: skip
+        try:
+            page = browser.new_context(viewport={"width": 1280, "height": 720}).new_page()
+            page.goto((in_tmp / "s.html").as_uri())
+            page.wait_for_function(
+                "() => { const gd = document.querySelector('.js-plotly-plot');"
+                " return gd && gd._fullData && gd._fullData.length > 0; }",
+                timeout=30_000,
+            )
+            px, py = page.evaluate(_CLICK, [*where, axis])
+            page.mouse.move(px, py)
+            page.wait_for_timeout(300)
+            page.mouse.click(px, py)
+            page.wait_for_function(
+                _CLICKED.replace("return [", "return gd.data[n - 1].x.length && [")
+            )
+            tx, ty, u, v, said = page.evaluate(_CLICKED)
+        finally:
+            browser.close()
+    # the same point in both panels: y on the triangle, T log(y / y0) on the plane
+    y = _softmax(np.array([[0.0, u, v]]), temp)[0]
+    assert np.abs(np.array([tx, ty]) - _picture(y[None, :])[0]).max() <= 1e-6
+    near = (tx, ty) if axis == 1 else (u, v)
+    assert np.hypot(near[0] - where[0], near[1] - where[1]) <= (0.02 if axis == 1 else 0.15)
+    # and the box says the layer's y and L there, to 4 digits
+    want = oracle.target([0.2, 0.5, 0.3])
+    loss = -mpmath.fsum(w * mpmath.log(mpf(float(k))) for w, k in zip(want, y, strict=True))
+    assert (
+        f"L = {float(loss):.4g}" in said.replace("0<", "<") or f"L = {float(loss):.4g}" in said
+    ), said

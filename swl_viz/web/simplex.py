@@ -6,7 +6,9 @@ triangle (its square grid, empty outside the triangle, since plotly contours rec
 only) and over the plane, with the scene's levels on one shared colour axis; -(y - t') as
 arrows on the triangle; the target, the probe and the descent path in both panels; the
 corners' names, the note on (1, 1, 1) and the probe's numbers. Hovering the triangle shows y
-and L there, hovering the plane x1 - x0, x2 - x0 and L. Nothing is computed here; plotly is
+and L there, hovering the plane x1 - x0, x2 - x0, y and L. A click on either panel probes both
+(:data:`CLICK_SCRIPT`): the grid point under the pointer is marked on the triangle and on the
+plane, with its y and L, all as the scene computed them. Nothing is computed here; plotly is
 imported only inside :func:`simplex_html`.
 """
 
@@ -30,13 +32,21 @@ __all__ = ["TRIANGLE", "PLANE", "simplex_figure_dict", "simplex_html"]
 TRIANGLE, PLANE = (0.0, 0.44), (0.52, 0.92)
 _MARKERS = {"o": "circle", "X": "x", "*": "star"}
 #: At most this many points per axis of the plane reach the page (it stays under 6 MB).
-MAX_PLANE_POINTS = 121
+MAX_PLANE_POINTS = 101
 _POINT_COLOURS = {"lowest": MINIMUM, "probe-point": PROBE, "path-start": PATH, "path-end": PATH}
 
 
 def _f(a: Any) -> list[float | None]:
     """Numbers as JSON takes them: NaN as null (a gap)."""
     return [None if not np.isfinite(v) else float(v) for v in np.asarray(a, dtype=float).ravel()]
+
+
+_HOVER_Y = "y = (%{customdata[0]:.4~g}, %{customdata[1]:.4~g}, %{customdata[2]:.4~g})"
+
+
+def _short(values: Any) -> list[float | None]:
+    """y to 7 significant digits, as hover and a click use it (the page stays small)."""
+    return [None if not np.isfinite(v) else float(f"{v:.7g}") for v in np.asarray(values)]
 
 
 def _contour(scene: SimplexScene) -> dict[str, Any]:
@@ -123,25 +133,19 @@ def simplex_figure_dict(plot: Plot) -> dict[str, Any]:
     }  # fmt: skip
     every = slice(None, None, max(1, -(-(len(scene.plane_u) - 1) // (MAX_PLANE_POINTS - 1))))
     probs = scene.square_probs
-    y_text = np.where(
-        np.isfinite(probs[..., 0]),
-        np.char.add(
-            np.char.add(np.char.mod("%.4g, ", probs[..., 0]), np.char.mod("%.4g, ", probs[..., 1])),
-            np.char.mod("%.4g", probs[..., 2]),
-        ),
-        "",
-    )
     data: list[dict[str, Any]] = [
         {"type": "contour", "x": _f(scene.square_x), "y": _f(scene.square_y),
          "z": [_f(row) for row in scene.square_z], "coloraxis": "coloraxis",
-         "contours": _contour(scene), "connectgaps": False, "text": y_text.tolist(),
-         "hovertemplate": "y = (%{text})<br>L = %{z:.6~g}<extra></extra>", "name": "triangle",
+         "contours": _contour(scene), "connectgaps": False,
+         "customdata": [[_short(v) for v in row] for row in probs],
+         "hovertemplate": _HOVER_Y + "<br>L = %{z:.6~g}<extra></extra>", "name": "triangle",
          **_on("1")},
         {"type": "contour", "x": _f(scene.plane_u[every]), "y": _f(scene.plane_v[every]),
          "z": [_f(row[every]) for row in scene.plane_z[every]], "coloraxis": "coloraxis",
          "contours": _contour(scene), "name": "plane",
-         "hovertemplate": "x₁ − x₀ = %{x:.6~g}<br>x₂ − x₀ = %{y:.6~g}<br>L = %{z:.6~g}"
-                          "<extra></extra>", **_on("2")},
+         "customdata": [[_short(v) for v in row[every]] for row in scene.plane_probs[every]],
+         "hovertemplate": "x₁ − x₀ = %{x:.6~g}<br>x₂ − x₀ = %{y:.6~g}<br>" + _HOVER_Y
+                          + "<br>L = %{z:.6~g}<extra></extra>", **_on("2")},
         {"type": "scatter", "x": _f(np.append(CORNERS[:, 0], CORNERS[0, 0])),
          "y": _f(np.append(CORNERS[:, 1], CORNERS[0, 1])), "mode": "lines",
          "line": {"color": text_colour, "width": 1.5}, "hoverinfo": "skip", "showlegend": False,
@@ -150,6 +154,11 @@ def simplex_figure_dict(plot: Plot) -> dict[str, Any]:
     ]  # fmt: skip
     data += _lines(scene.tri_marks.lines, "1") + _lines(scene.plane_marks.lines, "2")
     data += _points(scene.tri_marks.points, "1") + _points(scene.plane_marks.points, "2")
+    for axes in ("1", "2"):  # where a click probes: empty until then, moved by CLICK_SCRIPT
+        data.append({"type": "scatter", "x": [], "y": [], "mode": "markers", "name": "clicked",
+                     "marker": {"symbol": "circle", "size": 13, "color": PROBE,
+                                "line": {"color": "#111111", "width": 1.5}},
+                     "hoverinfo": "skip", "showlegend": False, **_on(axes)})  # fmt: skip
 
     notes = [_note(label, "1", text_colour, box) for label in scene.tri_marks.labels]
     notes += [_note(label, "2", text_colour, box) for label in scene.plane_marks.labels]
@@ -177,6 +186,11 @@ def simplex_figure_dict(plot: Plot) -> dict[str, Any]:
                       "font": {"color": text_colour, "size": 14,
                                "family": "monospace" if said == scene.probe_box else None},
                       "bgcolor": box, "bordercolor": text_colour, "borderwidth": 1})  # fmt: skip
+    notes.append({"x": TRIANGLE[0], "y": 1.0, "xref": "paper", "yref": "paper",
+                  "xanchor": "left", "yanchor": "top", "showarrow": False, "text": "",
+                  "visible": False, "align": "left", "name": "clicked",
+                  "font": {"color": text_colour, "size": 14, "family": "monospace"},
+                  "bgcolor": box, "bordercolor": text_colour, "borderwidth": 1})  # fmt: skip
     height = float(CORNERS[2, 1])
     title = "" if scene.title is None else web_text(scene.title)
     layout = {
@@ -203,19 +217,43 @@ def simplex_figure_dict(plot: Plot) -> dict[str, Any]:
     return {"data": data, "layout": layout}
 
 
+#: A click on either panel probes both: the point of the grid under the pointer (its y, stored
+#: with the grid as customdata, and its loss) is marked on the triangle at y and on the plane
+#: at T log(y / y0), and a box says y and L. The page computes no loss.
+CLICK_SCRIPT = """
+var gd = document.getElementById('{div}');
+var T = {temperature};
+gd.on('plotly_click', function (ev) {{
+  var p = ev.points && ev.points[0];
+  if (!p || !p.customdata || p.customdata[0] === null || p.z === null) return;
+  var y = p.customdata, n = gd.data.length;
+  var tri = [y[1] + y[2] / 2, y[2] * Math.sqrt(3) / 2];
+  var uv = [T * Math.log(y[1] / y[0]), T * Math.log(y[2] / y[0])];
+  Plotly.restyle(gd, {{x: [[tri[0]], [uv[0]]], y: [[tri[1]], [uv[1]]]}}, [n - 2, n - 1]);
+  var f = function (v) {{ return Number(v).toPrecision(4); }};
+  var said = 'y = (' + y.map(f).join(', ') + ')<br>L = ' + f(p.customdata.length > 3 ?
+    p.customdata[3] : p.z);
+  Plotly.relayout(gd, {{'annotations[{note}].text': said, 'annotations[{note}].visible': true}});
+}});
+"""
+
+
 def simplex_html(plot: Plot) -> bytes:
     """One self-contained, offline HTML page of the simplex figure (UTF-8), the same bytes on
     every call."""
     import plotly.io as pio
 
     spec = simplex_figure_dict(plot)
+    note = len(spec["layout"]["annotations"]) - 1  # the clicked point's box, kept last
+    script = CLICK_SCRIPT.format(div="swl-viz-simplex", temperature=repr(plot.temperature),
+                                 note=note)  # fmt: skip
     engine = pio.json.config.default_engine
     pio.json.config.default_engine = "json"  # the same floats whatever is installed
     try:
         page: str = pio.to_html(
             spec, include_plotlyjs=True, include_mathjax=False, full_html=True,
             div_id="swl-viz-simplex", config={"displaylogo": False, "responsive": True},
-            validate=True,
+            validate=True, post_script=script,
         )  # fmt: skip
     finally:
         pio.json.config.default_engine = engine
