@@ -37,7 +37,7 @@ from swl_viz.maths import FloatArray, softmax
 from swl_viz.plotspec import Plot
 from swl_viz.probe import check_descent, probe_point
 from swl_viz.shapes import Label, Point, Polyline
-from swl_viz.words import DESCENT, DESCENT_T, LOSS, LOSS_BOOK, words
+from swl_viz.words import DESCENT, DESCENT_T, LOSS, LOSS_BOOK, typeset, words
 
 __all__ = [
     "ARROW_DIVISIONS",
@@ -378,8 +378,10 @@ def build_simplex(plot: Plot) -> SimplexScene:
         uv = to_plane(a)
         found = probe_point(float(uv[0]), float(uv[1]), layer)
         box = probe_text(replace(found, a=a))
-        if layer.label_smoothing:  # the figure calls the smoothed label t′ throughout
-            box = box.replace("t (smoothed) =", "t′ =").replace("y − t", "y − t′")
+        if layer.label_smoothing:  # the figure calls the smoothed label t' throughout
+            box = box.replace("$t$ (smoothed)", "$t'$").replace("$y - t$", "$y - t'$")
+            box = box.replace("$(y - t)/T$", "$(y - t')/T$")
+        box = _typeset(box)
         y_xy = to_xy(found.y)
         tri.points.append(Point("probe-point", (float(y_xy[0]), float(y_xy[1]))))
         flat.points.append(Point("probe-point", (float(uv[0]), float(uv[1]))))
@@ -408,11 +410,14 @@ def build_simplex(plot: Plot) -> SimplexScene:
         parts.append(w["book_short"])
     key = w["simplex_key"].format(descent=descent, options=",  ".join(parts))
     sx, sy, sz, sp = _square(layer, z_of)
+    for marks in (tri, flat):  # formulas in Unicode, variables in italic: no TeX at draw time
+        marks.labels = [replace(label, text=_typeset(label.text)) for label in marks.labels]
+    title = _title(plot, w)
     return SimplexScene(
-        title=_title(plot, w),
+        title=title if plot.title is not None or title is None else _typeset(title),
         lang=plot.lang,
         zscale=plot.zscale,
-        zlabel=w["loss_log"] if plot.zscale == "log" else w["loss"],
+        zlabel=_typeset(w["loss_log"] if plot.zscale == "log" else w["loss"]),
         levels=levels,
         extend=extend,
         tri_xy=to_xy(fill.y),
@@ -420,17 +425,19 @@ def build_simplex(plot: Plot) -> SimplexScene:
         arrow_xy=to_xy(arrows.y),
         arrow_uv=arrow_uv,
         corner_names=tuple(w["simplex_corner"].format(k=k) for k in range(3)),  # type: ignore[arg-type]
-        tri_subtitle=w["simplex_triangle"],
+        tri_subtitle=_typeset(w["simplex_triangle"]),
         tri_marks=tri,
         plane_u=plane.x0[0],
         plane_v=plane.x1[:, 0],
         plane_z=plane_z,
         plane_probs=softmax(layer.place(plane.x0, plane.x1) / T),
-        plane_labels=("$x_1 - x_0$", "$x_2 - x_0$"),
-        plane_subtitle=w["simplex_plane"].format(softmax=w["softmax" if T == 1 else "softmax_T"]),
+        plane_labels=(_typeset("$x_1 - x_0$"), _typeset("$x_2 - x_0$")),
+        plane_subtitle=_typeset(
+            w["simplex_plane"].format(softmax=w["softmax" if T == 1 else "softmax_T"])
+        ),
         plane_marks=flat,
         note=w["simplex_invisible"] if plot.annotate else None,
-        key=key,
+        key=_typeset(key),
         square_x=sx,
         square_y=sy,
         square_z=sz,
@@ -461,6 +468,10 @@ def _square(layer: Layer, z_of: Any) -> tuple[FloatArray, FloatArray, FloatArray
     z[inside] = z_of(loss)
     probs[~inside] = np.nan
     return x, y, z, probs
+
+
+def _typeset(text: str) -> str:
+    return typeset(text) if "$" in text else text
 
 
 def _vec3(values: FloatArray) -> str:

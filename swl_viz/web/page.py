@@ -278,7 +278,9 @@ def _slider(plot: Plot, frames: list[float]) -> dict[str, Any]:
     active = frames.index(float(plot.t[0]))
     return {
         "active": active,
-        "currentvalue": {"prefix": f"{w['label']} = (t₀, 1 − t₀),  t₀ = "},
+        "currentvalue": {
+            "prefix": plain(f"{w['label']} = ($t_0$, 1 − $t_0$),  $t_0$ = ", italic=True)
+        },
         "pad": {"t": 40, "l": 20, "r": 20},
         "bgcolor": colours["legend"],
         "bordercolor": colours["grid"],
