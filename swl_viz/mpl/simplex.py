@@ -254,10 +254,17 @@ def _plane(ax: Axes, scene: SimplexScene, cmap: str) -> tuple[QuadContourSet, li
         mid_u = (float(scene.plane_u[0]) + float(scene.plane_u[-1])) / 2
         right = scene.probe_at[0] < mid_u
         marks.labels.append(
-            Label("probe-box", scene.probe_box, (0.98 if right else 0.02, 0.98), 1, space="axes",
-                  ha="right" if right else "left", va="top", mono=True)
+            Label("probe-box", scene.probe_box, (0.98 if right else -0.02, 0.98), 1,
+                  space="axes", ha="right" if right else "left", va="top", mono=True)
         )  # fmt: skip
     drawn = draw_marks(ax, marks, three_d=False, lang=scene.lang)
+    fig = ax.get_figure(root=True)
+    assert isinstance(fig, Figure)
+    for text in drawn:  # the probe's box may reach past the plane, onto free canvas
+        if isinstance(text, Text) and text.get_gid() == "probe-box":
+            x, y = fig.transFigure.inverted().transform(ax.transAxes.transform(text.get_position()))
+            text.set_transform(fig.transFigure)
+            text.set_position((float(x), float(y)))
     if scene.note is not None:  # in the corner farthest from the path's end, if any
         right = scene.path is None or float(scene.path.plane[-1, 0]) < 0.0
         style = {"fontsize": "medium", "color": mpl.rcParams["text.color"], **_font(scene.lang)}
