@@ -77,6 +77,7 @@ Out2D = Annotated[Path | None, _out("contour")]
 OutPair = Annotated[Path | None, _out("pair")]
 OutSlice = Annotated[Path | None, _out("slice")]
 OutLosses = Annotated[Path | None, _out("losses")]
+OutSimplex = Annotated[Path | None, _out("simplex")]
 Show = Annotated[
     bool, typer.Option("--show", help="Open an interactive window.", rich_help_panel="Output")
 ]
@@ -165,6 +166,24 @@ def slice_(out: OutSlice = None, show: Show = False, **options: Any) -> None:
 @takes(options_for("losses"))
 def losses(out: OutLosses = None, show: Show = False, **options: Any) -> None:
     _figure("losses", options, out, show)
+
+
+def _three_logits(func: Any) -> Any:
+    """The simplex's probe and descent start at three logits: say so in its help."""
+    for param in func.__signature__.parameters.values():
+        if param.name in ("probe", "descent"):
+            param.annotation.__metadata__[0].metavar = "X0,X1,X2"
+    return func
+
+
+@command("simplex", help="Three classes: the loss on the probability triangle beside the"
+             " logit plane (x1 - x0, x2 - x0), on one colour scale, with -(y - t) as arrows.",
+             epilog="Examples:\n\nswl-viz simplex --t 0.2,0.5,0.3\n\n"
+             "swl-viz simplex --t 1,0,0 --range -8 8 --descent 2,-1,3")  # fmt: skip
+@_three_logits
+@takes(options_for("simplex"))
+def simplex(out: OutSimplex = None, show: Show = False, **options: Any) -> None:
+    _figure("simplex", options, out, show)
 
 
 #: What the live window takes: the layer, the grid and the look.
@@ -377,6 +396,12 @@ DataOut = Annotated[
     Path, typer.Option("--out", "-o", metavar="FILE", help="Where: .csv, .npz or .json.")
 ]
 DESCENT = ("descent", "lr", "steps")
+OnSimplex = Annotated[
+    bool,
+    typer.Option("--simplex", help="The triangle of three classes instead: y0, y1, y2, loss and"
+                 " the arrows -(y - t) / T at y = (i, j, k) / n; the step is 1/n, 0.05 unless"
+                 " given."),
+]  # fmt: skip
 
 
 #: data reads --descent, --lr and --steps as a path to write: it draws nothing.
@@ -393,14 +418,18 @@ DATA_HELP = {
          epilog="Examples:\n\nswl-viz data --out outputs/grid.csv\n\n"
          "swl-viz data --descent 3,-2 --lr 0.5 --out outputs/path.csv")  # fmt: skip
 @takes((*LAYER_OPTIONS, *DESCENT), DATA_HELP)
-def data(out_path: DataOut, **options: Any) -> None:
+def data(out_path: DataOut, simplex: OnSimplex = False, **options: Any) -> None:
     from swl_viz.learners import write_grid_file, write_path_file
     from swl_viz.options import read_options
 
     with errors():
         layer = read_given(options, LAYER_OPTIONS)
         path = read_options({k: options[k] for k in DESCENT})
-        if "descent" not in path:
+        if simplex:
+            _simplex_data(out_path, options, layer)
+        elif path.get("descent") is not None and len(path["descent"]) != 2:
+            raise SwlVizError("needs two numbers X0,X1 for a path on the plane", param="descent")
+        elif "descent" not in path:
             for name in path:
                 raise SwlVizError("only shapes a descent: give --descent too", param=name)
             write_grid_file(out_path, **layer)
@@ -418,6 +447,21 @@ def data(out_path: DataOut, **options: Any) -> None:
             if warning is not None:
                 err.print(f"[yellow]Warning:[/] {warning}", markup=True)
     print_path(out_path)
+
+
+def _simplex_data(out_path: Path, options: Mapping[str, Any], layer: dict[str, Any]) -> None:
+    """The triangle's grid: a step of 1/n (0.05 unless given); no plane options."""
+    from swl_viz.simplex import simplex_layer, write_triangle_file
+
+    for name in ("range", "logits", "axes", *DESCENT):
+        if options.get(name) is not None:
+            raise SwlVizError("is for the plane's grid or a path, not --simplex", param=name)
+    step = layer["step"] if options.get("step") is not None else 0.05
+    made = simplex_layer(
+        layer["t"], label_smoothing=layer["label_smoothing"],
+        temperature=layer["temperature"], variant=layer["variant"],
+    )  # fmt: skip
+    write_triangle_file(out_path, made, step)
 
 
 def _version(value: bool) -> None:

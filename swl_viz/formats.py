@@ -92,6 +92,10 @@ def save_figure(fig: Figure, fh: IO[bytes], fmt: str, plot: Plot) -> None:
 
 def render_bytes(plot: Plot, fmt: str) -> bytes:
     """Compute, draw and encode one figure, returning the file's bytes."""
+    if fmt == "html" and plot.figure == "simplex":
+        from swl_viz.web.simplex import simplex_html
+
+        return simplex_html(plot)
     if fmt == "html":
         from swl_viz.web import render_html
 

@@ -41,7 +41,10 @@ def write_turntable(fig: Figure, fh: IO[bytes], plot: Plot) -> None:
     canvas = FigureCanvasAgg(fig)
     axes = [ax for ax in fig.axes if ax.name == "3d"]
     start = [float(ax.azim) for ax in axes]  # type: ignore[attr-defined]  # the figure's view
-    moves = _descent_mover(fig, plot, axes) if plot.descent is not None else None
+    if plot.figure == "simplex":
+        moves: Callable[[int], None] | None = _drawn_path_mover(fig)
+    else:
+        moves = _descent_mover(fig, plot, axes) if plot.descent is not None else None
 
     def frames() -> Iterator[Image.Image]:
         for n in range(plot.frames) if moves is None else descent_frames(plot):
@@ -70,6 +73,8 @@ def descent_frames(plot: Plot) -> list[int]:
     last = plot.steps
     if last + 1 <= plot.frames:
         return list(range(last + 1))
+    if plot.frames == 1:  # one frame holds one step: the start
+        return [0]
     return sorted({round(k * last / (plot.frames - 1)) for k in range(plot.frames)})
 
 
@@ -125,6 +130,36 @@ def _descent_mover(fig: Figure, plot: Plot, axes: Sequence[Any]) -> Callable[[in
         counter.set_text(
             typeset(w["gif_step"].format(k=k, n=plot.steps, loss=sig(float(path.loss[k]))))
         )
+
+    return move
+
+
+def _drawn_path_mover(fig: Figure) -> Callable[[int], None]:
+    """For a flat figure that drew a descent (the simplex: on the triangle and on the plane): a
+    function that shows each panel's path up to step k, with a point at step k. The steps are
+    the figure's own drawn lines."""
+    panels = []
+    size = 1.8 * float(matplotlib.rcParams["lines.markersize"])  # already the canvas's
+    for ax in fig.axes:
+        lines = {line.get_gid(): line for line in ax.get_lines()}
+        if "path" not in lines:
+            continue
+        x, y = (np.asarray(v, dtype=np.float64) for v in lines["path"].get_data())
+        point = ax.plot([x[0]], [y[0]], marker="o", markersize=size, color="#e5007d",
+                        markeredgecolor="white", linestyle="none", zorder=30,
+                        gid="path-now")[0]  # fmt: skip
+        panels.append(([lines["path"], lines.get("path-steps")], point, x, y))
+
+    ends = [a for a in fig.findobj() if a.get_gid() in ("path-end", "path-end-label")]
+
+    def move(k: int) -> None:
+        for drawn, point, x, y in panels:
+            for line in drawn:
+                if line is not None:
+                    line.set_data(x[: k + 1], y[: k + 1])
+            point.set_data([x[k]], [y[k]])
+        for artist in ends:  # the end and "after n steps" on the last frame only
+            artist.set_visible(k == len(panels[0][2]) - 1)
 
     return move
 

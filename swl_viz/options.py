@@ -35,7 +35,7 @@ __all__ = [
     "read_option",
 ]
 
-FigureKind = Literal["surface", "quiver", "contour", "pair", "slice", "losses"]
+FigureKind = Literal["surface", "quiver", "contour", "pair", "slice", "losses", "simplex"]
 #: Every figure swl-viz draws, in the order help texts list them.
 FIGURES: tuple[str, ...] = get_args(FigureKind)
 #: What a plain export draws: the three figures of the book's section.
@@ -59,13 +59,17 @@ T = TypeVar("T")
 _ROW = "swl_viz.option"
 
 ALL = frozenset(FIGURES)
-#: The figures drawn from a grid over (x0, x1); the slice is a line through it, and the losses'
-#: comparison draws its own plane (step and descent only).
+#: The figures drawn from a grid over the logits; the slice is a line through it, and the
+#: losses' comparison draws its own plane (step and descent only).
 _GRID = ALL - {"slice", "losses"}
 _PLANE = _GRID | {"losses"}
 #: Every figure that draws one loss (the losses' comparison draws several).
 _ONE_LOSS = ALL - {"losses"}
+#: The figures of two varied logits, the others fixed; the simplex varies all three.
+_TWO_LOGITS = ALL - {"simplex"}
 _3D = frozenset(THREE_D)
+#: The figures a .gif animates: 3-D turntables, and the simplex's descent in both panels.
+_GIF = _3D | {"simplex"}
 #: The figures with a 3-D panel: they take a view.
 _VIEW = frozenset({*THREE_D, "pair"})
 #: The figures that draw arrows.
@@ -259,12 +263,16 @@ def _ints(row: Option, value: Any) -> tuple[int, ...]:
     raise _wrong(row, value)
 
 
-def _point(row: Option, value: Any) -> tuple[float, float]:
-    """'3,-2' or [3, -2] -> (3.0, -2.0)."""
+def _point(row: Option, value: Any) -> tuple[float, ...]:
+    """'3,-2' or [3, -2] -> (3.0, -2.0); three logits '1,0,-1' for the simplex (Plot checks
+    that the figure takes that many)."""
     numbers = _floats(row, value)
-    if len(numbers) != 2:
-        raise SwlVizError(f"needs two numbers X0,X1, got {value!r}", param=row.name)
-    return numbers[0], numbers[1]
+    if len(numbers) not in (2, 3):
+        raise SwlVizError(
+            f"needs two numbers X0,X1 (three, X0,X1,X2, for simplex), got {value!r}",
+            param=row.name,
+        )
+    return numbers
 
 
 def _range(row: Option, value: Any) -> tuple[float, float]:
@@ -343,15 +351,17 @@ class Options:
     range: tuple[float, float] = option(
         (-20.0, 20.0), "Range of both logits.", "range", panel="Grid", metavar="LO HI",
         bounds=(-MAX_LOGIT, MAX_LOGIT))
-    step: float = option(2.0, "Grid step.", "float", panel="Grid", metavar="S", figures=_GRID)
+    step: float = option(
+        2.0, "Grid step.", "float", panel="Grid", metavar="S", figures=_GRID & _TWO_LOGITS)
     t: tuple[float, ...] = option(
         (1.0, 0.0), "Teacher label, like 1,0 or 0.9,0.1.", "floats", panel="Layer",
         metavar="T0,T1,...")
     logits: tuple[float, ...] | None = option(
         None, "Fixed logits, for K > 2.", "floats", panel="Layer", metavar="A0,A1,...",
-        bounds=(-MAX_LOGIT, MAX_LOGIT), shown="zeros")
+        bounds=(-MAX_LOGIT, MAX_LOGIT), shown="zeros", figures=_TWO_LOGITS)
     axes: tuple[int, int] = option(
-        (0, 1), "The two logits that vary along x and y.", "ints", panel="Layer", metavar="I,J")
+        (0, 1), "The two logits that vary along x and y.", "ints", panel="Layer", metavar="I,J",
+        figures=_TWO_LOGITS)
     label_smoothing: float = option(
         0.0, "Target (1-EPS)·t + EPS/K.", "float", panel="Layer", metavar="EPS")
     temperature: float = option(
@@ -412,10 +422,10 @@ class Options:
         choices=get_args(Lang))
     frames: int = option(
         36, "Frames of a .gif turntable.", "int", panel="Output", metavar="N", bounds=(1, 720),
-        figures=_3D, gif_only=True)
+        figures=_GIF, gif_only=True)
     fps: float = option(
         12.0, "Frames per second of a .gif.", "float", panel="Output", metavar="F",
-        bounds=(0.1, 100), figures=_3D, gif_only=True)
+        bounds=(0.1, 100), figures=_GIF, gif_only=True)
     #: a str, not a Literal, so a caller may pass any text and have it checked
     preset: str = option(
         "default", "slides: a filled 1920x1080 frame, text for a room.", "choice",
@@ -428,10 +438,11 @@ class Options:
         metavar="LO HI", bounds=(-MAX_LOGIT, 1e308), figures=_GRID)
     loss: LossKind = option(
         "ce", "The loss on y: ce (cross-entropy), mse (½Σ(y-t)²) or focal.", "choice",
-        panel="Layer", metavar="ce|mse|focal", choices=get_args(LossKind), figures=_ONE_LOSS)
+        panel="Layer", metavar="ce|mse|focal", choices=get_args(LossKind),
+        figures=_ONE_LOSS - {"simplex"})
     gamma: float = option(
         2.0, "Focusing power γ of the focal loss: -Σ t (1-y)^γ log y.", "float", panel="Layer",
-        metavar="G", bounds=(0, 5))
+        metavar="G", bounds=(0, 5), figures=ALL - {"simplex"})
     with_focal: bool = option(
         False, "Add the focal loss to the comparison.", "bool", panel="Layer",
         figures=frozenset({"losses"}))
@@ -456,9 +467,10 @@ def options_for(figure: str) -> tuple[str, ...]:
 
 
 def figure_formats(figure: str) -> tuple[str, ...]:
-    """The file formats ``figure`` can be written in: a GIF turntable needs 3-D axes, and a
-    web page has the three classic figures and the pair."""
-    special = {"gif": THREE_D, "html": (*CLASSIC, "pair")}
+    """The file formats ``figure`` can be written in: a GIF turntable needs 3-D axes (or, for
+    the simplex, a descent to move), and a web page has the three classic figures, the pair
+    and the simplex."""
+    special = {"gif": (*THREE_D, "simplex"), "html": (*CLASSIC, "pair", "simplex")}
     return tuple(f for f in FORMATS if figure in special.get(f, (figure,)))
 
 

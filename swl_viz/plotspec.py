@@ -108,6 +108,7 @@ class Plot(Options):
                 "(swl-viz losses compares the losses)",
                 param="compare",
             )
+        _check_points(self)
         if self.descent is None:
             for name in ("lr", "steps"):
                 if getattr(self, name) != OPTIONS[name].default:
@@ -122,6 +123,12 @@ class Plot(Options):
                 )
         else:
             grid_axis(*self.range, self.step)  # range and step, and the point limit
+        if self.figure == "simplex" and len(self.t) != 3:
+            raise SwlVizError(
+                "simplex draws three classes: give T0,T1,T2 like 0.2,0.5,0.3, "
+                f"not {len(self.t)} classes",
+                param="t",
+            )
         layer = self.layer()
         if self.figure == "losses" and not layer.target[list(layer.axes)].any():
             raise SwlVizError(
@@ -159,8 +166,8 @@ class Plot(Options):
             return 1920, 1080
         if self.figure == "losses":
             return 1600, 900
-        width = 1600 if self.compare or self.figure == "pair" else 900
-        return width, 800 if self.figure in ("contour", "slice") else 900
+        width = 1600 if self.compare or self.figure in ("pair", "simplex") else 900
+        return width, 800 if self.figure in ("contour", "slice", "simplex") else 900
 
     @property
     def figsize(self) -> tuple[float, float]:
@@ -174,6 +181,11 @@ class Plot(Options):
         if fmt not in allowed:
             raise SwlVizError(
                 f"{self.figure} is written as {', '.join(allowed)}, not {fmt}", param="format"
+            )
+        if fmt == "gif" and self.figure == "simplex" and self.descent is None:
+            raise SwlVizError(
+                "is what a simplex .gif moves through both panels: give a start X0,X1,X2",
+                param="descent",
             )
         if fmt == "gif" and self.transparent:
             raise SwlVizError("is not available for .gif", param="transparent")
@@ -234,13 +246,12 @@ class Plot(Options):
 
     def changed(self) -> dict[str, Any]:
         """The options that differ from the defaults, in field order (figure and t excluded)."""
-        defaults = Plot(figure=self.figure)
         out: dict[str, Any] = {}
         for f in fields(self):
             if f.name in ("figure", "t"):
                 continue
             value = getattr(self, f.name)
-            if value != getattr(defaults, f.name):
+            if value != f.default:  # the declared default (a simplex has no default label)
                 out[f.name] = value
         return out
 
@@ -262,6 +273,16 @@ class Plot(Options):
         return {
             name: (list(v) if isinstance(v := getattr(self, name), tuple) else v) for name in names
         }
+
+
+def _check_points(plot: Plot) -> None:
+    """A probe or descent start is two logits on a plane, three on the simplex."""
+    want = 3 if plot.figure == "simplex" else 2
+    for name in ("probe", "descent"):
+        value = getattr(plot, name)
+        if value is not None and len(value) != want:
+            spelled = "three numbers X0,X1,X2" if want == 3 else "two numbers X0,X1"
+            raise SwlVizError(f"needs {spelled} for {plot.figure}, got {len(value)}", param=name)
 
 
 def _name_part(name: str, value: Any) -> str:

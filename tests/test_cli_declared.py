@@ -96,7 +96,8 @@ def test_the_command_functions_are_plain_and_name_only_their_own_parameters() ->
         and any("takes(" in ast.unparse(d) for d in node.decorator_list)
     }  # the commands that take declared options (demo's --logits is a file of its own)
     assert set(commands) == {
-        "surface", "quiver", "contour", "pair", "slice_", "losses", "explore", "export", "check",
+        "surface", "quiver", "contour", "pair", "slice_", "losses", "simplex", "explore", "export",
+        "check",
         "data",
     }  # fmt: skip
     for name, node in commands.items():

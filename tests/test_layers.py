@@ -28,6 +28,7 @@ RANK = {
     "compare": 6,  # the losses' comparison as data, beside the slice's curves
     "deck": 6,
     "scene": 7,  # what a figure shows, as data: both renderers draw it
+    "simplex": 7,  # the simplex figure's data, beside the scene
     "web": 8,  # the plotly renderer
     "mpl": 8,  # the matplotlib renderer, a package
     "gif": 9,
@@ -53,14 +54,15 @@ SUB_RANK = {
         "marks": 2,
         "slice": 2,
         "compare": 2,
-        "layout": 3,
+        "simplex": 3,
+        "layout": 4,
     },  # fmt: skip
-    "web": {"look": 0, "traces": 1, "page": 2},
+    "web": {"look": 0, "traces": 1, "page": 2, "simplex": 2},
 }
 #: Modules that import no matplotlib at all, not even inside a function.
 NUMERIC = ("errors", "words", "palette", "maths", "layer", "grid", "atomic", "options", "probe",
-           "shapes", "plotspec", "learners", "marks", "curves", "compare", "scene", "deck", "web",
-           "manifest")  # fmt: skip
+           "shapes", "plotspec", "learners", "marks", "curves", "compare", "scene", "simplex",
+           "deck", "web", "manifest")  # fmt: skip
 #: Modules that import no matplotlib when they are imported.
 NO_MATPLOTLIB = {*NUMERIC, "jobs", "pool", "cli", "cli_errors", "cli_params", "cli_report",
                  "__init__"}  # fmt: skip

@@ -44,7 +44,7 @@ OWN = {
     **{figure: {"out", "show"} for figure in FIGURES},
     "export": {"figures", "fmt", "out_dir", "jobs", "memory_budget", "deck", "list_decks"},
     "check": {"fd_step", "atol", "rtol", "tol"},
-    "data": {"out_path"},
+    "data": {"out_path", "simplex"},
     "explore": {"out_dir"},
 }
 
@@ -90,6 +90,8 @@ def test_out_help_offers_exactly_the_formats_the_figure_takes(figure: str, in_tm
     for fmt in offered:
         gif = ["--frames", "1"] if fmt == "gif" else []
         dpi = [] if fmt == "html" else ["--dpi", "20"]  # a page has no dpi: it is refused
+        if figure == "simplex":  # three classes only; its .gif moves a descent
+            gif += ["--t", "0.2,0.5,0.3", *(["--descent", "1,0,-1"] if fmt == "gif" else [])]
         code, text = run_cli(figure, "--out", f"probe.{fmt}", *dpi, *gif)
         assert code == 0, text
         assert (in_tmp / f"probe.{fmt}").stat().st_size > 1000

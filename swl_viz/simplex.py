@@ -1,0 +1,478 @@
+"""Three classes on the probability simplex, beside the plane of the logits: the simplex
+figure's data, computed once, as plain numpy.
+
+The outputs y of a three-class softmax live on a triangle, y0 + y1 + y2 = 1. The loss
+-Σ t' log y is a function on it, least at the target t' (the label after smoothing), and the
+backward signal y - t' sums to zero, so -(y - t') is an arrow lying in the triangle, pointing
+towards t'. Adding the same number to every logit moves nothing on the triangle, so the
+logits that matter are two differences: the plane (x1 - x0, x2 - x0).
+
+- :func:`simplex_layer`: the checked layer of a three-class label (logit 0 pinned at 0, the
+  differences varied), from :class:`~swl_viz.layer.Layer`
+- :func:`triangle_grid`: points y = (i, j, k) / n of the open triangle, with the layer's loss
+  and its -gradient there (what ``swl-viz data --simplex`` writes)
+- :func:`simplex_descent`: gradient descent on all three logits
+- :func:`build_simplex`: everything the figure shows, both panels, in :class:`SimplexScene`
+
+Every loss and gradient is the layer's own (:meth:`Layer.evaluate`); this module only moves
+between the triangle, the logits and the picture's coordinates. numpy only.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from swl_viz.atomic import atomic_write
+from swl_viz.errors import SwlVizError
+from swl_viz.grid import layer_grid
+from swl_viz.layer import Layer
+from swl_viz.marks import Marks, format_label, num, probe_text, sig, zmap
+from swl_viz.maths import FloatArray, softmax
+from swl_viz.plotspec import Plot
+from swl_viz.probe import check_descent, probe_point
+from swl_viz.shapes import Label, Point, Polyline
+from swl_viz.words import DESCENT, DESCENT_T, LOSS, LOSS_BOOK, typeset, words
+
+__all__ = [
+    "ARROW_DIVISIONS",
+    "CORNERS",
+    "FILL_DIVISIONS",
+    "MAX_DIVISIONS",
+    "SimplexPath",
+    "SimplexScene",
+    "TriangleGrid",
+    "build_simplex",
+    "divisions",
+    "simplex_descent",
+    "simplex_layer",
+    "to_plane",
+    "to_xy",
+    "triangle_grid",
+    "write_triangle_file",
+]
+
+#: The triangle's corners in the picture: y = e0 bottom left, e1 bottom right, e2 on top.
+CORNERS = np.array([[0.0, 0.0], [1.0, 0.0], [0.5, math.sqrt(3.0) / 2.0]])
+#: Divisions of each side for the filled contour (about 11 000 points inside the triangle).
+FILL_DIVISIONS = 150
+#: Divisions of each side for the arrows (36 arrows inside the triangle).
+ARROW_DIVISIONS = 9
+#: Most divisions ``swl-viz data --simplex`` takes: half a million rows.
+MAX_DIVISIONS = 1000
+#: The longest arrow's share of the spacing between arrows.
+REACH = 0.85
+#: Most points per axis of the logit plane.
+PLANE_POINTS = 301
+#: How many contour levels.
+LEVELS = 15
+
+
+def simplex_layer(plot_or_t: Plot | Any, **layer: Any) -> Layer:
+    """The layer of a three-class label: logit 0 pinned at 0, logits 1 and 2 varied, so a
+    point of the layer's plane is (x1 - x0, x2 - x0). ``layer`` are Layer.make's keywords
+    (label_smoothing, temperature, variant)."""
+    if isinstance(plot_or_t, Plot):
+        p = plot_or_t
+        return Layer.make(p.t, None, (1, 2), p.label_smoothing, p.temperature, p.variant)
+    t = np.asarray(plot_or_t, dtype=np.float64).reshape(-1)
+    if t.size != 3:
+        raise SwlVizError(
+            f"the simplex is for three classes: give T0,T1,T2, not {t.size} numbers", param="t"
+        )
+    return Layer.make(t, None, (1, 2), **layer)
+
+
+def to_xy(y: Any) -> FloatArray:
+    """Points y (..., 3) of the simplex as points of the picture (..., 2); also takes vectors
+    whose entries sum to 0 (arrows lying in the triangle), which map linearly."""
+    arr = np.asarray(y, dtype=np.float64)
+    out: FloatArray = arr @ CORNERS
+    return out
+
+
+def to_plane(logits: Any) -> FloatArray:
+    """Logits (..., 3) as points (x1 - x0, x2 - x0) of the plane (..., 2)."""
+    a = np.asarray(logits, dtype=np.float64)
+    return np.stack([a[..., 1] - a[..., 0], a[..., 2] - a[..., 0]], axis=-1)
+
+
+# ---- the triangle's grid ---------------------------------------------------------------------
+
+
+def divisions(step: float) -> int:
+    """n with step = 1 / n: the grid (i, j, k) / n must meet every side's end exactly."""
+    if not (math.isfinite(step) and step > 0):
+        raise SwlVizError(f"must be a positive number, got {step:g}", param="step")
+    n = round(1.0 / step)
+    if n < 3 or abs(n * step - 1.0) > 1e-9:
+        raise SwlVizError(
+            f"on the simplex must be 1/n for a whole n >= 3 (0.05, 0.1, 0.125), got {step:g}",
+            param="step",
+        )
+    if n > MAX_DIVISIONS:
+        raise SwlVizError(
+            f"of {step:g} gives {n} divisions; the simplex takes at most {MAX_DIVISIONS}",
+            param="step",
+        )
+    return n
+
+
+@dataclass(frozen=True)
+class TriangleGrid:
+    """Points y = (i, j, k) / n of the open triangle (i, j, k >= 1, i + j + k = n), one row each,
+    with the layer's loss and its -gradient -(y - t') / T there (the arrows; they sum to 0)."""
+
+    n: int
+    y: FloatArray  # (N, 3)
+    loss: FloatArray  # (N,)
+    arrow: FloatArray  # (N, 3)
+    layer: Layer
+
+    def columns(self) -> dict[str, FloatArray]:
+        """y0, y1, y2, loss, arrow0, arrow1, arrow2, in that order."""
+        cols = {f"y{k}": self.y[:, k] for k in range(3)}
+        cols["loss"] = self.loss
+        cols.update({f"arrow{k}": self.arrow[:, k] for k in range(3)})
+        return cols
+
+
+def _lattice(n: int) -> tuple[FloatArray, FloatArray, FloatArray]:
+    """(i, j, k) / n inside the triangle, each a correctly rounded quotient of whole numbers."""
+    i, j = np.meshgrid(np.arange(1, n - 1), np.arange(1, n - 1), indexing="ij")
+    keep = i + j <= n - 1
+    i, j = i[keep], j[keep]
+    k = n - i - j  # whole numbers: exact
+    return i / n, j / n, k / n
+
+
+def triangle_grid(layer: Layer, n: int) -> TriangleGrid:
+    """The layer over the points (i, j, k) / n inside the triangle. Each y_k is the double
+    nearest i / n, so the three sum to 1 within 3 units of the last place (never more than
+    3.4e-16 off). The loss and gradient are the layer's at the logits x = T log y."""
+    if layer.k != 3:
+        raise SwlVizError(f"the simplex is for three classes, not {layer.k}", param="t")
+    y0, y1, y2 = _lattice(n)
+    y = np.stack([y0, y1, y2], axis=-1)
+    loss, grad = _at(layer, y)
+    return TriangleGrid(n=n, y=y, loss=loss, arrow=-grad, layer=layer)
+
+
+def _at(layer: Layer, y: FloatArray) -> tuple[FloatArray, FloatArray]:
+    """The layer's loss and gradient where softmax(x / T) = y: at x = T (log y - log y0)."""
+    logs = np.log(y)
+    T = layer.temperature
+    _, loss, grad = layer.evaluate(
+        T * (logs[..., 1] - logs[..., 0]), T * (logs[..., 2] - logs[..., 0]), "t"
+    )
+    return loss, grad
+
+
+def write_triangle_file(path: Path, layer: Layer, step: float) -> Path:
+    """The triangle's grid as CSV, NPZ or JSON (the suffix says which), written atomically, every
+    double in its shortest text that reads back the same."""
+    fmt = path.suffix.lower().lstrip(".")
+    if fmt not in ("csv", "npz", "json"):
+        raise SwlVizError(
+            f"unknown suffix {path.suffix or '(none)'!r}; use .csv, .npz or .json", param="out"
+        )
+    grid = triangle_grid(layer, divisions(step))
+    cols = grid.columns()
+    meta = {
+        "t": list(layer.t),
+        "target": [float(v) for v in layer.target],
+        "label_smoothing": layer.label_smoothing,
+        "temperature": layer.temperature,
+        "variant": layer.variant,
+        "divisions": grid.n,
+        "arrow": "-(y - t') / T, the layer's -gradient",
+    }
+    with atomic_write(path) as fh:
+        if fmt == "npz":
+            np.savez(fh, **cols, meta=np.array(json.dumps(meta)))  # type: ignore[arg-type]
+        elif fmt == "json":
+            doc = {"meta": meta, "columns": {k: v.tolist() for k, v in cols.items()}}
+            fh.write(json.dumps(doc).encode())
+        else:
+            texts = [map(repr, c.tolist()) for c in cols.values()]
+            fh.write((",".join(cols) + "\n").encode())
+            fh.write("".join(",".join(row) + "\n" for row in zip(*texts, strict=True)).encode())
+    return path
+
+
+# ---- a descent on the three logits ------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SimplexPath:
+    """x_{k+1} = x_k - lr * grad L(x_k) on all three logits: ``steps + 1`` rows, the start
+    first. Its mean logit never moves (the gradient sums to 0)."""
+
+    logits: FloatArray  # (steps + 1, 3)
+    loss: FloatArray
+    y: FloatArray  # softmax(x / T), on the triangle
+    lr: float
+
+    @property
+    def plane(self) -> FloatArray:
+        return to_plane(self.logits)
+
+
+def simplex_descent(layer: Layer, start: Any, *, lr: float = 1.0, steps: int = 50) -> SimplexPath:
+    """Gradient descent from the logits ``start``; each step's loss and gradient are the layer's
+    (softmax cannot see the mean logit, so the layer is asked at x - x0)."""
+    lr, steps = check_descent(lr, steps)
+    x = np.array(start, dtype=np.float64).reshape(-1)
+    if x.size != 3 or not np.isfinite(x).all():
+        raise SwlVizError("needs three finite logits X0,X1,X2", param="descent")
+    rows = np.empty((steps + 1, 3))
+    loss = np.empty(steps + 1)
+    for k in range(steps + 1):
+        if not np.isfinite(x / layer.temperature).all():
+            raise SwlVizError(
+                f"the path left the finite numbers at step {k}; take a smaller lr", param="descent"
+            )
+        _, value, grad = layer.evaluate(x[1] - x[0], x[2] - x[0], "descent")
+        rows[k], loss[k] = x, float(value)
+        x = x - lr * grad
+    y = softmax(rows / layer.temperature)
+    return SimplexPath(logits=rows, loss=loss, y=y, lr=lr)
+
+
+# ---- the figure's data --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SimplexScene:
+    """What the simplex figure shows: the triangle (points in the picture's coordinates, see
+    :data:`CORNERS`), the plane (x1 - x0, x2 - x0), one colour scale for both, their marks and
+    their words. z values are on the colour scale (log10 L for ``zscale="log"``)."""
+
+    title: str | None
+    lang: str
+    zscale: str
+    zlabel: str
+    levels: tuple[float, ...]
+    extend: str
+    # the triangle
+    tri_xy: FloatArray  # (N, 2)
+    tri_z: FloatArray  # (N,)
+    arrow_xy: FloatArray  # (M, 2) tails
+    arrow_uv: FloatArray  # (M, 2) scaled -(y - t') / T, in the picture
+    corner_names: tuple[str, str, str]
+    tri_subtitle: str
+    tri_marks: Marks
+    # the plane
+    plane_u: FloatArray  # (P,)
+    plane_v: FloatArray  # (Q,)
+    plane_z: FloatArray  # (Q, P)
+    plane_probs: FloatArray  # (Q, P, 3): y = softmax(x / T) there
+    plane_labels: tuple[str, str]
+    plane_subtitle: str
+    plane_marks: Marks
+    note: str | None  # the direction (1, 1, 1)
+    key: str  # what the arrows are, and the layer's options
+    # the triangle on a square grid of the picture, NaN outside it (for renderers that
+    # contour rectangular grids only): columns x, rows y, the values z and the y there
+    square_x: FloatArray  # (P,)
+    square_y: FloatArray  # (Q,)
+    square_z: FloatArray  # (Q, P)
+    square_probs: FloatArray  # (Q, P, 3)
+    probe_box: str | None
+    probe_at: tuple[float, float] | None  # the probe on the plane
+    path: SimplexPath | None
+
+
+def _title(plot: Plot, w: dict[str, str]) -> str | None:
+    if plot.no_title:
+        return None
+    if plot.title is not None:
+        return plot.title
+    loss = LOSS_BOOK if plot.variant == "book" else LOSS
+    return w["title_simplex"].format(loss=loss)
+
+
+def _levels(lo: float, hi: float) -> tuple[float, ...]:
+    if not hi > lo:
+        hi = lo + 1.0
+    return tuple(float(v) for v in np.linspace(lo, hi, LEVELS + 1))
+
+
+def build_simplex(plot: Plot) -> SimplexScene:
+    """The simplex figure of ``plot`` (figure "simplex", a three-class label), as data."""
+    w = words(plot.lang)
+    layer = simplex_layer(plot)
+    target = np.array(layer.target)
+    T = layer.temperature
+    z_of = zmap(plot.zscale)
+
+    fill = triangle_grid(layer, FILL_DIVISIONS)
+    lo, hi = plot.range
+    plane = layer_grid(layer, lo, hi, (hi - lo) / (PLANE_POINTS - 1))
+    # one colour scale: the triangle's losses set it (near a corner the loss runs to infinity,
+    # and the plane's far corners with it); the plane takes it on, its higher losses in the top
+    # colour
+    tri_z = z_of(fill.loss)
+    plane_z = z_of(plane.loss)
+    if plot.zlim is not None:
+        zlo, zhi = (float(v) for v in z_of(np.array(plot.zlim)))
+    else:
+        zlo = float(min(tri_z.min(), plane_z.min()))
+        zhi = float(tri_z.max())
+    levels = _levels(zlo, zhi)
+    low = min(float(tri_z.min()), float(plane_z.min())) < levels[0]
+    high = max(float(tri_z.max()), float(plane_z.max())) > levels[-1]
+    extend = {(False, False): "neither", (True, False): "min", (False, True): "max"}.get(
+        (low, high), "both"
+    )
+
+    arrows = triangle_grid(layer, ARROW_DIVISIONS)
+    arrow_uv = to_xy(arrows.arrow)
+    longest = float(np.hypot(arrow_uv[:, 0], arrow_uv[:, 1]).max())
+    spacing = 1.0 / ARROW_DIVISIONS
+    arrow_uv = arrow_uv * (REACH * spacing / longest if longest > 0 else 0.0)
+
+    tri, flat = Marks(), Marks()
+    # where two classes tie: a median of the triangle, a line through 0 on the plane
+    if plot.annotate:
+        for i, j in ((0, 1), (0, 2), (1, 2)):
+            k = 3 - i - j
+            ends = np.zeros((2, 3))
+            ends[0, [i, j]] = 0.5
+            ends[1, k] = 1.0
+            xy = to_xy(ends)
+            tri.lines.append(Polyline("decision-tie", xy[:, 0], xy[:, 1]))
+            span = np.array([lo, hi])
+            if (i, j) == (0, 1):
+                flat.lines.append(Polyline("decision-tie", np.zeros(2), span))
+            elif (i, j) == (0, 2):
+                flat.lines.append(Polyline("decision-tie", span, np.zeros(2)))
+            else:
+                flat.lines.append(Polyline("decision-tie", span, span))
+    # the target: the least loss, H(t'), where y = t'
+    t_xy = to_xy(target)
+    inside = bool((target > 0).all())
+    t_text = w["simplex_target"].format(t=_vec3(target))
+    if inside and plot.annotate:  # the layer's loss at y = t': the entropy H(t')
+        best = T * np.log(target[1:] / target[0])
+        _, floor, _ = layer.evaluate(float(best[0]), float(best[1]), "t")
+        t_text += "\n" + w["simplex_least"].format(value=sig(float(floor)))
+    tri.points.append(Point("lowest", (float(t_xy[0]), float(t_xy[1])), "*"))
+    tri.labels.append(Label("lowest-label", t_text, (float(t_xy[0]), float(t_xy[1])), 2,
+                            offset=(12, 12)))  # fmt: skip
+    if inside:
+        uv = T * np.log(target[1:] / target[0])
+        if lo <= uv[0] <= hi and lo <= uv[1] <= hi:
+            flat.points.append(Point("lowest", (float(uv[0]), float(uv[1])), "*"))
+            flat.labels.append(Label("lowest-label", w["simplex_target_short"],
+                                     (float(uv[0]), float(uv[1])), 2, offset=(12, 12)))  # fmt: skip
+
+    probe_box, probe_at = None, None
+    if plot.probe is not None:
+        a = np.array(plot.probe, dtype=np.float64)
+        uv = to_plane(a)
+        found = probe_point(float(uv[0]), float(uv[1]), layer)
+        box = probe_text(replace(found, a=a))
+        if layer.label_smoothing:  # the figure calls the smoothed label t' throughout
+            box = box.replace("$t$ (smoothed)", "$t'$").replace("$y - t$", "$y - t'$")
+            box = box.replace("$(y - t)/T$", "$(y - t')/T$")
+        box = _typeset(box)
+        y_xy = to_xy(found.y)
+        tri.points.append(Point("probe-point", (float(y_xy[0]), float(y_xy[1]))))
+        flat.points.append(Point("probe-point", (float(uv[0]), float(uv[1]))))
+        probe_box, probe_at = box, (float(uv[0]), float(uv[1]))
+    path = None
+    if plot.descent is not None:
+        path = simplex_descent(layer, plot.descent, lr=plot.lr, steps=plot.steps)
+        for marks, pts in ((tri, to_xy(path.y)), (flat, path.plane)):
+            marks.lines.append(Polyline("path", pts[:, 0], pts[:, 1]))
+            marks.lines.append(Polyline("path-steps", pts[:, 0], pts[:, 1]))
+            marks.points.append(Point("path-start", (float(pts[0, 0]), float(pts[0, 1])), "o"))
+            marks.points.append(Point("path-end", (float(pts[-1, 0]), float(pts[-1, 1])), "X"))
+        start, end = path.plane[0], path.plane[-1]
+        flat.labels.append(Label("path-start-label", w["start"], (float(start[0]),
+                                 float(start[1])), 3, offset=(8, 8)))  # fmt: skip
+        flat.labels.append(Label("path-end-label", w["end"].format(n=plot.steps),
+                                 (float(end[0]), float(end[1])), 3, offset=(8, 8)))  # fmt: skip
+
+    descent = DESCENT if T == 1.0 else DESCENT_T
+    parts = [f"{w['label']} = {format_label(layer.t)}"]
+    if layer.label_smoothing:
+        parts.append(f"ε = {layer.label_smoothing:g}")
+    if T != 1.0:
+        parts.append(f"T = {T:g}")
+    if plot.variant == "book":
+        parts.append(w["book_short"])
+    key = w["simplex_key"].format(descent=descent, options=",  ".join(parts))
+    sx, sy, sz, sp = _square(layer, z_of)
+    for marks in (tri, flat):  # formulas in Unicode, variables in italic: no TeX at draw time
+        marks.labels = [replace(label, text=_typeset(label.text)) for label in marks.labels]
+    title = _title(plot, w)
+    return SimplexScene(
+        title=title if plot.title is not None or title is None else _typeset(title),
+        lang=plot.lang,
+        zscale=plot.zscale,
+        zlabel=_typeset(w["loss_log"] if plot.zscale == "log" else w["loss"]),
+        levels=levels,
+        extend=extend,
+        tri_xy=to_xy(fill.y),
+        tri_z=tri_z,
+        arrow_xy=to_xy(arrows.y),
+        arrow_uv=arrow_uv,
+        corner_names=tuple(w["simplex_corner"].format(k=k) for k in range(3)),  # type: ignore[arg-type]
+        tri_subtitle=_typeset(w["simplex_triangle"]),
+        tri_marks=tri,
+        plane_u=plane.x0[0],
+        plane_v=plane.x1[:, 0],
+        plane_z=plane_z,
+        plane_probs=softmax(layer.place(plane.x0, plane.x1) / T),
+        plane_labels=(_typeset("$x_1 - x_0$"), _typeset("$x_2 - x_0$")),
+        plane_subtitle=_typeset(
+            w["simplex_plane"].format(softmax=w["softmax" if T == 1 else "softmax_T"])
+        ),
+        plane_marks=flat,
+        note=w["simplex_invisible"] if plot.annotate else None,
+        key=_typeset(key),
+        square_x=sx,
+        square_y=sy,
+        square_z=sz,
+        square_probs=sp,
+        probe_box=probe_box,
+        probe_at=probe_at,
+        path=path,
+    )
+
+
+#: Columns of the square grid over the triangle.
+SQUARE_POINTS = 121
+
+
+def _square(layer: Layer, z_of: Any) -> tuple[FloatArray, FloatArray, FloatArray, FloatArray]:
+    """The layer over a square grid of the picture: inside the triangle its loss (on the colour
+    scale) and y, outside NaN."""
+    height = float(CORNERS[2, 1])
+    x = np.linspace(0.0, 1.0, SQUARE_POINTS)
+    y = np.linspace(0.0, height, int(round(SQUARE_POINTS * height)))
+    px, py = np.meshgrid(x, y)
+    y2 = py / height
+    y1 = px - y2 / 2
+    probs = np.stack([1.0 - y1 - y2, y1, y2], axis=-1)
+    inside = (probs > 1e-9).all(axis=-1)
+    z = np.full(px.shape, np.nan)
+    loss, _ = _at(layer, probs[inside])
+    z[inside] = z_of(loss)
+    probs[~inside] = np.nan
+    return x, y, z, probs
+
+
+def _typeset(text: str) -> str:
+    return typeset(text) if "$" in text else text
+
+
+def _vec3(values: FloatArray) -> str:
+    return "(" + ", ".join(num(float(v)) for v in values) + ")"
