@@ -386,6 +386,13 @@ def div_id(plot: Plot) -> str:
     return f"swl-viz-{plot.figure}"
 
 
+def live_script() -> str:
+    """The page's own script (``live.js``): the layer's exact maths and the live controls."""
+    from importlib.resources import files
+
+    return files("swl_viz.web").joinpath("live.js").read_text(encoding="utf-8")
+
+
 def require_plotly() -> None:
     """Fail in one line, naming the install command, when plotly (the html extra) is missing."""
     try:
