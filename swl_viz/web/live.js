@@ -132,7 +132,633 @@
     return { L: L, y: y, grad: grad };
   }
 
-  var api = { loss: loss, version: 1 };
+  // ---- the page ------------------------------------------------------------------------------
+  // The page draws the scene Python built until the state (label, T, eps, variant, probe) moves
+  // away from it; then it computes and draws from the maths above, and returns to Python's
+  // figure when the state comes back.
+
+  var page = null;
+  var api = { loss: loss, version: 1, redrawMs: null, redraws: 0 };
+
+  function number6(v) {
+    // hover's 6 significant digits (Python's ".6g", exponent without padding)
+    if (v === 0) return "0";
+    var a = Math.abs(v);
+    if (a < 1e-4 || a >= 1e6) {
+      var e = v.toExponential(5).split("e");
+      return String(Number(e[0])) + "e" + String(Number(e[1]));
+    }
+    return String(Number(v.toPrecision(6)));
+  }
+
+  function number4(v) {
+    if (v === 0) return "0";
+    var a = Math.abs(v);
+    var text = a < 1e-3 || a >= 1e5 ? v.toExponential(3).replace(/\.?0+e/, "e") : String(Number(v.toPrecision(4)));
+    return text.replace("-", "\u2212");
+  }
+
+  function vec4(values) {
+    return "(" + values.map(number4).join(", ") + ")";
+  }
+
+  function short(v) {
+    // a control's value: t0, eps to 2 decimals, T to 2 significant figures, as the window's
+    return String(Number(v.toPrecision(6)));
+  }
+
+  function sameList(a, b) {
+    if (a === null || b === null) return a === b;
+    if (a.length !== b.length) return false;
+    for (var k = 0; k < a.length; k++) if (a[k] !== b[k]) return false;
+    return true;
+  }
+
+  function initialState(cfg) {
+    return {
+      t: cfg.t.slice(),
+      temperature: cfg.temperature,
+      labelSmoothing: cfg.labelSmoothing,
+      variant: cfg.variant,
+      probe: cfg.probe ? cfg.probe.slice() : null,
+      descent: cfg.descent ? cfg.descent.slice() : null
+    };
+  }
+
+  function copyState(s) {
+    return {
+      t: s.t.slice(), temperature: s.temperature, labelSmoothing: s.labelSmoothing,
+      variant: s.variant, probe: s.probe ? s.probe.slice() : null,
+      descent: s.descent ? s.descent.slice() : null
+    };
+  }
+
+  function isInitial(s) {
+    var i = initialState(page.cfg);
+    return sameList(s.t, i.t) && s.temperature === i.temperature &&
+      s.labelSmoothing === i.labelSmoothing && s.variant === i.variant &&
+      sameList(s.probe, i.probe) && sameList(s.descent, i.descent);
+  }
+
+  function opts(s) {
+    return { temperature: s.temperature, labelSmoothing: s.labelSmoothing, variant: s.variant };
+  }
+
+  function logits(cfg, u, v) {
+    var a = cfg.logits.slice();
+    a[cfg.axes[0]] = u;
+    a[cfg.axes[1]] = v;
+    return a;
+  }
+
+  function height(cfg, L) {
+    return cfg.zscale === "log" ? Math.log10(Math.max(L, 5e-324)) : L;
+  }
+
+  /* L, the gradient along the two varied logits and y at every point of a panel's grid. */
+  function gridValues(cfg, s, x, y) {
+    var o = opts(s), i = cfg.axes[0], j = cfg.axes[1], rows = y.length, cols = x.length;
+    var L = [], g0 = [], g1 = [], texts = [];
+    var pick = cfg.k > cfg.maxBoxClasses ? [i, j] : null;
+    for (var r = 0; r < rows; r++) {
+      var Lr = new Array(cols), g0r = new Array(cols), g1r = new Array(cols), tr = new Array(cols);
+      for (var c = 0; c < cols; c++) {
+        var res = loss(logits(cfg, x[c], y[r]), s.t, o);
+        Lr[c] = res.L; g0r[c] = res.grad[i]; g1r[c] = res.grad[j];
+        var ys = pick ? [res.y[i], res.y[j]] : res.y;
+        tr[c] = ys.map(number6).join(", ");
+      }
+      L.push(Lr); g0.push(g0r); g1.push(g1r); texts.push(tr);
+    }
+    return { L: L, g0: g0, g1: g1, text: texts };
+  }
+
+  function transpose(m) {
+    var out = [];
+    for (var c = 0; c < m[0].length; c++) {
+      var col = new Array(m.length);
+      for (var r = 0; r < m.length; r++) col[r] = m[r][c];
+      out.push(col);
+    }
+    return out;
+  }
+
+  /* Round levels as swl_viz.scene.contour_levels makes them: a nice step, about `bins` bands. */
+  var NICE = [1, 1.5, 2, 2.5, 3, 4, 5, 6, 8, 10];
+  function levels(zmin, zmax, zscale, bins) {
+    var base = zscale === "linear" && zmin > -1e-6 ? 0 : zmin;
+    var span = zmax - base;
+    if (!(span > 0)) return [zmin, zmax];
+    var scale = Math.pow(10, Math.floor(Math.log10(span / bins)));
+    var step = 0;
+    for (var n = 0; n < NICE.length * 2 && !step; n++) {
+      var candidate = (n < NICE.length ? NICE[n] : 10 * NICE[n - NICE.length]) * scale;
+      if (candidate >= span / bins) step = candidate;
+    }
+    var first = Math.floor(base / step) * step, out = [];
+    for (var v = first; v < zmax - 0.5 * step; v += step) out.push(v);
+    if (!out.length) out.push(base);
+    out[0] = Math.min(out[0], zmin);
+    out.push(zmax);
+    return out;
+  }
+
+  function contours(lv) {
+    var inner = lv.slice(1, -1);
+    if (inner.length >= 2) return { start: inner[0], end: inner[inner.length - 1], size: inner[1] - inner[0] };
+    if (inner.length === 1) return { start: inner[0], end: inner[0], size: lv[lv.length - 1] - lv[0] };
+    return { start: lv[0], end: lv[lv.length - 1], size: lv[lv.length - 1] - lv[0] };
+  }
+
+  function gapped(tails, tips) {
+    var out = [];
+    for (var n = 0; n < tails.length; n++) out.push(tails[n], tips[n], null);
+    return out;
+  }
+
+  /* The arrow field of -grad L at the panel's arrow points, as swl_viz.scene draws it. */
+  function field(cfg, s, panel, zr) {
+    var o = opts(s), i = cfg.axes[0], j = cfg.axes[1], look = cfg.look;
+    var xs = panel.fieldX, ys = panel.fieldY, n = xs.length;
+    var u = new Array(n), v = new Array(n), norm = new Array(n), Ls = new Array(n), top = 0;
+    for (var k = 0; k < n; k++) {
+      var res = loss(logits(cfg, xs[k], ys[k]), s.t, o);
+      u[k] = -res.grad[i]; v[k] = -res.grad[j]; Ls[k] = res.L;
+      norm[k] = Math.hypot(u[k], v[k]);
+      top = Math.max(top, norm[k]);
+    }
+    var keep = [];
+    for (k = 0; k < n; k++) if (norm[k] > 0) keep.push(k);
+    if (!panel.threeD) {
+      var longest = 0, tails = [], tipsX = [], tipsY = [], len = [];
+      keep.forEach(function (m) {
+        var a = u[m], b = v[m];
+        if (cfg.normalize) { a /= norm[m]; b /= norm[m]; }
+        len.push(Math.hypot(a, b));
+        longest = Math.max(longest, Math.hypot(a, b));
+      });
+      var scale = longest > 0 ? longest / panel.reach : 1, X = [], Y = [], sizes = [];
+      keep.forEach(function (m, q) {
+        var a = u[m], b = v[m];
+        if (cfg.normalize) { a /= norm[m]; b /= norm[m]; }
+        var head = Math.min(look.headSize, Math.max(look.minHeadSize, look.headSize * len[q] / Math.max(longest, 1e-300)));
+        X.push(xs[m], xs[m] + a / scale, null);
+        Y.push(ys[m], ys[m] + b / scale, null);
+        sizes.push(0, head, 0);
+      });
+      return { x: X, y: Y, marker: { size: sizes } };
+    }
+    var sx = [], sy = [], sz = [], hx = [], hy = [], hz = [], hu = [], hv = [], hw = [];
+    keep.forEach(function (m) {
+      var z = height(cfg, Ls[m]), rise = norm[m] * norm[m];
+      if (cfg.zscale === "log") rise = Ls[m] > 0 ? rise / (Ls[m] * Math.LN10) : 0;
+      var sc = cfg.normalize ? panel.reach / norm[m] : panel.reach / top;
+      var a = u[m] * sc, b = v[m] * sc, w = -rise * sc;
+      sx.push(xs[m], xs[m] + a, null); sy.push(ys[m], ys[m] + b, null); sz.push(z, z + w, null);
+      hx.push(xs[m] + a); hy.push(ys[m] + b); hz.push(z + w);
+      hu.push(look.headShare * a); hv.push(look.headShare * b); hw.push(look.headShare * w);
+    });
+    return { shafts: { x: sx, y: sy, z: sz }, heads: { x: hx, y: hy, z: hz, u: hu, v: hv, w: hw } };
+  }
+
+  function span(panel) {
+    return [panel.x[0], panel.x[panel.x.length - 1], panel.y[0], panel.y[panel.y.length - 1]];
+  }
+
+  /* The line x_j = x_i - offset inside the panel's square, or null. */
+  function segment(panel, offset) {
+    var b = span(panel);
+    var lo = Math.max(b[0], b[2] + offset), hi = Math.min(b[1], b[3] + offset);
+    return lo < hi ? [lo, hi] : null;
+  }
+
+  function minimumOffset(cfg, s) {
+    var K = cfg.k, i = cfg.axes[0], j = cfg.axes[1], eps = s.labelSmoothing;
+    var ti = (1 - eps) * s.t[i] + eps / K, tj = (1 - eps) * s.t[j] + eps / K;
+    if (!(ti > 0 && tj > 0)) return null;
+    if (K === 2 && s.variant === "book") {
+      var yi = ti + 1e-7 * (ti - tj);
+      return s.temperature * (Math.log(yi) - Math.log1p(-yi));
+    }
+    return s.temperature * (Math.log(ti) - Math.log(tj));
+  }
+
+  function descentPath(cfg, s) {
+    var o = opts(s), i = cfg.axes[0], j = cfg.axes[1];
+    var x0 = [s.descent[0]], x1 = [s.descent[1]], L = [];
+    for (var k = 0; k <= cfg.steps; k++) {
+      var res = loss(logits(cfg, x0[k], x1[k]), s.t, o);
+      L.push(res.L);
+      if (k < cfg.steps) {
+        x0.push(x0[k] - cfg.lr * res.grad[i]);
+        x1.push(x1[k] - cfg.lr * res.grad[j]);
+      }
+    }
+    return { x0: x0, x1: x1, L: L };
+  }
+
+  function probeAt(cfg, s) {
+    var a = logits(cfg, s.probe[0], s.probe[1]);
+    var res = loss(a, s.t, opts(s));
+    var K = cfg.k, eps = s.labelSmoothing, target = s.t.map(function (v) { return eps ? (1 - eps) * v + eps / K : v; });
+    return { a: a, y: res.y, grad: res.grad, L: res.L, target: target };
+  }
+
+  var LIVE_ROLES = ["decision", "minimum", "path-outline", "path", "path-steps", "path-start",
+                    "path-end", "probe-arrow", "probe-arrow-head", "probe-point"];
+
+  function liveTraces(cfg) {
+    var look = cfg.look, out = [];
+    cfg.panels.forEach(function (panel) {
+      var three = panel.threeD, type = three ? "scatter3d" : "scatter";
+      var place = three ? { scene: "scene" } : { xaxis: "x", yaxis: "y" };
+      LIVE_ROLES.forEach(function (role) {
+        if (role === "probe-arrow-head" && !three) return;
+        var t = { type: type, x: [], y: [], visible: false, hoverinfo: "skip", showlegend: false,
+                  name: "live-" + role, meta: "live-" + role };
+        if (three) t.z = [];
+        for (var key in place) t[key] = place[key];
+        var width = three ? 5 : 2.5;
+        if (role === "decision") { t.mode = "lines"; t.line = { color: look.decision, width: width, dash: three ? "solid" : "dash" }; }
+        if (role === "minimum") { t.mode = "lines"; t.line = { color: look.minimum, width: width }; }
+        if (role === "path-outline") { t.mode = "lines"; t.line = { color: look.halo, width: width + 3 }; }
+        if (role === "path") { t.mode = "lines"; t.line = { color: look.path, width: width }; }
+        if (role === "path-steps") { t.mode = "markers"; t.marker = { size: three ? 3 : 6, color: look.path, line: { color: look.halo, width: 1 } }; }
+        if (role === "path-start") { t.mode = "markers"; t.marker = { symbol: "circle", size: three ? 8 : 11, color: look.path, line: { color: look.halo, width: 1.5 } }; }
+        if (role === "path-end") { t.mode = "markers"; t.marker = { symbol: "x", size: three ? 9 : 13, color: look.path, line: { color: look.halo, width: 1.5 } }; }
+        if (role === "probe-point") { t.mode = "markers"; t.marker = { symbol: "circle", size: three ? 8 : 12, color: look.probe, line: { color: look.halo, width: 1.5 } }; }
+        if (role === "probe-arrow") {
+          if (three) { t.mode = "lines"; t.line = { color: look.probe, width: 6 }; }
+          else { t.mode = "lines+markers"; t.line = { color: look.probe, width: 3 };
+                 t.marker = { symbol: "arrow", angleref: "previous", color: look.probe, size: [], line: { color: look.halo, width: 1 } }; }
+        }
+        if (role === "probe-arrow-head") {
+          t = { type: "cone", x: [], y: [], z: [], u: [], v: [], w: [], visible: false, scene: "scene",
+                sizemode: "raw", sizeref: 1, anchor: "tip", showscale: false, hoverinfo: "skip",
+                colorscale: [[0, look.probe], [1, look.probe]], name: "live-" + role, meta: "live-" + role };
+        }
+        out.push(t);
+      });
+    });
+    return out;
+  }
+
+  /* Lines and points of the live marks for one panel; z (3-D) raised by `lift`. */
+  function liveMarks(cfg, s, panel, lift) {
+    var look = cfg.look, three = panel.threeD, out = {}, o = opts(s), b = span(panel);
+    function along(x0s, x1s) {
+      var m = { x: x0s, y: x1s };
+      if (three) m.z = x0s.map(function (u, n) { return height(cfg, loss(logits(cfg, u, x1s[n]), s.t, o).L) + lift; });
+      return m;
+    }
+    function line(offset) {
+      var seg = segment(panel, offset);
+      if (!seg) return null;
+      var n = three ? look.lineSamples : 2, xs = [], ys = [];
+      for (var k = 0; k < n; k++) {
+        var u = seg[0] + (seg[1] - seg[0]) * k / (n - 1);
+        xs.push(u); ys.push(u - offset);
+      }
+      return along(xs, ys);
+    }
+    if (cfg.annotate) {
+      out.decision = line(0);
+      var off = minimumOffset(cfg, s);
+      if (off !== null) out.minimum = line(off);
+    }
+    if (s.descent) {
+      var path = descentPath(cfg, s), m = { x: path.x0, y: path.x1 };
+      if (three) m.z = path.L.map(function (L) { return height(cfg, L) + lift; });
+      out["path-outline"] = m; out.path = m; out["path-steps"] = m;
+      var last = path.x0.length - 1;
+      out["path-start"] = { x: [path.x0[0]], y: [path.x1[0]] };
+      out["path-end"] = { x: [path.x0[last]], y: [path.x1[last]] };
+      if (three) { out["path-start"].z = [m.z[0]]; out["path-end"].z = [m.z[last]]; }
+    }
+    if (s.probe) {
+      var p = probeAt(cfg, s), i = cfg.axes[0], j = cfg.axes[1];
+      var g0 = p.grad[i], g1 = p.grad[j], norm = Math.hypot(g0, g1);
+      var reach = look.arrowFraction * Math.abs(b[1] - b[0]);
+      var x0 = s.probe[0], x1 = s.probe[1];
+      if (three) {
+        var z = height(cfg, p.L);
+        out["probe-point"] = { x: [x0], y: [x1], z: [z] };
+        if (norm > 0) {
+          var rise = norm * norm;
+          if (cfg.zscale === "log") rise = p.L > 0 ? rise / (p.L * Math.LN10) : 0;
+          var sc = reach / norm, a = -g0 * sc, bb = -g1 * sc, w = -rise * sc;
+          out["probe-arrow"] = { x: [x0, x0 + a], y: [x1, x1 + bb], z: [z, z + w] };
+          out["probe-arrow-head"] = { x: [x0 + a], y: [x1 + bb], z: [z + w],
+            u: [look.headShare * a], v: [look.headShare * bb], w: [look.headShare * w] };
+        }
+      } else {
+        out["probe-point"] = { x: [x0], y: [x1] };
+        if (norm > 0) {
+          out["probe-arrow"] = { x: [x0, x0 - g0 / norm * reach], y: [x1, x1 - g1 / norm * reach],
+                                 marker: { size: [0, look.markHeadSize] } };
+        }
+      }
+    }
+    return out;
+  }
+
+  function subtitle(cfg, s) {
+    var parts = [cfg.words.label + " = (" + s.t.map(function (v) { return short(v); }).join(", ") + ")"];
+    if (s.labelSmoothing) parts.push("\u03b5 = " + short(s.labelSmoothing));
+    if (s.temperature !== 1) parts.push("T = " + short(s.temperature));
+    if (cfg.fixedLogits) parts.push(cfg.fixedLogits);
+    return parts.join(",\u00a0 ");
+  }
+
+  function fresh() {
+    var fig = JSON.parse(page.figureText);
+    return { data: fig.data.concat(liveTraces(page.cfg)), layout: fig.layout };
+  }
+
+  function keepView(layout) {
+    var full = page.gd._fullLayout;
+    if (full && full.scene && full.scene.camera && layout.scene) layout.scene.camera = JSON.parse(JSON.stringify(full.scene.camera));
+  }
+
+  /* The figure for a state away from Python's: the same traces, recomputed. */
+  function liveFigure(s) {
+    var cfg = page.cfg, fig = fresh(), data = fig.data, layout = fig.layout, cache = {};
+    var zs = [];
+    var values = cfg.panels.map(function (panel) {
+      var key = panel.x.length + ":" + panel.x[0] + ":" + panel.y.length + ":" + panel.y[0];
+      if (!cache[key]) cache[key] = gridValues(cfg, s, panel.x, panel.y);
+      var v = cache[key];
+      var z = v.L.map(function (row) { return row.map(function (L) { return height(cfg, L); }); });
+      zs.push(z);
+      return { v: v, z: z };
+    });
+    var lo = Infinity, hi = -Infinity;
+    zs.forEach(function (z) { z.forEach(function (row) { row.forEach(function (h) { lo = Math.min(lo, h); hi = Math.max(hi, h); }); }); });
+    if (cfg.zscale === "linear") lo = Math.min(lo, 0);
+    if (cfg.zlim) {
+      lo = cfg.zscale === "log" ? Math.log10(Math.max(cfg.zlim[0], 5e-324)) : cfg.zlim[0];
+      hi = cfg.zscale === "log" ? Math.log10(Math.max(cfg.zlim[1], 5e-324)) : cfg.zlim[1];
+    }
+    if (!(hi > lo)) hi = lo + 1;
+    var lv = levels(lo, hi, cfg.zscale, cfg.levels), lift = cfg.look.lineLift * (hi - lo);
+    var markZ = [];
+    cfg.panels.forEach(function (panel, n) {
+      var g = data[panel.grid], v = values[n].v, z = values[n].z;
+      var cd = v.L.map(function (row, r) {
+        return row.map(function (L, c) {
+          return cfg.zscale === "log" ? [L, v.g0[r][c], v.g1[r][c]] : [v.g0[r][c], v.g1[r][c]];
+        });
+      });
+      g.z = z;
+      if (panel.threeD) {
+        g.customdata = transpose(cd); g.text = transpose(v.text); g.cmin = lo; g.cmax = hi;
+      } else {
+        g.customdata = cd; g.text = v.text; g.zmin = lv[0]; g.zmax = lv[lv.length - 1];
+        g.contours = Object.assign({}, g.contours || {}, contours(lv));
+      }
+      if (panel.field.length) {
+        var f = field(cfg, s, panel);
+        if (panel.threeD) {
+          Object.assign(data[panel.field[0]], f.shafts);
+          Object.assign(data[panel.field[1]], f.heads);
+        } else {
+          var tr = data[panel.field[0]];
+          tr.x = f.x; tr.y = f.y;
+          tr.marker = Object.assign({}, tr.marker || {}, f.marker);
+        }
+      }
+    });
+    // the scene's own marks and labels belong to Python's state: hidden; the live ones drawn
+    var first = page.liveStart;
+    for (var n = 0; n < first; n++) if (data[n].meta) data[n].visible = false;
+    var index = first;
+    cfg.panels.forEach(function (panel) {
+      var marks = liveMarks(cfg, s, panel, lift);
+      LIVE_ROLES.forEach(function (role) {
+        if (role === "probe-arrow-head" && !panel.threeD) return;
+        var t = data[index++], m = marks[role];
+        if (m) {
+          Object.keys(m).forEach(function (key) {
+            if (key === "marker") t.marker = Object.assign({}, t.marker, m.marker);
+            else t[key] = m[key];
+          });
+          t.visible = true;
+          if (panel.threeD && m.z) m.z.forEach(function (h) { if (isFinite(h)) markZ.push(h); });
+        }
+      });
+    });
+    var title = cfg.titles[s.variant + "|" + (s.temperature === 1 ? "1" : "T")];
+    if (layout.title) layout.title.text = title || "";
+    (layout.annotations || []).forEach(function (a) {
+      if (a.name === "subtitle") a.text = subtitle(cfg, s);
+      else a.visible = false;
+    });
+    if (layout.scene) {
+      (layout.scene.annotations || []).forEach(function (a) { a.visible = false; });
+      var zlo = lo, zhi = hi;
+      markZ.forEach(function (h) { zlo = Math.min(zlo, h); zhi = Math.max(zhi, h); });
+      layout.scene.zaxis.range = [zlo < lo ? zlo - lift : lo, zhi > hi ? zhi + lift : hi];
+    }
+    return { data: data, layout: layout };
+  }
+
+  function showProbe(s) {
+    var box = document.getElementById("swl-viz-probe");
+    if (!box) return;
+    if (!s.probe) { box.textContent = ""; return; }
+    var cfg = page.cfg, p = probeAt(cfg, s), pick = null, suffix = "";
+    if (cfg.k > cfg.maxBoxClasses) { pick = cfg.axes; suffix = "[" + cfg.axes.join(",") + "]"; }
+    function sel(v) { return pick ? pick.map(function (k) { return v[k]; }) : v; }
+    var diff = p.y.map(function (v, k) { return p.grad[k] * s.temperature; });
+    var tname = s.labelSmoothing ? cfg.words.smoothed : "t";
+    var lines = [
+      cfg.words.probeTitle + ": " + cfg.words.logits[0] + " = " + number4(s.probe[0]) + ", " + cfg.words.logits[1] + " = " + number4(s.probe[1]),
+      "y" + suffix + " = " + vec4(sel(p.y)),
+      tname + suffix + " = " + vec4(sel(p.target)),
+      "y \u2212 t" + suffix + " = " + vec4(sel(diff)),
+      "L = " + number4(p.L)
+    ];
+    if (s.temperature !== 1) lines.splice(4, 0, "(y \u2212 t)/T" + suffix + " = " + vec4(sel(p.grad)));
+    box.textContent = lines.join("\n");
+  }
+
+  // ---- the state: controls and the URL fragment ------------------------------------------
+
+  function el(id) { return document.getElementById(id); }
+
+  function syncControls(s) {
+    var cfg = page.cfg, t0 = el("swl-t0");
+    if (t0 && cfg.k === 2) { t0.value = String(s.t[0]); el("swl-t0-value").textContent = short(s.t[0]); }
+    var T = el("swl-temperature");
+    if (T) { T.value = String(Math.log10(s.temperature)); el("swl-temperature-value").textContent = short(s.temperature); }
+    var e = el("swl-smoothing");
+    if (e) { e.value = String(s.labelSmoothing); el("swl-smoothing-value").textContent = short(s.labelSmoothing); }
+    var v = el("swl-variant");
+    if (v) v.value = s.variant;
+    var p0 = el("swl-probe-x0"), p1 = el("swl-probe-x1");
+    if (p0 && p1) { p0.value = s.probe ? String(s.probe[0]) : ""; p1.value = s.probe ? String(s.probe[1]) : ""; }
+  }
+
+  function encode(s) {
+    if (isInitial(s)) return "";
+    var parts = [];
+    if (page.cfg.k === 2) parts.push("t0=" + s.t[0]);
+    parts.push("T=" + s.temperature, "eps=" + s.labelSmoothing, "variant=" + s.variant);
+    if (s.probe) parts.push("probe=" + s.probe.join(","));
+    if (s.descent) parts.push("descent=" + s.descent.join(","));
+    return "#" + parts.join("&");
+  }
+
+  function finite(text) {
+    var v = Number(text);
+    return text !== "" && isFinite(v) ? v : null;
+  }
+
+  function pair(text) {
+    var p = String(text).split(",");
+    if (p.length !== 2) return null;
+    var a = finite(p[0]), b = finite(p[1]);
+    return a === null || b === null ? null : [a, b];
+  }
+
+  /* A state from the URL fragment: each recognised, valid entry replaces the initial one. */
+  function decode(hash) {
+    var s = initialState(page.cfg);
+    if (!hash || hash.length < 2) return s;
+    hash.slice(1).split("&").forEach(function (item) {
+      var eq = item.indexOf("="), key = item.slice(0, eq), value = decodeURIComponent(item.slice(eq + 1));
+      var v = finite(value);
+      if (key === "t0" && page.cfg.k === 2 && v !== null && v >= 0 && v <= 1) s.t = [v, 1 - v];
+      if (key === "T" && v !== null && v >= 1e-3 && v <= 1e3) s.temperature = v;
+      if (key === "eps" && v !== null && v >= 0 && v <= 1) s.labelSmoothing = v;
+      if (key === "variant" && (value === "exact" || value === "book")) s.variant = value;
+      if (key === "probe") s.probe = value === "" ? null : pair(value);
+      if (key === "descent") s.descent = value === "" ? null : pair(value);
+    });
+    return s;
+  }
+
+  function setHash(s) {
+    var hash = encode(s), url = location.href.split("#")[0] + hash;
+    if (location.hash !== hash) history.replaceState(null, "", url);
+  }
+
+  var pending = null;
+
+  /* Draw state `s` now; the promise resolves once plotly has drawn it. */
+  function draw(s) {
+    var begin = performance.now();
+    page.state = copyState(s);
+    var fig;
+    if (isInitial(s)) fig = fresh();
+    else fig = liveFigure(s);
+    keepView(fig.layout);
+    showProbe(s);
+    setHash(s);
+    return Plotly.react(page.gd, fig.data, fig.layout, page.plotConfig).then(function () {
+      api.redrawMs = performance.now() - begin;
+      api.redraws += 1;
+      page.gd.dispatchEvent(new CustomEvent("swlviz:drawn", { detail: { ms: api.redrawMs } }));
+    });
+  }
+
+  /* Ask for state `s`: drawn at the next animation frame (a dragged control sends many). */
+  function request(s) {
+    page.state = copyState(s);
+    if (!pending) {
+      pending = new Promise(function (resolve) {
+        requestAnimationFrame(function () {
+          pending = null;
+          draw(page.state).then(resolve);
+        });
+      });
+    }
+    return pending;
+  }
+
+  function wire() {
+    var cfg = page.cfg, s = function () { return copyState(page.state); };
+    function on(id, handler) {
+      var node = el(id);
+      if (node) node.addEventListener("input", function () { handler(node); });
+    }
+    on("swl-t0", function (node) {
+      var v = Math.round(Number(node.value) * 100) / 100, n = s();
+      n.t = [v, 1 - v]; el("swl-t0-value").textContent = short(v); request(n);
+    });
+    on("swl-temperature", function (node) {
+      var v = Number(Math.pow(10, Number(node.value)).toPrecision(2)), n = s();
+      n.temperature = Math.min(1e3, Math.max(1e-3, v)); el("swl-temperature-value").textContent = short(n.temperature); request(n);
+    });
+    on("swl-smoothing", function (node) {
+      var v = Math.round(Number(node.value) * 100) / 100, n = s();
+      n.labelSmoothing = v; el("swl-smoothing-value").textContent = short(v); request(n);
+    });
+    var variant = el("swl-variant");
+    if (variant) variant.addEventListener("change", function () { var n = s(); n.variant = variant.value; request(n); });
+    var form = el("swl-viz-controls");
+    if (form) form.addEventListener("submit", function (ev) {
+      ev.preventDefault();
+      var a = finite(el("swl-probe-x0").value), b = finite(el("swl-probe-x1").value);
+      if (a === null || b === null) return;
+      var n = s(); n.probe = [a, b]; n.descent = [a, b]; request(n);
+    });
+    var clear = el("swl-clear");
+    if (clear) clear.addEventListener("click", function () { var n = s(); n.probe = null; n.descent = null; syncControls(n); request(n); });
+    var reset = el("swl-reset");
+    if (reset) reset.addEventListener("click", function () { var n = initialState(cfg); syncControls(n); request(n); });
+    el("swl-viz-hint") && cfg.panels.some(function (p) { return !p.threeD; }) && (el("swl-viz-hint").hidden = false);
+    page.gd.on("plotly_click", function (ev) {
+      var point = ev && ev.points && ev.points[0];
+      if (!point) return;
+      var at = null;
+      if (point.data && point.data.type === "contour" && ev.event) {
+        var full = page.gd._fullLayout, xa = full.xaxis, ya = full.yaxis, box = page.gd.getBoundingClientRect();
+        at = [xa.p2c(ev.event.clientX - box.left - xa._offset), ya.p2c(ev.event.clientY - box.top - ya._offset)];
+      } else if (point.data && point.data.type === "surface") {
+        at = [point.x, point.y];
+      }
+      if (!at || !isFinite(at[0]) || !isFinite(at[1])) return;
+      var n = s(); n.probe = at; n.descent = at.slice(); syncControls(n); request(n);
+    });
+    window.addEventListener("hashchange", function () {
+      var n = decode(location.hash); syncControls(n); request(n);
+    });
+  }
+
+  function start() {
+    var cfg = JSON.parse(el("swl-viz-config").textContent);
+    var figureText = el("swl-viz-figure").textContent;
+    var gd = el(cfg.div);
+    page = { cfg: cfg, gd: gd, figureText: figureText, state: initialState(cfg),
+             plotConfig: { displaylogo: false, responsive: true } };
+    var fonts = document.fonts && cfg.family.indexOf("swl-viz-ja") >= 0 ?
+      document.fonts.load("16px swl-viz-ja", "\u640d").catch(function () { return null; }) : Promise.resolve();
+    api.ready = fonts.then(function () {
+      var fig = JSON.parse(figureText);
+      page.liveStart = fig.data.length;
+      return Plotly.newPlot(gd, fig.data.concat(liveTraces(cfg)), fig.layout, page.plotConfig);
+    }).then(function () {
+      wire();
+      var s = decode(location.hash);
+      syncControls(s);
+      return isInitial(s) ? (showProbe(s), null) : draw(s);
+    });
+    return api.ready;
+  }
+
+  api.start = start;
+  api._liveFigure = function (s) { return liveFigure(s); };
+  api.state = function () { return page ? copyState(page.state) : null; };
+  api.set = function (changes) {
+    var n = copyState(page.state);
+    Object.keys(changes).forEach(function (k) { n[k] = changes[k]; });
+    syncControls(n);
+    return draw(n);
+  };
+  api.initial = function () { return page ? initialState(page.cfg) : null; };
+  api.live = function () { return page ? !isInitial(page.state) : false; };
+
   if (typeof window !== "undefined") window.swlViz = api;
   if (typeof module !== "undefined" && module.exports) module.exports = api;
 })();
