@@ -90,12 +90,13 @@ def save_figure(fig: Figure, fh: IO[bytes], fmt: str, plot: Plot) -> None:
     fig.savefig(fh, format=fmt, transparent=plot.transparent, metadata=_METADATA[fmt], **extra)
 
 
-def render_bytes(plot: Plot, fmt: str) -> bytes:
-    """Compute, draw and encode one figure, returning the file's bytes."""
+def render_bytes(plot: Plot, fmt: str, *, plotly: str = "inline") -> bytes:
+    """Compute, draw and encode one figure, returning the file's bytes. An HTML page inlines
+    plotly.js, or with ``plotly="shared"`` loads the plotly.min.js an export writes beside it."""
     if fmt == "html":
         from swl_viz.web import render_html
 
-        return render_html(plot)
+        return render_html(plot, "shared" if plotly == "shared" else "inline")
     with theme_context(plot):
         fig = build_figure(plot)
         buf = io.BytesIO()

@@ -470,19 +470,64 @@
     return parts.join(",\u00a0 ");
   }
 
-  function fresh() {
-    var fig = JSON.parse(page.figureText);
-    return { data: fig.data.concat(liveTraces(page.cfg)), layout: fig.layout };
+  /* Type and margins for the window: the figure is laid out for a 13 px base; at 1920 px wide
+     the base is 28 px (tick labels 28 px, the title 48 px), and it follows the window. */
+  var BASE = 13, SCENE_TEXT = 0.6;
+  function fontBase() {
+    return Math.max(11, Math.min(48, window.innerWidth / 68));
   }
 
-  function keepView(layout) {
-    var full = page.gd._fullLayout;
-    if (full && full.scene && full.scene.camera && layout.scene) layout.scene.camera = JSON.parse(JSON.stringify(full.scene.camera));
+  function scaleFonts(fig) {
+    var base = fontBase(), f = base / BASE, layout = fig.layout;
+    function font(obj, size) {
+      obj.font = Object.assign({}, obj.font || {}, { size: size });
+    }
+    layout.font = Object.assign({}, layout.font || {}, { size: base });
+    if (layout.title) layout.title.font = Object.assign({}, layout.title.font || {}, { size: (layout.title.font && layout.title.font.size || 22) * f });
+    if (layout.margin) ["l", "r", "t", "b"].forEach(function (k) { if (layout.margin[k] !== undefined) layout.margin[k] *= f; });
+    if (layout.legend) font(layout.legend, 0.85 * base);
+    layout.hoverlabel = Object.assign({}, layout.hoverlabel || {}, { font: { size: Math.max(12, 0.8 * base) } });
+    (layout.annotations || []).forEach(function (a) { font(a, (a.font && a.font.size || BASE) * f); });
+    ["xaxis", "yaxis"].forEach(function (k) {
+      var ax = layout[k];
+      if (!ax) return;
+      ax.tickfont = Object.assign({}, ax.tickfont || {}, { size: base });
+      if (ax.title) font(ax.title, base);
+    });
+    if (layout.scene) {
+      ["xaxis", "yaxis", "zaxis"].forEach(function (k) {
+        var ax = layout.scene[k];
+        if (!ax) return;
+        // WebGL text in the scene is drawn larger than SVG text of the same size
+        ax.tickfont = Object.assign({}, ax.tickfont || {}, { size: SCENE_TEXT * base });
+        if (ax.title) font(ax.title, SCENE_TEXT * base);
+      });
+      (layout.scene.annotations || []).forEach(function (a) { font(a, (a.font && a.font.size || BASE) * f); });
+    }
+    fig.data.forEach(function (t) {
+      if (t.type === "contour" && t.colorbar) {
+        t.colorbar.tickfont = Object.assign({}, t.colorbar.tickfont || {}, { size: base });
+        if (t.colorbar.title) font(t.colorbar.title, base);
+      }
+    });
+    return fig;
+  }
+
+  function fresh() {
+    var fig = JSON.parse(page.figureText);
+    return scaleFonts({ data: fig.data.concat(liveTraces(page.cfg)), layout: fig.layout });
   }
 
   /* The figure for a state away from Python's: the same traces, recomputed. */
   function liveFigure(s) {
-    var cfg = page.cfg, fig = fresh(), data = fig.data, layout = fig.layout, cache = {};
+    // the figure Python built, with only what the state changes replaced: plotly then redraws
+    // only the traces whose objects are new
+    var cfg = page.cfg, base = page.base, cache = {};
+    var data = base.data.slice(), layout = Object.assign({}, base.layout);
+    function own(n) {
+      if (data[n] === base.data[n]) data[n] = Object.assign({}, base.data[n]);
+      return data[n];
+    }
     var zs = [];
     var values = cfg.panels.map(function (panel) {
       var key = panel.x.length + ":" + panel.x[0] + ":" + panel.y.length + ":" + panel.y[0];
@@ -503,7 +548,7 @@
     var lv = levels(lo, hi, cfg.zscale, cfg.levels), lift = cfg.look.lineLift * (hi - lo);
     var markZ = [];
     cfg.panels.forEach(function (panel, n) {
-      var g = data[panel.grid], v = values[n].v, z = values[n].z;
+      var g = own(panel.grid), v = values[n].v, z = values[n].z;
       var cd = v.L.map(function (row, r) {
         return row.map(function (L, c) {
           return cfg.zscale === "log" ? [L, v.g0[r][c], v.g1[r][c]] : [v.g0[r][c], v.g1[r][c]];
@@ -519,10 +564,10 @@
       if (panel.field.length) {
         var f = field(cfg, s, panel);
         if (panel.threeD) {
-          Object.assign(data[panel.field[0]], f.shafts);
-          Object.assign(data[panel.field[1]], f.heads);
+          Object.assign(own(panel.field[0]), f.shafts);
+          Object.assign(own(panel.field[1]), f.heads);
         } else {
-          var tr = data[panel.field[0]];
+          var tr = own(panel.field[0]);
           tr.x = f.x; tr.y = f.y;
           tr.marker = Object.assign({}, tr.marker || {}, f.marker);
         }
@@ -530,14 +575,15 @@
     });
     // the scene's own marks and labels belong to Python's state: hidden; the live ones drawn
     var first = page.liveStart;
-    for (var n = 0; n < first; n++) if (data[n].meta) data[n].visible = false;
+    for (var n = 0; n < first; n++) if (data[n].meta) own(n).visible = false;
     var index = first;
     cfg.panels.forEach(function (panel) {
       var marks = liveMarks(cfg, s, panel, lift);
       LIVE_ROLES.forEach(function (role) {
         if (role === "probe-arrow-head" && !panel.threeD) return;
-        var t = data[index++], m = marks[role];
+        var k = index++, m = marks[role];
         if (m) {
+          var t = own(k);
           Object.keys(m).forEach(function (key) {
             if (key === "marker") t.marker = Object.assign({}, t.marker, m.marker);
             else t[key] = m[key];
@@ -548,18 +594,39 @@
       });
     });
     var title = cfg.titles[s.variant + "|" + (s.temperature === 1 ? "1" : "T")];
-    if (layout.title) layout.title.text = title || "";
-    (layout.annotations || []).forEach(function (a) {
-      if (a.name === "subtitle") a.text = subtitle(cfg, s);
-      else a.visible = false;
-    });
+    // one layout per title: a control's move then changes the traces alone, and plotly redraws
+    // neither the axes nor the page's text (the state is written beside the controls)
+    var key = s.variant + "|" + (s.temperature === 1 ? "1" : "T");
+    if (!page.liveLayouts[key]) {
+      if (layout.title) layout.title = Object.assign({}, layout.title, { text: title || "" });
+      layout.annotations = (layout.annotations || []).map(function (a) {
+        return Object.assign({}, a, { visible: false });
+      });
+      if (layout.scene) {
+        layout.scene = Object.assign({}, layout.scene, {
+          annotations: (layout.scene.annotations || []).map(function (a) { return Object.assign({}, a, { visible: false }); })
+        });
+      }
+      page.liveLayouts[key] = layout;
+    }
+    layout = page.liveLayouts[key];
     if (layout.scene) {
-      (layout.scene.annotations || []).forEach(function (a) { a.visible = false; });
       var zlo = lo, zhi = hi;
       markZ.forEach(function (h) { zlo = Math.min(zlo, h); zhi = Math.max(zhi, h); });
-      layout.scene.zaxis.range = [zlo < lo ? zlo - lift : lo, zhi > hi ? zhi + lift : hi];
+      var range = [zlo < lo ? zlo - lift : lo, zhi > hi ? zhi + lift : hi];
+      if (!sameList(range, layout.scene.zaxis.range)) {
+        layout = Object.assign({}, layout, { scene: Object.assign({}, layout.scene, {
+          zaxis: Object.assign({}, layout.scene.zaxis, { range: range }) }) });
+        page.liveLayouts[key] = layout;
+      }
     }
     return { data: data, layout: layout };
+  }
+
+  function showState(s) {
+    var line = el("swl-viz-state");
+    if (line) line.textContent = isInitial(s) ? "" : subtitle(page.cfg, s).replace(/\u00a0/g, " ") +
+      (s.variant === "book" ? ",  book" : "");
   }
 
   function showProbe(s) {
@@ -643,19 +710,19 @@
     if (location.hash !== hash) history.replaceState(null, "", url);
   }
 
-  var pending = null;
+  var pending = null, inflight = 0;
 
   /* Draw state `s` now; the promise resolves once plotly has drawn it. */
   function draw(s) {
     var begin = performance.now();
     page.state = copyState(s);
-    var fig;
-    if (isInitial(s)) fig = fresh();
-    else fig = liveFigure(s);
-    keepView(fig.layout);
+    var fig = isInitial(s) ? { data: page.base.data.slice(), layout: page.base.layout } : liveFigure(s);
     showProbe(s);
+    showState(s);
     setHash(s);
+    inflight += 1;
     return Plotly.react(page.gd, fig.data, fig.layout, page.plotConfig).then(function () {
+      inflight -= 1;
       api.redrawMs = performance.now() - begin;
       api.redraws += 1;
       page.gd.dispatchEvent(new CustomEvent("swlviz:drawn", { detail: { ms: api.redrawMs } }));
@@ -731,14 +798,19 @@
     var figureText = el("swl-viz-figure").textContent;
     var gd = el(cfg.div);
     page = { cfg: cfg, gd: gd, figureText: figureText, state: initialState(cfg),
-             plotConfig: { displaylogo: false, responsive: true } };
+             plotConfig: { displaylogo: false, responsive: true, plotGlPixelRatio: window.devicePixelRatio || 1 } };
     var fonts = document.fonts && cfg.family.indexOf("swl-viz-ja") >= 0 ?
       document.fonts.load("16px swl-viz-ja", "\u640d").catch(function () { return null; }) : Promise.resolve();
     api.ready = fonts.then(function () {
-      var fig = JSON.parse(figureText);
-      page.liveStart = fig.data.length;
-      return Plotly.newPlot(gd, fig.data.concat(liveTraces(cfg)), fig.layout, page.plotConfig);
+      page.liveStart = JSON.parse(figureText).data.length;
+      page.base = fresh();
+      page.liveLayouts = {};
+      return Plotly.newPlot(gd, page.base.data.slice(), page.base.layout, page.plotConfig);
     }).then(function () {
+      var width = window.innerWidth;
+      window.addEventListener("resize", function () {
+        if (window.innerWidth !== width) { width = window.innerWidth; page.base = fresh(); page.liveLayouts = {}; request(page.state); }
+      });
       wire();
       var s = decode(location.hash);
       syncControls(s);
@@ -756,6 +828,7 @@
     syncControls(n);
     return draw(n);
   };
+  api.pending = function () { return pending !== null || inflight > 0; };
   api.initial = function () { return page ? initialState(page.cfg) : null; };
   api.live = function () { return page ? !isInitial(page.state) : false; };
 

@@ -197,10 +197,12 @@ def _layout(plot: Plot, scene: Scene, notes: tuple[list[Any], list[Any]]) -> dic
         "font": {"color": colours["text"], "size": 13},
         "title": {"text": title, "x": 0.5, "xanchor": "center", "font": {"size": 22}},
         "margin": {"l": 60, "r": 40, "t": 90 if title else 50, "b": 50},
-        "legend": {
+        "legend": {  # above the plot's top right corner, clear of the axes and colour bar
             "x": 1.0,
             "y": 1.0,
             "xanchor": "right",
+            "yanchor": "bottom",
+            "orientation": "h",
             "bgcolor": colours["legend"],
             "bordercolor": colours["grid"],
             "borderwidth": 1,
@@ -384,6 +386,7 @@ _CSS = """html, body {{margin: 0; padding: 0; background: {background}; color: {
 .swl-control input[type=number] {{width: 5.5em; font: inherit;}}
 .swl-control select, .swl-control button {{font: inherit;}}
 .swl-control output {{min-width: 3em; font-variant-numeric: tabular-nums;}}
+.swl-state {{margin: 0; padding: 0 1em; min-height: 1.2em; font-size: clamp(13px, 1.05vw, 24px);}}
 .swl-probe {{padding: 0 1em; font-family: monospace; white-space: pre;
   font-size: clamp(12px, 0.95vw, 22px);}}
 .swl-about {{padding: 0.2em 1em 1em; font-size: clamp(12px, 0.95vw, 22px);}}
@@ -439,6 +442,7 @@ def _page(plot: Plot, scene: Scene, detail: int, plotly: PlotlyJs) -> bytes:
             f'<div id="{div}" class="plotly-graph-div swl-plot" role="img" '
             f'aria-label="{html.escape(_page_title(plot), quote=True)}" '
             'aria-describedby="swl-viz-summary"></div>',
+            '<p class="swl-state" id="swl-viz-state" aria-live="polite"></p>',
             controls_html(plot, scene),
             f'<p class="swl-hint" hidden id="swl-viz-hint">{html.escape(hint(plot))}</p>',
             '<section class="swl-probe" id="swl-viz-probe" aria-live="polite" '
