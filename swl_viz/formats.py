@@ -87,7 +87,12 @@ def save_figure(fig: Figure, fh: IO[bytes], fmt: str, plot: Plot) -> None:
         return
     FigureCanvasAgg(fig)
     extra: dict[str, Any] = {"pil_kwargs": {"compress_level": 3}} if fmt == "png" else {}
-    fig.savefig(fh, format=fmt, transparent=plot.transparent, metadata=_METADATA[fmt], **extra)
+    metadata = dict(_METADATA[fmt])
+    if fmt == "png":  # the figure in words, for a reader who cannot see it (--alt-text prints it)
+        from swl_viz.web.describe import alt_text
+
+        metadata["Description"] = alt_text(plot)
+    fig.savefig(fh, format=fmt, transparent=plot.transparent, metadata=metadata, **extra)
 
 
 def render_bytes(plot: Plot, fmt: str, *, plotly: str = "inline") -> bytes:

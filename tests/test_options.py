@@ -31,7 +31,7 @@ FROM_TABLE = {
     "explore": ("range", "step", "t", "label_smoothing", "temperature", "variant", "theme", "lang"),
 }
 OWN = {
-    **{figure: {"out", "show"} for figure in FIGURES},
+    **{figure: {"out", "show", "alt_text"} for figure in FIGURES},
     "export": {"figures", "fmt", "out_dir", "jobs", "memory_budget", "deck", "list_decks"},
     "check": {"fd_step", "tol", "trap"},
     "data": {"out_path"},

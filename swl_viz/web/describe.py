@@ -47,6 +47,13 @@ def _layer(plot: Plot) -> Layer:
     return plot.layer()
 
 
+def alt_text(plot: Plot) -> str:
+    """:func:`describe` of the figure ``plot`` draws (its scene built here)."""
+    from swl_viz.scene import build_scene
+
+    return describe(plot, build_scene(plot))
+
+
 def describe(plot: Plot, scene: Scene) -> str:
     """A few sentences: what is drawn, for which layer, its range, minimum, probe and path."""
     ja = plot.lang == "ja"
@@ -89,16 +96,19 @@ def describe(plot: Plot, scene: Scene) -> str:
             sentence += ", with " + ", ".join(options)
         parts.append(sentence + ".")
     if scene.panels:
+        from swl_viz.scene import loss_extremes
+
         grid = scene.panels[0].grid
-        loss = grid.loss
-        low, high = float(loss.min()), float(loss.max())
-        r, c = np.unravel_index(int(np.argmin(loss)), loss.shape)
-        at = (float(grid.x0[r, c]), float(grid.x1[r, c]))
-        parts.append(
-            f"L ranges from {_g(low)} to {_g(high)} nats over the plane; the lowest drawn "
-            f"point is at x{i} = {_g(at[0])}, x{j} = {_g(at[1])}."
-        )
+        low, high = loss_extremes(grid)
+        parts.append(f"Over the square L ranges from {_g(low)} to {_g(high)} nats.")
         parts.append(_minimum(layer))
+        if minimum_line(layer) is None:
+            loss = grid.loss
+            r, c = np.unravel_index(int(np.argmin(loss)), loss.shape)
+            parts.append(
+                f"Its lowest value on the square is at x{i} = {_g(float(grid.x0[r, c]))}, "
+                f"x{j} = {_g(float(grid.x1[r, c]))}."
+            )
         if plot.figure != "surface":
             parts.append(
                 "Each arrow points along −∇L = (t − y)/T, the way gradient descent moves; "
@@ -148,4 +158,4 @@ def _minimum(layer: Layer) -> str:
     return f"Along every line of fixed y{i} + y{j}, L is lowest on x{i} − x{j} = {_g(low.offset)}."
 
 
-__all__ = ["describe"]
+__all__ = ["alt_text", "describe"]
