@@ -9,7 +9,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 from conftest import run_cli
-from PIL import Image
+from PIL import Image, PngImagePlugin
 
 from swl_viz.plotspec import Plot
 from swl_viz.probe import descent_path, minimum_line, probe_point
@@ -65,4 +65,6 @@ def test_alt_text_is_printed_and_in_the_png(in_tmp: Path, figure: str) -> None:
     lines = text.splitlines()
     want = alt_text(Plot(figure=figure, t=(0.3, 0.7)))  # type: ignore[arg-type]
     assert lines == ["x.png", want]
-    assert Image.open(in_tmp / "x.png").text["Description"] == want
+    image = Image.open(in_tmp / "x.png")
+    assert isinstance(image, PngImagePlugin.PngImageFile)
+    assert image.text["Description"] == want
