@@ -413,6 +413,7 @@ def _page(plot: Plot, scene: Scene, detail: int, plotly: PlotlyJs) -> bytes:
             fonts = face
             family = f"'{FAMILY}', sans-serif"
             spec = _with_family(spec, FAMILY)
+            spec["layout"]["font"] = {**spec["layout"].get("font", {}), "family": family}
             css = _CSS.format(background=colours["background"], text=colours["text"],
                               family=family)  # fmt: skip
     summary = describe(plot, scene)
