@@ -8,6 +8,7 @@ script draws after a control moves is checked against swl_viz's layer at the pag
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -20,7 +21,7 @@ from swl_viz.layer import Layer
 from swl_viz.plotspec import FigureKind, Plot
 from swl_viz.probe import descent_path, probe_point
 from swl_viz.scene import build_scene
-from swl_viz.web import render_html
+from swl_viz.web import figure_dict, render_html
 from swl_viz.web.describe import describe
 
 pytestmark = pytest.mark.browser
@@ -255,3 +256,43 @@ def test_the_page_describes_its_figure(live: Any) -> None:
     assert meta == summary
     for words in ("t = (0.3, 0.7)", "x0 − x1", "Probe at x0 = 2, x1 = −3", "L = "):
         assert words in summary, words
+
+
+@pytest.mark.parametrize(
+    ("figure", "options"),
+    [("contour", {"t": (0.3, 0.7)}), ("quiver", {"t": (0.3, 0.7), "normalize": True})],
+)
+def test_a_live_state_draws_what_python_draws_for_it(
+    live: Any, figure: FigureKind, options: dict[str, Any]
+) -> None:
+    """Moved to T = 2.5 and eps = 0.1, the page's grid, levels and arrows are those of the page
+    Python writes for T = 2.5 and eps = 0.1 (arrows to float32, as the page stores them)."""
+    plot = Plot(figure=figure, **options)
+    page = live(plot)
+    page.js("() => window.swlViz.set({temperature: 2.5, labelSmoothing: 0.1})")
+    python = figure_dict(dataclasses.replace(plot, temperature=2.5, label_smoothing=0.1))
+    drawn = page.js(
+        f"""() => {{ const flat = {_FLAT};
+          return {GD}.data.slice(0, 3).map(t => ({{x: flat(t.x), y: flat(t.y),
+            z: t.z ? flat(t.z) : [], contours: t.contours || null, zmin: t.zmin ?? null,
+            zmax: t.zmax ?? null, cmin: t.cmin ?? null, cmax: t.cmax ?? null}})); }}"""
+    )
+    grid = python["data"][0]
+    np.testing.assert_allclose(drawn[0]["z"], np.asarray(grid["z"]).ravel(), rtol=1e-12)
+    if figure == "contour":
+        for key in ("start", "end", "size"):
+            assert drawn[0]["contours"][key] == pytest.approx(grid["contours"][key], rel=1e-12)
+        assert drawn[0]["zmin"] == pytest.approx(grid["zmin"], rel=1e-12, abs=1e-12)
+        assert drawn[0]["zmax"] == pytest.approx(grid["zmax"], rel=1e-12)
+        fields = [(drawn[1], python["data"][1])]
+    else:
+        assert drawn[0]["cmax"] == pytest.approx(grid["cmax"], rel=1e-12)
+        fields = [(drawn[1], python["data"][1]), (drawn[2], python["data"][2])]
+    for got, want in fields:
+        for key in ("x", "y"):
+            np.testing.assert_allclose(
+                np.asarray(got[key], dtype=np.float64),
+                np.asarray(want[key], dtype=np.float64),
+                rtol=2e-6, atol=2e-6, err_msg=key,
+            )  # fmt: skip
+    assert page.errors == []
