@@ -31,7 +31,7 @@ from swl_viz.web.look import (
 from swl_viz.web.traces import _field_stride, _point_limit, _slots, _thinned
 from swl_viz.words import plain, words
 
-#: The temperature control's ends (log scale), as the issue of a live page asks: 0.01 to 100;
+#: The temperature control's ends (log scale): 0.01 to 100, four decades around T = 1;
 #: a figure drawn at a temperature outside widens it to hold that.
 TEMPERATURE_CONTROL = (0.01, 100.0)
 
