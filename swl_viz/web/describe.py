@@ -54,108 +54,141 @@ def alt_text(plot: Plot) -> str:
     return describe(plot, build_scene(plot))
 
 
+#: The sentences, by language; {placeholders} are filled with numbers written by :func:`_g`.
+_SAY = {
+    "en": {
+        "smoothing": "label smoothing ε = {v}",
+        "temperature": "temperature T = {v}",
+        "book": "the book's loss −Σ t log(y + 10⁻⁷)",
+        "logits": "logits a = ({v})",
+        "layer": "{what} of the Softmax-with-Loss layer (softmax, then cross-entropy) for the "
+        "teacher label t = {label}, over the logits x{i} and x{j} from {lo} to {hi}",
+        "with": ", with ",
+        "and": ", ",
+        "end": ".",
+        "range": "Over the square L ranges from {lo} to {hi} nats.",
+        "corner": "Its lowest value on the square is at x{i} = {u}, x{j} = {v}.",
+        "arrows": "Each arrow points along −∇L = (t − y)/T, the way gradient descent moves; ",
+        "unit": "all arrows have one length (directions only).",
+        "scaled": "its length grows with |∇L|.",
+        "probe": "Probe at x{i} = {u}, x{j} = {v}: y = {y}, t = {t}, y − t = {d}, L = {L}.",
+        "descent": "Gradient descent from ({u}, {v}) with learning rate {lr}: after {n} steps it "
+        "reaches ({u1}, {v1}), where L = {L1} (it started at {L0}).",
+        "one_hot": "The label is one-hot on this pair, so L has no minimum on the plane: it falls "
+        "towards {floor} as {side} grows, and the arrows never stop.",
+        "floor": "its floor",
+        "line": "L is lowest, {L} nats (the entropy of the target), all along the line "
+        "x{i} − x{j} = {off}, where y = t.",
+        "point": "L is lowest, {L} nats, at x{i} = {u}, x{j} = {v}.",
+        "valley": "Along every line of fixed y{i} + y{j}, L is lowest on x{i} − x{j} = {off}.",
+    },
+    "ja": {
+        "smoothing": "ラベル平滑化 ε = {v}",
+        "temperature": "温度 T = {v}",
+        "book": "本の実装の損失 −Σ t log(y + 10⁻⁷)",
+        "logits": "ロジット a = ({v})",
+        "layer": "{what}。Softmax-with-Lossレイヤ (softmax のあと交差エントロピー)、"
+        "教師ラベル t = {label}、x{i} と x{j} は {lo} から {hi} まで",
+        "with": "、",
+        "and": "、",
+        "end": "。",
+        "range": "この範囲で L は {lo} から {hi} nats。",
+        "corner": "範囲内で最も低いのは x{i} = {u}, x{j} = {v}。",
+        "arrows": "矢印は −∇L = (t − y)/T、勾配降下の進む向き。",
+        "unit": "長さはすべて同じ (向きだけ)。",
+        "scaled": "長さは |∇L| とともに伸びる。",
+        "probe": "プローブ x{i} = {u}, x{j} = {v}: y = {y}, t = {t}, y − t = {d}, L = {L}。",
+        "descent": "({u}, {v}) から学習率 {lr} で勾配降下: {n} ステップ後に ({u1}, {v1})、"
+        "L = {L1} (はじめは {L0})。",
+        "one_hot": "この2クラスでラベルは one-hot なので、平面上に L の最小はない: {side} が"
+        "大きくなるほど {floor} に近づき、矢印は止まらない。",
+        "floor": "下限",
+        "line": "L が最も低いのは直線 x{i} − x{j} = {off} 上 (y = t) で、どこでも {L} nats "
+        "(目標のエントロピー)。",
+        "point": "L が最も低いのは x{i} = {u}, x{j} = {v} で {L} nats。",
+        "valley": "y{i} + y{j} が一定の各直線上で、L は x{i} − x{j} = {off} で最も低い。",
+    },
+}
+
+
 def describe(plot: Plot, scene: Scene) -> str:
     """A few sentences: what is drawn, for which layer, its range, minimum, probe and path."""
-    ja = plot.lang == "ja"
-    figures = _FIGURES["ja" if ja else "en"]
+    lang = "ja" if plot.lang == "ja" else "en"
+    say = _SAY[lang]
+    figures = _FIGURES[lang]
     layer = _layer(plot)
     i, j = layer.axes
     title = plain(scene.title) if scene.title else ""
     parts: list[str] = []
     if title:
-        parts.append(f"{title}." if not ja else f"{title}。")
+        parts.append(title + say["end"])
     options: list[str] = []
     if layer.label_smoothing:
-        options.append(f"label smoothing ε = {layer.label_smoothing:g}")
+        options.append(say["smoothing"].format(v=f"{layer.label_smoothing:g}"))
     if layer.temperature != 1.0:
-        options.append(f"temperature T = {layer.temperature:g}")
+        options.append(say["temperature"].format(v=f"{layer.temperature:g}"))
     if layer.variant == "book":
-        options.append("the book's loss −Σ t log(y + 10⁻⁷)")
+        options.append(say["book"])
     if layer.k > 2:
         fixed = ", ".join(
             f"x{k}" if k in layer.axes else f"{v:g}" for k, v in enumerate(layer.logits)
         )
-        options.append(f"logits a = ({fixed})")
+        options.append(say["logits"].format(v=fixed))
     lo, hi = (float(v) for v in plot.range)
     what = figures.get(plot.figure, figures["surface"])
-    label = format_label(layer.t)
-    if ja:
-        sentence = (
-            f"{what}。Softmax-with-Lossレイヤ (softmax のあと交差エントロピー)、"
-            f"教師ラベル t = {label}、x{i} と x{j} は {_g(lo)} から {_g(hi)} まで"
-        )
-        if options:
-            sentence += "、" + "、".join(options)
-        parts.append(sentence + "。")
-    else:
-        sentence = (
-            f"{what} of the Softmax-with-Loss layer (softmax, then cross-entropy) for the "
-            f"teacher label t = {label}, over the logits x{i} and x{j} from {_g(lo)} to {_g(hi)}"
-        )
-        if options:
-            sentence += ", with " + ", ".join(options)
-        parts.append(sentence + ".")
+    sentence = say["layer"].format(
+        what=what, label=format_label(layer.t), i=i, j=j, lo=_g(lo), hi=_g(hi)
+    )
+    if options:
+        sentence += say["with"] + say["and"].join(options)
+    parts.append(sentence + say["end"])
     if scene.panels:
         from swl_viz.scene import loss_extremes
 
         grid = scene.panels[0].grid
         low, high = loss_extremes(grid)
-        parts.append(f"Over the square L ranges from {_g(low)} to {_g(high)} nats.")
-        parts.append(_minimum(layer))
+        parts.append(say["range"].format(lo=_g(low), hi=_g(high)))
+        parts.append(_minimum(layer, say))
         if minimum_line(layer) is None:
             loss = grid.loss
             r, c = np.unravel_index(int(np.argmin(loss)), loss.shape)
-            parts.append(
-                f"Its lowest value on the square is at x{i} = {_g(float(grid.x0[r, c]))}, "
-                f"x{j} = {_g(float(grid.x1[r, c]))}."
-            )
+            u, v = _g(float(grid.x0[r, c])), _g(float(grid.x1[r, c]))
+            parts.append(say["corner"].format(i=i, j=j, u=u, v=v))
         if plot.figure != "surface":
-            parts.append(
-                "Each arrow points along −∇L = (t − y)/T, the way gradient descent moves; "
-                + (
-                    "all arrows have one length (directions only)."
-                    if plot.normalize
-                    else "its length grows with |∇L|."
-                )  # fmt: skip
-            )
+            parts.append(say["arrows"] + (say["unit"] if plot.normalize else say["scaled"]))
     if plot.probe is not None:
         p = probe_point(*plot.probe, layer)
         parts.append(
-            f"Probe at x{i} = {_g(p.x0)}, x{j} = {_g(p.x1)}: y = {_vec(p.y)}, "
-            f"t = {_vec(p.target)}, y − t = {_vec(p.y - p.target)}, L = {_g(p.loss)}."
-        )
+            say["probe"].format(i=i, j=j, u=_g(p.x0), v=_g(p.x1), y=_vec(p.y), t=_vec(p.target),
+                                d=_vec(p.y - p.target), L=_g(p.loss))
+        )  # fmt: skip
     if plot.descent is not None:
         path = descent_path(*plot.descent, layer, lr=plot.lr, steps=plot.steps)
         parts.append(
-            f"Gradient descent from ({_g(float(path.x0[0]))}, {_g(float(path.x1[0]))}) with "
-            f"learning rate {plot.lr:g}: after {path.steps} steps it reaches "
-            f"({_g(float(path.x0[-1]))}, {_g(float(path.x1[-1]))}), where L = "
-            f"{_g(float(path.loss[-1]))} (it started at {_g(float(path.loss[0]))})."
-        )
-    return " ".join(p for p in parts if p)
+            say["descent"].format(
+                u=_g(float(path.x0[0])), v=_g(float(path.x1[0])), lr=f"{plot.lr:g}",
+                n=path.steps, u1=_g(float(path.x0[-1])), v1=_g(float(path.x1[-1])),
+                L1=_g(float(path.loss[-1])), L0=_g(float(path.loss[0])),
+            )
+        )  # fmt: skip
+    return ("" if lang == "ja" else " ").join(p for p in parts if p)
 
 
-def _minimum(layer: Layer) -> str:
+def _minimum(layer: Layer, say: dict[str, str]) -> str:
     """Where the loss is lowest, in words."""
     i, j = layer.axes
     low = minimum_line(layer)
     if low is None:
         target = layer.target
         side = f"x{i} − x{j}" if target[i] >= target[j] else f"x{j} − x{i}"
-        return (
-            f"The label is one-hot on this pair, so L has no minimum on the plane: it falls "
-            f"towards {_g(0.0) if layer.k == 2 else 'its floor'} as {side} grows, and the "
-            f"arrows never stop."
-        )
+        floor = _g(0.0) if layer.k == 2 else say["floor"]
+        return say["one_hot"].format(floor=floor, side=side)
     if low.loss is not None:
-        return (
-            f"L is lowest, {_g(low.loss)} nats (the entropy of the target), all along the line "
-            f"x{i} − x{j} = {_g(low.offset)}, where y = t."
-        )
+        return say["line"].format(L=_g(low.loss), i=i, j=j, off=_g(low.offset))
     if low.lowest is not None:
-        u, v, floor = low.lowest
-        return f"L is lowest, {_g(floor)} nats, at x{i} = {_g(u)}, x{j} = {_g(v)}."
-    return f"Along every line of fixed y{i} + y{j}, L is lowest on x{i} − x{j} = {_g(low.offset)}."
+        u, v, floor_ = low.lowest
+        return say["point"].format(L=_g(floor_), i=i, j=j, u=_g(u), v=_g(v))
+    return say["valley"].format(i=i, j=j, off=_g(low.offset))
 
 
 __all__ = ["alt_text", "describe"]
