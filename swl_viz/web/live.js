@@ -472,7 +472,7 @@
 
   /* Type and margins for the window: the figure is laid out for a 13 px base; at 1920 px wide
      the base is 28 px (tick labels 28 px, the title 48 px), and it follows the window. */
-  var BASE = 13, SCENE_TEXT = 0.6;
+  var BASE = 13, SCENE_TEXT = 0.6, LABEL_GROWTH = 1.5;
   function fontBase() {
     return Math.max(11, Math.min(48, window.innerWidth / 68));
   }
@@ -487,7 +487,11 @@
     if (layout.margin) ["l", "r", "t", "b"].forEach(function (k) { if (layout.margin[k] !== undefined) layout.margin[k] *= f; });
     if (layout.legend) font(layout.legend, 0.85 * base);
     layout.hoverlabel = Object.assign({}, layout.hoverlabel || {}, { font: { size: Math.max(12, 0.8 * base) } });
-    (layout.annotations || []).forEach(function (a) { font(a, (a.font && a.font.size || BASE) * f); });
+    // labels sit where Python placed them for the PNG: they grow less than the axes' type
+    var g = Math.min(f, LABEL_GROWTH);
+    (layout.annotations || []).forEach(function (a) {
+      font(a, (a.font && a.font.size || BASE) * (a.name === "subtitle" ? f : g));
+    });
     ["xaxis", "yaxis"].forEach(function (k) {
       var ax = layout[k];
       if (!ax) return;
@@ -502,7 +506,7 @@
         ax.tickfont = Object.assign({}, ax.tickfont || {}, { size: SCENE_TEXT * base });
         if (ax.title) font(ax.title, SCENE_TEXT * base);
       });
-      (layout.scene.annotations || []).forEach(function (a) { font(a, (a.font && a.font.size || BASE) * f); });
+      (layout.scene.annotations || []).forEach(function (a) { font(a, (a.font && a.font.size || BASE) * g); });
     }
     fig.data.forEach(function (t) {
       if (t.type === "contour" && t.colorbar) {
@@ -646,7 +650,14 @@
       "L = " + number4(p.L)
     ];
     if (s.temperature !== 1) lines.splice(4, 0, "(y \u2212 t)/T" + suffix + " = " + vec4(sel(p.grad)));
-    box.textContent = lines.join("\n");
+    box.textContent = "";
+    lines.forEach(function (line, k) {  // one line of text each, drawn side by side
+      if (k) box.appendChild(document.createTextNode("\n"));
+      var part = document.createElement("span");
+      part.className = "swl-probe-part";
+      part.textContent = line;
+      box.appendChild(part);
+    });
   }
 
   // ---- the state: controls and the URL fragment ------------------------------------------
@@ -807,6 +818,9 @@
       page.liveLayouts = {};
       return Plotly.newPlot(gd, page.base.data.slice(), page.base.layout, page.plotConfig);
     }).then(function () {
+      if (window.ResizeObserver) {  // the probe's lines and the controls take room from the plot
+        new ResizeObserver(function () { Plotly.Plots.resize(gd); }).observe(gd);
+      }
       var width = window.innerWidth;
       window.addEventListener("resize", function () {
         if (window.innerWidth !== width) { width = window.innerWidth; page.base = fresh(); page.liveLayouts = {}; request(page.state); }

@@ -377,18 +377,21 @@ def _figure_json(spec: dict[str, Any]) -> str:
 
 _CSS = """html, body {{margin: 0; padding: 0; background: {background}; color: {text};
   font-family: {family};}}
-.swl-page {{display: flex; flex-direction: column; min-height: 100vh;}}
-.swl-plot {{width: 100%; height: calc(100vh - 5.5em); min-height: 320px;}}
-.swl-controls {{display: flex; flex-wrap: wrap; gap: 0.4em 1.4em; align-items: center;
-  padding: 0.4em 1em; font-size: clamp(13px, 1.05vw, 24px);}}
+.swl-page {{display: flex; flex-direction: column; height: 100vh;}}
+.swl-plot {{flex: 1 1 auto; width: 100%; min-height: 320px;}}
+.swl-controls {{display: flex; flex-wrap: wrap; gap: 0.3em 1.4em; align-items: center;
+  padding: 0.3em 1em; font-size: clamp(13px, 1.05vw, 24px);}}
 .swl-control {{display: flex; align-items: center; gap: 0.45em;}}
 .swl-control input[type=range] {{width: 9em;}}
 .swl-control input[type=number] {{width: 5.5em; font: inherit;}}
 .swl-control select, .swl-control button {{font: inherit;}}
 .swl-control output {{min-width: 3em; font-variant-numeric: tabular-nums;}}
-.swl-state {{margin: 0; padding: 0 1em; min-height: 1.2em; font-size: clamp(13px, 1.05vw, 24px);}}
-.swl-probe {{padding: 0 1em; font-family: monospace; white-space: pre;
-  font-size: clamp(12px, 0.95vw, 22px);}}
+.swl-state {{margin: 0; padding: 0 1em; font-size: clamp(13px, 1.05vw, 24px);}}
+.swl-state:empty, .swl-probe:empty {{display: none;}}
+.swl-probe {{padding: 0.2em 1em; font-family: monospace; white-space: normal;
+  word-spacing: 0.2em; font-size: clamp(12px, 0.95vw, 22px);}}
+.swl-probe-part {{display: inline-block; margin-right: 1.5em;}}
+.swl-hint {{margin: 0; padding: 0 1em; font-size: clamp(12px, 0.95vw, 22px);}}
 .swl-about {{padding: 0.2em 1em 1em; font-size: clamp(12px, 0.95vw, 22px);}}
 :focus-visible {{outline: 3px solid #4dd8ff; outline-offset: 2px;}}
 """
@@ -448,9 +451,9 @@ def _page(plot: Plot, scene: Scene, detail: int, plotly: PlotlyJs) -> bytes:
             f'<p class="swl-hint" hidden id="swl-viz-hint">{html.escape(hint(plot))}</p>',
             '<section class="swl-probe" id="swl-viz-probe" aria-live="polite" '
             f'aria-label="{html.escape(cw["probe_title"])}"></section>',
+            "</main>",
             f'<details class="swl-about"><summary>{html.escape(cw["about"])}</summary>'
             f'<p id="swl-viz-summary">{html.escape(summary)}</p></details>',
-            "</main>",
             plotly_tag,
             f"<script>{live_script()}</script>",
             f'<script type="application/json" id="swl-viz-figure">{_figure_json(spec)}</script>',
