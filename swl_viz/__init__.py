@@ -57,10 +57,9 @@ def plot(figure: str = "surface", **options: Any) -> "Figure":
         fig.savefig("contour.png")
     """
     from swl_viz.mpl import build_figure, theme_context
-    from swl_viz.plotspec import make_plot
+    from swl_viz.plotspec import plot_spec
 
-    spec = make_plot(figure, options)
-    spec.check_formats(())  # a Figure is no .gif turntable: frames and fps would be ignored
+    spec = plot_spec(figure, options)  # checked; its errors start with the keyword at fault
     with theme_context(spec.theme, spec.lang):
         return build_figure(spec)
 

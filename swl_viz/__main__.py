@@ -17,10 +17,28 @@ def _stop_quietly(signum: int, frame: FrameType | None) -> None:
     os._exit(128 + signum)  # nothing is open yet: no file, no worker, no temporary folder
 
 
+def _check_backend() -> None:
+    """matplotlib refuses to load under an MPLBACKEND it does not know, whatever is drawn: say
+    so in one line (swl-viz itself draws without a backend; only --show and explore use one)."""
+    backend = os.environ.get("MPLBACKEND")
+    if not backend:
+        return
+    try:
+        import matplotlib  # noqa: F401
+    except ValueError:
+        print(
+            f"swl-viz: MPLBACKEND={backend[:80]!r} is not a matplotlib backend: unset it, or set "
+            "it to one such as agg or tkagg",
+            file=sys.stderr,
+        )
+        os._exit(1)
+
+
 def run() -> None:
     """The console entry point."""
     for signum in STOPS:
         signal.signal(signum, _stop_quietly)
+    _check_backend()
     from swl_viz.cli import main
 
     signal.signal(signal.SIGINT, signal.default_int_handler)

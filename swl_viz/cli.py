@@ -9,6 +9,7 @@ matplotlib is imported inside the commands that draw, so ``swl-viz --help`` stay
 import os
 import sys
 from collections.abc import Mapping
+from functools import partial
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -16,10 +17,18 @@ import typer
 
 from swl_viz import __version__
 from swl_viz.cli_errors import err, errors, out, run
-from swl_viz.cli_params import given, one_label, read_given, shown, takes
+from swl_viz.cli_params import Command, complete_list, given, one_label, read_given, shown, takes
 from swl_viz.cli_report import print_gradient_check, print_worked_example, run_export, warn_font
 from swl_viz.errors import RunError, SwlVizError
-from swl_viz.options import CLASSIC, FIGURES, LAYER_OPTIONS, OPTIONS, figure_formats, options_for
+from swl_viz.options import (
+    CLASSIC,
+    FIGURES,
+    FORMATS,
+    LAYER_OPTIONS,
+    OPTIONS,
+    figure_formats,
+    options_for,
+)
 
 app = typer.Typer(
     name="swl-viz",
@@ -28,6 +37,16 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
     context_settings={"help_option_names": ["-h", "--help"]},
 )
+
+
+#: Every command but demo: its "No such option" names the commands that take the option.
+command = partial(app.command, cls=Command)
+
+
+def _complete_deck(incomplete: str) -> list[str]:
+    from swl_viz.deck import bundled_decks
+
+    return [name for name in bundled_decks() if name.startswith(incomplete)]
 
 
 def _no_display() -> bool:
@@ -68,6 +87,20 @@ AltText = Annotated[
 ]
 
 
+def _need_font(lang: str | None) -> None:
+    """Japanese labels need a Japanese font: without one, stop before writing a file named
+    _ja that would hold English labels."""
+    if lang == "ja":
+        from swl_viz.mpl.theme import japanese_font
+
+        if japanese_font() is None:
+            raise RunError(
+                "ja needs a Japanese font, and none is installed; install one with "
+                "pip install matplotlib-fontja (swl-viz's ja extra) or a system CJK font",
+                param="lang",
+            )
+
+
 def _figure(
     figure: str, options: Mapping[str, Any], path: Path | None, show: bool, alt: bool = False
 ) -> None:
@@ -75,7 +108,8 @@ def _figure(
 
     with errors():
         plot = make_plot(figure, one_label(given(options)))
-        warn_font(plot.lang, plot.title)
+        _need_font(plot.lang)
+        warn_font(None, plot.title)
         if path is None and not show:
             path = Path("outputs") / f"{plot.stem()}.png"
         if path is not None:
@@ -99,8 +133,8 @@ def _figure(
             show_window(plot)
 
 
-@app.command("surface", help="The forward pass: the loss as a 3-D wireframe.",
-             epilog=EXAMPLES.format("surface"))  # fmt: skip
+@command("surface", help="The forward pass: the loss as a 3-D wireframe.",
+         epilog=EXAMPLES.format("surface"))  # fmt: skip
 @takes(options_for("surface"))
 def surface(
     out: Out3D = None, show: Show = False, alt_text: AltText = False, **options: Any
@@ -108,8 +142,8 @@ def surface(
     _figure("surface", options, out, show, alt_text)
 
 
-@app.command("quiver", help="The backward pass: 3-D arrows of steepest descent on the loss.",
-             epilog=EXAMPLES.format("quiver"))  # fmt: skip
+@command("quiver", help="The backward pass: 3-D arrows of steepest descent on the loss.",
+         epilog=EXAMPLES.format("quiver"))  # fmt: skip
 @takes(options_for("quiver"))
 def quiver(
     out: Out3D = None, show: Show = False, alt_text: AltText = False, **options: Any
@@ -117,8 +151,8 @@ def quiver(
     _figure("quiver", options, out, show, alt_text)
 
 
-@app.command("contour", help="A filled contour of the loss with the -gradient as arrows.",
-             epilog=EXAMPLES.format("contour"))  # fmt: skip
+@command("contour", help="A filled contour of the loss with the -gradient as arrows.",
+         epilog=EXAMPLES.format("contour"))  # fmt: skip
 @takes(options_for("contour"))
 def contour(
     out: Out2D = None, show: Show = False, alt_text: AltText = False, **options: Any
@@ -126,8 +160,8 @@ def contour(
     _figure("contour", options, out, show, alt_text)
 
 
-@app.command("pair", help="Forward beside backward: the surface and its contour, 16:9.",
-             epilog=EXAMPLES.format("pair"))  # fmt: skip
+@command("pair", help="Forward beside backward: the surface and its contour, 16:9.",
+         epilog=EXAMPLES.format("pair"))  # fmt: skip
 @takes(options_for("pair"))
 def pair(
     out: OutPair = None, show: Show = False, alt_text: AltText = False, **options: Any
@@ -135,8 +169,8 @@ def pair(
     _figure("pair", options, out, show, alt_text)
 
 
-@app.command("slice", help="One dimension: the loss and its slope along d = x1 - x0.",
-             epilog=EXAMPLES.format("slice"))  # fmt: skip
+@command("slice", help="One dimension: the loss and its slope along d = x1 - x0.",
+         epilog=EXAMPLES.format("slice"))  # fmt: skip
 @takes(options_for("slice"))
 def slice_(
     out: OutSlice = None, show: Show = False, alt_text: AltText = False, **options: Any
@@ -148,7 +182,7 @@ def slice_(
 EXPLORE = ("range", "step", "t", "label_smoothing", "temperature", "variant", "theme", "lang")
 
 
-@app.command(
+@command(
     "explore",
     help="A live window: the surface beside its contour, with sliders for t0 (t = (t0, 1 - t0)),"
     " the temperature (0.1 to 10) and label smoothing (0 to 0.5), and a switch between the exact"
@@ -158,12 +192,13 @@ EXPLORE = ("range", "step", "t", "label_smoothing", "temperature", "variant", "t
 )
 @takes(EXPLORE)
 def explore(
-    out_dir: Annotated[Path, typer.Option(metavar="DIR", help="Folder for s to save into.",
+    out_dir: Annotated[Path, typer.Option(metavar="DIR", help="Folder the s key saves PNGs into.",
                                           rich_help_panel="Output")] = Path("outputs"),
     **options: Any,
 ) -> None:  # fmt: skip
     with errors():
         given = read_given(options, EXPLORE)
+        _need_font(given["lang"])
         if _no_display():
             raise RunError("no display to open a window on; explore needs one (and Tk)")
         from swl_viz.explore import explore as open_window
@@ -176,12 +211,14 @@ def explore(
 Figures = Annotated[
     str | None,
     typer.Option(metavar="NAMES", rich_help_panel="Output",
-                 help=f"Which figures: {','.join(FIGURES)}." + shown(",".join(CLASSIC))),
+                 help=f"Which figures: {','.join(FIGURES)}." + shown(",".join(CLASSIC)),
+                 autocompletion=complete_list(FIGURES, listed=True)),
 ]  # fmt: skip
 Format = Annotated[
     str | None,
-    typer.Option("--format", metavar="png,svg,pdf,gif", help="Formats to write." + shown("png"),
-                 rich_help_panel="Output"),
+    typer.Option("--format", metavar=",".join(FORMATS), rich_help_panel="Output",
+                 help="Formats to write (html: a web page, needs plotly)." + shown("png"),
+                 autocompletion=complete_list(FORMATS, listed=True)),
 ]  # fmt: skip
 OutDir = Annotated[
     Path, typer.Option(metavar="DIR", help="Folder for the files.", rich_help_panel="Output")
@@ -189,7 +226,8 @@ OutDir = Annotated[
 DeckOpt = Annotated[
     str | None,
     typer.Option("--deck", "--config", metavar="NAME|FILE.toml", rich_help_panel="Deck",
-                 help="A bundled deck by name (see --list-decks), or a deck file."),
+                 help="A bundled deck by name (see --list-decks), or a deck file.",
+                 autocompletion=_complete_deck),
 ]  # fmt: skip
 ListDecks = Annotated[
     bool, typer.Option("--list-decks", help="List the bundled decks.", rich_help_panel="Deck")
@@ -207,7 +245,7 @@ Budget = Annotated[
 ]  # fmt: skip
 
 
-@app.command(
+@command(
     "export",
     help="Render a deck of figures in parallel, reproducibly, for slides. A deck is a TOML file"
     " with an optional \\[defaults] table and one \\[\\[figures]] table per figure.",
@@ -235,14 +273,17 @@ def export(
             formats=fmt, overrides=overrides,
             figures=[n.strip() for n in figures.split(",")] if figures is not None else None,
         )  # fmt: skip
-        warn_font(
-            "ja" if any(x.plot.lang == "ja" for x in targets) else None,
-            next((x.plot.title for x in targets if x.plot.title is not None), None),
-        )
+        _need_font("ja" if any(x.plot.lang == "ja" for x in targets) else None)
+        warn_font(None, next((x.plot.title for x in targets if x.plot.title is not None), None))
         fit, budget = export_workers(targets, n_jobs, memory_budget)
         if fit < n_jobs and len(targets) > fit:
             err.print(f"{fit} of {n_jobs} jobs run at once, to stay within {budget >> 20} MiB")
-        run_export(targets, out_dir, fit)
+        try:
+            run_export(targets, out_dir, fit)
+        except RunError as exc:  # html needs plotly: export asked for it with --format
+            if exc.param != "out":
+                raise
+            raise RunError(str(exc), param="format") from None
 
 
 # ---- numbers for learners -------------------------------------------------------------------
@@ -281,34 +322,53 @@ def demo(
 
 
 FdStep = Annotated[
-    float, typer.Option("--fd-step", metavar="H", help="Step of the central differences.")
+    float,
+    typer.Option("--fd-step", metavar="H", help="Step of the central differences, in (0, 1]."
+                 + shown("1e-5")),
+]  # fmt: skip
+Atol = Annotated[
+    float,
+    typer.Option(metavar="TOL", help="Largest allowed error |analytic - numeric|." + shown("1e-6")),
 ]
-Tol = Annotated[float, typer.Option(metavar="TOL", help="Largest allowed absolute error.")]
+Rtol = Annotated[
+    float,
+    typer.Option(metavar="TOL", help="Largest allowed error relative to the largest |gradient| on"
+                 " the grid (normwise), so a temperature of 1000 is held to the same digits."
+                 + shown("1e-6")),
+]  # fmt: skip
 
 
-def _not_help(value: str | None) -> None:
-    if value is not None:
-        raise typer.BadParameter("is help elsewhere; the difference step is --fd-step H")
+#: --tol, as it was before --rtol: --atol under its old name, kept for scripts
+OldTol = Annotated[float | None, typer.Option("--tol", hidden=True, metavar="TOL")]
 
 
-HelpTrap = Annotated[str | None, typer.Option("-h", hidden=True, callback=_not_help)]
-
-
-@app.command("check", help="Gradient check: the analytic gradient against central differences.",
-             epilog="Examples:\n\nswl-viz check\n\nswl-viz check --variant book\n\n"
-             "swl-viz check --t 0.3,0.7 --fd-step 1e-4",
-             context_settings={"help_option_names": ["--help"]})  # fmt: skip
+@command("check", help="Gradient check: the analytic gradient against central differences."
+         " Passes when the largest error is within both --atol and --rtol.",
+         epilog="Examples:\n\nswl-viz check\n\nswl-viz check --variant book\n\n"
+         "swl-viz check --t 0.3,0.7 --fd-step 1e-4\n\n"
+         "swl-viz check --temperature 1000 --rtol 1e-8")  # fmt: skip
 @takes(LAYER_OPTIONS)
-def check(fd_step: FdStep = 1e-5, tol: Tol = 1e-6, trap: HelpTrap = None, **options: Any) -> None:
+def check(
+    fd_step: FdStep = 1e-5, atol: Atol = 1e-6, rtol: Rtol = 1e-6, tol: OldTol = None,
+    **options: Any,
+) -> None:  # fmt: skip
     from swl_viz.learners import gradient_check
 
     with errors():
         layer = read_given(options, LAYER_OPTIONS)
-        if not (tol >= 0 and tol == tol):
-            raise SwlVizError(f"must be a number >= 0, got {tol:g}", param="tol")
+        if tol is not None:
+            atol = tol
+        for name, value in (("atol" if tol is None else "tol", atol), ("rtol", rtol)):
+            if not (value >= 0 and value == value):
+                raise SwlVizError(f"must be a number >= 0, got {value:g}", param=name)
         lo, hi = layer.pop("range")
-        res = gradient_check(lo, hi, layer.pop("step"), layer.pop("t"), h=fd_step, **layer)
-    if not print_gradient_check(res, tol):
+        try:
+            res = gradient_check(lo, hi, layer.pop("step"), layer.pop("t"), h=fd_step, **layer)
+        except SwlVizError as exc:  # the library's h is the command line's --fd-step
+            if exc.param != "h":
+                raise
+            raise SwlVizError(str(exc), param="fd_step") from None
+    if not print_gradient_check(res, atol, rtol):
         raise typer.Exit(1)
 
 
@@ -318,11 +378,20 @@ DataOut = Annotated[
 DESCENT = ("descent", "lr", "steps")
 
 
-@app.command("data", help="The grid's numbers (x0, x1, loss, gradient, y), or a descent path,"
-             " as CSV, NPZ or JSON.",
-             epilog="Examples:\n\nswl-viz data --out grid.csv\n\n"
-             "swl-viz data --descent 3,-2 --lr 0.5 --out path.csv")  # fmt: skip
-@takes((*LAYER_OPTIONS, *DESCENT))
+#: data reads --descent, --lr and --steps as a path to write: it draws nothing.
+DATA_HELP = {
+    "descent": "Write the gradient-descent path from this point (k, x, loss, gradient at each"
+    " step) instead of the grid; --range and --step do not apply to it.",
+    "lr": "Learning rate of the path (with --descent).",
+    "steps": "Steps of the path (with --descent).",
+}
+
+
+@command("data", help="The numbers, at full precision, as CSV, NPZ or JSON: the grid's (x0,"
+         " x1, loss, gradient, y at every point), or a gradient-descent path's from a start point.",
+         epilog="Examples:\n\nswl-viz data --out outputs/grid.csv\n\n"
+         "swl-viz data --descent 3,-2 --lr 0.5 --out outputs/path.csv")  # fmt: skip
+@takes((*LAYER_OPTIONS, *DESCENT), DATA_HELP)
 def data(out_path: DataOut, **options: Any) -> None:
     from swl_viz.learners import write_grid_file, write_path_file
     from swl_viz.options import read_options
@@ -335,11 +404,18 @@ def data(out_path: DataOut, **options: Any) -> None:
                 raise SwlVizError("only shapes a descent: give --descent too", param=name)
             write_grid_file(out_path, **layer)
         else:
+            for name in ("range", "step"):  # a path has no grid: they would be ignored
+                if options[name] is not None:
+                    raise SwlVizError(
+                        "shapes the grid, and a --descent path has none; leave it out", param=name
+                    )
             del layer["range"], layer["step"]
-            write_path_file(
+            warning = write_path_file(
                 out_path, path["descent"], layer.pop("t"), lr=path.get("lr", 1.0),
                 steps=path.get("steps", 50), **layer,
             )  # fmt: skip
+            if warning is not None:
+                err.print(f"[yellow]Warning:[/] {warning}", markup=True)
     out.print(str(out_path))
 
 

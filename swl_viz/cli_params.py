@@ -19,11 +19,21 @@ from collections.abc import Callable, Iterable, Mapping
 from typing import Annotated, Any, TypeVar
 
 import typer
+from typer.core import TyperCommand
 
 from swl_viz.errors import SwlVizError
 from swl_viz.options import OPTIONS, Kind, Option, read_options
 
-__all__ = ["given", "one_label", "read_given", "shown", "takes", "typer_option"]
+__all__ = [
+    "Command",
+    "complete_list",
+    "given",
+    "one_label",
+    "read_given",
+    "shown",
+    "takes",
+    "typer_option",
+]
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -43,32 +53,50 @@ def shown(default: str) -> str:
     return f" [dim]\\[default: {default}][/]"
 
 
-def typer_option(row: Option) -> Any:
-    """The typer.Option of a row: its flag (and --no- for a flag that is on), help, metavar
-    and panel."""
+def complete_list(choices: Iterable[str], *, listed: bool = False) -> Callable[[str], list[str]]:
+    """Shell completion of a value among ``choices``; ``listed``: a comma-separated list, whose
+    last item is completed (``surface,con<TAB>``)."""
+    names = tuple(choices)
+
+    def complete(incomplete: str) -> list[str]:
+        head, _, last = incomplete.rpartition(",") if listed else ("", "", incomplete)
+        done = set(head.split(",")) if head else set()
+        prefix = head + "," if head else ""
+        return [prefix + c for c in names if c.startswith(last) and c not in done]
+
+    return complete
+
+
+def typer_option(row: Option, help: str | None = None) -> Any:
+    """The typer.Option of a row: its flag (and --no- for a flag that is on), help, metavar,
+    panel, and completion of its choices. ``help`` replaces the row's where a command reads
+    the option its own way (data's --descent writes a path; it draws nothing)."""
     flag = f"{row.flag}/--no-{row.flag[2:]}" if row.default is True else row.flag
     return typer.Option(
         flag,
-        help=row.help + shown(row.shown_default),
+        help=(help or row.help) + shown(row.shown_default),
         metavar=row.metavar,
         show_default=False,
         rich_help_panel=row.panel,
+        autocompletion=complete_list(row.choices) if row.choices else None,
     )
 
 
-def _parameter(row: Option) -> inspect.Parameter:
+def _parameter(row: Option, help: str | None = None) -> inspect.Parameter:
     parsed = list[str] if row.name in _REPEATED else _PARSED.get(row.kind, str)
     return inspect.Parameter(
         row.name,
         inspect.Parameter.KEYWORD_ONLY,
         default=None,  # not given: the declaration's default applies, in the library
-        annotation=Annotated[parsed | None, typer_option(row)],
+        annotation=Annotated[parsed | None, typer_option(row, help)],
     )
 
 
-def takes(names: Iterable[str]) -> Callable[[F], F]:
+def takes(names: Iterable[str], helps: Mapping[str, str] | None = None) -> Callable[[F], F]:
     """Give a command the declared options ``names``, before its own parameters (after a
-    ``typer.Context``). The command receives them in ``**options``, None where not given."""
+    ``typer.Context``). The command receives them in ``**options``, None where not given.
+    ``helps`` replaces the help of some, for a command that uses them its own way."""
+    helps = helps or {}
 
     def decorate(func: F) -> F:
         own = inspect.signature(func, eval_str=True).parameters.values()
@@ -80,7 +108,7 @@ def takes(names: Iterable[str]) -> Callable[[F], F]:
             for p in own
             if p not in context and p.kind != inspect.Parameter.VAR_KEYWORD
         ]
-        added = [_parameter(OPTIONS[name]) for name in names]
+        added = [_parameter(OPTIONS[name], helps.get(name)) for name in names]
         func.__signature__ = inspect.Signature([*context, *added, *rest])  # type: ignore[attr-defined]
         return func
 
@@ -106,3 +134,36 @@ def read_given(options: Mapping[str, Any], names: tuple[str, ...]) -> dict[str, 
     """Options ``names``, read and checked by their rows: what was given, else the default."""
     read = read_options(one_label(given(options)))
     return {name: read.get(name, OPTIONS[name].default) for name in names}
+
+
+class Command(TyperCommand):
+    """A command whose "No such option" says which other commands take the option, when some
+    do (``contour --frames``: surface, quiver and export take it, for a .gif turntable), rather
+    than guessing at lookalikes that have nothing to do with it."""
+
+    def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
+        try:
+            return super().parse_args(ctx, args)
+        except typer.TyperException as exc:
+            name = getattr(exc, "option_name", None)
+            if name is None or not hasattr(exc, "possibilities") or ctx.parent is None:
+                raise
+            users = [
+                cmd_name
+                for cmd_name, cmd in getattr(ctx.parent.command, "commands", {}).items()
+                if cmd_name != ctx.info_name
+                and any(name in p.opts or name in p.secondary_opts for p in cmd.params)
+            ]
+            if users:
+                row = OPTIONS.get(name.lstrip("-").replace("-", "_"))
+                what = " for a .gif turntable" if row is not None and row.gif_only else ""
+                take = "takes" if len(users) == 1 else "take"
+                exc.message = (
+                    f"No such option for {ctx.info_name}: {name}; {_and(users)} {take} it{what}"
+                )
+                exc.possibilities = None
+            raise
+
+
+def _and(words: list[str]) -> str:
+    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1]

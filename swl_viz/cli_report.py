@@ -25,13 +25,13 @@ def warn_font(lang: str | None, title: str | None = None) -> None:
     if title is not None and missing_glyphs(title):
         err.print(
             "[yellow]Warning:[/] no installed font can draw every character of the title, so "
-            "some show as boxes. Install a Japanese font with: pip install -e '.\\[ja]'",
+            "some show as boxes. Install a Japanese font with: pip install matplotlib-fontja",
             markup=True,
         )
     if lang == "ja" and japanese_font() is None:
         err.print(
             "[yellow]Warning:[/] no Japanese font found, so the labels are drawn in English. "
-            "Install one with: pip install -e '.\\[ja]' (or a system CJK font)",
+            "Install one with: pip install matplotlib-fontja (or a system CJK font)",
             markup=True,
         )
 
@@ -80,6 +80,9 @@ def run_export(targets: list[Target], out_dir: Path, workers: int) -> None:
         for r in results:
             if r.status == "written":
                 out.print(r.path, markup=False, soft_wrap=True)
+    counts = {s: sum(r.status == s for r in results) for s in ("written", "unchanged", "failed")}
+    summary = ", ".join(f"{n} {s}" for s, n in counts.items())
+    (out if out.is_terminal else err).print(summary, markup=False)  # piped: stdout is paths
     failed = [r for r in results if r.status == "failed"]
     for r in failed:
         error_line(f"failed: {r.path}: {r.error}")
@@ -126,14 +129,17 @@ def print_worked_example(ex: WorkedExample) -> None:
     out.print(f"difference                            {ex.difference:.6g}", markup=False)
 
 
-def print_gradient_check(res: CheckResult, tol: float) -> bool:
-    """The verdict and where the gradients differ most; True if it passed."""
+def print_gradient_check(res: CheckResult, atol: float, rtol: float = float("inf")) -> bool:
+    """The verdict and where the gradients differ most; True if it passed: the largest error
+    within ``atol``, and within ``rtol`` times the largest |gradient| on the grid."""
     i, j = res.axes
-    ok = res.max_error <= tol
+    relative = res.max_error / res.scale if res.scale > 0 else (0.0 if res.max_error == 0 else 1.0)
+    ok = res.max_error <= atol and relative <= rtol
     verdict = "[green]passed[/]" if ok else "[bold red]failed[/]"
     out.print(
         f"gradient check {verdict}: {res.points} points, h = {res.h:g}, variant {res.variant}\n"
-        f"  max |analytic - numeric| = {res.max_error:.3g}  (tolerance {tol:g})\n"
+        f"  max |analytic - numeric| = {res.max_error:.3g}  (atol {atol:g})\n"
+        f"  relative to max |gradient| {res.scale:.3g}: {relative:.3g}  (rtol {rtol:g})\n"
         f"  worst at x{i} = {res.where[0]:g}, x{j} = {res.where[1]:g}, loss {res.loss_there:.6g}\n"
         f"  analytic (dL/dx{i}, dL/dx{j}) = ({res.analytic[0]:.10g}, {res.analytic[1]:.10g})\n"
         f"  numeric  (dL/dx{i}, dL/dx{j}) = ({res.numeric[0]:.10g}, {res.numeric[1]:.10g})",
@@ -141,10 +147,10 @@ def print_gradient_check(res: CheckResult, tol: float) -> bool:
     )
     if res.variant == "book" and not ok:
         out.print(
-            "  The book's log(y + 1e-7) flattens the loss where y < 1e-7, so its slope there is"
-            " not y - t: that is why swl-viz drops the 1e-7 for the graphs."
+            "  The book's log(y + 1e-7) bends the loss where y is small (flat below 1e-7), so"
+            " its slope is not y - t: that is why swl-viz drops the 1e-7 for the graphs."
         )
-    if res.noise > tol:
+    if res.noise > min(atol, rtol * res.scale):
         out.print(
             f"  Note: rounding alone gives differences of about {res.noise:.2g} here"
             " (eps * |L| / h); a larger --fd-step or a smaller --range lowers it."

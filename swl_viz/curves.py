@@ -35,10 +35,12 @@ def _formula(s: Slice, w: dict[str, str]) -> str | None:
         for weight, arg in ((float(s.target[i]), scaled), (float(s.target[j]), f"−{scaled}")):
             if weight:
                 coeff = "" if weight == 1.0 else f"{num(weight)}·"
-                terms.append(f"{coeff}softplus({arg})")
-        return w["softplus1"] if terms == ["softplus(d)"] else "L = " + " + ".join(terms)
+                terms.append(f"{coeff}\\mathrm{{softplus}}({arg})")
+        if terms == ["\\mathrm{softplus}(d)"]:
+            return w["softplus1"]
+        return "$L = " + " + ".join(terms) + "$"
     if s.variant == "book":
-        return "L = −Σ t log(y + 1e-7)"
+        return r"$L = -\Sigma\, t \log(y + 10^{-7})$"
     return None
 
 

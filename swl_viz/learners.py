@@ -190,6 +190,8 @@ class CheckResult:
     h: float
     axes: tuple[int, int] = (0, 1)
     variant: str = "exact"
+    #: the largest |analytic gradient| component on the grid: what a relative error is of
+    scale: float = 0.0
 
 
 def gradient_check(
@@ -221,6 +223,7 @@ def gradient_check(
         )[0]
 
     worst = -1.0
+    scale = float(max(np.abs(grid.grad0).max(), np.abs(grid.grad1).max()))
     found: tuple[Any, ...] = ()
     rows_per_block = max(1, (1 << 20) // (grid.shape[1] * grid.k))
     for r0 in range(0, grid.shape[0], rows_per_block):
@@ -257,6 +260,7 @@ def gradient_check(
         h=h,
         axes=grid.axes,
         variant=grid.variant,
+        scale=scale,
     )
 
 
@@ -355,9 +359,11 @@ def write_grid_file(
 
 def write_path_file(
     path: Path, start: tuple[float, float], t: Any, *, lr: float, steps: int, **layer: Any
-) -> Path:
-    """Run gradient descent from ``start`` and write its path (k, x0, x1, loss, grad0, grad1)
-    to ``path`` atomically, at full precision; the suffix picks CSV, NPZ or JSON."""
+) -> str | None:
+    """Run gradient descent from ``start`` and write its path (k, x_i, x_j, loss, grad_i,
+    grad_j, named after the logits that vary) to ``path`` atomically, at full precision; the
+    suffix picks CSV, NPZ or JSON. Returns the path's warning (the loss rises, so only some
+    digits mean anything), which NPZ and JSON also carry in their metadata, or None."""
     from swl_viz.probe import descent_path
 
     fmt = path.suffix.lower().lstrip(".")
@@ -370,6 +376,8 @@ def write_path_file(
     meta = {"start": list(start), "t": [float(v) for v in np.atleast_1d(t)], "lr": lr,
             "steps": steps, **{k: (list(v) if isinstance(v, tuple) else v)
                                for k, v in layer.items()}}  # fmt: skip
+    if run.rises_at is not None:
+        meta.update(rises_at=run.rises_at, meaningful_digits=run.digits, warning=run.warning())
     with atomic_write(path) as fh:
         if fmt == "npz":
             np.savez(fh, **cols, meta=np.array(json.dumps(meta)))  # type: ignore[arg-type]
@@ -380,7 +388,7 @@ def write_path_file(
             texts = [map(repr, c.tolist()) for c in cols.values()]
             fh.write((",".join(cols) + "\n").encode())
             fh.write("".join(",".join(row) + "\n" for row in zip(*texts, strict=True)).encode())
-    return path
+    return run.warning()
 
 
 def grid_table(grid: LossGrid) -> dict[str, FloatArray]:

@@ -31,7 +31,7 @@ from swl_viz.probe import (
     probe_point,
 )
 from swl_viz.shapes import Arrow, Label, Point, Polyline
-from swl_viz.words import words
+from swl_viz.words import typeset, words
 
 __all__ = [
     "ARROW_FRACTION",
@@ -138,15 +138,15 @@ def _sub(i: int) -> str:
 
 
 def _grad_name(temperature: float) -> str:
-    return "y − t" if temperature == 1.0 else "(y − t)/T"
+    return "$y - t$" if temperature == 1.0 else "$(y - t)/T$"
 
 
 # ---- words about the layer ----------------------------------------------------------------------
 
 
 def logit_label(i: int) -> str:
-    """The seed's axis label for logit i: $x_0$, $x_1$, ..."""
-    return f"$x_{i}$" if i < 10 else f"$x_{{{i}}}$"
+    """The seed's axis label for logit i, typeset: 𝑥₀, 𝑥₁, ..."""
+    return typeset(f"$x_{i}$" if i < 10 else f"$x_{{{i}}}$")
 
 
 def format_label(t: Sequence[float]) -> str:
@@ -161,12 +161,12 @@ def subtitle_parts(layer: Layer, w: dict[str, str]) -> list[str]:
     if layer.label_smoothing:
         parts.append(f"ε = {layer.label_smoothing:g}")
     if layer.temperature != 1.0:
-        parts.append(f"T = {layer.temperature:g}")
+        parts.append(f"$T$ = {layer.temperature:g}")
     if layer.k > 2:
         fixed = ", ".join(
             logit_label(i) if i in layer.axes else f"{v:g}" for i, v in enumerate(layer.logits)
         )
-        parts.append(f"a = ({fixed})")
+        parts.append(f"$a$ = ({fixed})")
     return parts
 
 
@@ -189,7 +189,7 @@ def _lines(grid: LossGrid, w: dict[str, str]) -> list[tuple[Line, str, str, floa
     low = minimum_line(grid.layer)
     if low is not None:
         if low.loss is not None:
-            target = "t′" if grid.label_smoothing else "t"  # the entropy of the smoothed target
+            target = "t'" if grid.label_smoothing else "t"  # the entropy of the smoothed target
             label = w["minimum2"].format(t=target, value=num(low.loss))
         else:
             label = w["valley"].format(i=i, j=j)
@@ -339,7 +339,7 @@ def probe_text(probe: Probe) -> str:
     """a, y, t, y - t and L at the point, to 4 significant figures, one per line. With more
     than :data:`MAX_BOX_CLASSES` classes the vectors show the two varied classes, named."""
     grad = _grad_name(probe.temperature)
-    t_name = "t" if probe.label_smoothing == 0.0 else "t (smoothed)"
+    t_name = "$t$" if probe.label_smoothing == 0.0 else "$t$ (smoothed)"
     pick: list[int] | slice = slice(None)
     suffix = ""
     if probe.k > MAX_BOX_CLASSES:
@@ -350,11 +350,11 @@ def probe_text(probe: Probe) -> str:
     floor = floor / probe.temperature
     return "\n".join(
         [
-            f"x{suffix} = {vec(probe.a[pick])}",  # the logits as given
-            f"y{suffix} = {_sigs(probe.y[pick], probability=True)}",
+            f"$x${suffix} = {vec(probe.a[pick])}",  # the logits as given
+            f"$y${suffix} = {_sigs(probe.y[pick], probability=True)}",
             f"{t_name}{suffix} = {vec(probe.target[pick])}",
             f"{grad}{suffix} = {_sigs(probe.grad[pick], floor[pick])}",
-            f"L = {sig(probe.loss)}",
+            f"$L$ = {sig(probe.loss)}",
         ]
     )
 

@@ -187,7 +187,13 @@ def _int(row: Option, value: Any) -> int:
     return value
 
 
+#: A flag as text, the way a notebook caller might write it ("true", "off").
+_BOOL_TEXT = {"true": True, "on": True, "yes": True, "false": False, "off": False, "no": False}
+
+
 def _bool(row: Option, value: Any) -> bool:
+    if isinstance(value, str) and value.strip().lower() in _BOOL_TEXT:
+        return _BOOL_TEXT[value.strip().lower()]
     if not isinstance(value, bool):
         raise _wrong(row, value)
     return value
@@ -256,6 +262,9 @@ def _point(row: Option, value: Any) -> tuple[float, float]:
 
 
 def _range(row: Option, value: Any) -> tuple[float, float]:
+    """'-10 10' (as the command line gives it), '-10,10', or [-10, 10] -> (-10.0, 10.0)."""
+    if isinstance(value, str):
+        value = value.replace(",", " ").split()
     if not isinstance(value, list | tuple) or len(value) != 2:
         raise SwlVizError("needs two numbers, LO HI", param=row.name)
     lo, hi = (_float(row, v) for v in value)
@@ -378,8 +387,11 @@ class Options:
     size: tuple[int, int] | None = option(
         None, "Canvas size: 1920x1080 in pixels, or 9x9in in inches.", "size", metavar="WxH",
         shown="per figure")
-    dpi: int = option(100, "Dots per inch.", "int", metavar="N", bounds=(10, 1200))
-    transparent: bool = option(False, "Transparent background (not for .gif).", "bool")
+    dpi: int = option(
+        100, "Dots per inch: a PDF's or SVG's inches, and the pixels of a --size in inches.",
+        "int", metavar="N", bounds=(10, 1200))
+    transparent: bool = option(
+        False, "Transparent background (not for .gif or .html).", "bool")
     title: str | None = option(
         None, "Replace the title.", "text", metavar="TEXT", shown="per figure")
     no_title: bool = option(False, "Drop the title.", "bool")
@@ -397,7 +409,7 @@ class Options:
         "default", "slides: a filled 1920x1080 frame, text for a room.", "choice",
         metavar="default|slides", choices=("default", "slides"))
     font_scale: float = option(
-        1.0, "Multiplies every text size.", "float", metavar="F", bounds=(0.25, 4))
+        1.0, "Multiplies every text size.", "float", metavar="F", bounds=(0.5, 1.25))
     #: (lo, hi) of the loss axis in nats, and so of the contour's colour scale; None: the data's
     zlim: tuple[float, float] | None = option(
         None, "The loss axis in nats; the contour's colours follow it.", "range",

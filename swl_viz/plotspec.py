@@ -46,6 +46,7 @@ __all__ = [
     "ZScale",
     "format_label",
     "make_plot",
+    "plot_spec",
 ]
 
 #: Most frames a turntable GIF may have (two full turns at 1 degree a frame).
@@ -54,6 +55,10 @@ MAX_FRAMES = int(OPTIONS["frames"].bounds[1])  # type: ignore[index]
 MAX_PIXELS_PER_SIDE = 16384
 #: Most frame data a turntable GIF may hold while it is encoded (one byte per pixel).
 MAX_GIF_BYTES = 1 << 30
+
+#: What a web page does not use: its text is sized by the browser, and it has no inches (dpi
+#: still turns a --size in inches into pixels).
+HTML_IGNORES = ("dpi", "font_scale")
 
 _SAFE = re.compile(r"^[A-Za-z0-9._+-]+$")
 
@@ -101,7 +106,14 @@ class Plot(Options):
                     raise SwlVizError("only shapes a descent: give descent too", param=name)
         else:
             check_descent(self.lr, self.steps)
-        grid_axis(*self.range, self.step)  # range and step, and the point limit
+        if self.figure == "slice":  # a line of fixed resolution over the range: no step
+            if not self.range[0] < self.range[1]:
+                raise SwlVizError(
+                    f"needs LO < HI, got {_number(self.range[0])} {_number(self.range[1])}",
+                    param="range",
+                )
+        else:
+            grid_axis(*self.range, self.step)  # range and step, and the point limit
         self.layer()
         width, height = self.pixels
         if min(width, height) < 100 or max(width, height) > MAX_PIXELS_PER_SIDE:
@@ -178,11 +190,20 @@ class Plot(Options):
         formats = tuple(formats)
         for fmt in formats:
             self.check_format(fmt)
+        changed = self.changed()
         if "gif" not in formats:
-            for name in self.changed():
+            for name in changed:
                 if OPTIONS[name].gif_only:
                     raise SwlVizError(
                         "only shapes a .gif turntable; write a .gif too, or leave it out",
+                        param=name,
+                    )
+        if formats and set(formats) == {"html"}:  # a page sizes its text in the browser
+            for name in HTML_IGNORES:
+                if name in changed and not (name == "dpi" and self.size is not None):
+                    raise SwlVizError(
+                        "does not apply to a .html page; write a .png, .svg or .pdf too, or "
+                        "leave it out",
                         param=name,
                     )
 
@@ -263,6 +284,21 @@ def _check_title(title: str) -> None:
         raise SwlVizError(
             f"nests braces {deepest} deep; at most {MAX_TITLE_NESTING}", param="title"
         )
+
+
+def plot_spec(figure: str, options: Mapping[str, Any]) -> Plot:
+    """:func:`make_plot` for a library caller that wants a figure, not a file (so no .gif turntable:
+    frames and fps would be ignored). Its errors are read without a command line to name the
+    option, so each message starts with the keyword at fault (``range: needs LO < HI``)."""
+    try:
+        spec = make_plot(figure, options)
+        spec.check_formats(())
+        return spec
+    except SwlVizError as exc:
+        name = exc.param
+        if name is None or str(exc).startswith(name):
+            raise
+        raise type(exc)(f"{name}: {exc}", param=name) from None
 
 
 def make_plot(figure: str, options: Mapping[str, Any]) -> Plot:

@@ -173,22 +173,39 @@ class DescentPath:
     grad1: FloatArray
     lr: float
     axes: tuple[int, int]
+    #: the first step whose loss is higher than the step's before (the path oscillates or
+    #: diverges: lr is too large for the curvature), or None while the loss only falls
+    rises_at: int | None = None
+    #: significant decimal digits of the path's points that rounding leaves meaningful, found
+    #: by running it again from starts a few ulp away (15 while the loss only falls)
+    digits: int = 15
 
     @property
     def steps(self) -> int:
         return int(self.k[-1])
 
     def columns(self) -> dict[str, np.ndarray[tuple[int], np.dtype[np.float64 | np.int64]]]:
-        """The path as named columns in a fixed order (k, x0, x1, loss, grad0, grad1), for
-        writing it out as CSV, NPZ or JSON like the grid's numbers."""
+        """The path as named columns in a fixed order (k, x_i, x_j, loss, grad_i, grad_j), named
+        after the logits that vary: axes (0, 2) give x0, x2, grad0, grad2, as the grid does."""
+        i, j = self.axes
         return {
             "k": self.k,
-            "x0": self.x0,
-            "x1": self.x1,
+            f"x{i}": self.x0,
+            f"x{j}": self.x1,
             "loss": self.loss,
-            "grad0": self.grad0,
-            "grad1": self.grad1,
+            f"grad{i}": self.grad0,
+            f"grad{j}": self.grad1,
         }
+
+    def warning(self) -> str | None:
+        """What a learner should know before trusting the printed digits, or None."""
+        if self.rises_at is None:
+            return None
+        return (
+            f"the loss rises at step {self.rises_at}: lr {self.lr:g} is too large here, so the "
+            f"path oscillates or diverges, and only about {self.digits} significant digits of "
+            "its points are meaningful (rounding errors grow at each step)"
+        )
 
 
 def check_descent(lr: float, steps: int) -> tuple[float, int]:
@@ -218,8 +235,35 @@ def descent_path(
     layer = _layer(layer)
     i, j = layer.axes
     layer.evaluate(x0, x1, "descent")  # the full checks once, at the start
-    # The loop runs the layer's own core on the target softmax_with_loss would prepare: the
-    # same arithmetic, without re-checking the label at each of up to 10000 steps.
+    rows = _descend(x0, x1, layer, lr, steps)
+    loss = rows[2]
+    eps = float(np.finfo(np.float64).eps)
+    up = np.flatnonzero(loss[1:] > loss[:-1] + 4 * eps * np.abs(loss[:-1]))
+    rises_at = int(up[0]) + 1 if up.size else None
+    digits = 15 if rises_at is None else _digits(rows, x0, x1, layer, lr, steps)
+    return DescentPath(
+        k=_frozen_int(np.arange(steps + 1, dtype=np.int64)),
+        x0=_frozen(rows[0]),
+        x1=_frozen(rows[1]),
+        loss=_frozen(rows[2]),
+        grad0=_frozen(rows[3]),
+        grad1=_frozen(rows[4]),
+        lr=lr,
+        axes=layer.axes,
+        rises_at=rises_at,
+        digits=digits,
+    )
+
+
+def _descend(
+    x0: float, x1: float, layer: Layer, lr: float, steps: int, jitter: float = 0.0
+) -> FloatArray:
+    """The rows (x0, x1, loss, grad0, grad1) of the path, one column per step; ``jitter``
+    moves each new point by that relative amount, alternately up and down, as rounding might.
+
+    The loop runs the layer's own core on the target softmax_with_loss would prepare: the same
+    arithmetic, without re-checking the label at each of up to 10000 steps."""
+    i, j = layer.axes
     a = np.array(layer.logits)
     target = _labels(np.asarray(layer.t), a.shape, 0, layer.label_smoothing)
     rows = np.empty((5, steps + 1))
@@ -234,16 +278,33 @@ def descent_path(
         g0, g1 = float(grad[i]), float(grad[j])
         rows[:, k] = (u, v, float(loss), g0, g1)
         u, v = u - lr * g0, v - lr * g1
-    return DescentPath(
-        k=_frozen_int(np.arange(steps + 1, dtype=np.int64)),
-        x0=_frozen(rows[0]),
-        x1=_frozen(rows[1]),
-        loss=_frozen(rows[2]),
-        grad0=_frozen(rows[3]),
-        grad1=_frozen(rows[4]),
-        lr=lr,
-        axes=layer.axes,
-    )
+        if jitter:
+            u, v = u * (1.0 + jitter), v * (1.0 - jitter)
+            jitter = -jitter
+    return rows
+
+
+def _digits(rows: FloatArray, x0: float, x1: float, layer: Layer, lr: float, steps: int) -> int:
+    """Significant digits of the path's points that survive rounding: the path is run again
+    from four starts an ulp away, and twice more with each step nudged by an ulp, as rounding
+    does; the largest spread, relative to the point (or to 1 near 0), says how far rounding
+    errors grow. tests/test_probe.py holds it against a 60-digit path."""
+    eps = float(np.finfo(np.float64).eps)
+    scale = np.maximum(np.maximum(np.abs(rows[0]), np.abs(rows[1])), 1.0)
+    worst = eps
+    runs = [
+        ((x0 + s0 * eps * max(abs(x0), 1.0), x1 + s1 * eps * max(abs(x1), 1.0)), 0.0)
+        for s0, s1 in ((1, 1), (1, -1), (-1, 1), (-1, -1))
+    ]
+    runs += [((x0, x1), eps), ((x0, x1), -eps)]
+    for start, jitter in runs:
+        try:
+            other = _descend(*start, layer, lr, steps, jitter)
+        except SwlVizError:  # the neighbour left the finite numbers: nothing is certain
+            return 0
+        spread = np.maximum(np.abs(other[0] - rows[0]), np.abs(other[1] - rows[1])) / scale
+        worst = max(worst, float(spread.max()))
+    return max(0, min(15, round(-math.log10(worst))))
 
 
 def _frozen_int(

@@ -7,8 +7,10 @@ arrow fields, the default view for the label, every mark and every word. numpy o
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from collections.abc import Sequence
+from typing import Any
 
 import numpy as np
 
@@ -19,7 +21,7 @@ from swl_viz.maths import FloatArray
 from swl_viz.plotspec import Plot
 from swl_viz.probe import minimum_line
 from swl_viz.shapes import Field, Panel, PanelKind, Scene
-from swl_viz.words import BACK, BACK_T, DESCENT, DESCENT_T, LOSS, LOSS_BOOK, words
+from swl_viz.words import BACK, BACK_T, DESCENT, DESCENT_T, LOSS, LOSS_BOOK, typeset, words
 
 __all__ = [
     "ARROWS",
@@ -340,7 +342,7 @@ def build_scene(plot: Plot, grids: Sequence[LossGrid] | None = None) -> Scene:
     """Everything ``plot`` shows, as data. ``grids`` are the computed grids (one, or exact then
     book for ``compare``), computed here when not given; the slice needs none."""
     if plot.figure == "slice":
-        return _slice_scene(plot)
+        return _typeset(_slice_scene(plot), plot)
     if grids is None:
         grids = compute_grids(plot)
     w = words(plot.lang)
@@ -363,7 +365,7 @@ def build_scene(plot: Plot, grids: Sequence[LossGrid] | None = None) -> Scene:
         title = plot.title if plot.title is not None else default_title(plot)
     keyed = plot.preset == "slides" and plot.figure not in ("pair", "slice") and len(shown) == 1
     azim = plot.azim if plot.azim is not None else default_azim(grids[0])
-    return Scene(
+    scene = Scene(
         figure=plot.figure,
         title=title,
         panels=tuple(panels),
@@ -376,6 +378,35 @@ def build_scene(plot: Plot, grids: Sequence[LossGrid] | None = None) -> Scene:
         key=tuple(key_lines(plot, shown[0])) if keyed else (),
         lang=plot.lang,
     )
+    return _typeset(scene, plot)
+
+
+#: Fields that name things rather than say them: never typeset.
+_NAMES = frozenset({"role", "kind", "figure", "zscale", "extend", "lang", "ha", "va", "space"})
+
+
+def _typeset_value(value: Any) -> Any:
+    if isinstance(value, str):
+        return typeset(value) if "$" in value else value
+    if isinstance(value, tuple):
+        return tuple(_typeset_value(v) for v in value)
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        changes = {
+            f.name: _typeset_value(getattr(value, f.name))
+            for f in dataclasses.fields(value)
+            if f.name not in _NAMES and f.name != "grid"
+        }
+        return dataclasses.replace(value, **changes)
+    return value
+
+
+def _typeset(scene: Scene, plot: Plot) -> Scene:
+    """The scene's words with their formulas in Unicode, variables in italic (:func:`typeset`):
+    one notation for every renderer, and no TeX to parse at draw time. A title the user gave
+    is theirs, mathtext and all."""
+    title = scene.title
+    out: Scene = _typeset_value(scene)
+    return dataclasses.replace(out, title=title) if plot.title is not None else out
 
 
 def scene_words(scene: Scene) -> list[str]:

@@ -9,7 +9,18 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["BACK", "BACK_T", "DESCENT", "DESCENT_T", "LOSS", "LOSS_BOOK", "WORDS", "plain", "words"]
+__all__ = [
+    "BACK",
+    "BACK_T",
+    "DESCENT",
+    "DESCENT_T",
+    "LOSS",
+    "LOSS_BOOK",
+    "WORDS",
+    "plain",
+    "typeset",
+    "words",
+]
 
 #: The layer's formulas, as mathtext: the same in every language.
 LOSS = r"$L = -\Sigma_k\, t_k \log y_k$"
@@ -40,42 +51,50 @@ WORDS: dict[str, dict[str, str]] = {
         "backward": "backward",
         "loss": "$L$ (nats)",
         "loss_log": "$L$ (nats, log scale)",
-        "label": "t",
-        "exact": "exact: -Σ t log y",
-        "book": "book: -Σ t log(y + 1e-7)",
+        "label": "$t$",
+        "exact": "exact: $-\\Sigma\\, t \\log y$",
+        "book": "book: $-\\Sigma\\, t \\log(y + 10^{-7})$",
         "softmax": "$y = \\mathrm{softmax}(x)$",
         "softmax_T": "$y = \\mathrm{softmax}(x\\,/\\,T)$",
-        "arrow_scaled": "arrow length ∝ |∇L|",
+        "arrow_scaled": "arrow length ∝ $|\\nabla L|$",
         "arrow_unit": "arrows: unit directions",
-        "longest": "longest: |∇L| = {norm}",
+        "longest": "longest: $|\\nabla L|$ = {norm}",
         "range": "$L$ from {lo} to {hi}",
-        "decision2": "y = ½,  L = {value}",
-        "decision": "tie: y{i} = y{j}",
-        "leads": "decision: y{i} = y{j}",
-        "minimum2": "minimum: L = H({t}) = {value}",
-        "valley": "valley floor: y{i} : y{j} = t{i} : t{j}",
-        "lowest": "lowest point: L = {value}",
-        "cap": "y{k} = 1e-7: past it, the book's\n−log(y{k} + 1e-7) stops near 16.12",
+        "decision2": "$y$ = ½,  $L$ = {value}",
+        "decision": "tie: $y_{i} = y_{j}$",
+        "leads": "decision: $y_{i} = y_{j}$",
+        "minimum2": "minimum: $L = H({t})$ = {value}",
+        "valley": "valley floor: $y_{i} : y_{j} = t_{i} : t_{j}$",
+        "lowest": "lowest point: $L$ = {value}",
+        "cap": (
+            "$y_{k} = 10^{{-7}}$: past it, the book's\n$-\\log(y_{k} + 10^{{-7}})$ stops near 16.12"
+        ),
         "plateau": "flat, yet the book's backward\nstill sends {grad} = {value}",
-        "descent": "−∇L: steepest descent",
+        "descent": "$-\\nabla L$: steepest descent",
         "start": "start",
         "end": "after {n} steps",
-        "slice_loss": "L along d",
-        "softplus1": "L = softplus(d) = log(1 + e^d)",
-        "slope": "dL/dd",
-        "slice_backward": "what backward sends along d: (y − t) · (−1, 1) / 2",
+        "slice_loss": "$L$ along $d$",
+        "softplus1": "$L = \\mathrm{softplus}(d) = \\log(1 + e^d)$",
+        "slope": "$dL/dd$",
+        "slice_backward": "what backward sends along $d$: $(y - t) \\cdot (-1, 1) / 2$",
         "book_slope": "true slope of the book's loss: flat on the plateau",
         "asymptote": "asymptote, slope {value}",
-        "at_zero2": "d = 0: y = ½, L = {value}",
-        "at_zero": "d = 0: L = {value}",
-        "min_at": "minimum L = {value} at d = {d}",
-        "book_cap": "book's cap −log(1e-7) ≈ 16.12",
+        "at_zero2": "$d$ = 0: $y$ = ½, $L$ = {value}",
+        "at_zero": "$d$ = 0: $L$ = {value}",
+        "min_at": "minimum $L$ = {value} at $d$ = {d}",
+        "book_cap": "book's cap $-\\log(10^{{-7}})$ ≈ 16.12",
         "book_limit": "book levels off at {value}",
-        "why_root2": "∇L = dL/dd · (−1, 1), so |∇L| = √2 |dL/dd| → √2 × {limit} = {value}",
-        "why_more": "dL/dd = (∂L/∂x{j} − ∂L/∂x{i}) / 2, with x{i} = −d/2 and x{j} = d/2",
-        "d_axis": "d = x{j} − x{i}",
-        "loss_axis": "loss L",
-        "slope_axis": "slope dL/dd",
+        "why_root2": (
+            "$\\nabla L = dL/dd \\cdot (-1, 1)$, so $|\\nabla L| = √2\\, "
+            "|dL/dd|$ → √2 × {limit} = {value}"
+        ),
+        "why_more": (
+            "$dL/dd = (\\partial L/\\partial x_{j} - \\partial L/\\partial "
+            "x_{i}) / 2$, with $x_{i} = -d/2$ and $x_{j} = d/2$"
+        ),
+        "d_axis": "$d = x_{j} - x_{i}$",
+        "loss_axis": "$L$ (nats)",
+        "slope_axis": "slope $dL/dd$",
     },
     "ja": {
         "explore_keys": "等高線をクリックで調べる,  s PNG保存,  r リセット,  q 終了",
@@ -95,42 +114,48 @@ WORDS: dict[str, dict[str, str]] = {
         "backward": "逆伝播",
         "loss": "損失 $L$ (nats)",
         "loss_log": "損失 $L$ (nats, 対数目盛)",
-        "label": "教師ラベル t",
-        "exact": "定義どおり: -Σ t log y",
-        "book": "本の実装: -Σ t log(y + 1e-7)",
+        "label": "教師ラベル $t$",
+        "exact": "定義どおり: $-\\Sigma\\, t \\log y$",
+        "book": "本の実装: $-\\Sigma\\, t \\log(y + 10^{-7})$",
         "softmax": "$y = \\mathrm{softmax}(x)$",
         "softmax_T": "$y = \\mathrm{softmax}(x\\,/\\,T)$",
-        "arrow_scaled": "矢印の長さ ∝ |∇L|",
+        "arrow_scaled": "矢印の長さ ∝ $|\\nabla L|$",
         "arrow_unit": "矢印: 向きのみ",
-        "longest": "最長: |∇L| = {norm}",
+        "longest": "最長: $|\\nabla L|$ = {norm}",
         "range": "$L$: {lo} 〜 {hi}",
-        "decision2": "y = ½,  L = {value}",
-        "decision": "同点: y{i} = y{j}",
-        "leads": "決定境界: y{i} = y{j}",
-        "minimum2": "最小: L = H({t}) = {value}",
-        "valley": "谷底: y{i} : y{j} = t{i} : t{j}",
-        "lowest": "最低点: L = {value}",
-        "cap": "y{k} = 1e-7: この先, 本の\n−log(y{k} + 1e-7) は 16.12 で頭打ち",
+        "decision2": "$y$ = ½,  $L$ = {value}",
+        "decision": "同点: $y_{i} = y_{j}$",
+        "leads": "決定境界: $y_{i} = y_{j}$",
+        "minimum2": "最小: $L = H({t})$ = {value}",
+        "valley": "谷底: $y_{i} : y_{j} = t_{i} : t_{j}$",
+        "lowest": "最低点: $L$ = {value}",
+        "cap": "$y_{k} = 10^{{-7}}$: この先, 本の\n$-\\log(y_{k} + 10^{{-7}})$ は 16.12 で頭打ち",
         "plateau": "平らでも本の逆伝播は\n{grad} = {value} を返す",
-        "descent": "−∇L: 最急降下の向き",
+        "descent": "$-\\nabla L$: 最急降下の向き",
         "start": "開始",
         "end": "{n} ステップ後",
-        "slice_loss": "d に沿った L",
-        "softplus1": "L = softplus(d) = log(1 + e^d)",
-        "slope": "dL/dd",
-        "slice_backward": "逆伝播が d 方向に返す値: (y − t) · (−1, 1) / 2",
+        "slice_loss": "$d$ に沿った $L$",
+        "softplus1": "$L = \\mathrm{softplus}(d) = \\log(1 + e^d)$",
+        "slope": "$dL/dd$",
+        "slice_backward": "逆伝播が $d$ 方向に返す値: $(y - t) \\cdot (-1, 1) / 2$",
         "book_slope": "本の損失の本当の傾き: 平らな所では 0",
         "asymptote": "漸近線 傾き {value}",
-        "at_zero2": "d = 0: y = ½, L = {value}",
-        "at_zero": "d = 0: L = {value}",
-        "min_at": "最小 L = {value} (d = {d})",
-        "book_cap": "本の上限 −log(1e-7) ≈ 16.12",
+        "at_zero2": "$d$ = 0: $y$ = ½, $L$ = {value}",
+        "at_zero": "$d$ = 0: $L$ = {value}",
+        "min_at": "最小 $L$ = {value} ($d$ = {d})",
+        "book_cap": "本の上限 $-\\log(10^{{-7}})$ ≈ 16.12",
         "book_limit": "本の実装は {value} で頭打ち",
-        "why_root2": "∇L = dL/dd · (−1, 1) なので |∇L| = √2 |dL/dd| → √2 × {limit} = {value}",
-        "why_more": "dL/dd = (∂L/∂x{j} − ∂L/∂x{i}) / 2  (x{i} = −d/2, x{j} = d/2)",
-        "d_axis": "d = x{j} − x{i}",
-        "loss_axis": "損失 L",
-        "slope_axis": "傾き dL/dd",
+        "why_root2": (
+            "$\\nabla L = dL/dd \\cdot (-1, 1)$ なので $|\\nabla L| = √2\\, "
+            "|dL/dd|$ → √2 × {limit} = {value}"
+        ),
+        "why_more": (
+            "$dL/dd = (\\partial L/\\partial x_{j} - \\partial L/\\partial "
+            "x_{i}) / 2$  ($x_{i} = -d/2$, $x_{j} = d/2$)"
+        ),
+        "d_axis": "$d = x_{j} - x_{i}$",
+        "loss_axis": "損失 $L$ (nats)",
+        "slope_axis": "傾き $dL/dd$",
     },
 }
 
@@ -144,15 +169,24 @@ _SYMBOLS = (
     ("\\Sigma", "Σ"),
     ("\\nabla ", "∇"),
     ("\\nabla", "∇"),
-    ("\\log", "log"),
+    ("\\partial ", "∂"),
+    ("\\partial", "∂"),
     ("\\times ", "×"),
     ("\\times", "×"),
-    ("\\mathrm", ""),
+    ("\\cdot ", "·"),
+    ("\\cdot", "·"),
+    ("\\approx", "≈"),
+    ("\\to", "→"),
+    ("\\sqrt", "√"),
     ("\\,", " "),
+    ("\\ ", " "),
+    ("'", "′"),
 )
 _SUB = str.maketrans("0123456789kij", "₀₁₂₃₄₅₆₇₈₉ₖᵢⱼ")
-_SUP = str.maketrans("0123456789-+", "⁰¹²³⁴⁵⁶⁷⁸⁹⁻⁺")
+_SUP = str.maketrans("0123456789-+d", "⁰¹²³⁴⁵⁶⁷⁸⁹⁻⁺ᵈ")
 _MATH = re.compile(r"(?<!\\)\$(.*?)(?<!\\)\$")
+#: Words set upright inside a formula, as TeX sets them: function names.
+_UPRIGHT = re.compile(r"\\mathrm\{([^{}]*)\}|\\(log|exp)\b")
 
 
 def _script(text: str, table: dict[int, int]) -> str:
@@ -160,18 +194,44 @@ def _script(text: str, table: dict[int, int]) -> str:
     return out if all(ord(c) in table.values() for c in out) else text
 
 
-def _unicode(match: re.Match[str]) -> str:
+def _italic(letter: str) -> str:
+    """The mathematical italic form of an ASCII letter (U+1D434 on; h is Planck's ℎ)."""
+    if letter == "h":
+        return "ℎ"
+    if letter.isupper():
+        return chr(0x1D434 + ord(letter) - ord("A"))
+    return chr(0x1D44E + ord(letter) - ord("a"))
+
+
+def _unicode(match: re.Match[str], italic: bool) -> str:
     body = match.group(1)
+    words: list[str] = []  # upright words, kept out of the italics below
+
+    def keep(m: re.Match[str]) -> str:
+        words.append(m[1] or m[2])
+        return f"\x00{len(words) - 1}\x00"
+
+    body = _UPRIGHT.sub(keep, body)
     for tex, uni in _SYMBOLS:
         body = body.replace(tex, uni)
     body = re.sub(r"_\{([^{}]*)\}|_(\w)", lambda m: _script(m[1] or m[2], _SUB), body)
     body = re.sub(r"\^\{([^{}]*)\}|\^(\w)", lambda m: _script(m[1] or m[2], _SUP), body)
     body = body.replace("{", "").replace("}", "").replace("-", "−")
+    if italic:
+        body = re.sub(r"[A-Za-z]", lambda m: _italic(m[0]), body)
+    body = re.sub(r"\x00(\d+)\x00", lambda m: words[int(m[1])], body)
     return re.sub(r" {2,}", " ", body)
 
 
-def plain(text: str) -> str:
+def plain(text: str, *, italic: bool = False) -> str:
     """``text`` with its mathtext written in Unicode: ``$-\nabla L = t - y$`` becomes
     ``−∇L = t − y``, ``$x_0$`` becomes ``x₀`` and ``$10^{-7}$`` becomes ``10⁻⁷``: the
-    constructs this table uses, for a page that has no TeX renderer."""
-    return _MATH.sub(_unicode, text).replace("\\$", "$")
+    constructs this table uses, for media without a TeX renderer. With ``italic``, the
+    variables are set in mathematical italic (``𝐿``, ``𝑥₀``) and function names upright, as TeX
+    sets them."""
+    return _MATH.sub(lambda m: _unicode(m, italic), text).replace("\\$", "$")
+
+
+def typeset(text: str) -> str:
+    """``text`` as a figure shows it: :func:`plain` with italic variables."""
+    return plain(text, italic=True)

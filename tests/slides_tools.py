@@ -141,3 +141,17 @@ def strings(value: object) -> Iterator[str]:
     elif isinstance(value, list | tuple):
         for v in value:
             yield from strings(v)
+
+
+_ITALIC = {chr(0x1D434 + i): chr(ord("A") + i) for i in range(26)}
+_ITALIC |= {chr(0x1D44E + i): chr(ord("a") + i) for i in range(26)}
+_ITALIC |= {"ℎ": "h", "′": "'"}
+_READ = str.maketrans(_ITALIC)
+
+
+def read(text: str) -> str:
+    """A figure's text as a test spells it: formulas in Unicode (mathtext or typeset alike),
+    variables in ASCII: "𝑦 = ½" and "$y$ = ½" both read "y = ½"."""
+    from swl_viz.words import plain
+
+    return plain(text).translate(_READ)

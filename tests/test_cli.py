@@ -274,3 +274,129 @@ def test_a_stop_while_loading_is_quiet(tmp_path: Path, signum: int) -> None:
         assert "Traceback" not in err, err
         assert proc.returncode in (128 + signum, -signum, 130), (delay, proc.returncode, err)
         assert not list(tmp_path.rglob("*.part"))
+
+
+# ---- a newcomer's surprises: each was met on a fresh clone, and each fails on the old CLI ----
+
+
+@pytest.mark.parametrize(
+    "command", ["surface", "quiver", "contour", "pair", "slice", "explore", "export", "demo",
+                "check", "data"],
+)  # fmt: skip
+def test_dash_h_is_help_on_every_command(command: str) -> None:
+    code, text = _run(command, "-h")
+    assert code == 0, text
+    assert f"Usage: swl-viz {command}" in " ".join(text.split())
+
+
+def test_the_difference_step_is_named_as_the_user_wrote_it(in_tmp: Path) -> None:
+    code, text = _run("check", "--fd-step", "0")
+    assert code == 2 and "'--fd-step'" in text and "'--h'" not in text, text
+
+
+@pytest.mark.parametrize(
+    ("args", "takers"),
+    [
+        (["contour", "--frames", "10"], ["surface", "quiver", ".gif"]),
+        (["slice", "--step", "1"], ["surface", "contour", "data"]),
+        (["explore", "--probe", "1,2"], ["surface", "contour", "pair"]),
+    ],
+)
+def test_an_option_of_other_commands_says_which_take_it(
+    in_tmp: Path, args: list[str], takers: list[str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    from swl_viz.cli import main
+
+    assert main(args) == 2
+    out, err = capsys.readouterr()
+    assert out == "" and len(err.strip().splitlines()) == 1, err
+    line = err.strip()
+    assert args[1] in line and all(name in line for name in takers), line
+    assert "Possible options" not in line  # no lookalikes that have nothing to do with it
+    assert _files(in_tmp) == []
+
+
+def test_a_wide_slice_names_the_range_and_never_a_step_it_does_not_have(in_tmp: Path) -> None:
+    code, text = _run("slice", "--range", "-1e5", "1e5", "--dpi", "20")
+    assert code == 0, text  # a slice is a line of fixed resolution: any range draws
+    code, text = _run("slice", "--range", "3", "3")
+    assert code == 2 and "--range" in text and "--step" not in text, text
+
+
+def test_help_lines_say_what_the_command_does() -> None:
+    code, text = _run("export", "--help")
+    line = next(ln for ln in text.splitlines() if "--format" in ln)
+    assert "html" in line, line
+    code, text = _run("data", "--help")
+    descent = next(ln for ln in text.splitlines() if "--descent" in ln and "X0,X1" in ln)
+    assert "Draw" not in descent and "path" in descent, descent
+    code, text = _run("explore", "--help")
+    assert "Folder for s " not in text and "s key" in text
+
+
+def _complete(line: str) -> list[str]:
+    words = line.split(" ")
+    env = {**os.environ, "_SWL_VIZ_COMPLETE": "complete_bash", "COMP_WORDS": line,
+           "COMP_CWORD": str(len(words) - 1)}  # fmt: skip
+    return _swl(env=env).stdout.split()
+
+
+def test_completion_offers_the_values_of_choices_decks_and_figures() -> None:
+    assert _complete("swl-viz contour --theme ") == ["light", "dark"]
+    assert _complete("swl-viz surface --variant b") == ["book"]
+    assert set(_complete("swl-viz export --deck ")) >= {"lecture", "readme", "slides"}
+    assert _complete("swl-viz export --figures surface,co") == ["surface,contour"]
+    assert "html" in _complete("swl-viz export --format ")
+
+
+def test_data_refuses_the_grid_options_a_descent_path_would_ignore(in_tmp: Path) -> None:
+    for flag, value in (("--range", ["-3", "3"]), ("--step", ["0.5"])):
+        code, text = _run("data", "--descent", "1,2", flag, *value, "--out", "p.csv")
+        assert code == 2 and flag in text, text
+    assert _files(in_tmp) == []
+
+
+def test_piped_export_ends_with_its_counts(in_tmp: Path) -> None:
+    args = ("export", "--figures", "contour,slice", "--dpi", "20", "--jobs", "1")
+    code, text = _run(*args)
+    assert code == 0, text
+    assert text.splitlines()[-1] == "2 written, 0 unchanged, 0 failed", text
+    code, text = _run(*args)  # nothing changed: the paths stay quiet, the counts do not
+    assert code == 0 and set(text.split("\n")) - {""} == {"0 written, 2 unchanged, 0 failed"}
+
+
+def test_the_library_takes_every_option_as_text_and_names_the_keyword() -> None:
+    import swl_viz
+
+    fig = swl_viz.plot("contour", range="-10 10", step="0.5", t="0.9,0.1", normalize="true",
+                       probe="2,-3", lr="0.5", descent="1,1", dpi="20")  # fmt: skip
+    assert fig.get_size_inches().tolist() == [45.0, 40.0]
+    for options, name in (
+        ({"range": "5 5"}, "range"),
+        ({"t": "1,1"}, "t"),
+        ({"lr": 2}, "lr"),
+        ({"frames": 3}, "frames"),
+        ({"colour": "red"}, "colour"),
+        ({"normalize": "maybe"}, "normalize"),
+    ):
+        with pytest.raises(swl_viz.SwlVizError) as info:
+            swl_viz.plot("contour", **options)
+        assert info.value.param == name
+        assert str(info.value).startswith(f"{name}:") or str(info.value).startswith(f"{name} ")
+
+
+@pytest.mark.parametrize(
+    ("args", "flag"),
+    [
+        (["surface", "--out", "s.html", "--font-scale", "2"], "--font-scale"),
+        (["contour", "--out", "c.html", "--dpi", "50"], "--dpi"),
+        (["export", "--figures", "surface", "--format", "html", "--dpi", "50"], "--dpi"),
+    ],
+)
+def test_what_a_web_page_would_ignore_is_refused(in_tmp: Path, args: list[str], flag: str) -> None:
+    pytest.importorskip("plotly")
+    code, text = _run(*args)
+    assert code == 2 and flag in text and ".html" in text, text
+    assert _files(in_tmp) == []
+    code, text = _run("export", "--figures", "contour", "--format", "png,html", "--dpi", "20")
+    assert code == 0, text  # the PNG uses it

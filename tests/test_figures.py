@@ -13,6 +13,7 @@ import pytest
 from matplotlib.figure import Figure
 from mpl_toolkits.mplot3d.axes3d import Axes3D
 from PIL import Image
+from slides_tools import read
 
 from swl_viz import loss_grid
 from swl_viz.formats import render_to_file
@@ -70,7 +71,7 @@ def test_draw_functions_take_an_ax_and_return_what_they_drew() -> None:
     ax = fig.add_subplot(1, 2, 2)
     drawn = draw_contour(ax, g, contour_field(g, 25, False))
     assert drawn.quiver in ax.collections
-    assert drawn.colorbar is not None and drawn.colorbar.ax.get_ylabel() == "$L$ (nats)"
+    assert drawn.colorbar is not None and read(drawn.colorbar.ax.get_ylabel()) == "L (nats)"
     assert ax.get_aspect() == 1.0
 
 
@@ -88,9 +89,13 @@ def test_dense_grid_strides_the_wireframe_and_thins_arrows() -> None:
 def test_surface_figure_says_what_it_shows() -> None:
     fig = build_figure(Plot("surface"))
     (ax,) = cast(list[Axes3D], fig.axes)
-    assert fig.get_suptitle() == r"Loss $L = -\Sigma_k\, t_k \log y_k$"
-    assert ax.get_title(loc="left") == "t = (1, 0)"
-    assert (ax.get_xlabel(), ax.get_ylabel(), ax.get_zlabel()) == ("$x_0$", "$x_1$", "$L$ (nats)")
+    assert read(fig.get_suptitle()) == "Loss L = −Σₖ tₖ log yₖ"
+    assert read(ax.get_title(loc="left")) == "t = (1, 0)"
+    assert (read(ax.get_xlabel()), read(ax.get_ylabel()), read(ax.get_zlabel())) == (
+        "x₀",
+        "x₁",
+        "L (nats)",
+    )
     assert (ax.elev, ax.azim) == (20.0, 255.0)  # the default view for t = (1, 0)
     assert ax.get_legend() is None  # one entry would say nothing
     assert tuple(fig.get_size_inches() * fig.dpi) == (900.0, 900.0)
@@ -99,16 +104,16 @@ def test_surface_figure_says_what_it_shows() -> None:
 def test_quiver_contour_and_pair_figures() -> None:
     fig = build_figure(Plot("quiver", t=(0.0, 1.0), elev=35, azim=100))
     (ax,) = cast(list[Axes3D], fig.axes)
-    assert [t.get_text() for t in ax.get_legend().get_texts()] == ["forward", "backward"]
-    assert ax.get_title(loc="left") == "t = (0, 1)"
+    assert [read(t.get_text()) for t in ax.get_legend().get_texts()] == ["forward", "backward"]
+    assert read(ax.get_title(loc="left")) == "t = (0, 1)"
     assert (ax.elev, ax.azim) == (35.0, 100.0)  # a given view wins
-    assert fig.get_suptitle() == "Steepest descent $-\\nabla L = t - y$"
+    assert read(fig.get_suptitle()) == "Steepest descent −∇L = t − y"
     mirrored = cast(Axes3D, build_figure(Plot("quiver", t=(0.0, 1.0))).axes[0])
     assert mirrored.azim == 195.0  # 255's mirror
     fig = build_figure(Plot("contour"))
     ax, cax = fig.axes
-    assert (ax.get_xlabel(), ax.get_ylabel()) == ("$x_0$", "$x_1$")
-    assert cax.get_ylabel() == "$L$ (nats)"
+    assert (read(ax.get_xlabel()), read(ax.get_ylabel())) == ("x₀", "x₁")
+    assert read(cax.get_ylabel()) == "L (nats)"
     tick_kw: dict[str, object] = vars(ax.xaxis)["_major_tick_kw"]  # private in matplotlib
     assert not tick_kw.get("gridOn", False)  # the bands carry the values
     assert tuple(fig.get_size_inches() * fig.dpi) == (900.0, 800.0)

@@ -21,6 +21,7 @@ from conftest import (
     run_cli,
 )
 from mpl_toolkits.mplot3d.axes3d import Axes3D
+from slides_tools import read
 
 import swl_viz.mpl.theme as text
 from swl_viz import loss_grid
@@ -68,8 +69,8 @@ def test_k3_figure_labels_follow_the_chosen_classes() -> None:
     plot = Plot("surface", t=(0.0, 0.0, 1.0), logits=(0.0, 1.0, 0.0), axes=(0, 2))
     fig = build_figure(plot)
     (ax,) = fig.axes
-    assert (ax.get_xlabel(), ax.get_ylabel()) == ("$x_0$", "$x_2$")
-    assert "a = ($x_0$, 1, $x_2$)" in ax.get_title(loc="left")
+    assert (read(ax.get_xlabel()), read(ax.get_ylabel())) == ("x₀", "x₂")
+    assert "a = (x₀, 1, x₂)" in read(ax.get_title(loc="left"))
     g = plot.grid()
     a = g.stacked_logits()
     np.testing.assert_array_equal(a[..., 1], 1.0)  # a = (x0, 1, x1)
@@ -95,7 +96,7 @@ def test_log_scale_has_no_holes_even_where_exp_underflows() -> None:
     z = zmap("log")(small.loss)
     np.testing.assert_allclose(z.min(), np.log10(np.log1p(np.exp(-40.0))), rtol=1e-12)
     fig = build_figure(Plot("contour", zscale="log"))
-    assert "log" in fig.axes[1].get_ylabel()
+    assert "log" in read(fig.axes[1].get_ylabel())
 
 
 # ---- demo ---------------------------------------------------------------------------------------
@@ -293,20 +294,21 @@ def test_japanese_labels_use_a_japanese_font() -> None:
         pytest.skip("no Japanese font installed; the test extra installs matplotlib-fontja")
     fig = build_figure(Plot("quiver", lang="ja"))
     (ax,) = cast(list[Axes3D], fig.axes)
-    assert fig.get_suptitle().startswith("最急降下")  # the steepest-descent direction
-    assert ax.get_zlabel().startswith("損失")
+    assert read(fig.get_suptitle()).startswith("最急降下")  # the steepest-descent direction
+    assert read(ax.get_zlabel()).startswith("損失")
     assert ax.get_title(loc="left").startswith("教師ラベル")
 
 
-def test_without_a_japanese_font_it_warns_and_draws_english(
+def test_without_a_japanese_font_it_stops_with_the_install_and_the_library_draws_english(
     in_tmp: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(text, "japanese_font", lambda: None)
     code, out = _run("surface", "--lang", "ja", "--dpi", "30")
-    assert code == 0, out
-    assert "no Japanese font" in out and "'.[ja]'" in out
+    assert code == 1, out  # a file named _ja holding English labels would be a quiet surprise
+    assert "--lang" in out and "pip install matplotlib-fontja" in out
+    assert not any(in_tmp.rglob("*.png"))
     fig = build_figure(Plot("surface", lang="ja"))
-    title = fig.get_suptitle()
+    title = read(fig.get_suptitle())
     assert title.startswith("Loss") and not any(ord(c) > 0x3000 for c in title)  # no boxes
 
 

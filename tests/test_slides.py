@@ -26,7 +26,7 @@ from mpl_toolkits.mplot3d.axes3d import Axes3D
 from numpy.typing import NDArray
 from PIL import Image
 from PIL.GifImagePlugin import GifImageFile
-from slides_tools import contrast, drawn_texts, empty_columns, outside, over
+from slides_tools import contrast, drawn_texts, empty_columns, outside, over, read
 
 from swl_viz import loss_grid
 from swl_viz.mpl import THEMES, build_figure, theme_context
@@ -88,7 +88,7 @@ def _sizes(fig: Figure) -> dict[str, float]:
             ticks += [_px(float(t.get_fontsize()), dpi) for t in texts if id(t) in tick_texts]
             if axis.label in texts:
                 labels.append(_px(float(axis.label.get_fontsize()), dpi))
-    title = fig.get_suptitle() and _px(float(_titled(fig).get_fontsize()), dpi)
+    title = read(fig.get_suptitle()) and _px(float(_titled(fig).get_fontsize()), dpi)
     widths: list[float] = []
     for ax in fig.axes:
         for c in ax.collections:
@@ -355,19 +355,19 @@ def test_zlim_fixes_the_z_axis_and_the_colour_scale() -> None:
 
 
 def test_default_titles_state_the_content() -> None:
-    assert "t_k \\log y_k" in build_figure(Plot("surface")).get_suptitle()
-    assert "\\nabla L = t - y" in build_figure(Plot("quiver")).get_suptitle()
-    assert "\\nabla L = t - y" in build_figure(Plot("contour")).get_suptitle()
-    pair = build_figure(Plot("pair")).get_suptitle()
-    assert "\\log y_k" in pair and "\\nabla L" in pair
-    assert "(t - y)\\,/\\,T" in build_figure(Plot("quiver", temperature=2.0)).get_suptitle()
-    assert "10^{-7}" in build_figure(Plot("surface", variant="book")).get_suptitle()
-    assert build_figure(Plot("surface", title="mine")).get_suptitle() == "mine"
-    assert build_figure(Plot("surface", no_title=True)).get_suptitle() == ""
+    assert "tₖ log yₖ" in read(build_figure(Plot("surface")).get_suptitle())
+    assert "∇L = t − y" in read(build_figure(Plot("quiver")).get_suptitle())
+    assert "∇L = t − y" in read(build_figure(Plot("contour")).get_suptitle())
+    pair = read(build_figure(Plot("pair")).get_suptitle())
+    assert "log yₖ" in pair and "∇L" in pair
+    assert "(t − y) / T" in read(build_figure(Plot("quiver", temperature=2.0)).get_suptitle())
+    assert "10⁻⁷" in read(build_figure(Plot("surface", variant="book")).get_suptitle())
+    assert read(build_figure(Plot("surface", title="mine")).get_suptitle()) == "mine"
+    assert read(build_figure(Plot("surface", no_title=True)).get_suptitle()) == ""
     fig = build_figure(Plot("surface"))
     assert fig.axes[0].get_legend() is None  # no one-entry legend
-    assert cast(Axes3D, fig.axes[0]).get_zlabel() == "$L$ (nats)"
-    assert build_figure(Plot("contour")).axes[1].get_ylabel() == "$L$ (nats)"
+    assert read(cast(Axes3D, fig.axes[0]).get_zlabel()) == "L (nats)"
+    assert read(build_figure(Plot("contour")).axes[1].get_ylabel()) == "L (nats)"
 
 
 def test_a_japanese_title_uses_the_japanese_font(caplog: pytest.LogCaptureFixture) -> None:
@@ -435,7 +435,7 @@ def test_a_3d_label_stays_on_the_canvas_as_the_view_turns() -> None:
         ax.view_init(elev=20.0, azim=azim)
         drawn = drawn_texts(fig)
         assert label in drawn
-        assert label.get_text() not in [t for t, _ in outside(fig, drawn)], azim
+        assert read(label.get_text()) not in [t for t, _ in outside(fig, drawn)], azim
 
 
 @pytest.mark.parametrize("figure", ["contour", "surface", "pair"])

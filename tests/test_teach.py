@@ -15,6 +15,7 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.text import Text
 from matplotlib.typing import RcKeyType
+from slides_tools import read
 
 from swl_viz import loss_grid, softmax_with_loss
 from swl_viz.curves import slice_curves
@@ -98,7 +99,7 @@ def test_decision_line_is_the_diagonal(case: dict[str, Any]) -> None:
     assert (x.min(), x.max()) == (-20.0, 20.0)  # clipped to the grid's range
     (label,) = _by_gid(drawn, "decision-label")
     want = "L = log 2" if case.get("variant") != "book" else "L = 0.6931"
-    assert "y = ½" in label.get_text() and want in label.get_text()
+    assert "y = ½" in read(label.get_text()) and want in read(label.get_text())
     assert all(a.axes is ax for a in drawn)
     _render(fig)
 
@@ -114,7 +115,7 @@ def test_minimum_line_offset_is_log_9_for_eps_point_2() -> None:
     assert y.min() == pytest.approx(-20) and x.max() == pytest.approx(20)
     entropy = -(0.9 * math.log(0.9) + 0.1 * math.log(0.1))
     (label,) = _by_gid(drawn, "minimum-label")
-    assert f"{entropy:.4g}" in label.get_text()
+    assert f"{entropy:.4g}" in read(label.get_text())
 
 
 def test_no_minimum_line_for_a_one_hot_label() -> None:
@@ -187,11 +188,11 @@ def test_book_cap_only_for_the_book(variant: str) -> None:
         x, y = (np.asarray(v, float) for v in edge.get_data())
         np.testing.assert_allclose(y - x, BOOK_CAP_D, atol=1e-6)  # y0 = 1e-7 on it
         (note,) = _by_gid(drawn, "plateau-note")
-        assert "y − t = (−1, 1)" in note.get_text()
+        assert "y − t = (−1, 1)" in read(note.get_text())
         (cap3,) = _by_gid(drawn3, "cap")
         z = np.asarray(cap3.get_data_3d()[2], float)
         np.testing.assert_allclose(z, -math.log(2e-7), rtol=1e-6)  # -log(y0 + 1e-7) there
-        assert "16.12" in _by_gid(drawn, "cap-label")[0].get_text()
+        assert "16.12" in read(_by_gid(drawn, "cap-label")[0].get_text())
     _render(fig)
     _render(fig3)
 
@@ -220,8 +221,8 @@ def test_probe_box_shows_the_layers_numbers(
     fig, ax = _contour(grid)
     drawn = draw_probe(ax, p)
     (box,) = _by_gid(drawn, "probe-box")
-    text = box.get_text()
-    assert text == probe_text(p)
+    text = read(box.get_text())
+    assert text == read(probe_text(p))
     a = np.array([point[0], 0.0, point[1]]) if len(t) == 3 else np.array(point)
     if len(t) == 3:
         a[1] = 1.0
@@ -252,7 +253,7 @@ def test_probe_arrow_points_down_the_gradient() -> None:
     cos = tip @ direction / (np.linalg.norm(tip) * np.linalg.norm(direction))
     assert cos == pytest.approx(1.0, abs=1e-12)
     assert np.linalg.norm(tip) == pytest.approx(0.16 * 40)
-    assert "−∇L" in _by_gid(drawn, "probe-arrow-label")[0].get_text()
+    assert "−∇L" in read(_by_gid(drawn, "probe-arrow-label")[0].get_text())
 
 
 def test_probe_at_the_minimum_draws_no_arrow() -> None:
@@ -297,7 +298,7 @@ def test_path_vertices_are_the_descent_path(three_d: bool) -> None:
     (end,) = _by_gid(drawn, "path-end")
     assert float(start.get_data()[0][0]) == path.x0[0]
     assert float(end.get_data()[0][0]) == path.x0[-1]
-    assert "30" in _by_gid(drawn, "path-end-label")[0].get_text()
+    assert "30" in read(_by_gid(drawn, "path-end-label")[0].get_text())
     _render(fig)
 
 
@@ -318,7 +319,7 @@ def test_slice_is_softplus_with_its_asymptotes() -> None:
     (curve,) = _by_gid(drawn, "slice-loss")
     d, loss = (np.asarray(v, float) for v in curve.get_data())
     np.testing.assert_allclose(loss, np.logaddexp(0.0, d), rtol=1e-14)  # softplus(d)
-    assert "softplus(d)" in curve.get_label()
+    assert "softplus(d)" in read(curve.get_label())
     (right,) = _by_gid(drawn, "asymptote-right")
     x, y = (np.asarray(v, float) for v in right.get_data())
     np.testing.assert_allclose(np.diff(y) / np.diff(x), 1.0)
@@ -326,8 +327,8 @@ def test_slice_is_softplus_with_its_asymptotes() -> None:
     np.testing.assert_array_equal(left.get_data()[1], 0.0)
     (zero,) = _by_gid(drawn, "at-zero")
     assert float(zero.get_data()[1][0]) == math.log(2)
-    assert "log 2" in _by_gid(drawn, "at-zero-label")[0].get_text()
-    assert "√2 × 1 = 1.414" in _by_gid(drawn, "why-root2")[0].get_text()
+    assert "log 2" in read(_by_gid(drawn, "at-zero-label")[0].get_text())
+    assert "√2 × 1 = 1.414" in read(_by_gid(drawn, "why-root2")[0].get_text())
     (slope,) = _by_gid(drawn, "slope")
     sd, sv = (np.asarray(v, float) for v in slope.get_data())
     _, grad = softmax_with_loss(np.stack([-sd / 2, sd / 2], axis=-1), [1.0, 0.0])
@@ -341,8 +342,8 @@ def test_slice_asymptote_slope_is_one_over_t() -> None:
     (right,) = _by_gid(drawn, "asymptote-right")
     x, y = (np.asarray(v, float) for v in right.get_data())
     assert float(np.diff(y)[0] / np.diff(x)[0]) == pytest.approx(0.25)
-    assert "0.25" in _by_gid(drawn, "asymptote-right-label")[0].get_text()
-    assert "√2 × 0.25 = 0.3536" in _by_gid(drawn, "why-root2")[0].get_text()
+    assert "0.25" in read(_by_gid(drawn, "asymptote-right-label")[0].get_text())
+    assert "√2 × 0.25 = 0.3536" in read(_by_gid(drawn, "why-root2")[0].get_text())
 
 
 def test_slice_marks_the_minimum_of_a_soft_label() -> None:
@@ -357,7 +358,7 @@ def test_slice_book_cap_and_the_backward_that_ignores_it() -> None:
     fig, _, drawn = _slice(variant="book")
     (cap,) = _by_gid(drawn, "cap")
     np.testing.assert_allclose(cap.get_data()[1], -math.log(1e-7), rtol=1e-12)
-    assert "16.12" in _by_gid(drawn, "cap-label")[0].get_text()
+    assert "16.12" in read(_by_gid(drawn, "cap-label")[0].get_text())
     (backward,) = _by_gid(drawn, "slope")
     (true_slope,) = _by_gid(drawn, "book-slope")
     assert float(backward.get_data()[1][-1]) == pytest.approx(1.0, abs=1e-8)
@@ -390,20 +391,20 @@ def test_japanese_words_with_a_japanese_font() -> None:
     path = descent_path(-8, 6, Layer.make([1, 0], variant="book", label_smoothing=0.1), steps=5)
     drawn += draw_path(ax, path, lang="ja")
     drawn += draw_probe(ax, probe_point(-8, 6, Layer.make([1, 0], variant="book")), lang="ja")
-    texts = " ".join(a.get_text() for a in drawn if isinstance(a, Text))
+    texts = " ".join(read(a.get_text()) for a in drawn if isinstance(a, Text))
     for word in ("最小", "本の", "逆伝播", "開始", "ステップ後", "最急降下"):
         assert word in texts, word
     assert words("ja")["start"] == "開始"
     _render(fig)  # no "Glyph missing" warning
     fig2, _, drawn2 = _slice(lang="ja", variant="book")
-    assert "本の上限" in " ".join(a.get_text() for a in drawn2 if isinstance(a, Text))
+    assert "本の上限" in " ".join(read(a.get_text()) for a in drawn2 if isinstance(a, Text))
     _render(fig2)
 
 
 def test_english_by_default() -> None:
     grid = _grid(label_smoothing=0.1)
     _, ax = _contour(grid)
-    texts = " ".join(a.get_text() for a in annotate_contour(ax, grid) if isinstance(a, Text))
+    texts = " ".join(read(a.get_text()) for a in annotate_contour(ax, grid) if isinstance(a, Text))
     assert "minimum" in texts and not any(ord(c) > 0x3000 for c in texts)
 
 
@@ -434,7 +435,7 @@ def test_probe_box_with_many_classes_shows_the_varied_pair() -> None:
     t = [0.0] * 10
     t[7] = 1.0
     p = probe_point(2.0, -3.0, Layer.make(t, axes=(7, 2)))
-    text = probe_text(p)
+    text = read(probe_text(p))
     assert "y[7,2] = (" in text and "x[7,2] = (2, −3)" in text
     assert f"L = {_sig4(p.loss)}" in text
     assert all(line.count(",") <= 2 for line in text.splitlines())
@@ -504,7 +505,7 @@ def test_probe_numbers_are_true_to_a_50_digit_reference(
 
     layer = Layer.make(t, **options)
     p = probe_point(*point, layer)
-    text = probe_text(p)
+    text = read(probe_text(p))
     temp = layer.temperature
     loss, grad = reference(p.a, t, label_smoothing=layer.label_smoothing, temperature=temp)
     y = [mpmath.exp(v) for v in log_probabilities(p.a, temp)]

@@ -290,17 +290,17 @@ def test_arrows_point_down_the_gradient() -> None:
 def test_themes_titles_and_words() -> None:
     dark = figure_dict(Plot(figure="surface", theme="dark"))["layout"]
     assert dark["paper_bgcolor"] == "#16181d"
-    assert dark["title"]["text"] == "Loss L = −Σₖ tₖ log yₖ"  # the scene's, in Unicode
+    assert dark["title"]["text"] == "Loss 𝐿 = −Σₖ 𝑡ₖ log 𝑦ₖ"  # the scene's, in Unicode italics
     titled = figure_dict(Plot(figure="contour", title="Lecture 5"))["layout"]
     assert titled["title"]["text"] == "Lecture 5"
     assert figure_dict(Plot(figure="contour", no_title=True))["layout"]["title"]["text"] == ""
     ja = figure_dict(Plot(figure="quiver", lang="ja"))
-    assert ja["layout"]["title"]["text"] == "最急降下の向き −∇L = t − y"
+    assert ja["layout"]["title"]["text"] == "最急降下の向き −∇𝐿 = 𝑡 − 𝑦"
     assert [t["name"] for t in ja["data"]][:2] == ["順伝播", "逆伝播"]
     smoothing = figure_dict(Plot(figure="surface", label_smoothing=0.1, temperature=2.0))
-    assert smoothing["layout"]["annotations"][0]["text"] == "t = (1, 0),  ε = 0.1,  T = 2"
+    assert smoothing["layout"]["annotations"][0]["text"] == "𝑡 = (1, 0),  ε = 0.1,  𝑇 = 2"
     book = figure_dict(Plot(figure="pair", variant="book"))["layout"]["title"]["text"]
-    assert book == "Forward: L = −Σₖ tₖ log(yₖ + 10⁻⁷)    Backward: t − y"  # not −∇L: flat
+    assert book == "Forward: 𝐿 = −Σₖ 𝑡ₖ log(𝑦ₖ + 10⁻⁷)    Backward: 𝑡 − 𝑦"  # not −∇L: flat
 
 
 def test_same_bytes_in_another_process() -> None:
@@ -338,7 +338,7 @@ def test_missing_extra_names_the_install(monkeypatch: pytest.MonkeyPatch) -> Non
     with pytest.raises(SwlVizError) as err:
         render_html(Plot(figure="surface"))
     assert err.value.param == "out"
-    assert "pip install -e '.[html]'" in str(err.value)
+    assert "pip install plotly" in str(err.value)  # works from any install, not only a checkout
     assert "\n" not in str(err.value)
 
 
@@ -348,12 +348,15 @@ def test_missing_extra_is_one_line_from_the_command_line_before_any_work(
     from conftest import run_cli
 
     monkeypatch.setitem(sys.modules, "plotly", None)
-    for args in (["surface", "--out", "s.html"], ["export", "--format", "png,html"]):
+    for args, flag in (
+        (["surface", "--out", "s.html"], "--out"),
+        (["export", "--format", "png,html"], "--format"),  # the option the user gave
+    ):
         code, text = run_cli(*args)
         assert code == 1, text
         errors = {line for line in text.splitlines() if "Error" in line}
-        assert errors == {"Error: --out: HTML output needs plotly; install it with pip install "
-                          "-e '.[html]' (plotly)"}, text  # fmt: skip
+        assert errors == {f"Error: {flag}: HTML output needs plotly; install it with pip install "
+                          "plotly (swl-viz's html extra)"}, text  # fmt: skip
         assert not any(in_tmp.rglob("*.*")), "nothing is written"
 
 

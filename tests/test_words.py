@@ -3,11 +3,12 @@ form for media without TeX."""
 
 from __future__ import annotations
 
+import io
 import re
 
 import pytest
 
-from swl_viz.words import DESCENT, DESCENT_T, LOSS, LOSS_BOOK, WORDS, plain
+from swl_viz.words import DESCENT, DESCENT_T, LOSS, LOSS_BOOK, WORDS, plain, typeset
 
 
 def test_both_languages_have_every_word() -> None:
@@ -38,3 +39,39 @@ def test_no_word_keeps_tex_after_plain() -> None:
         for key, text in words.items():
             out = plain(text)
             assert "$" not in out and "\\" not in out, (key, out)
+
+
+@pytest.mark.parametrize(
+    ("tex", "shown"),
+    [
+        (LOSS, "𝐿 = −Σₖ 𝑡ₖ log 𝑦ₖ"),  # log stays upright, as TeX sets it
+        (r"$y = \mathrm{softmax}(x\,/\,T)$", "𝑦 = softmax(𝑥 / 𝑇)"),
+        (r"$L = \mathrm{softplus}(d) = \log(1 + e^d)$", "𝐿 = softplus(𝑑) = log(1 + 𝑒ᵈ)"),
+        ("$H(t')$ and $h$", "𝐻(𝑡′) and ℎ"),
+        ("plain words stay", "plain words stay"),
+    ],
+)
+def test_typeset_sets_variables_in_italic(tex: str, shown: str) -> None:
+    assert typeset(tex) == shown
+
+
+def test_figures_parse_no_mathtext() -> None:
+    """Every word is typeset before drawing: no figure pays matplotlib's mathtext parser (its
+    grammar alone costs about half a second in each process that draws)."""
+    from unittest import mock
+
+    from matplotlib.mathtext import MathTextParser
+
+    import swl_viz
+
+    options: list[dict[str, object]] = [
+        {"figure": "surface", "variant": "book", "probe": (2.0, -3.0)},
+        {"figure": "contour", "t": (0.7, 0.3), "temperature": 2.0, "descent": (-6.0, 4.0)},
+        {"figure": "pair", "zscale": "log", "label_smoothing": 0.2},
+        {"figure": "slice", "t": (0.7, 0.3)},
+        {"figure": "quiver", "preset": "slides", "lang": "ja"},
+    ]
+    with mock.patch.object(MathTextParser, "parse", side_effect=AssertionError("mathtext")):
+        for o in options:
+            o = dict(o)
+            swl_viz.plot(str(o.pop("figure")), **o).savefig(io.BytesIO(), format="png")

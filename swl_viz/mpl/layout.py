@@ -139,6 +139,13 @@ KEY_GAP_3D = -2.0
 #: Room around a contour panel, in tick-label heights: left, bottom, top, right (colourbar).
 CONTOUR_MARGINS = (4.3, 2.9, 0.3, 5.2)
 
+
+def _bar_margin(scene: Scene, em: float) -> float:
+    """The room right of a contour for its colour bar: more on a log scale, whose ticks
+    (10⁻¹⁵) are wider than a linear scale's (25)."""
+    return (CONTOUR_MARGINS[3] + (1.2 if scene.zscale == "log" else 0.0)) * em
+
+
 #: View angles the 3-D fit tries, so a turntable's every frame fits its panel.
 _FIT_AZIMS = np.arange(0.0, 360.0, 15.0)
 
@@ -231,7 +238,7 @@ def _title(fig: Figure, frame: _Frame, title: str, margin: float, top: float) ->
     font = theme.japanese_font() if needs_cjk(title) else None
     if font is not None:
         # the Japanese font first: words around $...$ are drawn in the first font found
-        family = [font, *mpl.rcParams["font.sans-serif"]]
+        family = [font, "DejaVu Sans", theme.MATH_FONT]
     size = float(mpl.rcParams["figure.titlesize"])
     wide = _text_width(title, size, frame.dpi)
     if wide > frame.w - 2 * margin:  # a long title (the book's, a user's) shrinks to fit
@@ -303,7 +310,9 @@ def _contour_figure(
     elif scene.key:
         em = frame.em
         side = room.h - CONTOUR_MARGINS[1] * em - CONTOUR_MARGINS[2] * em
-        need = CONTOUR_MARGINS[0] * em + side + CONTOUR_MARGINS[3] * em
+        # the key's column takes its width first: the square shrinks to what is left
+        side = min(side, room.w - CONTOUR_MARGINS[0] * em - _bar_margin(scene, em))
+        need = CONTOUR_MARGINS[0] * em + side + _bar_margin(scene, em)
         group = need + KEY_GAP * em + key_w
         x0 = max(margin, (frame.w - group) / 2)
         bands = [_Box(x0, room.y0, x0 + need, room.y1)]
@@ -311,7 +320,7 @@ def _contour_figure(
         key = _Box(kx, margin, kx + key_w, content_top)
     else:
         n = len(flat)
-        bar_room = 5.2 * frame.em
+        bar_room = _bar_margin(scene, frame.em)
         width = (room.w - bar_room) / n
         bands = [
             _Box(room.x0 + width * i, room.y0, room.x0 + width * (i + 1), room.y1) for i in range(n)
@@ -496,7 +505,7 @@ def _contour_panel(
     ``bar``)."""
     em = frame.em
     left, bottom, top = (CONTOUR_MARGINS[i] * em for i in range(3))
-    right = CONTOUR_MARGINS[3] * em if bar else 0.6 * em
+    right = _bar_margin(scene, em) if bar else 0.6 * em
     side = min(band.w - left - right, band.h - bottom - top)
     x0 = band.x0 + left + (band.w - left - right - side) / 2
     y0 = band.y0 + bottom + (band.h - bottom - top - side) / 2

@@ -19,7 +19,18 @@ from mpl_toolkits.mplot3d import proj3d
 
 from swl_viz.marks import Marks
 from swl_viz.mpl.place import PRIORITY
-from swl_viz.mpl.theme import CAP, DECISION, HALO, MINIMUM, PATH, PROBE, _halo, _lw, _text_style
+from swl_viz.mpl.theme import (
+    CAP,
+    DECISION,
+    HALO,
+    MATH_FONT,
+    MINIMUM,
+    PATH,
+    PROBE,
+    _halo,
+    _lw,
+    _text_style,
+)
 from swl_viz.shapes import Arrow, Label, Point, Polyline
 
 __all__ = ["draw_marks"]
@@ -150,7 +161,7 @@ def _arrow(ax: Any, arrow: Arrow, three_d: bool) -> Artist:
 def _label(ax: Any, label: Label, three_d: bool, lang: str) -> Artist:
     style = _text_style("en" if label.mono else lang, label.size)
     if label.mono:
-        style["family"] = "monospace"
+        style["family"] = ["DejaVu Sans Mono", MATH_FONT]
     if label.backing == "halo":
         del style["bbox"]
         halo = mpl.rcParams["axes.facecolor"]

@@ -346,6 +346,7 @@ def place_labels(fig: Figure, labels: Sequence[Text]) -> Placement:
     taken_box = taken_box.reshape(-1, 4)
     upright = [True] * len(taken)  # which taken shapes are their own upright boxes
     for text in sorted(labels, key=lambda t: PRIORITY.get(t, 5)):
+        _fit_width(text, fig, renderer)
         start = _text_box(text, renderer)
         shape = _shape(text, renderer)
         turned = text.get_rotation() % 90.0 != 0.0
@@ -390,6 +391,17 @@ def place_labels(fig: Figure, labels: Sequence[Text]) -> Placement:
         upright.append(not turned)
         taken_box = np.vstack([taken_box, [*placed.min(axis=0), *placed.max(axis=0)]])
     return Placement(moved, unplaced)
+
+
+def _fit_width(text: Text, fig: Figure, renderer: RendererAgg) -> None:
+    """A label wider than its room (a large --font-scale on a small canvas) is set smaller,
+    just enough to fit: a smaller label beats one cut off at the edge or lying on the ticks."""
+    room = _room(text, fig, renderer).width
+    for _ in range(3):  # the box's padding does not shrink with the text: close in
+        wide = _text_box(text, renderer).width
+        if wide <= room:
+            return
+        text.set_fontsize(float(text.get_fontsize()) * room / wide * 0.98)
 
 
 def _em(fig: Figure) -> float:

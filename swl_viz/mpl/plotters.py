@@ -32,6 +32,7 @@ from swl_viz.maths import FloatArray
 from swl_viz.mpl.theme import _linewidth, _px
 from swl_viz.scene import MAX_CONTOUR_POINTS
 from swl_viz.shapes import Field
+from swl_viz.words import typeset
 
 #: At most this many wireframe lines per direction, however dense the grid.
 MAX_WIRE_LINES = 31
@@ -46,7 +47,7 @@ CONTOUR_ALPHA = 0.75
 
 
 def _log_ticks(ax: Axes | Axes3D, which: str) -> None:
-    fmt = FuncFormatter(lambda v, _pos: f"$10^{{{v:g}}}$")
+    fmt = FuncFormatter(lambda v, _pos: typeset(f"$10^{{{v:g}}}$"))
     getattr(ax, f"{which}axis").set_major_formatter(fmt)
 
 
@@ -156,7 +157,7 @@ def draw_contour(
     arrow_color: Any = None,
     halo_color: Any = None,
     colorbar: bool = True,
-    colorbar_label: str = "$L$ (nats)",
+    colorbar_label: str = "𝐿 (nats)",
     min_px: float = 0.0,
     extend: str = "neither",
 ) -> ContourArtists:

@@ -28,6 +28,10 @@ from swl_viz.palette import PROBE as PROBE
 from swl_viz.palette import SLOPE_CURVE as SLOPE_CURVE
 from swl_viz.plotspec import Plot
 
+#: The family that draws the mathematical italic letters of the typeset words: matplotlib ships
+#: it, and falls back to it glyph by glyph from the text's own font.
+MATH_FONT = "DejaVu Serif"
+
 #: Text sizes and text spacing, in pixels per 1000 pixels of the canvas's shorter side: at
 #: 1080 px a tick label is 29 px, an axis label 33 px and the title 46 px; at 900 px they are 24,
 #: 28 and 39 px, which a full-height 900 px figure on a 1080 px slide shows at 29, 33 and 46.
@@ -82,8 +86,9 @@ _BASE: dict[str, Any] = {
     "pdf.fonttype": 42,
     "axes.grid": False,
     "axes3d.grid": True,
-    # stated outright: importing matplotlib-fontja switches the global family to IPAexGothic
-    "font.family": ["sans-serif"],
+    # stated outright: importing matplotlib-fontja switches the global family to IPAexGothic.
+    # DejaVu Serif after it draws the italic variables (𝐿, 𝑥₀) the words are typeset in.
+    "font.family": ["DejaVu Sans", MATH_FONT],
     "font.sans-serif": list(mpl.rcParamsDefault["font.sans-serif"]),
 }
 
@@ -230,7 +235,7 @@ def _box() -> dict[str, Any]:
 def _font(lang: str) -> dict[str, Any]:
     """A Japanese family first for ``lang="ja"``, whatever the surrounding rcParams say."""
     font = japanese_font() if lang == "ja" else None
-    return {} if font is None else {"fontfamily": [font, "DejaVu Sans"]}
+    return {} if font is None else {"fontfamily": [font, "DejaVu Sans", MATH_FONT]}
 
 
 def _text_style(lang: str, size: str = "medium") -> dict[str, Any]:
@@ -239,7 +244,7 @@ def _text_style(lang: str, size: str = "medium") -> dict[str, Any]:
 
 def _legend(lang: str) -> dict[str, Any]:
     font = japanese_font() if lang == "ja" else None
-    family = {} if font is None else {"family": [font, "DejaVu Sans"]}
+    family = {} if font is None else {"family": [font, "DejaVu Sans", MATH_FONT]}
     return {"size": "medium", **family}
 
 
@@ -280,7 +285,10 @@ def font_rc(lang: str) -> dict[str, Any]:
     font = japanese_font() if lang == "ja" else None
     if font is None:
         return {}
-    return {"font.family": "sans-serif", "font.sans-serif": [font, "DejaVu Sans"]}
+    return {
+        "font.family": [font, "DejaVu Sans", MATH_FONT],
+        "font.sans-serif": [font, "DejaVu Sans"],
+    }
 
 
 _MATH = re.compile(r"(?<!\\)\$.*?(?<!\\)\$")
@@ -309,7 +317,7 @@ def _drawable(char: str, families: tuple[str, ...]) -> bool:
 def needs_cjk(text: str) -> bool:
     """True when the default text font (DejaVu Sans) lacks a character of ``text``, so the title
     should fall back to the Japanese font."""
-    return any(not _drawable(c, ("DejaVu Sans",)) for c in _plain(text))
+    return any(not _drawable(c, ("DejaVu Sans", MATH_FONT)) for c in _plain(text))
 
 
 def missing_glyphs(text: str) -> bool:
@@ -320,5 +328,5 @@ def missing_glyphs(text: str) -> bool:
     if not plain:
         return False
     font = japanese_font()
-    families = ("DejaVu Sans",) if font is None else ("DejaVu Sans", font)
+    families = ("DejaVu Sans", MATH_FONT) if font is None else ("DejaVu Sans", MATH_FONT, font)
     return any(not _drawable(c, families) for c in plain)

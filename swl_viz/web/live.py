@@ -29,7 +29,7 @@ from swl_viz.web.look import (
     web_text,
 )
 from swl_viz.web.traces import _field_stride, _point_limit, _slots, _thinned
-from swl_viz.words import plain, words
+from swl_viz.words import plain, typeset, words
 
 #: The temperature control's ends (log scale): 0.01 to 100, four decades around T = 1;
 #: a figure drawn at a temperature outside widens it to hold that.
@@ -92,7 +92,7 @@ def _titles(plot: Plot) -> dict[str, str | None]:
                 title = web_text(plot.title)
             else:
                 other = dataclasses.replace(plot, variant=variant, temperature=temperature)
-                title = web_text(default_title(other))
+                title = web_text(typeset(default_title(other)))  # as the scene sets it
             out[f"{variant}|{key}"] = title
     return out
 

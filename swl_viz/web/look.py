@@ -43,7 +43,7 @@ LINE_LIFT = 0.01
 CONTOUR_ALPHA = 0.75
 #: CSS pixels per typographic point (a label's offset is in points).
 PX_PER_POINT = 96 / 72
-INSTALL_HINT = "pip install -e '.[html]' (plotly)"
+INSTALL_HINT = "pip install plotly (swl-viz's html extra)"
 
 #: The few theme colours an HTML figure needs (the PNG themes' values).
 _THEMES: dict[str, dict[str, str]] = {
