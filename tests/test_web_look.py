@@ -122,7 +122,7 @@ def test_japanese_shows_its_glyphs_without_a_cjk_font(slide: Any) -> None:
     page = slide(plot)
     assert page.js("() => document.fonts.check('16px swl-viz-ja', '損失')")
     title = page.js(f"() => {GD}.querySelector('.gtitle').textContent")
-    chars = [c for c in title if ord(c) > 0x3000][:4]
+    chars = [c for c in title if 0x3040 <= ord(c) <= 0x30FF or 0x4E00 <= ord(c) <= 0x9FFF][:4]
     assert len(chars) >= 3, title
     family = page.js(f"() => getComputedStyle({GD}.querySelector('.gtitle')).fontFamily")
     assert "swl-viz-ja" in family
