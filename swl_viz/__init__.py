@@ -47,14 +47,19 @@ __version__ = "0.1.0"
 
 
 def plot(figure: str = "surface", **options: Any) -> "Figure":
-    """The finished figure the command line draws, as a matplotlib Figure: no pyplot, so a
-    notebook shows it inline and ``savefig`` writes it, themes included.
+    """The finished figure the command line draws, as a matplotlib Figure: no pyplot. A
+    notebook shows it inline as the last line of a cell, with no ``%matplotlib`` magic, and
+    ``savefig`` writes it, themes and Japanese fonts included.
 
     ``options`` are the command-line options with ``-`` written ``_``, as values
     (``t=(0.9, 0.1)``) or as command-line text (``t="0.9,0.1"``)::
 
         fig = swl_viz.plot("contour", t=(0.9, 0.1), theme="dark")
         fig.savefig("contour.png")
+
+    It may be called from several threads at once: matplotlib's settings are global, so
+    building a figure, and drawing or saving one, take one lock (``swl_viz.mpl.theme.RC_LOCK``)
+    and run one at a time; each figure comes out as it does alone.
     """
     from swl_viz.mpl import build_figure, theme_context
     from swl_viz.plotspec import plot_spec

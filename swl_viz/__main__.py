@@ -5,10 +5,12 @@ SIGTERM or SIGHUP ends swl-viz at once with 128 + the signal's number and no tra
 nothing has been opened or written yet. After that the commands handle them.
 """
 
+import importlib
 import os
 import signal
 import sys
-from types import FrameType
+from types import FrameType, ModuleType
+from typing import Any
 
 STOPS = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
 
@@ -34,11 +36,47 @@ def _check_backend() -> None:
         os._exit(1)
 
 
+class _Deferred(ModuleType):
+    """A stand-in for a module that loads the real one when a name of it is first used."""
+
+    def __init__(self, name: str, cls: str) -> None:
+        super().__init__(name)
+        module = self
+
+        class StandIn:
+            def __new__(cls_, *args: Any, **kwargs: Any) -> Any:
+                return getattr(module._load(), cls)(*args, **kwargs)
+
+        StandIn.__name__ = StandIn.__qualname__ = cls
+        setattr(self, cls, StandIn)
+
+    def _load(self) -> ModuleType:
+        if sys.modules.get(self.__name__) is self:
+            del sys.modules[self.__name__]
+        return importlib.import_module(self.__name__)
+
+    def __getattr__(self, name: str) -> Any:
+        if name.startswith("__"):  # the import system's questions (__path__, ...): a module
+            raise AttributeError(name)
+        return getattr(self._load(), name)
+
+
+def _defer_rich_extras() -> None:
+    """Typer's help module imports rich's Markdown and Traceback at its top, for markdown help
+    and pretty tracebacks. swl-viz uses neither (its help is Rich markup, and main() turns every
+    error into one line), and loading them (markdown-it, attrs) is about a third of --help's
+    time. In the command line's own process only, they load when first used."""
+    for name, cls in (("rich.markdown", "Markdown"), ("rich.traceback", "Traceback")):
+        if name not in sys.modules:
+            sys.modules[name] = _Deferred(name, cls)
+
+
 def run() -> None:
     """The console entry point."""
     for signum in STOPS:
         signal.signal(signum, _stop_quietly)
     _check_backend()
+    _defer_rich_extras()
     from swl_viz.cli import main
 
     signal.signal(signal.SIGINT, signal.default_int_handler)

@@ -18,6 +18,7 @@ from __future__ import annotations
 import contextlib
 import errno
 import fcntl
+import hashlib
 import os
 import signal
 import stat
@@ -92,8 +93,19 @@ def new_file_mode(path: Path) -> int:
     return 0o666 & ~_umask()
 
 
+#: Longest file name, in bytes, kept whole in a part file's name: with the dot, the pid, the
+#: random tag and the suffix it stays under the 255 bytes most file systems allow.
+PART_NAME_BYTES = 200
+
+
 def _part_prefix(path: Path) -> str:
-    return f".{path.name}."
+    """``.NAME.``, with a NAME too long for a part file's name cut and told apart by a hash."""
+    name = path.name
+    raw = os.fsencode(name)
+    if len(raw) > PART_NAME_BYTES:
+        tag = hashlib.sha256(raw).hexdigest()[:12]
+        name = os.fsdecode(raw[: PART_NAME_BYTES - len(tag) - 1]) + "~" + tag  # bytes, cut
+    return f".{name}."
 
 
 def _held(fd: int) -> bool:
@@ -215,13 +227,36 @@ def _unlink(tmp: str) -> None:
         os.unlink(tmp)
 
 
+#: Bytes of the old file compared at a time.
+COMPARE_CHUNK = 1 << 20
+
+
+def _holds(path: Path, data: bytes) -> bool:
+    """Whether ``path`` is a regular file holding exactly ``data``: compared by size first,
+    then a chunk at a time, so an old file of any size costs no more memory than a chunk."""
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)
+    except OSError:
+        return False
+    with os.fdopen(fd, "rb") as fh:
+        try:
+            st = os.fstat(fd)
+            if not stat.S_ISREG(st.st_mode) or st.st_size != len(data):
+                return False
+            view = memoryview(data)
+            for start in range(0, len(data), COMPARE_CHUNK):
+                want = view[start : start + COMPARE_CHUNK]
+                if fh.read(len(want)) != want:
+                    return False
+            return fh.read(1) == b""
+        except OSError:
+            return False
+
+
 def write_if_changed(path: Path, data: bytes) -> bool:
     """Atomically replace ``path`` with ``data`` unless it already holds exactly those bytes."""
-    try:
-        if path.read_bytes() == data:
-            return False
-    except OSError:
-        pass
+    if _holds(path, data):
+        return False
     with atomic_write(path) as fh:
         fh.write(data)
     return True

@@ -6,8 +6,6 @@ and decks accept. Errors end in :mod:`swl_viz.cli_errors`, tables in :mod:`swl_v
 matplotlib is imported inside the commands that draw, so ``swl-viz --help`` stays fast.
 """
 
-import os
-import sys
 from collections.abc import Mapping
 from functools import partial
 from pathlib import Path
@@ -16,9 +14,15 @@ from typing import Annotated, Any
 import typer
 
 from swl_viz import __version__
-from swl_viz.cli_errors import err, errors, out, run
+from swl_viz.cli_errors import err, errors, out, print_path, run
 from swl_viz.cli_params import Command, complete_list, given, one_label, read_given, shown, takes
-from swl_viz.cli_report import print_gradient_check, print_worked_example, run_export, warn_font
+from swl_viz.cli_report import (
+    print_gradient_check,
+    print_json,
+    print_worked_example,
+    run_export,
+    warn_font,
+)
 from swl_viz.errors import RunError, SwlVizError
 from swl_viz.options import (
     CLASSIC,
@@ -50,9 +54,9 @@ def _complete_deck(incomplete: str) -> list[str]:
 
 
 def _no_display() -> bool:
-    return sys.platform.startswith("linux") and not (
-        os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")
-    )
+    from swl_viz.cli_report import no_display
+
+    return no_display()
 
 
 # ---- figure commands ------------------------------------------------------------------------
@@ -118,7 +122,7 @@ def _figure(
             fmt = output_format(plot, path)
             plot.check_formats([fmt])
             render_to_file(plot, path, fmt)
-            out.print(str(path))
+            print_path(path)
         if alt:
             from swl_viz.web.describe import alt_text
 
@@ -262,7 +266,7 @@ def export(
 
     if list_decks:
         for name, path in bundled_decks().items():
-            out.print(f"{name}\t{path}")
+            print_path(f"{name}\t{path}")
         return
     with errors():
         n_jobs = job_count(jobs)
@@ -276,6 +280,10 @@ def export(
         _need_font("ja" if any(x.plot.lang == "ja" for x in targets) else None)
         warn_font(None, next((x.plot.title for x in targets if x.plot.title is not None), None))
         fit, budget = export_workers(targets, n_jobs, memory_budget)
+        if jobs is None and fit == n_jobs and len(targets) == n_jobs + 1:
+            # one job left over would double one worker's time: it gets a worker of its own,
+            # if the memory budget allows (3 figures on 2 cores: 1 + 1 + 1, not 2 + 1)
+            fit = max(fit, export_workers(targets, n_jobs + 1, memory_budget)[0])
         if fit < n_jobs and len(targets) > fit:
             err.print(f"{fit} of {n_jobs} jobs run at once, to stay within {budget >> 20} MiB")
         try:
@@ -316,7 +324,7 @@ def demo(
         t = load_batch(labels, "labels", True, labels_as) if labels is not None else None
         ex = worked_example(a, t)
     if as_json:
-        out.print_json(data=ex.as_json())
+        print_json(ex.as_json())
         return
     print_worked_example(ex)
 
@@ -416,7 +424,7 @@ def data(out_path: DataOut, **options: Any) -> None:
             )  # fmt: skip
             if warning is not None:
                 err.print(f"[yellow]Warning:[/] {warning}", markup=True)
-    out.print(str(out_path))
+    print_path(out_path)
 
 
 def _version(value: bool) -> None:

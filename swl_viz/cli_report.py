@@ -8,14 +8,66 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from swl_viz.cli_errors import err, error_line, out
+from swl_viz.cli_errors import err, error_line, out, print_path
 from swl_viz.errors import RunError
 
 if TYPE_CHECKING:
     from swl_viz.deck import Target
     from swl_viz.learners import CheckResult, WorkedExample
 
-__all__ = ["print_gradient_check", "print_worked_example", "run_export", "warn_font"]
+__all__ = [
+    "no_display",
+    "print_gradient_check",
+    "print_json",
+    "print_worked_example",
+    "run_export",
+    "warn_font",
+]
+
+
+#: matplotlib's backends that only write files.
+FILE_BACKENDS = ("agg", "pdf", "svg", "ps", "cairo", "template")
+
+
+def no_display() -> bool:
+    """Whether no window can open here: on Linux, neither DISPLAY nor WAYLAND_DISPLAY names a
+    server that answers (an X server is asked for a connection, as a client would)."""
+    import os
+
+    if not sys.platform.startswith("linux"):
+        return False
+    if os.environ.get("WAYLAND_DISPLAY"):
+        return False
+    if os.environ.get("MPLBACKEND", "").lower() in FILE_BACKENDS:
+        return False  # no window whatever the display: matplotlib says so, naming its backend
+    display = os.environ.get("DISPLAY", "")
+    return not (display and _x_server_answers(display))
+
+
+def _x_server_answers(display: str) -> bool:
+    """Whether the X server ``display`` ("[host]:N[.screen]") accepts a connection."""
+    import socket
+
+    host, _, rest = display.rpartition(":")
+    number = rest.split(".")[0]
+    if not number.isdigit() or host.startswith("/"):
+        return True  # a form this check does not know: let the toolkit decide
+    if host in ("", "unix"):
+        path = f"/tmp/.X11-unix/X{number}"
+        for address in (path, "\0" + path):  # the socket file, or Linux's abstract one
+            with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as sock:
+                sock.settimeout(2.0)
+                try:
+                    sock.connect(address)
+                    return True
+                except OSError:
+                    continue
+        return False
+    try:
+        socket.create_connection((host, 6000 + int(number)), timeout=2.0).close()
+    except OSError:
+        return False
+    return True
 
 
 def warn_font(lang: str | None, title: str | None = None) -> None:
@@ -39,8 +91,10 @@ def warn_font(lang: str | None, title: str | None = None) -> None:
 def run_export(targets: list[Target], out_dir: Path, workers: int) -> None:
     """Render ``targets`` with a progress bar; then a table of the files (a terminal) or each
     written path on a line (piped, for scripts). Any failed file is a RunError, at the end."""
+    from rich.markup import escape
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
     from rich.table import Table
+    from rich.text import Text
 
     from swl_viz.errors import SwlVizError
     from swl_viz.formats import check_format
@@ -59,7 +113,7 @@ def run_export(targets: list[Target], out_dir: Path, workers: int) -> None:
         "[progress.description]{task.description}", BarColumn(), MofNCompleteColumn(),
         TimeElapsedColumn(), console=err, transient=False, disable=not err.is_terminal,
     ) as progress:  # fmt: skip
-        task = progress.add_task(f"exporting to {out_dir}/", total=len(jobs))
+        task = progress.add_task(f"exporting to {escape(str(out_dir))}/", total=len(jobs))
 
         def advance(result: JobResult) -> None:
             progress.advance(task)
@@ -74,12 +128,12 @@ def run_export(targets: list[Target], out_dir: Path, workers: int) -> None:
                 (f"{r.size / 1024:.1f} KiB", f"{r.seconds:.2f} s") if r.size else ("-",) * 2
             )
             style = {"written": "green", "unchanged": "dim", "failed": "bold red"}[r.status]
-            table.add_row(r.path, size, secs, f"[{style}]{r.status}[/]")
+            table.add_row(Text(r.path), size, secs, Text(r.status, style=style))
         out.print(table)
     else:  # piped: each written path on a line of its own, for scripts (failures: stderr)
         for r in results:
             if r.status == "written":
-                out.print(r.path, markup=False, soft_wrap=True)
+                print_path(r.path)
     counts = {s: sum(r.status == s for r in results) for s in ("written", "unchanged", "failed")}
     summary = ", ".join(f"{n} {s}" for s, n in counts.items())
     (out if out.is_terminal else err).print(summary, markup=False)  # piped: stdout is paths
@@ -90,23 +144,58 @@ def run_export(targets: list[Target], out_dir: Path, workers: int) -> None:
         raise RunError(f"{len(failed)} of {len(results)} files failed; the others were kept")
 
 
+#: Rows and columns of a matrix the worked example shows; the rest are counted (--json has all).
+SHOWN_ROWS = 10
+SHOWN_COLUMNS = 12
+
+
 def _matrix(title: str, m: Any, fmt: str = ".3f") -> None:
-    import numpy as np
     from rich import box
     from rich.table import Table
 
-    if out.width < 7 * (m.shape[1] + 1):  # too narrow for a table: one value a line
-        out.print(title)
-        for (n, k), v in np.ndenumerate(m):
-            out.print(f"  [{n}, {k}] {v:{fmt}}", markup=False)
-        return
-    table = Table(title=title, title_justify="left", box=box.SIMPLE_HEAD, padding=(0, 1, 0, 0))
-    table.add_column("n", justify="right", style="dim")
-    for k in range(m.shape[1]):
-        table.add_column(str(k), justify="right", no_wrap=True)
-    for n, row in enumerate(m):
-        table.add_row(str(n), *(f"{v:{fmt}}" for v in row))
-    out.print(table)
+    n_rows, n_cols = m.shape
+    shown = m[:SHOWN_ROWS, :SHOWN_COLUMNS]
+    hidden = []
+    if n_rows > SHOWN_ROWS:
+        hidden.append(f"{n_rows - SHOWN_ROWS:,} more rows")
+    if n_cols > SHOWN_COLUMNS:
+        hidden.append(f"{n_cols - SHOWN_COLUMNS:,} more columns")
+    if out.width < 7 * (shown.shape[1] + 1):  # too narrow for a table: one value a line
+        out.print(title, markup=False)
+        for n, row in enumerate(shown.tolist()):
+            for k, v in enumerate(row):
+                out.print(f"  [{n}, {k}] {v:{fmt}}", markup=False)
+    else:
+        table = Table(title=title, title_justify="left", box=box.SIMPLE_HEAD, padding=(0, 1, 0, 0))
+        table.add_column("n", justify="right", style="dim")
+        for k in range(shown.shape[1]):
+            table.add_column(str(k), justify="right", no_wrap=True)
+        for n, row in enumerate(shown.tolist()):
+            table.add_row(str(n), *(f"{v:{fmt}}" for v in row))
+        out.print(table)
+    if hidden:
+        out.print(f"  … and {' and '.join(hidden)} (all of them with --json)", markup=False)
+
+
+def print_json(data: dict[str, Any]) -> None:
+    """``data`` as strict JSON (no NaN) on stdout: a key a line, and a matrix a row a line.
+    Each matrix goes through json's C encoder in one call (``indent`` would take its Python
+    one, some 20 times slower), so a batch of a million numbers prints in seconds."""
+    import json
+
+    def dumps(value: Any) -> str:
+        return json.dumps(value, allow_nan=False)
+
+    write = sys.stdout.write
+    write("{")
+    for n, (key, value) in enumerate(data.items()):
+        write(("," if n else "") + "\n  " + dumps(key) + ": ")
+        if isinstance(value, list) and value and isinstance(value[0], list):  # a matrix
+            rows = dumps(value)[1:-1].replace("], [", "],\n    [")  # numbers hold no "], ["
+            write("[\n    " + rows + "\n  ]")
+        else:
+            write(dumps(value))
+    write("\n}\n")
 
 
 def _encodes(text: str) -> bool:

@@ -17,6 +17,7 @@ named by its field (``figures[2].t``). numpy only, through the grid; never matpl
 from __future__ import annotations
 
 import os
+import stat
 import tomllib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
@@ -24,7 +25,10 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
 from swl_viz.errors import RunError, SwlVizError
+from swl_viz.grid import grid_axis, thin_stride
 from swl_viz.options import CLASSIC, FIGURES, FORMATS, OPTIONS, options_for
 from swl_viz.plotspec import Plot, make_plot
 
@@ -111,6 +115,10 @@ def parse_formats(value: object, param: str = "format") -> tuple[str, ...]:
     return tuple(out)
 
 
+#: Unknown keys of one table named in its problem; the rest are counted.
+MAX_UNKNOWN = 5
+
+
 def _table(
     raw: Mapping[str, Any], where: str, problems: list[str], allow_figure: bool
 ) -> DeckEntry:
@@ -118,6 +126,7 @@ def _table(
     options: dict[str, Any] = {}
     formats = None
     figure = ""
+    unknown: list[str] = []
     for key, value in raw.items():
         field = f"{where}.{key}"
         try:
@@ -131,10 +140,21 @@ def _table(
                 OPTIONS[key].read(value)  # its type and its row's own rule
                 options[key] = value
             else:
-                known = sorted([*OPTIONS, "format", *(["figure"] if allow_figure else [])])
-                raise SwlVizError(f"unknown key {key!r}; known keys are {', '.join(known)}")
+                unknown.append(key)
         except SwlVizError as exc:
             problems.append(f"{field}: {exc}")
+    if unknown:  # one line for them all, naming the first few
+        known = ", ".join(sorted([*OPTIONS, "format", *(["figure"] if allow_figure else [])]))
+        if len(unknown) == 1:
+            problems.append(
+                f"{where}.{unknown[0]}: unknown key {unknown[0]!r}; known keys are {known}"
+            )
+        else:
+            named = ", ".join(repr(k) for k in unknown[:MAX_UNKNOWN])
+            more = (
+                f" … and {len(unknown) - MAX_UNKNOWN:,} more" if len(unknown) > MAX_UNKNOWN else ""
+            )
+            problems.append(f"{where}: unknown keys {named}{more}; known keys are {known}")
     if allow_figure and not figure and "figure" not in raw:
         problems.append(f"{where}: missing key 'figure' ({', '.join(FIGURES)})")
     return DeckEntry(figure, options, formats, where)
@@ -142,7 +162,7 @@ def _table(
 
 def load_deck(path: Path) -> list[DeckEntry]:
     """Read and type-check a deck; each entry has the deck's defaults merged in."""
-    entries, problems = _read_deck(path)
+    entries, problems, _ = _read_deck(path)
     if problems:
         raise DeckError(path.name, problems)
     return entries
@@ -152,30 +172,66 @@ def load_deck(path: Path) -> list[DeckEntry]:
 MAX_DECK_BYTES = 1 << 20
 
 
-def _read_deck(path: Path) -> tuple[list[DeckEntry], list[str]]:
-    """The deck's entries, and every problem found in reading them (entries with a problem
-    have an empty figure)."""
-    try:
-        if path.stat().st_size > MAX_DECK_BYTES:  # before reading: a deck is a page of settings
-            raise SwlVizError(
-                f"{str(path)!r} is over {MAX_DECK_BYTES >> 10} KiB; a deck lists figures and "
-                "their options",
-                param="deck",
-            )
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
+def _deck_text(path: Path) -> str:
+    """The text of a deck file: a regular file (never a FIFO, a device or a folder, whatever
+    links lead there) of at most MAX_DECK_BYTES, of which no more is read; UTF-8, with or
+    without a byte-order mark."""
+    name = repr(str(path))
+    try:  # O_NONBLOCK: opening a FIFO must not wait for a writer
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)
     except FileNotFoundError:
-        raise SwlVizError(f"no such file: {str(path)!r}", param="deck") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise SwlVizError(f"cannot read {str(path)!r}: {exc}", param="deck") from None
+        raise SwlVizError(f"no such file: {name}", param="deck") from None
+    except OSError as exc:
+        raise SwlVizError(f"cannot read {name}: {exc.strerror or exc}", param="deck") from None
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            raise SwlVizError(f"{name} is not a regular file; a deck is a .toml file", param="deck")
+        with os.fdopen(os.dup(fd), "rb") as fh:
+            data = fh.read(MAX_DECK_BYTES + 1)  # no more: a deck is a page of settings
+    except OSError as exc:
+        raise SwlVizError(f"cannot read {name}: {exc.strerror or exc}", param="deck") from None
+    finally:
+        os.close(fd)
+    if len(data) > MAX_DECK_BYTES:
+        raise SwlVizError(
+            f"{name} is over {MAX_DECK_BYTES >> 10} KiB; a deck lists figures and their options",
+            param="deck",
+        )
+    try:
+        return data.decode("utf-8-sig")  # an editor's byte-order mark is no statement
+    except UnicodeDecodeError as exc:
+        raise SwlVizError(f"cannot read {name}: {exc}", param="deck") from None
+
+
+def _read_deck(path: Path) -> tuple[list[DeckEntry], list[str], bool]:
+    """The deck's entries, every problem found in reading them (entries with a problem have an
+    empty figure), and whether it asks for a shared scale."""
+    text = _deck_text(path)
+    try:
+        return _parse_deck(text)
+    except RecursionError:  # in the TOML reader, or in reading a value
+        return [], [f"nested deeper than {MAX_NESTING} levels; a deck's values are flat"], False
+
+
+#: How deep a deck's arrays and tables may nest: a label is one array, a range one more.
+MAX_NESTING = 100
+
+
+def _parse_deck(text: str) -> tuple[list[DeckEntry], list[str], bool]:
+    try:
+        data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        return [], [f"not valid TOML: {exc}"]
+        return [], [f"not valid TOML: {exc}"], False
+    if _depth(data) > MAX_NESTING:  # before anything reads a value by recursion
+        raise RecursionError
     problems = [
         f"unknown table {key!r}; a deck has shared_scale, [defaults] and [[figures]]"
         for key in data
         if key not in ("defaults", "figures", "shared_scale")
     ]
-    if not isinstance(data.get("shared_scale", False), bool):
-        problems.append(f"shared_scale: must be true or false, got {data['shared_scale']!r}")
+    shared = data.get("shared_scale", False)
+    if not isinstance(shared, bool):
+        problems.append(f"shared_scale: must be true or false, got {shared!r}")
     raw_defaults = data.get("defaults", {})
     if not isinstance(raw_defaults, dict):
         problems.append("[defaults] must be a table")
@@ -205,35 +261,68 @@ def _read_deck(path: Path) -> tuple[list[DeckEntry], list[str]]:
                 frozenset(options) - set(entry.options),
             )
         )
-    return entries, problems
+    return entries, problems, shared is True
 
 
-def _shared_scale(path: Path) -> bool:
-    try:
-        return tomllib.loads(path.read_text(encoding="utf-8")).get("shared_scale") is True
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
-        return False  # reported with the deck's other problems
+def _depth(value: object) -> int:
+    """How deep a TOML value nests, counted without recursion."""
+    deepest, stack = 0, [(value, 0)]
+    while stack:
+        item, depth = stack.pop()
+        deepest = max(deepest, depth)
+        if isinstance(item, dict):
+            stack.extend((v, depth + 1) for v in item.values())
+        elif isinstance(item, list):
+            stack.extend((v, depth + 1) for v in item)
+    return deepest
 
 
 def _share_scale(targets: list[Target], out_dir: Path) -> list[Target]:
     """One loss range for every figure that has a loss axis, from the union of their grids:
-    figures meant to sit side by side then compare like with like. A figure's own zlim stays."""
-    grids = {
-        id(x.plot): x.plot.grid(max_points=MAX_SHARED_POINTS)
+    figures meant to sit side by side then compare like with like. A figure's own zlim stays.
+
+    Only each grid's least and greatest loss is kept, one grid at a time, and a grid two
+    figures share (formats, themes) is computed once: a deck of thousands of figures plans in
+    the memory of one."""
+    scaled = {
+        id(x.plot): x.plot
         for x in targets
         if "zlim" in options_for(x.plot.figure) and x.plot.zlim is None
     }
-    if not grids:
+    if not scaled:
         return targets
-    lo = min(0.0, *(float(g.loss.min()) for g in grids.values()))
-    hi = max(float(g.loss.max()) for g in grids.values())
+    extremes: dict[tuple[Any, ...], tuple[float, float]] = {}
+    for plot in scaled.values():
+        key = (plot.layer(), plot.range, plot.step)
+        if key not in extremes:
+            extremes[key] = _loss_extremes(plot)
+    lo = min(0.0, *(e[0] for e in extremes.values()))
+    hi = max(e[1] for e in extremes.values())
     shared = []
     for x in targets:
-        if id(x.plot) in grids:
+        if id(x.plot) in scaled:
             plot = replace(x.plot, zlim=(lo, hi))
             x = Target(plot, x.fmt, out_dir / f"{plot.stem(x.fmt)}.{x.fmt}", x.where)
         shared.append(x)
     return shared
+
+
+def _loss_extremes(plot: Plot) -> tuple[float, float]:
+    """The least and greatest loss on the grid ``plot`` draws.
+
+    The exact loss, log-sum-exp of a / T less a weighted sum of a / T, is convex in the logits
+    and never below 0: on a grid its greatest value is at one of the four corners, and the
+    shared scale starts at 0 anyway. So for the exact loss four points decide, as many as the
+    grid would (to rounding); the book's loss, which dips just below 0, takes its grid.
+    """
+    if plot.variant == "book":
+        loss = plot.grid(max_points=MAX_SHARED_POINTS).loss
+        return float(loss.min()), float(loss.max())
+    values = grid_axis(*plot.range, plot.step)
+    values = values[:: thin_stride(values.size, MAX_SHARED_POINTS)]
+    ends = np.array([values[0], values[-1]])
+    loss = plot.layer().evaluate(ends[:, None], ends[None, :], param="range")[1]
+    return float(loss.min()), float(loss.max())
 
 
 #: Points per axis of the grids that decide a shared scale: what a figure draws at most.
@@ -344,9 +433,8 @@ def plan_export(
     if deck is not None:
         if figures is not None:
             raise SwlVizError("choose figures in the deck or here, not both", param="figures")
-        entries, problems = _read_deck(deck)
+        entries, problems, shared = _read_deck(deck)
         source = deck.name
-        shared = _shared_scale(deck)
     else:
         names = list(figures or CLASSIC)
         for name in names:

@@ -41,7 +41,7 @@ def write_turntable(fig: Figure, fh: IO[bytes], plot: Plot) -> None:
     canvas = FigureCanvasAgg(fig)
     axes = [ax for ax in fig.axes if ax.name == "3d"]
     start = [float(ax.azim) for ax in axes]  # type: ignore[attr-defined]  # the figure's view
-    moves = _descent_mover(plot, axes) if plot.descent is not None else None
+    moves = _descent_mover(fig, plot, axes) if plot.descent is not None else None
 
     def frames() -> Iterator[Image.Image]:
         for n in range(plot.frames) if moves is None else descent_frames(plot):
@@ -55,7 +55,13 @@ def write_turntable(fig: Figure, fh: IO[bytes], plot: Plot) -> None:
             rgb = np.asarray(canvas.buffer_rgba())[..., :3]  # type: ignore[no-untyped-call]
             yield Image.fromarray(rgb).quantize(256, method=Image.Quantize.MEDIANCUT)
 
-    write_gif(frames(), fh, duration=max(1, round(1000 / plot.fps)), loop=0)
+    duration = max(1, round(1000 / plot.fps))
+    hold = 0 if moves is None else max(HOLD_MS - duration, 0)  # a descent rests at its end
+    write_gif(frames(), fh, duration=duration, loop=0, hold=hold)
+
+
+#: How long a descent's last frame stays, in milliseconds, before the GIF starts again.
+HOLD_MS = 2500
 
 
 def descent_frames(plot: Plot) -> list[int]:
@@ -67,12 +73,37 @@ def descent_frames(plot: Plot) -> list[int]:
     return sorted({round(k * last / (plot.frames - 1)) for k in range(plot.frames)})
 
 
-def _descent_mover(plot: Plot, axes: Sequence[Any]) -> Callable[[int], None]:
-    """A point on each 3-D panel, and a function that puts it at step k of the descent."""
+def _descent_mover(fig: Figure, plot: Plot, axes: Sequence[Any]) -> Callable[[int], None]:
+    """A point on each 3-D panel, and a function that puts it at step k of the descent: the
+    path drawn as far as step k, its end and "after n steps" only on the last frame, and a
+    counter with the loss at step k in the figure's top right corner."""
+    from swl_viz.marks import sig
     from swl_viz.probe import descent_path
+    from swl_viz.words import typeset, words
 
     assert plot.descent is not None
     path = descent_path(*plot.descent, plot.layer(), lr=plot.lr, steps=plot.steps)
+    drawn: dict[str, list[Any]] = {
+        gid: [a for a in fig.findobj() if a.get_gid() == gid] for gid in _GROWING
+    }
+    whole = {id(a): a.get_data_3d() for gid in ("path", "path-steps") for a in drawn[gid]}
+    w = words(plot.lang)
+    em = float(matplotlib.rcParams["xtick.labelsize"]) * fig.dpi / 72.0
+    top = fig.bbox.height - 0.5 * em
+    title = fig._suptitle  # type: ignore[attr-defined]  # matplotlib keeps the title here
+    if title is not None and title.get_text():  # under the title, at the subtitle's right
+        renderer = FigureCanvasAgg(fig).get_renderer()  # type: ignore[no-untyped-call]
+        top = title.get_window_extent(renderer).y0 - 0.3 * em
+    counter = fig.text(
+        1.0 - 0.6 * em / fig.bbox.width,
+        top / fig.bbox.height,
+        "",
+        ha="right",
+        va="top",
+        fontsize=matplotlib.rcParams["xtick.labelsize"],
+        fontfamily=["DejaVu Sans Mono", "DejaVu Serif"],
+        gid="descent-counter",
+    )
     z = np.log10(np.maximum(path.loss, 5e-324)) if plot.zscale == "log" else path.loss
     size = 1.6 * float(matplotlib.rcParams["lines.markersize"]) * plot.pixels[1] / 900
     points = [
@@ -84,12 +115,29 @@ def _descent_mover(plot: Plot, axes: Sequence[Any]) -> Callable[[int], None]:
     def move(k: int) -> None:
         for point in points:
             point.set_data_3d([path.x0[k]], [path.x1[k]], [z[k]])
+        for gid in ("path", "path-steps"):
+            for line in drawn[gid]:
+                xs, ys, zs = whole[id(line)]
+                line.set_data_3d(xs[: k + 1], ys[: k + 1], zs[: k + 1])
+        for gid in ("path-end", "path-end-label"):
+            for artist in drawn[gid]:
+                artist.set_visible(k == plot.steps)
+        counter.set_text(
+            typeset(w["gif_step"].format(k=k, n=plot.steps, loss=sig(float(path.loss[k]))))
+        )
 
     return move
 
 
-def write_gif(frames: Iterable[PILImage], fh: IO[bytes], duration: int, loop: int = 0) -> None:
-    """Encode an animated GIF one frame at a time, holding only the previous frame.
+#: What a descent GIF draws as it goes, by the scene's names for them.
+_GROWING = ("path", "path-steps", "path-end", "path-end-label")
+
+
+def write_gif(
+    frames: Iterable[PILImage], fh: IO[bytes], duration: int, loop: int = 0, hold: int = 0
+) -> None:
+    """Encode an animated GIF one frame at a time, holding only the previous frame; the last
+    frame stays ``hold`` milliseconds longer than the rest.
 
     The bytes are those of ``first.save(fh, "GIF", save_all=True, append_images=rest,
     duration=duration, loop=loop)``, which would keep every frame until the end. Pillow writes a
@@ -127,8 +175,9 @@ def write_gif(frames: Iterable[PILImage], fh: IO[bytes], duration: int, loop: in
     if previous is None:
         raise ValueError("a GIF needs at least one frame")
     if pending is None:  # one picture only: Pillow writes it as a still image
-        previous.save(fh, format="GIF", save_all=True, duration=total, loop=loop)
+        previous.save(fh, format="GIF", save_all=True, duration=total + hold, loop=loop)
         return
+    pending.duration += hold
     fh.write(pending.encoded())
     fh.write(b";")
 

@@ -5,14 +5,18 @@ numpy only, like the core: ``swl-viz demo`` and ``swl-viz check`` never import m
 
 from __future__ import annotations
 
+import contextlib
 import io
 import json
 import math
+import os
+import stat
+import warnings
 import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 import numpy as np
 
@@ -21,11 +25,11 @@ from swl_viz.errors import SwlVizError
 from swl_viz.grid import LossGrid, check_work, grid_axis, loss_grid
 from swl_viz.layer import Layer
 from swl_viz.maths import (
+    BOOK_DELTA,
     FloatArray,
     Variant,
     _split,
     prepare_labels,
-    softmax,
     softmax_with_loss,
 )
 
@@ -67,44 +71,77 @@ class WorkedExample:
     loss: float  # mean of -sum t log y
     loss_book: float  # mean of -sum t log(y + 1e-7)
     grad: FloatArray  # (Y - T) / N
-
-    @property
-    def difference(self) -> float:
-        return self.loss - self.loss_book
+    #: loss - loss_book, computed as the mean of sum t log(1 + 1e-7 / y): every term positive,
+    #: so no digits cancel (subtracting the two rounded means keeps about 10 of 16)
+    difference: float = math.nan
 
     def as_json(self) -> dict[str, Any]:
+        """The example as JSON values: a number that is not finite becomes null, never NaN."""
         return {
-            "A": self.a.tolist(),
-            "T": self.t.tolist(),
-            "Y": self.y.tolist(),
-            "loss": self.loss,
-            "loss_book": self.loss_book,
-            "difference": self.difference,
-            "dA": self.grad.tolist(),
+            "A": _json_numbers(self.a),
+            "T": _json_numbers(self.t),
+            "Y": _json_numbers(self.y),
+            "loss": _json_number(self.loss),
+            "loss_book": _json_number(self.loss_book),
+            "difference": _json_number(self.difference),
+            "dA": _json_numbers(self.grad),
         }
 
 
+def _json_number(v: float) -> float | None:
+    return v if math.isfinite(v) else None
+
+
+def _json_numbers(m: FloatArray) -> list[list[float | None]]:
+    rows: list[list[float]] = m.tolist()
+    if np.isfinite(m).all():
+        return rows  # type: ignore[return-value]
+    return [[_json_number(v) for v in row] for row in rows]
+
+
 def worked_example(a: FloatArray | None = None, t: FloatArray | None = None) -> WorkedExample:
-    """The seed's 3 x 10 example, or the given batch (N x K logits, one-hot, soft or index t)."""
+    """The seed's 3 x 10 example, or the given batch (N x K logits, one-hot, soft or index t).
+
+    Errors name the logits (``logits``) or the labels (``labels``) at fault.
+    """
     a = SEED_A if a is None else a
     t = SEED_T if t is None else t
+    if a.shape[0] == 0:
+        raise SwlVizError("the batch holds no samples (N = 0)", param="logits")
     if t.shape[0] != a.shape[0] or (t.ndim == 2 and t.shape != a.shape):
         raise SwlVizError(
             f"labels of shape {t.shape} do not match logits of shape {a.shape}", param="labels"
         )
-    probs = prepare_labels(t, a.shape)
-    per_sample, grad = softmax_with_loss(a, probs)
-    book = softmax_with_loss(a, probs, variant="book")[0]
-    y = softmax(a)
+    try:
+        probs = prepare_labels(t, a.shape)
+    except SwlVizError as exc:  # the core names its t; here the labels come from --labels
+        raise SwlVizError(str(exc).replace("t must", "labels must"), param="labels") from None
+    with np.errstate(all="ignore"):  # what overflows is reported as null, not as a warning
+        per_sample, grad = softmax_with_loss(a, probs)
+        book = softmax_with_loss(a, probs, variant="book")[0]
+        split = _split(np.asarray(a, dtype=np.float64), 1)
+        # log(y + d) - log y = log(1 + d / y) = logaddexp(0, log d - log y), for each t > 0
+        gain = np.logaddexp(0.0, math.log(BOOK_DELTA) + split.neg_log_y)
+        difference = np.where(probs > 0, probs * gain, 0.0).sum(axis=1)
     n = a.shape[0]
     return WorkedExample(
         a=a,
         t=np.array(probs),
-        y=y,
-        loss=float(np.mean(per_sample)),
-        loss_book=float(np.mean(book)),
+        y=split.y,
+        loss=_mean(per_sample),
+        loss_book=_mean(book),
         grad=grad / n,
+        difference=_mean(difference),
     )
+
+
+def _mean(values: FloatArray) -> float:
+    """The mean, correctly rounded but for the division; never overflowing where the sum
+    would (losses near the largest double)."""
+    try:
+        return math.fsum(values.tolist()) / values.size
+    except OverflowError:
+        return math.fsum((values / values.size).tolist())
 
 
 LABELS_AS = ("auto", "index", "onehot")
@@ -121,19 +158,27 @@ def load_batch(path: Path, param: str, labels: bool = False, labels_as: str = "a
     if labels_as not in LABELS_AS:
         raise SwlVizError(f"must be one of {', '.join(LABELS_AS)}", param="labels_as")
     suffix = path.suffix.lower()
+    if suffix not in (".npy", ".csv"):
+        raise SwlVizError(f"use a .npy or .csv file, got {path.name!r}", param=param)
     try:
-        if suffix == ".npy":
-            arr = np.load(path, allow_pickle=False)
-        elif suffix == ".csv":
-            arr = np.loadtxt(path, delimiter=",", ndmin=2, skiprows=_header_rows(path))
-        else:
-            raise SwlVizError(f"use a .npy or .csv file, got {path.name!r}", param=param)
-    except FileNotFoundError:
-        raise SwlVizError(f"no such file: {str(path)!r}", param=param) from None
-    except (OSError, ValueError) as exc:
+        with _regular_file(path, param) as fh, warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # loadtxt's "no data": said below, in one line
+            if suffix == ".npy":
+                _check_npy_size(fh, path, param)
+                arr = np.load(fh, allow_pickle=False)
+            else:
+                skip = _header_rows(fh)
+                arr = np.loadtxt(fh, delimiter=",", ndmin=2, skiprows=skip)
+    except (OSError, ValueError, EOFError) as exc:
+        if isinstance(exc, SwlVizError):
+            raise
         raise SwlVizError(f"cannot read {path.name!r}: {exc}", param=param) from None
     if arr.dtype.kind not in "biuf":
         raise SwlVizError(f"{path.name!r} must hold numbers", param=param)
+    if arr.size > MAX_BATCH_VALUES:
+        raise _too_big(path, param)
+    if arr.size == 0:
+        raise SwlVizError(f"{path.name!r} holds no numbers", param=param)
     if labels and arr.ndim == 2 and suffix == ".csv":
         if arr.shape[1] == 1 and labels_as != "onehot":
             arr = arr[:, 0]  # one index per line
@@ -158,10 +203,55 @@ def load_batch(path: Path, param: str, labels: bool = False, labels_as: str = "a
     return arr
 
 
-def _header_rows(path: Path) -> int:
+#: The most numbers a batch file may hold (N x K), checked before they are read: 10,000
+#: samples of 10 classes, a whole MNIST test set. demo is for looking at a batch; its JSON
+#: holds four matrices of that size, some 10 MB, printed in about a second.
+MAX_BATCH_VALUES = 100_000
+#: The largest CSV batch file read: that many numbers at full precision, with room to spare.
+MAX_BATCH_CSV_BYTES = 8 << 20
+
+
+def _too_big(path: Path, param: str) -> SwlVizError:
+    return SwlVizError(
+        f"{path.name!r} holds more than {MAX_BATCH_VALUES:,} numbers; demo shows a batch of "
+        "at most that many (N x K)",
+        param=param,
+    )
+
+
+@contextlib.contextmanager
+def _regular_file(path: Path, param: str) -> Iterator[IO[bytes]]:
+    """``path`` opened for reading if it is a regular file (never waiting on a FIFO); a CSV
+    over MAX_BATCH_CSV_BYTES is refused before it is read."""
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)
+    except FileNotFoundError:
+        raise SwlVizError(f"no such file: {str(path)!r}", param=param) from None
+    with os.fdopen(fd, "rb") as fh:
+        st = os.fstat(fd)
+        if not stat.S_ISREG(st.st_mode):
+            raise SwlVizError(f"{str(path)!r} is not a regular file", param=param)
+        if path.suffix.lower() == ".csv" and st.st_size > MAX_BATCH_CSV_BYTES:
+            raise _too_big(path, param)
+        yield fh
+
+
+def _check_npy_size(fh: IO[bytes], path: Path, param: str) -> None:
+    """Refuse a .npy file of more than MAX_BATCH_VALUES numbers from its header alone."""
+    version = np.lib.format.read_magic(fh)
+    if version == (1, 0):
+        shape = np.lib.format.read_array_header_1_0(fh)[0]
+    else:
+        shape = np.lib.format.read_array_header_2_0(fh)[0]
+    if math.prod(shape) > MAX_BATCH_VALUES:
+        raise _too_big(path, param)
+    fh.seek(0)
+
+
+def _header_rows(fh: IO[bytes]) -> int:
     """1 when the CSV's first line is a header (not all numbers), else 0."""
-    with path.open(encoding="utf-8", errors="replace") as fh:
-        first = fh.readline()
+    first = fh.readline(1 << 16).decode("utf-8", "replace")
+    fh.seek(0)
     try:
         [float(cell) for cell in first.split(",") if cell.strip()]
     except ValueError:
@@ -434,10 +524,15 @@ def write_data(grid: LossGrid, fh: io.BufferedWriter | Any, fmt: str) -> None:
 
 
 def _write_npz(grid: LossGrid, fh: Any, names: list[str], meta: dict[str, Any]) -> None:
-    """What ``np.savez`` writes, one column in memory at a time."""
+    """What ``np.savez`` writes, a block of one column at a time: each member's .npy header,
+    then its numbers as they are computed, so no whole column is ever held beside the grid."""
     with zipfile.ZipFile(fh, mode="w", compression=zipfile.ZIP_STORED, allowZip64=True) as zf:
-        for name in [*names, "meta"]:
-            value = np.array(json.dumps(meta)) if name == "meta" else grid_column(grid, name)
+        for name in names:
+            header = {"descr": np.lib.format.dtype_to_descr(np.dtype(np.float64)),
+                      "fortran_order": False, "shape": (grid.loss.size,)}  # fmt: skip
             with zf.open(name + ".npy", "w", force_zip64=True) as member:
-                np.lib.format.write_array(member, value, allow_pickle=False)
-            del value
+                np.lib.format.write_array_header_1_0(member, header)
+                for chunk in column_chunks(grid, name):
+                    member.write(np.ascontiguousarray(chunk, dtype=np.float64).tobytes())
+        with zf.open("meta.npy", "w", force_zip64=True) as member:
+            np.lib.format.write_array(member, np.array(json.dumps(meta)), allow_pickle=False)

@@ -20,6 +20,8 @@ from swl_viz.jobs import Job, JobResult
 __all__ = ["MANIFEST", "check_manifest", "load_manifest", "write_manifest"]
 
 MANIFEST = "manifest.json"
+#: The largest manifest read: some 300 bytes an entry, so a quarter of a million files.
+MAX_MANIFEST_BYTES = 64 << 20
 
 
 def _inside(out_dir: Path, name: str) -> bool:
@@ -55,10 +57,14 @@ def load_manifest(out_dir: Path) -> dict[str, Any]:
     empty. Entries naming paths outside ``out_dir`` are dropped."""
     path = check_manifest(out_dir)
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
+        with path.open("rb") as fh:
+            raw = fh.read(MAX_MANIFEST_BYTES + 1)
+        if len(raw) > MAX_MANIFEST_BYTES:  # not one swl-viz wrote: rebuilt, never read whole
+            return {}
+        data = json.loads(raw.decode("utf-8"))
     except FileNotFoundError:
         return {}
-    except ValueError:
+    except (ValueError, RecursionError):
         return {}
     except OSError as exc:
         raise RunError(

@@ -369,6 +369,8 @@ def probe_marks(grid: LossGrid, probe: Probe, w: dict[str, str], zscale: str | N
     lo, hi = _span(grid)
     reach = ARROW_FRACTION * abs(hi - lo)
     box = probe_text(probe)
+    # the arrow gives the direction only: its length is fixed, so its label gives the length
+    arrow_text = w["probe_arrow"].format(norm=sig(norm))
     if zscale is not None:
         z = float(zmap(zscale)(probe.loss))
         out.points.append(Point("probe-point", (probe.x0, probe.x1, z)))
@@ -380,7 +382,7 @@ def probe_marks(grid: LossGrid, probe: Probe, w: dict[str, str], zscale: str | N
             vector = (-g0 * s, -g1 * s, -rise * s)
             out.arrows.append(Arrow("probe-arrow", (probe.x0, probe.x1, z), vector))
             tip = (probe.x0 + vector[0], probe.x1 + vector[1], z + vector[2])
-            out.labels.append(Label("probe-arrow-label", w["descent"], tip, 3))
+            out.labels.append(Label("probe-arrow-label", arrow_text, tip, 3))
         out.labels.append(
             Label("probe-box", box, (0.01, 0.02), 1, space="axes", ha="left", va="bottom",
                   mono=True)
@@ -394,7 +396,7 @@ def probe_marks(grid: LossGrid, probe: Probe, w: dict[str, str], zscale: str | N
         )
         right = head[0] >= probe.x0
         out.labels.append(
-            Label("probe-arrow-label", w["descent"], head, 3, ha="left" if right else "right",
+            Label("probe-arrow-label", arrow_text, head, 3, ha="left" if right else "right",
                   va="center", offset=(6 if right else -6, 0))
         )  # fmt: skip
     mid = (lo + hi) / 2

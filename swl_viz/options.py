@@ -279,6 +279,12 @@ def _size(row: Option, value: Any) -> tuple[float, float, str]:
     pixels with its dpi."""
     if isinstance(value, tuple) and len(value) == 3:
         return value  # already read
+    if (
+        isinstance(value, tuple | list)
+        and len(value) == 2
+        and all(isinstance(v, int | float) and not isinstance(v, bool) for v in value)
+    ):
+        return float(value[0]), float(value[1]), "px"  # (1920, 1080): pixels, as Plot keeps them
     match = _SIZE.match(value) if isinstance(value, str) else None
     if match is None:
         raise SwlVizError(

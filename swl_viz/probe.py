@@ -591,3 +591,20 @@ def loss_slice(
         temperature=temp,
         variant=layer.variant,
     )
+
+
+def slope_of_drawn_loss(layer: Layer | ArrayLike, x0: ArrayLike, x1: ArrayLike) -> FloatArray:
+    """The gradient of the loss a figure draws, along the layer's two axes, shape (..., 2).
+
+    For the exact loss it is the layer's own (y - t') / T. For the book's variant it is the
+    true slope of -sum t log(y + 1e-7), flat on the plateau where the backward still sends
+    y - t: dL/da_m = sum_k w_k y_k (1[k=m] - y_m) / T with w = -t / (y + 1e-7)."""
+    layer = _layer(layer)
+    i, j = layer.axes
+    if layer.variant == "exact":
+        grad = layer.evaluate(x0, x1)[2]
+        return np.stack([grad[..., i], grad[..., j]], axis=-1)
+    y = softmax(layer.place(x0, x1) / layer.temperature)
+    wy = -layer.target * y / (y + BOOK_DELTA)
+    da = (wy - y * wy.sum(axis=-1, keepdims=True)) / layer.temperature
+    return np.stack([da[..., i], da[..., j]], axis=-1)

@@ -19,7 +19,7 @@ from swl_viz.grid import LossGrid, thin_stride
 from swl_viz.marks import logit_label, panel_marks, subtitle_parts, zmap
 from swl_viz.maths import FloatArray
 from swl_viz.plotspec import Plot
-from swl_viz.probe import minimum_line
+from swl_viz.probe import minimum_line, slope_of_drawn_loss
 from swl_viz.shapes import Field, Panel, PanelKind, Scene
 from swl_viz.words import BACK, BACK_T, DESCENT, DESCENT_T, LOSS, LOSS_BOOK, typeset, words
 
@@ -179,16 +179,22 @@ def descent_field(
     grid: LossGrid, arrows: int, normalize: bool, zscale: str, arrow_scale: float = 1.0
 ) -> Field:
     """Arrows of steepest descent on the drawn surface, about ``arrows`` per axis: horizontal
-    part -grad and vertical part -|grad|^2 (over L ln 10 on a log10 axis, the slope of log10 L),
-    so each lies tangent to it. The longest reaches 0.8 of a spacing; ``normalize`` makes all
-    that long (the seed's unit construction, with no 1e-7: a zero gradient draws nothing)."""
+    part -grad (what backward sends) and vertical part the drawn surface's rise along it,
+    -grad . slope (-|grad|^2 for the exact loss; over L ln 10 on a log10 axis, the slope of
+    log10 L), so each lies tangent to the surface drawn, on the book's flat plateau too. The
+    longest reaches 0.8 of a spacing; ``normalize`` makes all that long (the seed's unit
+    construction, with no 1e-7: a zero gradient draws nothing)."""
     stride = thin_stride(grid.shape[1], arrows)
     sl = (slice(None, None, stride), slice(None, None, stride))
     x, y = grid.x0[sl], grid.x1[sl]
     g0, g1, loss = grid.grad0[sl], grid.grad1[sl], grid.loss[sl]
     z = zmap(zscale)(loss)
     norm = np.hypot(g0, g1)
-    rise = norm * norm
+    if grid.variant == "exact":
+        rise = norm * norm
+    else:
+        slope = slope_of_drawn_loss(grid.layer, x, y)
+        rise = g0 * slope[..., 0] + g1 * slope[..., 1]
     if zscale == "log":
         rise = np.divide(rise, loss * math.log(10), out=np.zeros_like(rise), where=loss > 0)
     spacing = abs(float(grid.x0[0, min(stride, grid.shape[1] - 1)] - grid.x0[0, 0]))
@@ -334,7 +340,11 @@ def _panel(plot: Plot, kind: PanelKind, grid: LossGrid, subtitle: str) -> Panel:
         lines=tuple(marks.lines),
         points=tuple(marks.points),
         arrows=tuple(marks.arrows),
-        labels=tuple(marks.labels),
+        # a slide is read from across a room: no small print on it
+        labels=tuple(
+            dataclasses.replace(label, size="medium") if plot.preset == "slides" else label
+            for label in marks.labels
+        ),
     )
 
 

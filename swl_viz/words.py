@@ -94,6 +94,8 @@ WORDS: dict[str, dict[str, str]] = {
         ),
         "d_axis": "$d = x_{j} - x_{i}$",
         "loss_axis": "$L$ (nats)",
+        "gif_step": "step {k:>3} of {n}   $L$ = {loss}",
+        "probe_arrow": "$-\\nabla L$ (direction), $|\\nabla L|$ = {norm}",
         "slope_axis": "slope $dL/dd$",
     },
     "ja": {
@@ -155,6 +157,8 @@ WORDS: dict[str, dict[str, str]] = {
         ),
         "d_axis": "$d = x_{j} - x_{i}$",
         "loss_axis": "損失 $L$ (nats)",
+        "gif_step": "{k:>3} / {n} ステップ   $L$ = {loss}",
+        "probe_arrow": "$-\\nabla L$ の向き, $|\\nabla L|$ = {norm}",
         "slope_axis": "傾き $dL/dd$",
     },
 }

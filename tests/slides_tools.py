@@ -155,3 +155,26 @@ def read(text: str) -> str:
     from swl_viz.words import plain
 
     return plain(text).translate(_READ)
+
+
+def largest_empty_rectangle(
+    rgb: NDArray[np.uint8], background: Sequence[int], cell: int = 10
+) -> float:
+    """The largest axis-aligned rectangle of ``cell`` x ``cell`` blocks that are background
+    throughout, as a share of the image: the room a figure leaves unused."""
+    h, w = rgb.shape[0] // cell, rgb.shape[1] // cell
+    blank = np.all(rgb[: h * cell, : w * cell, :3] == np.asarray(background[:3]), axis=2)
+    empty = blank.reshape(h, cell, w, cell).all(axis=(1, 3))
+    heights = np.zeros(w, dtype=int)
+    best = 0
+    for row in empty:  # the largest rectangle under a histogram, row by row
+        heights = np.where(row, heights + 1, 0)
+        stack: list[int] = []
+        for i in range(w + 1):
+            current = heights[i] if i < w else 0
+            while stack and heights[stack[-1]] >= current:
+                top = stack.pop()
+                width = i if not stack else i - stack[-1] - 1
+                best = max(best, int(heights[top]) * width)
+            stack.append(i)
+    return best / float(h * w)

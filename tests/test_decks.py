@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from pathlib import Path
-from typing import NoReturn
+from typing import Any, NoReturn
 
 import pytest
 from conftest import run_cli
 
 from swl_viz import loss_grid
-from swl_viz.deck import DeckError, bundled_decks, plan_export
+from swl_viz.deck import MAX_DECK_BYTES, DeckError, bundled_decks, plan_export
 from swl_viz.errors import SwlVizError
 from swl_viz.mpl import build_figure, theme_context
 
@@ -147,3 +150,120 @@ def test_a_huge_deck_is_refused_before_it_is_parsed(
     monkeypatch.undo()
     assert caught.value.param == "deck"
     assert not (tmp_path / "out").exists()  # refused before the output folder was made
+
+
+# ---- hostile decks: each refused in one line, or read as meant ---------------------------------
+
+ONE_CONTOUR = '[[figures]]\nfigure = "contour"\n'
+
+
+def _export(deck: Path, tmp_path: Path) -> tuple[int, list[str]]:
+    """`swl-viz export --deck DECK` as the console runs it: its status and stderr's lines."""
+    proc = subprocess.run(
+        [sys.executable, "-m", "swl_viz", "export", "--deck", str(deck), "--out-dir", "out"],
+        cwd=tmp_path, capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+    assert "Traceback" not in proc.stderr
+    return proc.returncode, proc.stderr.splitlines()
+
+
+def _deck_error(deck: Path, tmp_path: Path) -> str:
+    """The one line `swl-viz export --deck` gives this deck, with nothing rendered."""
+    code, lines = _export(deck, tmp_path)
+    assert code == 2 and len(lines) == 1 and lines[0].startswith("Error: "), lines
+    assert not list((tmp_path / "out").glob("*.png"))
+    return lines[0]
+
+
+def test_a_deck_with_a_byte_order_mark_reads_as_without(tmp_path: Path) -> None:
+    deck = tmp_path / "bom.toml"
+    deck.write_bytes("\ufeff".encode() + ONE_CONTOUR.encode() + b"t = [0.25, 0.75]\n")
+    targets = plan_export(out_dir=tmp_path / "out", deck=deck)
+    assert [x.plot.t for x in targets] == [(0.25, 0.75)]
+
+
+def test_a_deck_nested_thousands_deep_is_one_line(tmp_path: Path) -> None:
+    deck = tmp_path / "deep.toml"
+    deck.write_text(ONE_CONTOUR + "t = " + "[" * 5000 + "]" * 5000 + "\n")
+    assert "nested deeper than" in _deck_error(deck, tmp_path)
+    deck.write_text(ONE_CONTOUR + "t = " + "[" * 150 + "1, 0" + "]" * 150 + "\n")
+    assert "nested deeper than" in _deck_error(deck, tmp_path)  # TOML reads it; still refused
+
+
+@pytest.mark.parametrize("kind", ["fifo", "dev-zero", "folder"])
+def test_a_deck_that_is_no_regular_file_is_refused_at_once(tmp_path: Path, kind: str) -> None:
+    deck = tmp_path / "deck.toml"
+    if kind == "fifo":
+        os.mkfifo(deck)  # no writer: reading it would wait for ever
+    elif kind == "dev-zero":
+        deck.symlink_to("/dev/zero")  # reading it would never end
+    else:
+        deck.mkdir()
+    assert "is not a regular file" in _deck_error(deck, tmp_path)
+
+
+def test_a_deck_is_read_no_further_than_its_limit(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+
+    asked: list[int] = []
+    real_fdopen = os.fdopen
+
+    def counting_fdopen(fd: int, mode: str = "r") -> Any:
+        fh = real_fdopen(fd, mode)
+        real_read = fh.read
+
+        def read(n: int = -1) -> bytes:
+            asked.append(n)
+            data: bytes = real_read(n)
+            return data
+
+        fh.read = read  # type: ignore[method-assign]
+        return fh
+
+    monkeypatch.setattr(os, "fdopen", counting_fdopen)
+    deck = tmp_path / "deck.toml"
+    deck.write_text(ONE_CONTOUR + "# " + "x" * (3 << 20) + "\n")
+    with pytest.raises(SwlVizError, match="KiB"):
+        plan_export(out_dir=tmp_path / "out", deck=deck)
+    assert asked and all(0 < n <= MAX_DECK_BYTES + 1 for n in asked)
+
+
+def test_many_unknown_keys_are_named_a_few_then_counted(tmp_path: Path) -> None:
+    deck = tmp_path / "deck.toml"
+    deck.write_text(ONE_CONTOUR + "".join(f"key{n} = 1\n" for n in range(50_000)))
+    line = _deck_error(deck, tmp_path)
+    assert "'key0', 'key1', 'key2', 'key3', 'key4' … and 49,995 more" in line
+    assert "key5'" not in line and len(line) < 1000
+
+
+def test_many_bad_figures_print_a_few_lines_then_a_count(tmp_path: Path) -> None:
+    deck = tmp_path / "deck.toml"
+    deck.write_text("".join(ONE_CONTOUR + "stepp = 1\n" for _ in range(20_000)))
+    code, lines = _export(deck, tmp_path)
+    assert code == 2 and len(lines) == 10, lines
+    assert "figures[9].stepp" in lines[8] and lines[9] == "Error: … and 19,991 more problems"
+
+
+@pytest.mark.parametrize(
+    "layer",
+    [
+        {"t": [1, 0]},
+        {"t": [0.3, 0.7], "temperature": 0.25, "step": 0.3},
+        {"t": [0.2, 0.5, 0.3], "logits": [0, 0, 4], "axes": [0, 1], "label_smoothing": 0.1},
+        {"t": [0, 0, 1], "axes": [2, 0], "range": [-3, 7], "step": 0.07},
+        {"t": [0.5, 0.5], "variant": "book", "range": [-30, 30], "step": 0.05},
+    ],
+    ids=["one-hot", "soft-hot", "three-class", "axes", "book"],
+)
+def test_a_shared_scale_is_what_the_drawn_grids_span(tmp_path: Path, layer: dict[str, Any]) -> None:
+    import json
+
+    deck = tmp_path / "deck.toml"
+    fields = "".join(f"{k} = {json.dumps(v)}\n" for k, v in layer.items())
+    deck.write_text("shared_scale = true\n" + ONE_CONTOUR + fields)
+    (target,) = plan_export(out_dir=tmp_path / "out", deck=deck)
+    lo, hi = target.plot.zlim or (None, None)
+    loss = target.plot.grid(max_points=401).loss  # the points the figure draws
+    assert lo == min(0.0, float(loss.min()))
+    assert hi == pytest.approx(float(loss.max()), rel=1e-14)

@@ -11,6 +11,7 @@ import subprocess
 import sys
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
@@ -62,7 +63,10 @@ def test_the_probe_is_the_layer_at_the_clicked_point(
     # descent: the path goes down hill
     assert ex.path.loss[-1] < ex.path.loss[0]
     gids = {a.get_gid() for a in ex.ax2d.get_children()}
-    assert {"probe-point", "probe-box", "path", "path-end"} <= gids
+    assert {"probe-point", "path", "path-end"} <= gids
+    assert "probe-box" not in gids  # words wait until the view is still
+    ex.settle()
+    assert "probe-box" in {a.get_gid() for a in ex.ax2d.get_children()}
 
 
 def test_the_probe_follows_the_sliders(tmp_path: Path) -> None:
@@ -336,3 +340,125 @@ def test_the_window_drags_clicks_saves_and_closes(display: str, tmp_path: Path) 
                 pipe.close()
     assert proc.returncode == 0, err
     assert "Traceback" not in err and "TclError" not in err, err
+
+
+# ---- drawing only what changed ---------------------------------------------------------------
+
+
+def _pixels(ex: Explorer) -> np.ndarray:
+    return np.asarray(ex.fig.canvas.buffer_rgba()).copy()  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize("probe", [None, (3.0, -2.0)])
+def test_a_blitted_move_shows_what_a_full_draw_shows(
+    tmp_path: Path, probe: tuple[float, float] | None
+) -> None:
+    ex = _explorer(tmp_path)
+    if probe is not None:
+        ex.click(*probe)
+    ex.refresh()
+    first = _pixels(ex)
+    for name, value in (("t0", 0.8), ("smoothing", 0.1)):
+        ex.sliders[name].set_val(value)
+        assert ex._background_frame == ex._frame  # the axes stay: only what moves is drawn
+        ex.refresh()
+        blitted = _pixels(ex)
+        ex.fig.canvas.draw()
+        assert np.array_equal(blitted, _pixels(ex)), name
+    assert not np.array_equal(first, blitted)  # and the picture did change
+    ex.settle()  # the placed words are drawn over the kept picture too
+    settled = _pixels(ex)
+    ex.fig.canvas.draw()
+    assert np.array_equal(settled, _pixels(ex))
+
+
+@pytest.mark.parametrize("web", [False, True], ids=["agg", "webagg"])
+def test_drawing_never_asks_for_another_draw(tmp_path: Path, web: bool) -> None:
+    """A notebook's widget may draw again whenever the figure turns stale: a draw (or a blitted
+    redraw) that leaves it stale would redraw for ever. On the notebook's canvas (WebAgg, which
+    says it cannot blit) matplotlib's radio buttons redrew themselves after each draw and left
+    the figure stale."""
+    if web:
+        from matplotlib.backends.backend_webagg_core import (
+            FigureCanvasWebAggCore,
+            FigureManagerWebAgg,
+        )
+
+        fig = Figure(figsize=FIGSIZE, dpi=DPI)
+        canvas = FigureCanvasWebAggCore(fig)  # type: ignore[no-untyped-call]
+        canvas.manager = FigureManagerWebAgg(canvas, 1)  # type: ignore[no-untyped-call]
+        ex = Explorer(fig, out_dir=tmp_path)
+    else:
+        ex = _explorer(tmp_path)
+    changes: list[Callable[[], object]] = [
+        lambda: ex.sliders["t0"].set_val(0.6),
+        lambda: ex.radio.set_active(1),
+        lambda: ex.click(2.0, 2.0),
+        ex.settle,
+    ]
+    for change in changes:
+        change()
+        ex.refresh()
+        ex.fig.canvas.draw()
+        assert not ex.fig.stale
+        ex.refresh()
+        assert not ex.fig.stale
+
+
+def test_the_loss_axis_holds_while_t0_and_epsilon_move(tmp_path: Path) -> None:
+    """The top of the loss axis is a round number above the hard label's loss at this
+    temperature, which bounds the loss of every label (it is linear in t)."""
+    ex = _explorer(tmp_path)
+    frame = ex._frame
+    for t0 in (0.0, 0.3, 0.5, 0.8):
+        for eps in (0.0, 0.25, 0.5):
+            ex.set_t0(t0)
+            ex.set_smoothing(eps)
+            assert ex._frame == frame
+            assert ex.grid is not None and ex.grid.loss.max() <= frame[1]
+    ex.set_temperature(2.0)
+    assert ex._frame != frame
+
+
+def test_settled_words_are_placed_apart_and_on_the_canvas(tmp_path: Path) -> None:
+    from matplotlib.text import Text
+
+    ex = _explorer(tmp_path, t=(0.7, 0.3))
+    ex.click(-8.0, -4.0)  # "steepest descent" would run under the colour bar
+    ex.settle()
+    renderer = ex.fig.canvas.get_renderer()  # type: ignore[attr-defined]
+    texts = [
+        a for a in ex.ax2d.get_children()
+        if isinstance(a, Text) and a.get_text() and a.get_visible()
+    ]  # fmt: skip
+    assert len(texts) >= 4
+    boxes = [t.get_window_extent(renderer) for t in texts]
+    colorbar = ex.colorbar.ax.get_tightbbox(renderer)
+    assert colorbar is not None
+    assert not [t.get_text() for t, box in zip(texts, boxes, strict=True) if box.overlaps(colorbar)]
+    width, height = ex.fig.bbox.width, ex.fig.bbox.height
+    for box in boxes:
+        assert box.x0 >= 0 and box.y0 >= 0 and box.x1 <= width and box.y1 <= height
+    upright = [(t, b) for t, b in zip(texts, boxes, strict=True) if not t.get_rotation()]
+    for i, (s, a) in enumerate(upright):  # turned labels' upright boxes may overlap
+        for t, b in upright[i + 1 :]:
+            overlap_w = min(a.x1, b.x1) - max(a.x0, b.x0)
+            overlap_h = min(a.y1, b.y1) - max(a.y0, b.y0)
+            assert overlap_w <= 1.0 or overlap_h <= 1.0, (s.get_text(), t.get_text())
+
+
+def test_a_move_within_a_step_draws_nothing(tmp_path: Path) -> None:
+    """A drag sends many moves that round to the same value: none recomputes or draws (a
+    notebook would send a picture for each)."""
+    ex = _explorer(tmp_path)
+    ex.sliders["t0"].set_val(0.8)
+    ex.refresh()
+    grid, drawn = ex.grid, list(ex._drawn)
+    draws: list[object] = []
+    ex.fig.canvas.mpl_connect("draw_event", draws.append)
+    before = _pixels(ex)
+    ex.sliders["t0"].set_val(0.8012)
+    assert ex.grid is grid and ex._drawn == drawn
+    assert ex.sliders["t0"].val == 0.8  # the handle snaps back to the value shown
+    ex.refresh()
+    assert draws == [] and np.array_equal(before, _pixels(ex))

@@ -634,3 +634,115 @@ def test_data_in_blocks_matches_the_whole_table(monkeypatch: pytest.MonkeyPatch,
             for name, v in whole.items():
                 np.testing.assert_array_equal(npz[name], v)
             assert json.loads(str(npz["meta"]))["shape"] == [41, 41]
+
+
+# ---- names at the length limit, and replacing files of any size --------------------------------
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["a" * 251 + ".csv", "é" * 125 + ".csv", "日本" * 41 + ".csv"],
+    ids=["ascii", "é", "日本"],
+)
+def test_a_name_at_the_length_limit_is_written(tmp_path: Path, name: str) -> None:
+    assert len(os.fsencode(name)) <= 255  # legal, yet too long to prefix as a part file
+    target = tmp_path / name
+    with atomic_write(target) as fh:
+        fh.write(b"whole")
+    assert target.read_bytes() == b"whole"
+    assert _parts(tmp_path) == []
+    assert not write_if_changed(target, b"whole") and write_if_changed(target, b"other")
+
+
+def test_long_names_that_share_a_start_have_their_own_parts(tmp_path: Path) -> None:
+    one, two = tmp_path / ("x" * 240 + "1.png"), tmp_path / ("x" * 240 + "2.png")
+    for target in (one, two):
+        with atomic_write(target) as fh:
+            fh.write(target.name.encode())
+    from swl_viz.atomic import _part_prefix
+
+    assert _part_prefix(one) != _part_prefix(two)
+    stale = tmp_path / f"{_part_prefix(one)}99999.dead{TEMP_SUFFIX}"  # a dead writer's, of one
+    stale.write_bytes(b"half")
+    os.utime(stale, (time.time() - 3600,) * 2)
+    remove_stale_parts(two, older_than=0.0)
+    assert stale.exists()  # not two's to remove
+    remove_stale_parts(one, older_than=0.0)
+    assert not stale.exists()
+
+
+def test_replacing_a_file_reads_it_a_chunk_at_a_time(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import swl_viz.atomic as atomic
+
+    target = tmp_path / "x.bin"
+    data = os.urandom(5 * atomic.COMPARE_CHUNK + 17)
+    target.write_bytes(data)
+    reads: list[int] = []
+    real_fdopen = os.fdopen
+
+    def fdopen(fd: int, mode: str = "r", *args: object) -> io.BufferedReader:
+        fh = real_fdopen(fd, mode)
+        real_read = fh.read
+
+        def read(n: int = -1) -> bytes:
+            reads.append(n)
+            out: bytes = real_read(n)
+            return out
+
+        fh.read = read  # type: ignore[method-assign]
+        return fh  # type: ignore[return-value]
+
+    monkeypatch.setattr(os, "fdopen", fdopen)
+    assert not write_if_changed(target, data)  # the same bytes: left alone
+    assert reads and all(0 < n <= atomic.COMPARE_CHUNK for n in reads)
+    reads.clear()
+    assert write_if_changed(target, data[:-1] + b"!")  # one byte differs, at the very end
+    monkeypatch.undo()
+    assert target.read_bytes() == data[:-1] + b"!"
+    assert not write_if_changed(target, data[:-1] + b"!")
+    assert write_if_changed(target, data[:100])  # another size: replaced without reading
+    assert target.read_bytes() == data[:100]
+
+
+def test_replacing_a_huge_file_under_a_memory_limit(tmp_path: Path) -> None:
+    """A 3 GB file (sparse: no disk used) replaced under a 2 GB address-space limit."""
+    huge = tmp_path / "huge.png"
+    with huge.open("wb") as fh:
+        fh.truncate(3 << 30)
+    code = textwrap.dedent(
+        f"""
+        import resource, sys
+        resource.setrlimit(resource.RLIMIT_AS, (2 << 30, 2 << 30))
+        from pathlib import Path
+        from swl_viz.atomic import write_if_changed
+        sys.exit(0 if write_if_changed(Path({str(huge)!r}), b"new") else 3)
+        """
+    )
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 0, proc.stderr
+    assert huge.read_bytes() == b"new"
+
+
+def test_a_huge_or_deep_manifest_is_rebuilt_not_read_whole(tmp_path: Path) -> None:
+    """A 3 GB manifest (sparse) under a 2 GB address-space limit, and one nested 100,000 deep:
+    neither is one swl-viz wrote, so each is rebuilt from empty, without a MemoryError."""
+    huge, deep = tmp_path / "huge", tmp_path / "deep"
+    huge.mkdir()
+    deep.mkdir()
+    with (huge / "manifest.json").open("wb") as fh:
+        fh.truncate(3 << 30)
+    (deep / "manifest.json").write_text('{"files": ' + "[" * 100_000 + "]" * 100_000 + "}")
+    code = textwrap.dedent(
+        f"""
+        import resource
+        resource.setrlimit(resource.RLIMIT_AS, (2 << 30, 2 << 30))
+        from pathlib import Path
+        from swl_viz.manifest import load_manifest
+        for folder in ({str(huge)!r}, {str(deep)!r}):
+            assert load_manifest(Path(folder)) == {{}}, folder
+        """
+    )
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 0, proc.stderr

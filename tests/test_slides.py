@@ -26,7 +26,15 @@ from mpl_toolkits.mplot3d.axes3d import Axes3D
 from numpy.typing import NDArray
 from PIL import Image
 from PIL.GifImagePlugin import GifImageFile
-from slides_tools import contrast, drawn_texts, empty_columns, outside, over, read
+from slides_tools import (
+    contrast,
+    drawn_texts,
+    empty_columns,
+    largest_empty_rectangle,
+    outside,
+    over,
+    read,
+)
 
 from swl_viz import loss_grid
 from swl_viz.mpl import THEMES, build_figure, theme_context
@@ -143,8 +151,8 @@ def test_text_never_shrinks_as_the_canvas_grows() -> None:
         for size in [(600, 500), (900, 800), (1920, 1080), (2400, 1800)]
     ]
     assert ticks == sorted(ticks) and ticks[-1] > 2 * ticks[0]
-    big = _sizes(_build(Plot("contour", font_scale=1.5)))["tick"]
-    assert big == pytest.approx(1.5 * _sizes(_build(Plot("contour")))["tick"])
+    big = _sizes(_build(Plot("contour", font_scale=1.25)))["tick"]
+    assert big == pytest.approx(1.25 * _sizes(_build(Plot("contour")))["tick"])
 
 
 @pytest.mark.parametrize("theme", ["light", "dark"])
@@ -444,3 +452,34 @@ def test_marks_near_an_edge_stay_on_the_canvas(figure: FigureKind) -> None:
     plot = Plot(figure, label_smoothing=0.2, range=(-10.0, 10.0), step=0.5, probe=(-4.0, -8.0),
                 descent=(-6.0, 6.0))  # fmt: skip
     assert _sweep(plot, (20.0,), range(0, 360, 90)) == []
+
+
+SLIDE_LABELS: list[dict[str, Any]] = [
+    {},
+    {"t": (0.7, 0.3)},
+    {"variant": "book", "probe": (2.0, -3.0)},
+    {"label_smoothing": 0.2, "descent": (-6.0, 4.0)},
+    {"t": (0.0, 0.0, 1.0), "logits": (0.0, 1.0, 0.0), "axes": (0, 2)},
+]
+
+
+@pytest.mark.parametrize("given", SLIDE_LABELS, ids=["plain", "soft", "book", "smoothed", "k3"])
+@pytest.mark.parametrize("figure", ["surface", "quiver", "contour", "pair", "slice"])
+def test_slides_are_read_from_across_a_room(figure: FigureKind, given: dict[str, Any]) -> None:
+    """At --preset slides --size 1920x1080: every text 32 px or more (16 pt on a 13.33-inch
+    slide), the title 48 px or more, and no blank rectangle over 15 % of the frame."""
+    if figure == "slice":
+        given = {k: v for k, v in given.items() if k not in ("probe", "descent")}
+    plot = Plot(figure, preset="slides", size=(1920, 1080), **given)
+    with theme_context(plot):
+        fig = build_figure(plot)
+        FigureCanvasAgg(fig)
+        buf = io.BytesIO()
+        fig.savefig(buf, format="png")
+    px = {id(t): float(t.get_fontsize()) * fig.dpi / 72.0 for t in drawn_texts(fig)}
+    small = [(read(t.get_text()), round(px[id(t)], 1)) for t in drawn_texts(fig) if px[id(t)] < 32]
+    assert small == []
+    title = fig._suptitle  # type: ignore[attr-defined]  # matplotlib keeps it here
+    assert title is not None and float(title.get_fontsize()) * fig.dpi / 72.0 >= 48
+    rgb = np.asarray(Image.open(buf).convert("RGB"))
+    assert largest_empty_rectangle(rgb, [255, 255, 255]) <= 0.15

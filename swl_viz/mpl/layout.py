@@ -379,10 +379,13 @@ def _key_width(lines: Sequence[str], plot: Plot, frame: _Frame) -> float:
 def _key_panel(
     fig: Figure, frame: _Frame, box: _Box, lines: Sequence[str], ax3: Axes3D | None
 ) -> None:
-    """The slide's key, a column of text at the right of its panel; for quiver, the legend of
-    wire and arrows goes under it."""
+    """The slide's key, a column of text at the right of its panel, centred on its height so
+    the column leaves no large blank under a short key; for quiver, the legend of wire and
+    arrows goes under it."""
     size = KEY_SIZE * frame.label
-    y = box.y1 - 0.2 * size
+    legend = None if ax3 is None else ax3.get_legend()
+    tall = (len(lines) + (2.3 if legend is not None else 0.0)) * 1.55 * size
+    y = box.y1 - 0.2 * size - max(0.0, (box.h - tall) / 2)
     for line in lines:
         fig.text(
             box.x0 / frame.w,
@@ -393,7 +396,6 @@ def _key_panel(
             fontsize=KEY_SIZE * _text_px("axes.labelsize"),
         )
         y -= 1.55 * size
-    legend = None if ax3 is None else ax3.get_legend()
     if ax3 is not None and legend is not None:
         legend.remove()
         ax3.legend(

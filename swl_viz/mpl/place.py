@@ -380,11 +380,14 @@ def place_labels(fig: Figure, labels: Sequence[Text]) -> Placement:
             unplaced.append(text)
         if dx or dy:
             anchor = _anchor(text)
+            # a note (in a corner of its panel) names no point: nothing to lead back to
+            gid = str(text.get_gid() or "")
+            note = gid.endswith("-note") or gid.startswith("why-")
             _move(text, dx, dy)
             moved.append(text)
             box = start.translated(dx, dy)
             far = math.hypot(dx, dy) > LEADER_AFTER * em
-            if far and not text.get_rotation() and not _has_leader(text):
+            if far and not note and not text.get_rotation() and not _has_leader(text):
                 _leader(text, anchor, box)
         placed = shape + (dx, dy)
         taken.append(placed)

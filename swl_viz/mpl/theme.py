@@ -3,13 +3,20 @@
 :func:`theme_context` applies a theme's rcParams, a Japanese font for ``lang="ja"`` and the
 canvas's text sizes and line widths (:func:`canvas_rc`): text is a fixed fraction of the
 canvas, whatever the dpi. The marks' colours and text styles live here too, beside the themes.
+
+matplotlib's settings are one global table, so :data:`RC_LOCK` is held while they are changed:
+by :func:`theme_context` (building a figure) and by :class:`SceneFigure` (drawing and saving
+one). Figures can then be built and saved from several threads at once; each waits its turn
+and comes out byte for byte as it does alone.
 """
 
 from __future__ import annotations
 
 import contextlib
 import functools
+import io
 import re
+import threading
 import warnings
 from collections.abc import Iterator
 from typing import Any
@@ -49,6 +56,10 @@ TEXT_PX = {
     "axes.titlepad": 8.0,
 }
 
+#: The slides preset's text, relative to TEXT_PX: at 1080 px every text is then 32 px or more
+#: (16 pt on a 13.33-inch slide) and the title 51 px.
+SLIDES_TEXT = 1.1
+
 #: Line widths and tick lengths, in the same unit: 3.2 px lines at 1080 px.
 LINE_PX = {
     "lines.linewidth": 3.0,
@@ -61,6 +72,10 @@ LINE_PX = {
     "ytick.major.size": 7.0,
     "lines.markersize": 10.0,
 }
+
+#: Held while swl-viz changes matplotlib's global rcParams and while it draws under them (reentrant:
+#: a figure drawn inside theme_context takes it again).
+RC_LOCK = threading.RLock()
 
 #: The canvas theme_context assumes when it is given a theme name and no Plot.
 DEFAULT_PIXELS = (900, 900)
@@ -176,34 +191,60 @@ def theme_context(theme: str | Plot, lang: str = "en") -> Iterator[None]:
     """Apply a theme's rcParams, a Japanese font for ``lang="ja"`` and the canvas's text sizes
     and line widths inside the block. Given a :class:`Plot`, everything follows it (theme, lang,
     pixels, dpi, font_scale); given a theme name, the sizes are those of a 900 x 900 px canvas
-    at 100 dpi."""
+    at 100 dpi.
+
+    Holds :data:`RC_LOCK` for the whole block: another thread's swl-viz figure waits, so
+    neither sees the other's settings."""
     if isinstance(theme, Plot):
         rc: Any = plot_rc(theme)
     else:
         rc = {**_rc(theme), **font_rc(lang), **canvas_rc(DEFAULT_PIXELS, 100.0)}
-    with mpl.rc_context(rc), quiet_glyphs():
+    with RC_LOCK, mpl.rc_context(rc), quiet_glyphs():
         yield
 
 
 def plot_rc(plot: Plot) -> dict[str, Any]:
     """Every rcParam a figure of ``plot`` is drawn with: its theme, its fonts and its sizes."""
-    sizes = canvas_rc(plot.pixels, plot.dpi, plot.font_scale)
+    scale = plot.font_scale * (SLIDES_TEXT if plot.preset == "slides" else 1.0)
+    sizes = canvas_rc(plot.pixels, plot.dpi, scale)
     return {**_rc(plot.theme), **font_rc(plot.lang), **sizes}
 
 
 class SceneFigure(Figure):
     """A Figure that draws under the rcParams it was built with, wherever it is drawn: saved
     later from a notebook, shown inline, or written by another thread's code, its Japanese
-    words keep their font and its sizes their pixels."""
+    words keep their font and its sizes their pixels.
+
+    Jupyter shows it as a PNG by itself (:meth:`_repr_png_`): no pyplot and no
+    ``%matplotlib inline`` needed. Drawing and saving hold :data:`RC_LOCK`."""
 
     def __init__(self, rc: dict[str, Any], **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.swl_rc = rc
 
-    def draw(self, renderer: Any) -> None:
+    @contextlib.contextmanager
+    def _own_rc(self) -> Iterator[None]:
         rc: Any = self.swl_rc
-        with mpl.rc_context(rc), quiet_glyphs():
+        with RC_LOCK, mpl.rc_context(rc), quiet_glyphs():
+            yield
+
+    def draw(self, renderer: Any) -> None:
+        with self._own_rc():
             super().draw(renderer)
+
+    def savefig(self, fname: Any, **kwargs: Any) -> None:
+        """Figure.savefig, under this figure's rcParams from start to end: the savefig.*
+        settings (facecolor, dpi) are read before the draw, and another thread's figure may be
+        changing the global ones."""
+        with self._own_rc():
+            super().savefig(fname, **kwargs)
+
+    def _repr_png_(self) -> bytes:
+        """The figure as Jupyter shows it: a PNG at its own pixel size, as ``savefig`` writes
+        it."""
+        out = io.BytesIO()
+        self.savefig(out, format="png")
+        return out.getvalue()
 
 
 def _linewidth(factor: float = 1.0) -> float:
