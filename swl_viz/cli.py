@@ -83,6 +83,16 @@ Show = Annotated[
 ]
 
 
+AltText = Annotated[
+    bool,
+    typer.Option(
+        "--alt-text",
+        help="Print what the figure shows, in words (a PNG and a web page carry it too).",
+        rich_help_panel="Output",
+    ),
+]
+
+
 def _need_font(lang: str | None) -> None:
     """Japanese labels need a Japanese font: without one, stop before writing a file named
     _ja that would hold English labels."""
@@ -97,7 +107,9 @@ def _need_font(lang: str | None) -> None:
             )
 
 
-def _figure(figure: str, options: Mapping[str, Any], path: Path | None, show: bool) -> None:
+def _figure(
+    figure: str, options: Mapping[str, Any], path: Path | None, show: bool, alt: bool = False
+) -> None:
     from swl_viz.plotspec import make_plot
 
     with errors():
@@ -113,6 +125,10 @@ def _figure(figure: str, options: Mapping[str, Any], path: Path | None, show: bo
             plot.check_formats([fmt])
             render_to_file(plot, path, fmt)
             print_path(path)
+        if alt:
+            from swl_viz.web.describe import alt_text
+
+            out.print(alt_text(plot), markup=False, highlight=False, soft_wrap=True)
         if show:
             plot.check_formats([])  # a window is no .gif either
             if _no_display():
@@ -126,36 +142,46 @@ def _figure(figure: str, options: Mapping[str, Any], path: Path | None, show: bo
 @command("surface", help="The forward pass: the loss as a 3-D wireframe.",
          epilog=EXAMPLES.format("surface"))  # fmt: skip
 @takes(options_for("surface"))
-def surface(out: Out3D = None, show: Show = False, **options: Any) -> None:
-    _figure("surface", options, out, show)
+def surface(
+    out: Out3D = None, show: Show = False, alt_text: AltText = False, **options: Any
+) -> None:
+    _figure("surface", options, out, show, alt_text)
 
 
 @command("quiver", help="The backward pass: 3-D arrows of steepest descent on the loss.",
          epilog=EXAMPLES.format("quiver"))  # fmt: skip
 @takes(options_for("quiver"))
-def quiver(out: Out3D = None, show: Show = False, **options: Any) -> None:
-    _figure("quiver", options, out, show)
+def quiver(
+    out: Out3D = None, show: Show = False, alt_text: AltText = False, **options: Any
+) -> None:
+    _figure("quiver", options, out, show, alt_text)
 
 
 @command("contour", help="A filled contour of the loss with the -gradient as arrows.",
          epilog=EXAMPLES.format("contour"))  # fmt: skip
 @takes(options_for("contour"))
-def contour(out: Out2D = None, show: Show = False, **options: Any) -> None:
-    _figure("contour", options, out, show)
+def contour(
+    out: Out2D = None, show: Show = False, alt_text: AltText = False, **options: Any
+) -> None:
+    _figure("contour", options, out, show, alt_text)
 
 
 @command("pair", help="Forward beside backward: the surface and its contour, 16:9.",
          epilog=EXAMPLES.format("pair"))  # fmt: skip
 @takes(options_for("pair"))
-def pair(out: OutPair = None, show: Show = False, **options: Any) -> None:
-    _figure("pair", options, out, show)
+def pair(
+    out: OutPair = None, show: Show = False, alt_text: AltText = False, **options: Any
+) -> None:
+    _figure("pair", options, out, show, alt_text)
 
 
 @command("slice", help="One dimension: the loss and its slope along d = x1 - x0.",
          epilog=EXAMPLES.format("slice"))  # fmt: skip
 @takes(options_for("slice"))
-def slice_(out: OutSlice = None, show: Show = False, **options: Any) -> None:
-    _figure("slice", options, out, show)
+def slice_(
+    out: OutSlice = None, show: Show = False, alt_text: AltText = False, **options: Any
+) -> None:
+    _figure("slice", options, out, show, alt_text)
 
 
 @command("losses", help="Why softmax goes with cross-entropy: cross-entropy beside squared"

@@ -87,11 +87,17 @@ def save_figure(fig: Figure, fh: IO[bytes], fmt: str, plot: Plot) -> None:
         return
     FigureCanvasAgg(fig)
     extra: dict[str, Any] = {"pil_kwargs": {"compress_level": 3}} if fmt == "png" else {}
-    fig.savefig(fh, format=fmt, transparent=plot.transparent, metadata=_METADATA[fmt], **extra)
+    metadata = dict(_METADATA[fmt])
+    if fmt == "png":  # the figure in words, for a reader who cannot see it (--alt-text prints it)
+        from swl_viz.web.describe import alt_text
+
+        metadata["Description"] = alt_text(plot)
+    fig.savefig(fh, format=fmt, transparent=plot.transparent, metadata=metadata, **extra)
 
 
-def render_bytes(plot: Plot, fmt: str) -> bytes:
-    """Compute, draw and encode one figure, returning the file's bytes."""
+def render_bytes(plot: Plot, fmt: str, *, plotly: str = "inline") -> bytes:
+    """Compute, draw and encode one figure, returning the file's bytes. An HTML page inlines
+    plotly.js, or with ``plotly="shared"`` loads the plotly.min.js an export writes beside it."""
     if fmt == "html" and plot.figure == "simplex":
         from swl_viz.web.simplex import simplex_html
 
@@ -99,7 +105,7 @@ def render_bytes(plot: Plot, fmt: str) -> bytes:
     if fmt == "html":
         from swl_viz.web import render_html
 
-        return render_html(plot)
+        return render_html(plot, "shared" if plotly == "shared" else "inline")
     with theme_context(plot):
         fig = build_figure(plot)
         buf = io.BytesIO()

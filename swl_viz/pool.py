@@ -64,6 +64,24 @@ def _sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
+def _html(job: Job) -> dict[str, str]:
+    """An exported page loads the one plotly.min.js written beside it (:func:`_shared_scripts`)."""
+    return {"plotly": "shared"} if job.fmt == "html" else {}
+
+
+def _shared_scripts(jobs: Sequence[Job]) -> None:
+    """Write plotly.min.js once into each folder that gets a page, before any page: a deck of
+    pages then carries plotly.js once, not in every page."""
+    folders = sorted({Path(job.path).parent for job in jobs if job.fmt == "html"})
+    if not folders:
+        return
+    from swl_viz.web import PLOTLY_FILE, plotly_js
+
+    script = plotly_js().encode("utf-8")
+    for folder in folders:
+        write_if_changed(folder / PLOTLY_FILE, script)
+
+
 def _failed(job: Job, error: str, seconds: float = 0.0) -> JobResult:
     return JobResult(job.path, 0, seconds, "", "failed", error)
 
@@ -86,7 +104,7 @@ def render_job(job: Job) -> JobResult:
     results with status "failed", never as exceptions."""
     start = time.perf_counter()
     try:
-        data = render_bytes(job.plot, job.fmt)
+        data = render_bytes(job.plot, job.fmt, **_html(job))
     except Exception as exc:  # a worker reports, the parent decides
         return _failed(job, _describe(exc), time.perf_counter() - start)
     with _deferred_signals():
@@ -150,7 +168,7 @@ def _run_serial(
         try:
             stop.raising = True
             try:
-                data = render_bytes(job.plot, job.fmt)
+                data = render_bytes(job.plot, job.fmt, **_html(job))
             finally:
                 stop.raising = False
         except _Abort:
@@ -201,7 +219,7 @@ def _worker_main(conn: Connection, other: Connection, parent: int, jobs: Sequenc
             job = jobs[n]
             start = time.perf_counter()
             try:
-                data = render_bytes(job.plot, job.fmt)
+                data = render_bytes(job.plot, job.fmt, **_html(job))
             except Exception as exc:
                 conn.send((n, _failed(job, _describe(exc), time.perf_counter() - start)))
                 continue
@@ -368,6 +386,7 @@ def export_jobs(
     is merged under a lock, so concurrent exports into one folder keep each other's entries.
     """
     check_manifest(out_dir)
+    _shared_scripts(jobs)
     done: dict[int, JobResult] = {}
 
     def record(n: int, result: JobResult) -> None:

@@ -2,7 +2,7 @@
 
 Each figure's file is opened from disk while every request that is not a local file is aborted.
 The page must log no error, hold the expected plotly traces, show a plot (not a blank canvas),
-answer a hover with the layer's numbers, and redraw when the teacher-label slider moves.
+answer a hover with the layer's numbers, and redraw when the teacher-label control moves.
 
 Locally the tests are skipped without /usr/bin/chromium (``apt-get install chromium``) or the
 playwright package; under CI (``CI`` set) they fail instead. No browser is ever downloaded.
@@ -13,7 +13,6 @@ from __future__ import annotations
 import dataclasses
 import io
 import os
-import re
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -41,6 +40,11 @@ ARGS = [
     "--no-first-run",
 ]
 VIEWPORT = {"width": 1280, "height": 800}
+
+
+#: The types of the page's traces of the scene (its script's own live traces follow them).
+_DRAWN_TYPES = """() => document.querySelector('.js-plotly-plot').data
+  .filter(t => !String(t.meta || '').startsWith('live-')).map(t => t.type)"""
 
 
 def _types(plot: Plot) -> list[str]:
@@ -87,15 +91,21 @@ def browser() -> Iterator[Any]:
 class Page:
     """One figure's file open in the browser, offline, with what it logged."""
 
-    def __init__(self, browser: Any, path: Path) -> None:
+    def __init__(
+        self,
+        browser: Any,
+        path: Path,
+        fragment: str = "",
+        viewport: dict[str, int] | None = None,
+    ) -> None:
         self.errors: list[str] = []
         self.requests: list[str] = []
-        self.context = browser.new_context(viewport=VIEWPORT, offline=True)
+        self.context = browser.new_context(viewport=viewport or VIEWPORT, offline=True)
         self.page = self.context.new_page()
         self.page.on("console", lambda m: self.errors.append(m.text) if m.type == "error" else None)
         self.page.on("pageerror", lambda e: self.errors.append(str(e)))
         self.page.route("**/*", self._route)
-        self.page.goto(path.as_uri())
+        self.page.goto(path.as_uri() + fragment)
         self.page.wait_for_function(
             "() => { const gd = document.querySelector('.js-plotly-plot');"
             " return gd && gd._fullLayout && gd._fullData && gd._fullData.length > 0; }",
@@ -220,9 +230,7 @@ def _check_hover(lines: list[str], plot: Plot) -> None:
 def test_figure_in_a_browser_offline(open_figure: Any, figure: FigureKind) -> None:
     plot = Plot(figure=figure, t=(0.3, 0.7))
     page = open_figure(plot)
-    assert page.js("() => document.querySelector('.js-plotly-plot').data.map(t => t.type)") == (
-        _types(plot)
-    )
+    assert page.js(_DRAWN_TYPES) == (_types(plot))
     box = _plot_box(page, figure)
     assert page.drawn(figure)[0] > 0.05, "the plot area is blank"
 
@@ -230,24 +238,27 @@ def test_figure_in_a_browser_offline(open_figure: Any, figure: FigureKind) -> No
     lines = _hover_lines(page, box, 0.5)
     _check_hover(lines, plot)
 
-    # the teacher-label slider: click the step labelled 0.8 and the surface changes to t0 = 0.8
+    # the teacher-label control, from the keyboard: t0 from 0.3 to 0.8, and the page draws the
+    # layer's own numbers there (its script computes them)
+    page.js("() => window.swlViz.ready")
     before = page.z()
-    label = page.page.locator(".slider-labels .slider-label", has_text=re.compile(r"^0\.8$"))
-    rail = page.page.locator(".slider-rail-touch-rect").bounding_box()
-    at = label.bounding_box()
-    assert at is not None and rail is not None
-    page.page.mouse.click(at["x"] + at["width"] / 2, rail["y"] + rail["height"] / 2)
-    page.page.wait_for_function(
-        "() => document.querySelector('.js-plotly-plot')._fullLayout.sliders[0].active === 8"
-    )
-    deadline = time.monotonic() + 30
-    while (after := page.z()) == before and time.monotonic() < deadline:
-        page.page.wait_for_timeout(50)  # the frame's data arrives a moment after the slider
+    page.page.focus("#swl-t0")
+    for _ in range(50):
+        page.page.keyboard.press("ArrowRight")
+    page.page.wait_for_function("() => window.swlViz.state().t[0] === 0.8", timeout=30_000)
+    page.page.wait_for_function("() => !window.swlViz.pending()", timeout=30_000)
+    after = page.z()
     assert after != before
-    frame = next(f for f in figure_dict(plot)["frames"] if f["name"] == "t0=0.8")
-    np.testing.assert_allclose(after, np.asarray(frame["data"][0]["z"]).ravel(), rtol=1e-7)
+    moved = dataclasses.replace(plot, t=(0.8, 0.2))
+    x, y = page.js(
+        f"() => {{ const t = document.querySelector('.js-plotly-plot').data[0], f = {_FLAT};"
+        " return [f(t.x), f(t.y)]; }"
+    )
+    loss, _ = swl_viz.softmax_with_loss(moved.layer().place(*np.meshgrid(x, y)), moved.t)
+    np.testing.assert_allclose(after, loss.ravel(), rtol=1e-12)
+    page.page.mouse.move(0, 0)
     lines = _hover_lines(page, box, 0.4)
-    _check_hover(lines, dataclasses.replace(plot, t=(0.8, 0.2)))
+    _check_hover(lines, moved)
 
     assert page.errors == [], page.errors
     assert page.requests == [], page.requests
@@ -258,10 +269,8 @@ def test_dark_theme_and_three_classes(open_figure: Any) -> None:
         figure="surface", t=(0.0, 0.0, 1.0), logits=(0.0, 1.0, 0.0), axes=(0, 2), theme="dark"
     )
     page = open_figure(plot)
-    assert page.js("() => document.querySelector('.js-plotly-plot').data.length") == len(
-        figure_dict(plot)["data"]
-    )
-    assert page.js("() => document.querySelectorAll('.slider-container').length") == 0
+    assert len(page.js(_DRAWN_TYPES)) == len(figure_dict(plot)["data"])
+    assert page.js("() => document.querySelectorAll('#swl-t0').length") == 0  # no t0 for K = 3
     share, png = page.drawn("surface")
     from PIL import Image
 
@@ -281,9 +290,7 @@ def test_dark_theme_and_three_classes(open_figure: Any) -> None:
 )
 def test_hard_options_draw_without_errors(open_figure: Any, plot: Plot) -> None:
     page = open_figure(plot)
-    assert page.js("() => document.querySelector('.js-plotly-plot').data.map(t => t.type)") == (
-        _types(plot)
-    )
+    assert page.js(_DRAWN_TYPES) == (_types(plot))
     assert page.drawn(plot.figure)[0] > 0.05
     assert page.errors == [] and page.requests == []
 
@@ -314,23 +321,21 @@ def _scene_texts(scene: Scene) -> list[str]:
 @pytest.mark.parametrize("figure", ["contour", "quiver", "pair"])
 def test_probe_and_descent_are_on_the_page(open_figure: Any, figure: FigureKind) -> None:
     """--probe and --descent show: their labels are in the page's SVG, and on the plane their
-    lines, points and arrow are drawn; the slider swaps them for another label's."""
+    lines, points and arrow are drawn; a live state hides them, its own state shows them."""
     plot = Plot(figure=figure, probe=(2.0, -3.0), descent=(-6.0, 4.0))
     page = open_figure(plot)
     assert sorted(page.js(_TEXTS)) == _scene_texts(build_scene(plot))
     if figure != "quiver":
         drawn = {role: (length, points) for role, length, points in page.js(_SVG_MARKS)}
         for role in ("path", "path-outline", "probe-arrow"):
-            assert drawn[role][0] > 50, (role, drawn)  # a line of some length in pixels
+            assert drawn[role][0] > 30, (role, drawn)  # a line of some length in pixels
         for role in ("path-steps", "path-start", "path-end", "probe-point"):
             assert drawn[role][1] >= 1, (role, drawn)
         assert drawn["probe-arrow"][1] == 1  # the head
-    page.js(
-        "() => Plotly.animate(document.querySelector('.js-plotly-plot'), ['t0=0.5'],"
-        " {mode: 'immediate', frame: {duration: 0, redraw: true}, transition: {duration: 0}})"
-    )
-    page.page.wait_for_timeout(800)
-    other = build_scene(dataclasses.replace(plot, t=(0.5, 0.5)))
-    assert sorted(page.js(_TEXTS)) == _scene_texts(other)
-    assert any("minimum" in text for text in page.js(_TEXTS))
+    page.js("() => window.swlViz.ready")
+    page.js("() => window.swlViz.set({t: [0.5, 0.5]})")  # a live state: the labels are Python's
+    visible = [t for t in page.js(_TEXTS) if t]
+    assert visible == [] or all("t = (0.5, 0.5)" in t for t in visible), visible
+    page.js("() => window.swlViz.set({t: [1, 0]})")  # back to the figure's own: all of them
+    assert sorted(page.js(_TEXTS)) == _scene_texts(build_scene(plot))
     assert page.errors == [] and page.requests == []

@@ -45,7 +45,7 @@ RANK = {
 }
 #: Inside each renderer package: for matplotlib, the theme, then placing labels and drawing the
 #: pictures, then the marks and the slice, then the layout; for the web page, its look, then
-#: the traces, then the page.
+#: the traces, then what its script needs, then the page (its words and font beside the look).
 SUB_RANK = {
     "mpl": {
         "theme": 0,
@@ -57,7 +57,7 @@ SUB_RANK = {
         "simplex": 3,
         "layout": 4,
     },  # fmt: skip
-    "web": {"look": 0, "traces": 1, "page": 2, "simplex": 2},
+    "web": {"look": 0, "describe": 0, "fonts": 0, "traces": 1, "live": 2, "page": 3, "simplex": 3},
 }
 #: Modules that import no matplotlib at all, not even inside a function.
 NUMERIC = ("errors", "words", "palette", "maths", "layer", "grid", "atomic", "options", "probe",

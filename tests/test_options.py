@@ -41,7 +41,7 @@ FROM_TABLE = {
     ),  # fmt: skip
 }
 OWN = {
-    **{figure: {"out", "show"} for figure in FIGURES},
+    **{figure: {"out", "show", "alt_text"} for figure in FIGURES},
     "export": {"figures", "fmt", "out_dir", "jobs", "memory_budget", "deck", "list_decks"},
     "check": {"fd_step", "atol", "rtol", "tol"},
     "data": {"out_path", "simplex"},

@@ -23,13 +23,10 @@ from swl_viz.plotspec import FigureKind, Plot
 from swl_viz.scene import build_scene
 from swl_viz.web import (
     DETAILS,
-    SLIDER_STEPS,
     _figure,
     figure_dict,
     number,
-    page_scenes,
     render_html,
-    slider_values,
     web_text,
 )
 
@@ -90,8 +87,8 @@ def test_one_file_that_fetches_nothing(figure: FigureKind) -> None:
 @pytest.mark.parametrize("step", [2.0, 0.5])
 def test_size_stays_under_6_mb(figure: FigureKind, step: float) -> None:
     assert len(render_html(Plot(figure=figure, step=step))) <= MAX_BYTES
-    # the largest: a label off the slider's 0.1 steps (a twelfth frame), L stored for a log
-    # axis, the most arrows asked for, and every mark: the book's cap, a probe, a descent
+    # the largest: L stored for a log axis, the most arrows asked for, and every mark: the
+    # book's cap, a probe, a descent
     most = {"arrows": 200} if figure != "surface" else {}  # the surface draws no arrows
     worst = Plot(
         figure=figure,
@@ -106,18 +103,17 @@ def test_size_stays_under_6_mb(figure: FigureKind, step: float) -> None:
     assert len(render_html(worst)) <= MAX_BYTES
 
 
-@pytest.mark.slow  # twelve scenes of a 10,000-step descent: about 12 s
+@pytest.mark.slow
 def test_a_long_descent_is_thinned_last_and_kept_whole_before() -> None:
-    """A descent of thousands of steps in every frame passes 6 MB at any grid; only then are
-    the lines sampled (about 401 points each, both ends kept)."""
-    plot = Plot(figure="pair", descent=(-6.0, 4.0), steps=2000, lr=0.5, t=(0.25, 0.75))
+    """A descent of many thousand steps passes 6 MB at any grid; only then are the lines
+    sampled (about 401 points each, both ends kept)."""
+    plot = Plot(figure="pair", descent=(-6.0, 4.0), steps=10_000, lr=0.5, t=(0.25, 0.75))
     page = render_html(plot)
     assert len(page) <= MAX_BYTES
     path = next(t for t in figure_dict(plot)["data"] if t.get("meta") == "path")
-    assert len(path["x"]) == 2001  # the figure dict itself draws every step
+    assert len(path["x"]) == 10_001  # the figure dict itself draws every step
     scene = build_scene(plot)
-    own, scenes = page_scenes(plot)
-    coarse = _figure(plot, own, scenes, len(DETAILS) - 1)
+    coarse = _figure(plot, scene, len(DETAILS) - 1)
     thinned = next(t for t in coarse["data"] if t.get("meta") == "path")
     line = next(x for x in scene.panels[0].lines if x.role == "path")
     assert 300 < len(thinned["x"]) <= 402
@@ -132,8 +128,6 @@ def test_hover_shows_the_layers_numbers(figure: FigureKind) -> None:
     main = spec["data"][0]
     assert "%{z:.6~g}" in main["hovertemplate"] and "%{text}" in main["hovertemplate"]
     _check_hover(plot, main, main, plot.t)
-    for frame, t0 in zip(spec["frames"], slider_values(plot), strict=True):
-        _check_hover(plot, frame["data"][0], main, (t0, 1.0 - t0))
 
 
 @pytest.mark.parametrize(
@@ -162,24 +156,38 @@ def test_the_hover_data_in_the_file_is_the_figures() -> None:
     assert "0.880797, 0.119203" in page  # y at x = (2, 0), as text
 
 
-def test_slider_over_t0_for_two_classes() -> None:
-    plot = Plot(figure="surface", t=(0.25, 0.75))
-    values = slider_values(plot)
-    assert len(values) == SLIDER_STEPS + 1 and values[0] == 0.0 and values[-1] == 1.0
-    spec = figure_dict(plot)
-    slider = spec["layout"]["sliders"][0]
-    assert [s["label"] for s in slider["steps"]] == [f"{v:g}" for v in values]
-    assert slider["steps"][slider["active"]]["label"] == "0.25"
-    assert len(spec["frames"]) == len(values)
-    zs = [np.asarray(f["data"][0]["z"]) for f in spec["frames"]]
-    assert not np.array_equal(zs[0], zs[-1])
-    np.testing.assert_array_equal(spec["data"][0]["z"], zs[slider["active"]])
-    assert spec["frames"][0]["layout"]["annotations"][0]["text"].startswith("t = (0, 1)")
+def _controls(page: str) -> dict[str, str]:
+    """The page's labelled inputs: each input's id and the text of the label naming it."""
+    labels = {
+        m.group(1): m.group(2) for m in re.finditer(r'<label for="([^"]+)">([^<]*)</label>', page)
+    }
+    inputs = re.findall(r'<(?:input|select)[^>]*\bid="([^"]+)"', page)
+    assert set(inputs) <= set(labels), "every input has a visible label naming it"
+    return {i: labels[i] for i in inputs}
 
 
-def test_no_slider_for_more_classes() -> None:
-    spec = figure_dict(Plot(figure="contour", t=(0.0, 0.0, 1.0), logits=(0.0, 1.0, 0.0)))
-    assert spec["frames"] == [] and "sliders" not in spec["layout"]
+def test_native_labelled_controls() -> None:
+    page = render_html(Plot(figure="surface", t=(0.25, 0.75), temperature=2.0)).decode()
+    controls = _controls(page)
+    assert list(controls) == ["swl-t0", "swl-temperature", "swl-smoothing", "swl-variant",
+                              "swl-probe-x0", "swl-probe-x1"]  # fmt: skip
+    assert "t₀" in controls["swl-t0"] and "T" in controls["swl-temperature"]
+    assert "ε" in controls["swl-smoothing"]
+    t0 = re.search(r'<input type="range" id="swl-t0"[^>]*>', page)
+    assert t0 and 'min="0"' in t0[0] and 'max="1"' in t0[0] and 'value="0.25"' in t0[0]
+    temperature = re.search(r'<input type="range" id="swl-temperature"[^>]*>', page)
+    assert temperature and 'min="-2"' in temperature[0] and 'max="2"' in temperature[0]
+    assert f'value="{math.log10(2.0):.6g}"' in temperature[0]  # a log scale: 0.01 to 100
+    assert '<option value="exact" selected>' in page and '<option value="book">' in page
+
+
+def test_no_label_control_for_more_classes() -> None:
+    page = render_html(Plot(figure="contour", t=(0.0, 0.0, 1.0), logits=(0.0, 1.0, 0.0))).decode()
+    controls = _controls(page)
+    assert "swl-t0" not in controls and "swl-temperature" in controls
+    wide = render_html(Plot(figure="contour", temperature=1e-3)).decode()
+    temperature = re.search(r'<input type="range" id="swl-temperature"[^>]*>', wide)
+    assert temperature and 'min="-3"' in temperature[0]  # widened to hold the figure's T
 
 
 def test_traces_of_each_figure() -> None:
@@ -192,7 +200,7 @@ def test_traces_of_each_figure() -> None:
     assert [k for k in kinds["pair"] if k in ("surface", "contour")] == ["surface", "contour"]
     spec = figure_dict(Plot(figure="contour", probe=(2.0, -3.0), descent=(-6.0, 4.0)))
     roles = [t.get("meta") for t in spec["data"][2:]]
-    assert roles == ["decision", "minimum", "path-outline", "path", "path-steps",
+    assert roles == ["decision", "path-outline", "path", "path-steps",
                      "path-start", "path-end", "probe-point", "probe-arrow"]  # fmt: skip
 
 
@@ -208,7 +216,6 @@ def test_pair_is_one_page_of_two_panels_side_by_side() -> None:
     assert surface["scene"] == "scene" and contour["xaxis"] == "x"
     for trace in spec["data"]:  # every trace sits in one of the two panels
         assert ("scene" in trace) != ("xaxis" in trace), trace.get("meta")
-    assert len(spec["frames"]) == len(slider_values(Plot(figure="pair", t=(0.3, 0.7))))
     assert (
         len(render_html(Plot(figure="pair", step=0.5, zscale="log", t=(0.25, 0.75)))) <= MAX_BYTES
     )
@@ -257,22 +264,6 @@ def test_contour_levels_and_colour_bar_are_the_scenes(options: dict[str, Any]) -
     assert trace["colorbar"]["title"]["text"] == web_text(scene.zlabel)
 
 
-def test_frames_carry_the_marks_of_their_label() -> None:
-    plot = Plot(figure="contour", t=(1.0, 0.0), probe=(2.0, -3.0))
-    spec = figure_dict(plot)
-    roles = [t.get("meta") for t in spec["data"]]
-    for frame, t0 in zip(spec["frames"], slider_values(plot), strict=True):
-        scene = build_scene(dataclasses.replace(plot, t=(t0, 1.0 - t0)))
-        minimum = frame["data"][roles.index("minimum")]
-        drawn = [line for line in scene.panels[0].lines if line.role == "minimum"]
-        assert (len(minimum["x"]) > 0) == bool(drawn), t0
-        texts = [a["text"] for a in frame["layout"]["annotations"] if a["visible"]]
-        box = next(label for label in scene.panels[0].labels if label.role == "probe-box")
-        assert web_text(box.text) in texts
-        # every frame holds as many annotations, so a frame replaces the one before entirely
-        assert len(frame["layout"]["annotations"]) == len(spec["layout"]["annotations"])
-
-
 def test_text_is_unicode_and_escaped() -> None:
     title = r"<b>Lecture</b> & $\nabla L$"
     spec = figure_dict(Plot(figure="contour", title=title))
@@ -299,17 +290,17 @@ def test_arrows_point_down_the_gradient() -> None:
 def test_themes_titles_and_words() -> None:
     dark = figure_dict(Plot(figure="surface", theme="dark"))["layout"]
     assert dark["paper_bgcolor"] == "#16181d"
-    assert dark["title"]["text"] == "Loss L = −Σₖ tₖ log yₖ"  # the scene's, in Unicode
+    assert dark["title"]["text"] == "Loss 𝐿 = −Σₖ 𝑡ₖ log 𝑦ₖ"  # the scene's, in Unicode italics
     titled = figure_dict(Plot(figure="contour", title="Lecture 5"))["layout"]
     assert titled["title"]["text"] == "Lecture 5"
     assert figure_dict(Plot(figure="contour", no_title=True))["layout"]["title"]["text"] == ""
     ja = figure_dict(Plot(figure="quiver", lang="ja"))
-    assert ja["layout"]["title"]["text"] == "最急降下の向き −∇L = t − y"
+    assert ja["layout"]["title"]["text"] == "最急降下の向き −∇𝐿 = 𝑡 − 𝑦"
     assert [t["name"] for t in ja["data"]][:2] == ["順伝播", "逆伝播"]
     smoothing = figure_dict(Plot(figure="surface", label_smoothing=0.1, temperature=2.0))
-    assert smoothing["layout"]["annotations"][0]["text"] == "t = (1, 0),  ε = 0.1,  T = 2"
+    assert smoothing["layout"]["annotations"][0]["text"] == "𝑡 = (1, 0),  ε = 0.1,  𝑇 = 2"
     book = figure_dict(Plot(figure="pair", variant="book"))["layout"]["title"]["text"]
-    assert book == "Forward: L = −Σₖ tₖ log(yₖ + 10⁻⁷)    Backward: t − y"  # not −∇L: flat
+    assert book == "Forward: 𝐿 = −Σₖ 𝑡ₖ log(𝑦ₖ + 10⁻⁷)    Backward: 𝑡 − 𝑦"  # not −∇L: flat
 
 
 def test_same_bytes_in_another_process() -> None:

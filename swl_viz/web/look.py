@@ -7,7 +7,6 @@ import re
 from typing import Any
 
 from swl_viz.palette import CAP, DECISION, MINIMUM, PATH, PROBE
-from swl_viz.plotspec import Plot
 from swl_viz.words import plain
 
 #: Points per axis at most, for every surface, contour and hover grid of an HTML figure.
@@ -29,8 +28,6 @@ DETAILS = (
 )
 #: The largest page: plotly.js is about 5 MB of it.
 MAX_PAGE_BYTES = 6_000_000
-#: t0 = 0, 0.1, ..., 1 on the teacher-label slider (K = 2).
-SLIDER_STEPS = 11
 #: Pixel size of a 2-D arrow head on the longest arrow, and the smallest head drawn.
 HEAD_SIZE, MIN_HEAD_SIZE = 10.0, 5.0
 #: Pixel size of the head of a marked arrow (the probe's) on the plane.
@@ -120,14 +117,6 @@ PAIR_SCENE, PAIR_CONTOUR = (0.0, 0.46), (0.56, 0.94)
 
 def _logit(i: int) -> str:
     return f"x{str(i).translate(_SUBSCRIPTS)}"
-
-
-def slider_values(plot: Plot) -> list[float]:
-    """The t0 of each slider frame: 0, 0.1, ..., 1 and the plot's own t0; empty for K > 2."""
-    if len(plot.t) != 2:
-        return []
-    steps = {k / (SLIDER_STEPS - 1) for k in range(SLIDER_STEPS)}
-    return sorted(steps | {float(plot.t[0])})
 
 
 # ---- words ------------------------------------------------------------------------------------

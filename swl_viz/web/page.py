@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import dataclasses
 import html
 import math
-from typing import Any
+from typing import Any, Literal
 
 import numpy as np
 
@@ -24,7 +23,6 @@ from swl_viz.web.look import (
     PAIR_CONTOUR,
     PAIR_SCENE,
     PX_PER_POINT,
-    slider_values,
     web_text,
 )
 from swl_viz.web.traces import _log_ticks, _slot_data, _slot_style, _slots
@@ -94,6 +92,7 @@ def _annotations(plot: Plot, scene: Scene) -> tuple[list[dict[str, Any]], list[d
         page.append(
             {
                 **_BLANK,
+                "name": "subtitle",
                 "text": web_text(panel.subtitle),
                 "visible": True,
                 "xref": "paper",
@@ -105,7 +104,7 @@ def _annotations(plot: Plot, scene: Scene) -> tuple[list[dict[str, Any]], list[d
             }
         )
         for label in panel.labels:
-            note = _label_annotation(plot, label)
+            note = {**_label_annotation(plot, label), "name": label.role}
             if label.space == "axes":
                 if panel.three_d:  # the scene's box on the page
                     x = left + label.at[0] * (right - left)
@@ -125,6 +124,7 @@ def _annotations(plot: Plot, scene: Scene) -> tuple[list[dict[str, Any]], list[d
         page.append(
             {
                 **_BLANK,
+                "name": "key",
                 "text": "<br>".join(web_text(line) for line in scene.key),
                 "visible": True,
                 "xref": "paper",
@@ -139,16 +139,6 @@ def _annotations(plot: Plot, scene: Scene) -> tuple[list[dict[str, Any]], list[d
             }
         )
     return page, in_scene
-
-
-def _padded(notes: list[dict[str, Any]], length: int) -> list[dict[str, Any]]:
-    """``notes`` and hidden blanks up to ``length``: every frame has as many annotations."""
-    blank = {**_BLANK, "xref": "paper", "yref": "paper", "x": 0.0, "y": 0.0}
-    return notes + [dict(blank) for _ in range(length - len(notes))]
-
-
-def _padded_3d(notes: list[dict[str, Any]], length: int) -> list[dict[str, Any]]:
-    return notes + [{**_BLANK, "x": 0.0, "y": 0.0, "z": 0.0} for _ in range(length - len(notes))]
 
 
 def drawn_zrange(scene: Scene) -> tuple[float, float]:
@@ -197,9 +187,7 @@ def _camera(view: tuple[float, float]) -> dict[str, Any]:
     }
 
 
-def _layout(
-    plot: Plot, scene: Scene, frames: list[float], notes: tuple[list[Any], list[Any]]
-) -> dict[str, Any]:
+def _layout(plot: Plot, scene: Scene, notes: tuple[list[Any], list[Any]]) -> dict[str, Any]:
     colours = _THEMES[plot.theme]
     title = "" if scene.title is None else web_text(scene.title)
     layout: dict[str, Any] = {
@@ -208,16 +196,19 @@ def _layout(
         "plot_bgcolor": colours["background"],
         "font": {"color": colours["text"], "size": 13},
         "title": {"text": title, "x": 0.5, "xanchor": "center", "font": {"size": 22}},
-        "margin": {"l": 60, "r": 40, "t": 90 if title else 50, "b": 110 if frames else 50},
-        "legend": {
+        "margin": {"l": 60, "r": 40, "t": 90 if title else 50, "b": 50},
+        "legend": {  # above the plot's top right corner, clear of the axes and colour bar
             "x": 1.0,
             "y": 1.0,
             "xanchor": "right",
+            "yanchor": "bottom",
+            "orientation": "h",
             "bgcolor": colours["legend"],
             "bordercolor": colours["grid"],
             "borderwidth": 1,
         },
         "hoverlabel": {"align": "left"},
+        "uirevision": "swl-viz",  # a redraw keeps the reader's camera and zoom
         "annotations": notes[0],
     }
     for panel, domain in zip(scene.panels, _domains(scene), strict=True):
@@ -266,110 +257,34 @@ def _layout(
             "camera": _camera(scene.view),
             "annotations": notes[1],
         }
-    if frames:
-        layout["sliders"] = [_slider(plot, frames)]
     return layout
 
 
-def _slider(plot: Plot, frames: list[float]) -> dict[str, Any]:
-    """The slider over the teacher label t = (t0, 1 - t0), one step a precomputed frame."""
-    colours = _THEMES[plot.theme]
-    w = words(plot.lang)
-    active = frames.index(float(plot.t[0]))
-    return {
-        "active": active,
-        "currentvalue": {
-            "prefix": plain(f"{w['label']} = ($t_0$, 1 − $t_0$),  $t_0$ = ", italic=True)
-        },
-        "pad": {"t": 40, "l": 20, "r": 20},
-        "bgcolor": colours["legend"],
-        "bordercolor": colours["grid"],
-        "activebgcolor": colours["wire"],
-        "font": {"color": colours["text"]},
-        "steps": [
-            {
-                "label": f"{s:g}",
-                "method": "animate",
-                "args": [
-                    [_frame_name(s)],
-                    {
-                        "mode": "immediate",
-                        "frame": {"duration": 0, "redraw": True},
-                        "transition": {"duration": 0},
-                    },
-                ],
-            }
-            for s in frames
-        ],
-    }
-
-
-def _frame_name(t0: float) -> str:
-    return f"t0={t0:g}"
-
-
-def _frame_layout(scene: Scene, notes: tuple[list[Any], list[Any]]) -> dict[str, Any]:
-    """What a frame changes in the layout: the annotations, and a 3-D panel's z range and
-    labels (the camera stays where the viewer turned it)."""
-    out: dict[str, Any] = {"annotations": notes[0]}
-    if any(p.three_d for p in scene.panels):
-        out["scene"] = {"zaxis": {"range": list(drawn_zrange(scene))}, "annotations": notes[1]}
-    return out
-
-
 def figure_dict(plot: Plot, detail: int = 0) -> dict[str, Any]:
-    """The plotly figure of ``plot``'s scene as plain data (``data``, ``layout``, ``frames``),
-    with numpy arrays; needs no plotly. :func:`render_html` writes it out.
-
-    With a slider (K = 2), ``frames`` holds what changes with t0, once per t0 (the scene of the
-    plot with that label), and ``data`` the frame of the plot's own t0 with everything that
-    does not change. ``detail`` picks the sampling of the grids and arrow fields from
-    :data:`DETAILS` (0: the finest).
-    """
-    return _figure(plot, *page_scenes(plot), detail)
+    """The plotly figure of ``plot``'s scene as plain data (``data`` and ``layout``), with numpy
+    arrays; needs no plotly. :func:`render_html` writes it out. ``detail`` picks the sampling of
+    the grids and arrow fields from :data:`DETAILS` (0: the finest)."""
+    return _figure(plot, page_scene(plot), detail)
 
 
-def page_scenes(plot: Plot) -> tuple[Scene, list[Scene]]:
-    """The scene of ``plot``, and the scene of each slider frame's label (none for K > 2)."""
+def page_scene(plot: Plot) -> Scene:
+    """The scene of ``plot``, refused (``param="figure"``) for a figure with no page."""
     if plot.figure not in ("surface", "quiver", "contour", "pair"):
         raise SwlVizError(
             f"HTML has surface, quiver, contour and pair; got {plot.figure!r}", param="figure"
         )
-    own_t0 = float(plot.t[0])
-    own = build_scene(plot)
-    scenes = [
-        own if s == own_t0 else build_scene(dataclasses.replace(plot, t=(s, 1.0 - s)))
-        for s in slider_values(plot)
-    ]
-    return own, scenes
+    return build_scene(plot)
 
 
-def _figure(plot: Plot, own: Scene, scenes: list[Scene], detail: int) -> dict[str, Any]:
-    values = slider_values(plot)
-    every = scenes or [own]
-    slots = _slots(every)
-    notes = [_annotations(plot, s) for s in every]
-    longest = (max(len(n[0]) for n in notes), max(len(n[1]) for n in notes))
-
-    def padded(pair: tuple[list[Any], list[Any]]) -> tuple[list[Any], list[Any]]:
-        return _padded(pair[0], longest[0]), _padded_3d(pair[1], longest[1])
-
+def _figure(plot: Plot, scene: Scene, detail: int) -> dict[str, Any]:
+    slots = _slots([scene])
     first: set[str] = set()
     data = [
-        _merge(_slot_data(plot, own, slot, detail), _slot_style(plot, own, slot, first, detail))
+        _merge(_slot_data(plot, scene, slot, detail), _slot_style(plot, scene, slot, first, detail))
         for slot in slots
     ]
-    frames = [
-        {
-            "name": _frame_name(s),
-            "data": [_slot_data(plot, scene, slot, detail) for slot in slots],
-            "traces": list(range(len(slots))),
-            "layout": _frame_layout(scene, padded(n)),
-        }
-        for s, scene, n in zip(values, scenes, notes if values else [], strict=True)
-    ]
-    own_notes = padded(_annotations(plot, own))
-    return {"data": data, "layout": _layout(plot, own, values, own_notes), "frames": frames}
+    notes = _annotations(plot, scene)
+    return {"data": data, "layout": _layout(plot, scene, notes)}
 
 
 def _merge(a: dict[str, Any], b: dict[str, Any]) -> dict[str, Any]:
@@ -388,6 +303,13 @@ def div_id(plot: Plot) -> str:
     return f"swl-viz-{plot.figure}"
 
 
+def live_script() -> str:
+    """The page's own script (``live.js``): the layer's exact maths and the live controls."""
+    from importlib.resources import files
+
+    return files("swl_viz.web").joinpath("live.js").read_text(encoding="utf-8")
+
+
 def require_plotly() -> None:
     """Fail in one line, naming the install command, when plotly (the html extra) is missing."""
     try:
@@ -398,50 +320,176 @@ def require_plotly() -> None:
         ) from None
 
 
-def render_html(plot: Plot) -> bytes:
-    """One self-contained, offline HTML file of ``plot`` (UTF-8), the same bytes on every call.
+#: Where a page finds plotly.js: inlined (one self-contained file) or beside it (a deck's pages
+#: share one copy, :data:`PLOTLY_FILE`).
+PlotlyJs = Literal["inline", "shared"]
+PLOTLY_FILE = "plotly.min.js"
+
+
+def plotly_js() -> str:
+    """plotly.js as the installed plotly ships it (minified)."""
+    from plotly.offline import get_plotlyjs
+
+    text: str = get_plotlyjs()
+    return text
+
+
+def render_html(plot: Plot, plotly: PlotlyJs = "inline") -> bytes:
+    """One offline HTML file of ``plot`` (UTF-8), the same bytes on every call: with plotly.js
+    inlined (``"inline"``, self-contained), or loading :data:`PLOTLY_FILE` from its own folder
+    (``"shared"``: a deck writes that file once beside its pages).
 
     Raises :class:`SwlVizError` (``param="figure"``) for a figure HTML does not have, and
     :class:`RunError` (``param="out"``) when plotly, the ``html`` extra, is not installed.
     """
-    own, scenes = page_scenes(plot)
+    scene = page_scene(plot)
     require_plotly()
-    page = _page(plot, _figure(plot, own, scenes, 0))
-    for detail in range(1, len(DETAILS)):  # coarser samplings of the same scenes
+    page = _page(plot, scene, 0, plotly)
+    for detail in range(1, len(DETAILS)):  # coarser samplings of the same scene
         if len(page) <= MAX_PAGE_BYTES:
             break
-        page = _page(plot, _figure(plot, own, scenes, detail))
+        page = _page(plot, scene, detail, plotly)
     return page
 
 
-def _page(plot: Plot, spec: dict[str, Any]) -> bytes:
-    """The page of one figure dict: plotly.js inlined, the same bytes every time."""
+def _json(value: Any) -> str:
+    """JSON that is safe inside a <script> element: no "<", ">" or "&" in it."""
     import plotly.io as pio
 
     engine = pio.json.config.default_engine
     pio.json.config.default_engine = "json"  # orjson, where installed, writes floats differently
     try:
-        page: str = pio.to_html(
-            spec,
-            include_plotlyjs=True,
-            include_mathjax=False,
-            full_html=True,
-            auto_play=False,
-            div_id=div_id(plot),
-            config={"displaylogo": False, "responsive": True},
-            validate=True,
-        )
+        text: str = pio.json.to_json_plotly(value)
     finally:
         pio.json.config.default_engine = engine
     # base64 never holds "</", so the JSON encoder's escaped "/" (6 bytes each) can go
-    page = _BDATA.sub(lambda m: m.group(0).replace("\\u002f", "/"), page)
-    background = _THEMES[plot.theme]["background"]
-    head = (
-        f"<head>\n    <title>{_page_title(plot)}</title>\n"
-        f"    <style>html, body {{margin: 0; background: {background};}}</style>"
+    text = _BDATA.sub(lambda m: m.group(0).replace("\\u002f", "/"), text)
+    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+
+
+def _figure_json(spec: dict[str, Any]) -> str:
+    """The figure, validated by plotly (as plotly's own pages are), as JSON."""
+    import plotly.graph_objects as go
+
+    fig = go.Figure(spec)
+    return _json({"data": fig.to_plotly_json()["data"], "layout": fig.to_plotly_json()["layout"]})
+
+
+_CSS = """html, body {{margin: 0; padding: 0; background: {background}; color: {text};
+  font-family: {family};}}
+.swl-page {{display: flex; flex-direction: column; height: 100vh;}}
+.swl-plot {{flex: 1 1 auto; width: 100%; min-height: 320px;}}
+.swl-controls {{display: flex; flex-wrap: wrap; gap: 0.3em 1.4em; align-items: center;
+  padding: 0.3em 1em; font-size: clamp(13px, 1.05vw, 24px);}}
+.swl-control {{display: flex; align-items: center; gap: 0.45em;}}
+.swl-control input[type=range] {{width: 9em;}}
+.swl-control input[type=number] {{width: 5.5em; font: inherit;}}
+.swl-control select, .swl-control button {{font: inherit;}}
+.swl-control output {{min-width: 3em; font-variant-numeric: tabular-nums;}}
+.swl-state {{margin: 0; padding: 0 1em; font-size: clamp(13px, 1.05vw, 24px);}}
+.swl-state:empty, .swl-probe:empty {{display: none;}}
+.swl-probe {{padding: 0.2em 1em; font-family: monospace; white-space: normal;
+  word-spacing: 0.2em; font-size: clamp(12px, 0.95vw, 22px);}}
+.swl-probe-part {{display: inline-block; margin-right: 1.5em;}}
+.swl-hint {{margin: 0; padding: 0 1em; font-size: clamp(12px, 0.95vw, 22px);}}
+.swl-about {{padding: 0.2em 1em 1em; font-size: clamp(12px, 0.95vw, 22px);}}
+:focus-visible {{outline: 3px solid #4dd8ff; outline-offset: 2px;}}
+"""
+
+
+def _page(plot: Plot, scene: Scene, detail: int, plotly: PlotlyJs) -> bytes:
+    """The page: the figure, its controls, its description and its scripts; the same bytes
+    every time."""
+    from swl_viz.web.describe import describe
+    from swl_viz.web.live import control_words, controls_html, hint, live_config
+
+    spec = _figure(plot, scene, detail)
+    colours = _THEMES[plot.theme]
+    family = "sans-serif"
+    css = _CSS.format(background=colours["background"], text=colours["text"], family=family)
+    fonts = ""
+    if plot.lang == "ja":
+        from swl_viz.web.fonts import FAMILY, font_face
+
+        face = font_face(_page_texts(plot, scene, spec))
+        if face:
+            fonts = face
+            family = f"'{FAMILY}', sans-serif"
+            spec = _with_family(spec, FAMILY)
+            spec["layout"]["font"] = {**spec["layout"].get("font", {}), "family": family}
+            css = _CSS.format(background=colours["background"], text=colours["text"],
+                              family=family)  # fmt: skip
+    summary = describe(plot, scene)
+    cw = control_words(plot.lang)
+    div = div_id(plot)
+    plotly_tag = (
+        f"<script>{plotly_js()}</script>"
+        if plotly == "inline"
+        else f'<script src="{PLOTLY_FILE}" charset="utf-8"></script>'
     )
-    page = page.replace("<head>", head, 1)
-    return page.encode("utf-8")
+    config = live_config(plot, scene, detail)
+    config["div"] = div
+    config["family"] = family
+    body = "\n".join(
+        [
+            "<!DOCTYPE html>",
+            f'<html lang="{plot.lang}">',
+            "<head>",
+            '<meta charset="utf-8">',
+            '<meta name="viewport" content="width=device-width, initial-scale=1">',
+            f"<title>{_page_title(plot)}</title>",
+            f'<meta name="description" content="{html.escape(summary)}">',
+            f"<style>{fonts}{css}</style>",
+            "</head>",
+            "<body>",
+            '<main class="swl-page">',
+            f'<div id="{div}" class="plotly-graph-div swl-plot" role="img" '
+            f'aria-label="{html.escape(_page_title(plot), quote=True)}" '
+            'aria-describedby="swl-viz-summary"></div>',
+            '<p class="swl-state" id="swl-viz-state" aria-live="polite"></p>',
+            controls_html(plot, scene),
+            f'<p class="swl-hint" hidden id="swl-viz-hint">{html.escape(hint(plot))}</p>',
+            '<section class="swl-probe" id="swl-viz-probe" aria-live="polite" '
+            f'aria-label="{html.escape(cw["probe_title"])}"></section>',
+            "</main>",
+            f'<details class="swl-about"><summary>{html.escape(cw["about"])}</summary>'
+            f'<p id="swl-viz-summary">{html.escape(summary)}</p></details>',
+            plotly_tag,
+            f"<script>{live_script()}</script>",
+            f'<script type="application/json" id="swl-viz-figure">{_figure_json(spec)}</script>',
+            f'<script type="application/json" id="swl-viz-config">{_json(config)}</script>',
+            "<script>window.swlViz.start();</script>",
+            "</body>",
+            "</html>",
+            "",
+        ]
+    )
+    return body.encode("utf-8")
+
+
+def _with_family(value: Any, family: str) -> Any:
+    """``value`` with the embedded font first in every font family it names."""
+    if isinstance(value, dict):
+        return {
+            k: (f"'{family}', {v}" if k == "family" and isinstance(v, str) else
+                _with_family(v, family))
+            for k, v in value.items()
+        }  # fmt: skip
+    if isinstance(value, list):
+        return [_with_family(v, family) for v in value]
+    return value
+
+
+def _page_texts(plot: Plot, scene: Scene, spec: dict[str, Any]) -> str:
+    """Every character the page may show: for the font subset a Japanese page carries."""
+    from swl_viz.web.describe import describe
+    from swl_viz.web.live import control_words
+
+    parts = [describe(plot, scene), *control_words(plot.lang).values(), str(spec["layout"])]
+    parts += [str(t.get("name", "")) + str(t.get("hovertemplate", "")) for t in spec["data"]]
+    parts += [v for k, v in words(plot.lang).items() if isinstance(v, str)]
+    parts.append("0123456789.,-−+=()[]eE ∇ΣεTtyLx₀₁₂₃₄₅₆₇₈₉′≈")
+    return "".join(parts)
 
 
 def _page_title(plot: Plot) -> str:

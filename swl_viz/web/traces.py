@@ -13,6 +13,7 @@ import numpy as np
 
 from swl_viz.errors import SwlVizError
 from swl_viz.grid import LossGrid, thin_stride
+from swl_viz.marks import MAX_BOX_CLASSES
 from swl_viz.maths import FloatArray
 from swl_viz.palette import HALO, PATH
 from swl_viz.plotspec import Plot
@@ -83,6 +84,8 @@ def _probability_text(grid: LossGrid) -> FloatArray:
     """y = softmax(a / T) at each point as text 'y_0, y_1, ...'. y does not depend on the label,
     so it is stored once, not in every slider frame."""
     y = grid.probabilities()
+    if y.shape[-1] > MAX_BOX_CLASSES:  # the two varied classes only: a page stays small at any K
+        y = y[..., list(grid.axes)]
     rows, cols, k = y.shape
     flat = [", ".join(number(v) for v in point) for point in y.reshape(-1, k).tolist()]
     return np.array(flat, dtype=object).reshape(rows, cols)
@@ -320,6 +323,13 @@ def contour_colorscale(theme: str) -> list[list[Any]]:
     return [[i / n, _blend(c, background, CONTOUR_ALPHA)] for i, c in enumerate(VIRIDIS)]
 
 
+def _y_name(grid: LossGrid) -> str:
+    """y, or with more than :data:`MAX_BOX_CLASSES` classes y[i,j]: the two varied classes."""
+    if grid.k > MAX_BOX_CLASSES:
+        return "y[{},{}]".format(*grid.axes)
+    return "y"
+
+
 def _hovertemplate(grid: LossGrid, zscale: str) -> str:
     i, j = grid.axes
     g = 1 if zscale == "log" else 0  # where the gradient starts in customdata
@@ -327,7 +337,7 @@ def _hovertemplate(grid: LossGrid, zscale: str) -> str:
     return (
         f"{_logit(i)} = %{{x:.6~g}}<br>{_logit(j)} = %{{y:.6~g}}"
         f"<br>L = {loss}"
-        "<br>y = (%{text})"
+        f"<br>{_y_name(grid)} = (%{{text}})"
         f"<br>∂L/∂{_logit(i)} = %{{customdata[{g}]:.6~g}}"
         f"<br>∂L/∂{_logit(j)} = %{{customdata[{g + 1}]:.6~g}}"
         "<extra></extra>"

@@ -1,0 +1,256 @@
+"""What the page's own script needs: the layer's settings, where each trace is, the controls.
+
+The page draws the scene Python built (exact parity with the PNG) until the reader moves a
+control or clicks the contour. From then on ``live.js`` computes the layer itself (exactly, as
+:mod:`swl_viz.maths` does) and redraws the grid, the arrow field, the decision and minimum
+lines, the probe and the descent path; the scene's labels, which Python placed, are hidden
+while the state differs from the one Python drew, and shown again when it returns to it.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import html
+import math
+from typing import Any
+
+from swl_viz.marks import ARROW_FRACTION, LINE_SAMPLES, MAX_BOX_CLASSES, logit_label
+from swl_viz.palette import DECISION, HALO, MINIMUM, PATH, PROBE
+from swl_viz.plotspec import Plot
+from swl_viz.scene import CONTOUR_LEVELS, REACH_2D, REACH_3D, default_title
+from swl_viz.shapes import Scene
+from swl_viz.web.look import (
+    _THEMES,
+    HEAD_SHARE,
+    HEAD_SIZE,
+    LINE_LIFT,
+    MARK_HEAD_SIZE,
+    MIN_HEAD_SIZE,
+    web_text,
+)
+from swl_viz.web.traces import _field_stride, _point_limit, _slots, _thinned
+from swl_viz.words import plain, typeset, words
+
+#: The temperature control's ends (log scale): 0.01 to 100, four decades around T = 1;
+#: a figure drawn at a temperature outside widens it to hold that.
+TEMPERATURE_CONTROL = (0.01, 100.0)
+
+#: The controls' words, by language.
+CONTROL_WORDS = {
+    "en": {
+        "controls": "Layer controls",
+        "t0": "Teacher label t₀ (t = (t₀, 1 − t₀))",
+        "temperature": "Temperature T (log scale)",
+        "smoothing": "Label smoothing ε",
+        "variant": "Loss",
+        "exact": "exact: −Σ t log y",
+        "book": "the book's: −Σ t log(y + 10⁻⁷)",
+        "probe_x0": "Probe {x0}",
+        "probe_x1": "Probe {x1}",
+        "place": "Place probe",
+        "clear": "Clear probe",
+        "reset": "Reset view",
+        "hint": "Click the contour to place a probe and start a descent there.",
+        "probe_title": "The layer at the probe",
+        "smoothed": "t (smoothed)",
+        "about": "What the figure shows",
+    },
+    "ja": {
+        "controls": "レイヤの設定",
+        "t0": "教師ラベル t₀ (t = (t₀, 1 − t₀))",
+        "temperature": "温度 T (対数目盛)",
+        "smoothing": "ラベル平滑化 ε",
+        "variant": "損失",
+        "exact": "厳密: −Σ t log y",
+        "book": "本の実装: −Σ t log(y + 10⁻⁷)",
+        "probe_x0": "プローブ {x0}",
+        "probe_x1": "プローブ {x1}",
+        "place": "プローブを置く",
+        "clear": "プローブを消す",
+        "reset": "元に戻す",
+        "hint": "等高線図をクリックすると、その点にプローブを置き、そこから降下します。",
+        "probe_title": "プローブでのレイヤの値",
+        "smoothed": "t (平滑化後)",
+        "about": "この図が示すもの",
+    },
+}
+
+
+def control_words(lang: str) -> dict[str, str]:
+    return CONTROL_WORDS.get(lang, CONTROL_WORDS["en"])
+
+
+def _titles(plot: Plot) -> dict[str, str | None]:
+    """The title for each (variant, T = 1 or not), as the PNG would title it; a user's title
+    stays, and no title stays none."""
+    out: dict[str, str | None] = {}
+    for variant in ("exact", "book"):
+        for key, temperature in (("1", 1.0), ("T", 2.0)):
+            if plot.no_title:
+                title = None
+            elif plot.title is not None:
+                title = web_text(plot.title)
+            else:
+                other = dataclasses.replace(plot, variant=variant, temperature=temperature)
+                title = web_text(typeset(default_title(other)))  # as the scene sets it
+            out[f"{variant}|{key}"] = title
+    return out
+
+
+def _panels(plot: Plot, scene: Scene, detail: int) -> list[dict[str, Any]]:
+    slots = _slots([scene])
+    panels: list[dict[str, Any]] = []
+    for n, panel in enumerate(scene.panels):
+        sl = _thinned(panel.grid, _point_limit(plot, panel, detail))
+        grid = panel.grid
+        entry: dict[str, Any] = {
+            "threeD": panel.three_d,
+            "kind": panel.kind,
+            "grid": next(
+                i for i, s in enumerate(slots) if s.panel == n and s.key in ("surface", "contour")
+            ),  # fmt: skip
+            "field": [i for i, s in enumerate(slots) if s.panel == n and s.key.startswith("field")],
+            "x": [float(v) for v in grid.x0[0, :][sl[1]]],
+            "y": [float(v) for v in grid.x1[:, 0][sl[0]]],
+        }
+        field = panel.field
+        if field is not None:
+            q = _field_stride(field.x, detail)
+            cols = field.x.shape[1]
+            spacing = abs(float(field.x[0, min(1, cols - 1)] - field.x[0, 0])) or 1.0
+            share = REACH_3D if panel.three_d else REACH_2D
+            entry["fieldX"] = [float(v) for v in field.x[q].ravel()]
+            entry["fieldY"] = [float(v) for v in field.y[q].ravel()]
+            entry["reach"] = share * spacing * plot.arrow_scale
+        panels.append(entry)
+    return panels
+
+
+def _fixed_logits(plot: Plot, scene: Scene) -> str:
+    """The subtitle's part about the fixed logits (K > 2), as the PNG writes it."""
+    layer = scene.panels[0].grid.layer
+    if layer.k <= 2:
+        return ""
+    fixed = ", ".join(
+        logit_label(i) if i in layer.axes else f"{v:g}" for i, v in enumerate(layer.logits)
+    )
+    return web_text(f"a = ({fixed})")
+
+
+def live_config(plot: Plot, scene: Scene, detail: int) -> dict[str, Any]:
+    """Everything ``live.js`` reads: the layer, the traces it redraws, the marks' looks."""
+    layer = scene.panels[0].grid.layer
+    colours = _THEMES[plot.theme]
+    w = words(plot.lang)
+    cw = control_words(plot.lang)
+    i, j = layer.axes
+    return {
+        "figure": plot.figure,
+        "lang": plot.lang,
+        "k": layer.k,
+        "axes": [i, j],
+        "logits": list(layer.logits),
+        "t": list(layer.t),
+        "temperature": layer.temperature,
+        "labelSmoothing": layer.label_smoothing,
+        "variant": layer.variant,
+        "zscale": plot.zscale,
+        "zlim": None if plot.zlim is None else [float(v) for v in plot.zlim],
+        "normalize": bool(plot.normalize),
+        "annotate": bool(plot.annotate),
+        "lr": float(plot.lr),
+        "steps": int(plot.steps),
+        "probe": None if plot.probe is None else [float(v) for v in plot.probe],
+        "descent": None if plot.descent is None else [float(v) for v in plot.descent],
+        "titles": _titles(plot),
+        "fixedLogits": _fixed_logits(plot, scene),
+        "panels": _panels(plot, scene, detail),
+        "levels": CONTOUR_LEVELS,
+        "maxBoxClasses": MAX_BOX_CLASSES,
+        "look": {
+            "decision": DECISION,
+            "minimum": MINIMUM,
+            "path": PATH,
+            "probe": PROBE,
+            "halo": HALO,
+            "text": colours["text"],
+            "headShare": HEAD_SHARE,
+            "lineLift": LINE_LIFT,
+            "headSize": HEAD_SIZE,
+            "minHeadSize": MIN_HEAD_SIZE,
+            "markHeadSize": MARK_HEAD_SIZE,
+            "arrowFraction": ARROW_FRACTION,
+            "lineSamples": LINE_SAMPLES,
+        },
+        "words": {
+            "label": plain(w["label"]),
+            "logits": [plain(logit_label(i)), plain(logit_label(j))],
+            "smoothed": cw["smoothed"],
+            "probeTitle": cw["probe_title"],
+        },
+    }
+
+
+def _range_input(
+    name: str, label: str, low: float, high: float, step: float, value: float, shown: str
+) -> str:
+    return (
+        f'<div class="swl-control"><label for="swl-{name}">{html.escape(label)}</label>'
+        f'<input type="range" id="swl-{name}" name="{name}" min="{low:g}" max="{high:g}" '
+        f'step="{step:g}" value="{value:.6g}" aria-describedby="swl-{name}-value">'
+        f'<output id="swl-{name}-value" for="swl-{name}">{html.escape(shown)}</output></div>'
+    )
+
+
+def controls_html(plot: Plot, scene: Scene) -> str:
+    """The page's native controls: each a labelled input a keyboard can move."""
+    layer = scene.panels[0].grid.layer
+    cw = control_words(plot.lang)
+    parts = [f'<form id="swl-viz-controls" class="swl-controls" aria-label="{cw["controls"]}">']
+    if layer.k == 2:
+        t0 = layer.t[0]
+        parts.append(_range_input("t0", cw["t0"], 0.0, 1.0, 0.01, t0, f"{t0:g}"))
+    low, high = TEMPERATURE_CONTROL
+    temperature = layer.temperature
+    low, high = min(low, temperature), max(high, temperature)
+    parts.append(
+        _range_input("temperature", cw["temperature"], math.log10(low), math.log10(high), 0.01,
+                     math.log10(temperature), f"{temperature:g}")
+    )  # fmt: skip
+    eps = layer.label_smoothing
+    parts.append(_range_input("smoothing", cw["smoothing"], 0.0, 1.0, 0.01, eps, f"{eps:g}"))
+    options = "".join(
+        f'<option value="{v}"{" selected" if layer.variant == v else ""}>'
+        f"{html.escape(cw[v])}</option>"
+        for v in ("exact", "book")
+    )
+    parts.append(
+        f'<div class="swl-control"><label for="swl-variant">{cw["variant"]}</label>'
+        f'<select id="swl-variant" name="variant">{options}</select></div>'
+    )
+    x0, x1 = (plain(logit_label(a)) for a in layer.axes)
+    probe = plot.probe if plot.probe is not None else (None, None)
+    for name, axis, value in (("probe-x0", x0, probe[0]), ("probe-x1", x1, probe[1])):
+        label = cw["probe_x0" if name.endswith("0") else "probe_x1"].format(x0=x0, x1=x1)
+        shown = "" if value is None else f' value="{value:g}"'
+        parts.append(
+            f'<div class="swl-control swl-number"><label for="swl-{name}">'
+            f"{html.escape(label)}</label>"
+            f'<input type="number" id="swl-{name}" name="{name}" step="any"{shown}></div>'
+        )
+        del axis
+    parts.append(
+        '<div class="swl-control swl-buttons">'
+        f'<button type="submit" id="swl-place">{cw["place"]}</button>'
+        f'<button type="button" id="swl-clear">{cw["clear"]}</button>'
+        f'<button type="button" id="swl-reset">{cw["reset"]}</button></div>'
+    )
+    parts.append("</form>")
+    return "".join(parts)
+
+
+def hint(plot: Plot) -> str:
+    return control_words(plot.lang)["hint"]
+
+
+__all__ = ["control_words", "controls_html", "hint", "live_config"]
