@@ -41,7 +41,11 @@ FROM_TABLE = {
     ),  # fmt: skip
 }
 OWN = {
-    **{figure: {"out", "show", "alt_text"} for figure in FIGURES},
+    # --alt-text describes a figure of one plane; losses and simplex have no description yet
+    **{
+        figure: {"out", "show"} | ({"alt_text"} if figure not in ("losses", "simplex") else set())
+        for figure in FIGURES
+    },  # fmt: skip
     "export": {"figures", "fmt", "out_dir", "jobs", "memory_budget", "deck", "list_decks"},
     "check": {"fd_step", "atol", "rtol", "tol"},
     "data": {"out_path", "simplex"},
