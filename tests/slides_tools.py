@@ -178,3 +178,22 @@ def largest_empty_rectangle(
                 best = max(best, int(heights[top]) * width)
             stack.append(i)
     return best / float(h * w)
+
+
+def layout_problems(fig: Figure) -> list[str]:
+    """What keeps a drawn figure from holding together: every text that leaves the canvas, and
+    every two texts that overlap, measured as the polygons they cover where they draw."""
+    import itertools
+
+    shapes = drawn_shapes(fig)
+    width, height = fig.bbox.width, fig.bbox.height
+    out = []
+    for text, poly in shapes:
+        beyond = max(-poly[:, 0].min(), -poly[:, 1].min(), poly[:, 0].max() - width,
+                     poly[:, 1].max() - height)  # fmt: skip
+        if beyond > 0.5:
+            out.append(f"{text.get_text()!r} leaves the canvas by {beyond:.0f} px")
+    for (a, pa), (b, pb) in itertools.combinations(shapes, 2):
+        if polygons_overlap(pa, pb):
+            out.append(f"{a.get_text()!r} overlaps {b.get_text()!r}")
+    return out

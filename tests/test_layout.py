@@ -14,7 +14,7 @@ from typing import Any
 import numpy as np
 import pytest
 from matplotlib.backends.backend_agg import FigureCanvasAgg
-from slides_tools import drawn_shapes, polygons_overlap
+from slides_tools import layout_problems, polygons_overlap
 
 from swl_viz.mpl import build_figure, theme_context
 from swl_viz.plotspec import FigureKind, Plot
@@ -53,18 +53,7 @@ def _problems(plot: Plot) -> list[str]:
     with theme_context(plot):
         fig = build_figure(plot)
         FigureCanvasAgg(fig)
-        shapes = drawn_shapes(fig)
-    width, height = fig.bbox.width, fig.bbox.height
-    out = []
-    for text, poly in shapes:
-        beyond = max(-poly[:, 0].min(), -poly[:, 1].min(), poly[:, 0].max() - width,
-                     poly[:, 1].max() - height)  # fmt: skip
-        if beyond > 0.5:
-            out.append(f"{text.get_text()!r} leaves the canvas by {beyond:.0f} px")
-    for (a, pa), (b, pb) in itertools.combinations(shapes, 2):
-        if polygons_overlap(pa, pb):
-            out.append(f"{a.get_text()!r} overlaps {b.get_text()!r}")
-    return out
+        return layout_problems(fig)
 
 
 def _cases(figures: tuple[FigureKind, ...], options: list[str], sizes: list[str]) -> list[Any]:

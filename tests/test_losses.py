@@ -336,10 +336,9 @@ def test_the_comparison_prints_75_and_the_steps_of_the_data_paths(tmp_path: Any)
 )
 def test_the_comparison_holds_together(given: dict[str, Any]) -> None:
     """Every text inside the canvas, no two overlapping, the numbers printed on it."""
-    import itertools
 
     from matplotlib.backends.backend_agg import FigureCanvasAgg
-    from slides_tools import drawn_shapes, polygons_overlap
+    from slides_tools import drawn_shapes, layout_problems
 
     from swl_viz.mpl import build_figure, theme_context
     from swl_viz.plotspec import Plot
@@ -348,17 +347,8 @@ def test_the_comparison_holds_together(given: dict[str, Any]) -> None:
     with theme_context(plot):
         fig = build_figure(plot)
         FigureCanvasAgg(fig)
+        problems = layout_problems(fig)
         shapes = drawn_shapes(fig)
-    width, height = fig.bbox.width, fig.bbox.height
-    problems = []
-    for text, poly in shapes:
-        beyond = max(-poly[:, 0].min(), -poly[:, 1].min(), poly[:, 0].max() - width,
-                     poly[:, 1].max() - height)  # fmt: skip
-        if beyond > 0.5:
-            problems.append(f"{text.get_text()!r} leaves the canvas by {beyond:.0f} px")
-    for (a, pa), (b, pb) in itertools.combinations(shapes, 2):
-        if polygons_overlap(pa, pb):
-            problems.append(f"{a.get_text()!r} overlaps {b.get_text()!r}")
     assert problems == []
     texts = " ".join(t.get_text() for t, _ in shapes)
     plain = given.get("t", (1.0, 0.0)) == (1.0, 0.0) and given.get("temperature", 1.0) == 1.0

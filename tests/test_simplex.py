@@ -5,7 +5,6 @@ whose every text stays on the canvas and clear of every other."""
 from __future__ import annotations
 
 import io
-import itertools
 import json
 import re
 from fractions import Fraction
@@ -23,7 +22,7 @@ from matplotlib.figure import Figure
 from mpmath import mpf
 from numpy.typing import NDArray
 from PIL import Image
-from slides_tools import drawn_shapes, polygons_overlap
+from slides_tools import drawn_shapes, layout_problems
 
 import swl_viz
 from swl_viz.mpl import build_figure, theme_context
@@ -37,17 +36,8 @@ def _problems(plot: Plot) -> tuple[list[str], list[float]]:
     with theme_context(plot):
         fig = build_figure(plot)
         FigureCanvasAgg(fig)
+        out = layout_problems(fig)
         shapes = drawn_shapes(fig)
-    width, height = fig.bbox.width, fig.bbox.height
-    out = []
-    for text, poly in shapes:
-        beyond = max(-poly[:, 0].min(), -poly[:, 1].min(), poly[:, 0].max() - width,
-                     poly[:, 1].max() - height)  # fmt: skip
-        if beyond > 0.5:
-            out.append(f"{text.get_text()!r} leaves the canvas by {beyond:.0f} px")
-    for (a, pa), (b, pb) in itertools.combinations(shapes, 2):
-        if polygons_overlap(pa, pb):
-            out.append(f"{a.get_text()!r} overlaps {b.get_text()!r}")
     sizes = [float(t.get_fontsize()) * fig.dpi / 72.0 for t, _ in shapes]
     return out, sizes
 
