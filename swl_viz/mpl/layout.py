@@ -56,18 +56,28 @@ def _fix_ticks(ax: Axes, axes: str = "both") -> None:
     )
 
 
+#: Offsets in points mplot3d adds to 3-D axis labels and tick labels, scaled by the axes' size
+#: in points (mpl_toolkits.mplot3d.axis3d): at 100 dpi they are what the layout allows for.
+_MPLOT3D_LABEL_OFFSET, _MPLOT3D_TICK_OFFSET = 21.0, 8.0
+
+
 def _labels_3d(ax: Axes3D, grid: LossGrid, zlabel: str) -> None:
     pad = 1.9 * _text_px("xtick.labelsize")  # points: clear of the tick labels
+    # The same pixels are fewer points at a higher dpi, so mplot3d's fixed offsets would push
+    # the labels out (off the canvas above ~250 dpi): take back what they gain over 100 dpi.
+    gain = 100.0 / float(ax.get_figure(root=True).dpi) - 1.0
     for axis in (ax.xaxis, ax.yaxis, ax.zaxis):
         # few ticks, none at the box's corners, where two axes' labels would meet
         axis.set_major_locator(MaxNLocator(TICKS_3D, steps=[1, 2, 2.5, 5, 10], prune="both"))
-        axis.labelpad = pad
-    ax.zaxis.labelpad = 0.9 * pad  # its tick labels are short: 10, 20, 30
+        axis.labelpad = pad + _MPLOT3D_LABEL_OFFSET * gain
+    ax.zaxis.labelpad = 0.9 * pad + _MPLOT3D_LABEL_OFFSET * gain  # short ticks: 10, 20, 30
     ax.set_xlabel(logit_label(grid.axes[0]))
     ax.set_ylabel(logit_label(grid.axes[1]))
     ax.set_zlabel(zlabel)
     _fix_ticks(ax)
     _fix_ticks(ax, "z")
+    ax.tick_params(axis="both", pad=mpl.rcParams["xtick.major.pad"] + _MPLOT3D_TICK_OFFSET * gain)
+    ax.tick_params(axis="z", pad=mpl.rcParams["xtick.major.pad"] + _MPLOT3D_TICK_OFFSET * gain)
 
 
 @dataclass(frozen=True)
