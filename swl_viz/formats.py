@@ -88,7 +88,9 @@ def save_figure(fig: Figure, fh: IO[bytes], fmt: str, plot: Plot) -> None:
     FigureCanvasAgg(fig)
     extra: dict[str, Any] = {"pil_kwargs": {"compress_level": 3}} if fmt == "png" else {}
     metadata = dict(_METADATA[fmt])
-    if fmt == "png":  # the figure in words, for a reader who cannot see it (--alt-text prints it)
+    # the figure in words, for a reader who cannot see it (--alt-text prints it); the simplex's
+    # three-logit scene has no description yet
+    if fmt == "png" and plot.figure != "simplex":
         from swl_viz.web.describe import alt_text
 
         metadata["Description"] = alt_text(plot)

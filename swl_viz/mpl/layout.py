@@ -145,7 +145,7 @@ BOX_3D_WIDE = (4.0, 4.0, 2.2)
 #: Gap between a slide's panel and its key, in tick-label heights. Negative for 3-D: the key
 #: (at the top) reaches into the side margin kept for a z label (at mid-height) as it turns.
 KEY_GAP = 0.3
-
+KEY_GAP_2D = 0.8  # a contour's: clear of its colour bar's label
 KEY_GAP_3D = -2.0
 
 #: Room around a contour panel, in tick-label heights: left, bottom, top, right (colourbar).
@@ -329,13 +329,15 @@ def _contour_figure(
     elif scene.key:
         em = frame.em
         side = room.h - CONTOUR_MARGINS[1] * em - CONTOUR_MARGINS[2] * em
-        # the key's column takes its width first: the square shrinks to what is left
-        side = min(side, room.w - CONTOUR_MARGINS[0] * em - _bar_margin(scene, em))
+        # the key's column takes its width first: the square shrinks to what is left; the
+        # colour bar's label (wider ticks at T = 3: 12.5) keeps KEY_GAP_2D from the key
+        extra = (KEY_GAP_2D - KEY_GAP) * em
+        side = min(side, room.w - CONTOUR_MARGINS[0] * em - _bar_margin(scene, em) - extra)
         need = CONTOUR_MARGINS[0] * em + side + _bar_margin(scene, em)
-        group = need + KEY_GAP * em + key_w
+        group = need + KEY_GAP_2D * em + key_w
         x0 = max(margin, (frame.w - group) / 2)
         bands = [_Box(x0, room.y0, x0 + need, room.y1)]
-        kx = x0 + need + KEY_GAP * em
+        kx = x0 + need + KEY_GAP_2D * em
         key = _Box(kx, margin, kx + key_w, content_top)
     else:
         n = len(flat)
@@ -363,6 +365,7 @@ def _slice_figure(fig: Figure, frame: _Frame, scene: Scene, margin: float, top: 
     room = _Box(margin, margin, frame.w - margin, top - 1.3 * frame.sub - 0.3 * frame.em)
     em = frame.em
     left, bottom, top_gap = (CONTOUR_MARGINS[i] * em for i in range(3))
+    left += 0.4 * em  # the slope panel's ticks (0.33 at T = 3) are wider than the loss's
     box = _Box(room.x0 + left, room.y0 + bottom, room.x1 - 1.2 * em, room.y1 - top_gap - em)
     ax = fig.add_axes(frame.rect(box))
     draw_slice(ax, scene.curves, lang=scene.lang)
