@@ -58,6 +58,8 @@ def _outputs(cell: dict[str, Any]) -> list[tuple[str, Any]]:
             if "image/png" in data:
                 with Image.open(io.BytesIO(base64.b64decode(_text(data["image/png"])))) as im:
                     shown.append(("image", im.size))
+            elif "application/vnd.jupyter.widget-view+json" in data:
+                shown.append(("widget", None))  # a live explorer: its text is object addresses
             else:
                 shown.append(("text", _digits(_text(data.get("text/plain", "")))))
         else:
@@ -80,7 +82,7 @@ def test_the_notebook_shows_real_magnitudes_and_points_to_the_explorer() -> None
     everything = "\n".join(_source(c) for c in nb["cells"])
     assert "suppress=True" not in everything  # it printed y = [0. 1.] and hid y0 = 3.1e-07
     assert "python -m swl_viz.explore" not in everything
-    assert "swl-viz explore" in everything and "explore((" in everything
+    assert "swl-viz explore" in everything and "notebook(t=" in everything
     shown = "".join(str(v) for c in _code_cells(nb) for _, v in _outputs(c))
     assert "3.059e-07" in shown  # the probe's y0, the book's 1e-7 territory
 
