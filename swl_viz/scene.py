@@ -388,9 +388,7 @@ def build_scene(plot: Plot, grids: Sequence[LossGrid] | None = None) -> Scene:
             panels.append(_panel(plot, "contour", grid, subtitle))
         elif plot.figure in ("surface", "quiver", "contour"):
             panels.append(_panel(plot, plot.figure, grid, subtitle))
-    title = None
-    if not plot.no_title:
-        title = plot.title if plot.title is not None else default_title(plot)
+    title = _title(plot)
     keyed = plot.preset == "slides" and plot.figure not in ("pair", "slice") and len(shown) == 1
     azim = plot.azim if plot.azim is not None else default_azim(grids[0])
     scene = Scene(
@@ -446,11 +444,16 @@ def scene_words(scene: Scene) -> list[str]:
     return texts + list(scene.key)
 
 
+def _title(plot: Plot) -> str | None:
+    """The figure's title: the user's, or one that says what is shown, or none."""
+    if plot.no_title:
+        return None
+    return plot.title if plot.title is not None else default_title(plot)
+
+
 def _slice_scene(plot: Plot) -> Scene:
     w = words(plot.lang)
-    title = None
-    if not plot.no_title:
-        title = plot.title if plot.title is not None else default_title(plot)
+    title = _title(plot)
     return Scene(
         figure=plot.figure,
         title=title,
@@ -469,9 +472,7 @@ def _slice_scene(plot: Plot) -> Scene:
 def _losses_scene(plot: Plot) -> Scene:
     """The comparison's title and words; its curves and planes come from swl_viz.compare."""
     w = words(plot.lang)
-    title = None
-    if not plot.no_title:
-        title = plot.title if plot.title is not None else default_title(plot)
+    title = _title(plot)
     return Scene(
         figure=plot.figure,
         title=title,
