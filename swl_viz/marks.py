@@ -339,9 +339,11 @@ def _book_marks(grid: LossGrid, w: dict[str, str], zscale: str | None) -> Marks:
 # ---- a probed point ----------------------------------------------------------------------------
 
 
-def probe_text(probe: Probe) -> str:
-    """a, y, t, y - t and L at the point, to 4 significant figures, one per line. With more
-    than :data:`MAX_BOX_CLASSES` classes the vectors show the two varied classes, named."""
+def probe_text(probe: Probe, factors: bool = False) -> str:
+    """a, y, t, dL/dy, y - t (or grad L) and L at the point, to 4 significant figures, one per
+    line. With more than :data:`MAX_BOX_CLASSES` classes the vectors show the two varied
+    classes, named. The cross-entropy's dL/dy = -t/y is printed with ``factors`` (the plane's
+    boxes; squared error and the focal loss always print theirs, as their gradient is no y - t)."""
     grad = _grad_name(probe.temperature)
     t_name = "$t$" if probe.label_smoothing == 0.0 else "$t$ (smoothed)"
     pick: list[int] | slice = slice(None)
@@ -359,8 +361,9 @@ def probe_text(probe: Probe) -> str:
         f"$y${suffix} = {_sigs(probe.y[pick], probability=True)}",
         f"{t_name}{suffix} = {vec(probe.target[pick])}",
     ]
-    if probe.dl_dy is not None and probe.kind != "ce":  # the chain rule's first factor, of
-        # which the next line is J^T (the cross-entropy's is -t/y, and its box the book's)
+    # the chain rule's first factor, of which the next line is J^T dL/dy: for the
+    # cross-entropy -t/y, whose 1/y the Jacobian's y cancels into y - t
+    if probe.dl_dy is not None and (factors or probe.kind != "ce"):
         factor = ", ".join(_infinite(float(v)) for v in probe.dl_dy[pick])
         lines.append(f"$\\partial L/\\partial y${suffix} = ({factor})")
     lines += [
@@ -387,7 +390,7 @@ def probe_marks(grid: LossGrid, probe: Probe, w: dict[str, str], zscale: str | N
     norm = float(np.hypot(g0, g1))
     lo, hi = _span(grid)
     reach = ARROW_FRACTION * abs(hi - lo)
-    box = probe_text(probe)
+    box = probe_text(probe, factors=True)
     # the arrow gives the direction only: its length is fixed, so its label gives the length
     arrow_text = w["probe_arrow"].format(norm=sig(norm))
     if zscale is not None:

@@ -372,31 +372,69 @@ def test_the_comparison_writes_every_format_it_offers(fmt: str, tmp_path: Any) -
 # ---- the probe and every figure kind ------------------------------------------------------------
 
 
-@pytest.mark.parametrize("kind", LOSSES)
+def _drawn_box(layer: Any, p: Any) -> str:
+    """The text of the box the plane and the surface draw for the probe ``p``."""
+    from swl_viz.grid import layer_grid
+    from swl_viz.marks import probe_marks
+    from swl_viz.words import words
+
+    grid = layer_grid(layer, -20.0, 20.0, 4.0)
+    boxes = [
+        label.text
+        for zscale in (None, "linear")
+        for label in probe_marks(grid, p, words("en"), zscale).labels
+        if label.role == "probe-box"
+    ]
+    assert len(boxes) == 2 and boxes[0] == boxes[1]
+    return str(boxes[0])
+
+
+def _ce_reference(
+    a: Vector, t: Vector, label_smoothing: float, temperature: float
+) -> tuple[list[mpf], list[mpf]]:
+    """The cross-entropy's gradient (y - t') / T and its first factor dL/dy = -t'/y at 50
+    digits, y from the reference's log softmax (1/y = exp(-log y): no underflow to 0)."""
+    from oracle import log_probabilities
+    from oracle import target as smoothed
+
+    _, grad = reference(a, t, label_smoothing=label_smoothing, temperature=temperature)
+    logs = log_probabilities(a, temperature)
+    d = [-tk * mpmath.exp(-lk) for tk, lk in zip(smoothed(t, label_smoothing), logs, strict=True)]
+    return grad, d
+
+
+@pytest.mark.parametrize("kind", ["ce", *LOSSES])
 @pytest.mark.parametrize(
     ("point", "t", "opts"),
     [
         ((-4.0, 3.0), [1.0, 0.0], {}),
         ((2.0, -1.0), [0.3, 0.7], {"label_smoothing": 0.1, "temperature": 2.0}),
         ((1.0, 5.0), [0.0, 0.0, 1.0], {"logits": [0.0, 1.0, 0.0], "axes": (0, 2)}),
+        ((-30.0, 40.0), [0.8, 0.2], {"temperature": 0.5}),  # y_0 = e^-140: dL/dy_0 = -1.6e+60
     ],
 )
 def test_the_probe_prints_both_factors_true_to_the_reference(
     kind: str, point: tuple[float, float], t: list[float], opts: dict[str, Any]
 ) -> None:
     """The probe's box prints dL/dy and the gradient J^T dL/dy it makes, each value the
-    50-digit reference rounded to 4 significant figures."""
+    50-digit reference rounded to 4 significant figures: for every loss, the cross-entropy's
+    -t/y too, beside the y - t its Jacobian turns it into."""
     from swl_viz.layer import Layer
-    from swl_viz.marks import probe_text
     from swl_viz.probe import probe_point
 
     layer = Layer.make(t, loss=kind, **opts)
     p = probe_point(*point, layer)
-    text = probe_text(p)
-    _, grad, d = other_reference(
-        p.a, t, loss=kind, label_smoothing=layer.label_smoothing, temperature=layer.temperature
-    )
-    for name, exact in (("$\\partial L/\\partial y$", d), ("$\\nabla L$", grad)):
+    text = _drawn_box(layer, p)
+    eps, temp = layer.label_smoothing, layer.temperature
+    if kind == "ce":
+        grad, d = _ce_reference(p.a, t, eps, temp)
+        grad_name = "$y - t$" if temp == 1.0 else "$(y - t)/T$"
+    else:
+        _, grad, d = other_reference(p.a, t, loss=kind, label_smoothing=eps, temperature=temp)
+        grad_name = "$\\nabla L$"
+    names = [s.split(" = ")[0] for s in text.splitlines()]
+    assert names.index("$\\partial L/\\partial y$") + 1 == names.index(grad_name), names
+    for name, exact in (("$\\partial L/\\partial y$", d), (grad_name, grad)):
         line = next(s for s in text.splitlines() if s.split(" = ")[0] == name)
         shown = [
             v.strip().replace("−", "-") for v in line.split(" = ", 1)[1].strip("()").split(",")
@@ -406,7 +444,20 @@ def test_the_probe_prints_both_factors_true_to_the_reference(
                 assert ref == 0, (name, ref)
                 continue
             assert abs(float(value) - float(ref)) <= 5.01e-4 * abs(float(ref)), (name, value, ref)
-    assert ("$y - t$" in text) is False  # squared error and focal do not send y - t
+    assert ("$y - t$" in text) is (kind == "ce" and temp == 1.0)  # only its gradient is y - t
+
+
+def test_the_cross_entropy_probe_prints_minus_infinity_where_y_underflows() -> None:
+    """At x = (-800, 800) y_0 is 0 in doubles: -t_0/y_0 is -inf, printed as such, while the
+    product with the Jacobian's y_0 is the finite y - t = (-1, 1)."""
+    from swl_viz.layer import Layer
+    from swl_viz.probe import probe_point
+
+    layer = Layer.make([1.0, 0.0])
+    text = _drawn_box(layer, probe_point(-800.0, 800.0, layer))
+    lines = dict(s.split(" = ", 1) for s in text.splitlines())
+    assert lines["$\\partial L/\\partial y$"] == "(−∞, 0)"
+    assert lines["$y - t$"] == "(−1.000, 1.000)"
 
 
 @pytest.mark.parametrize("kind", LOSSES)

@@ -61,6 +61,38 @@ def test_probe_is_the_layer(case: dict[str, object], point: tuple[float, float])
     assert not p.grad.flags.writeable
 
 
+@pytest.mark.parametrize("case", SLICES)
+@pytest.mark.parametrize("point", [(-20.0, -20.0), (3.0, -1.5), (-1000.0, 1000.0), (0.0, 7.25)])
+def test_the_cross_entropys_first_factor_is_minus_t_over_y(
+    case: dict[str, object], point: tuple[float, float]
+) -> None:
+    """dL/dy = -t'/y against a 50-digit reference (1/y as exp(-log y), never 1/0): 1e-12
+    relative where y_k is a normal double, -inf where the exact y_k underflows below the
+    doubles, 0 where t'_k is 0; and J^T dL/dy is the gradient the probe prints."""
+    import mpmath
+    from oracle import log_probabilities, target
+
+    p = probe_point(*point, Layer.make(case["t"], **_kwargs(case)))  # type: ignore[arg-type]
+    assert p.dl_dy is not None and not p.dl_dy.flags.writeable
+    temperature = float(case.get("temperature", 1.0))  # type: ignore[arg-type]
+    logs = log_probabilities(p.a, temperature)
+    t_mp = target(case["t"], float(case.get("label_smoothing", 0.0)))  # type: ignore[arg-type]
+    for got, tk, lk in zip(p.dl_dy, t_mp, logs, strict=True):
+        exact = -tk * mpmath.exp(-lk)
+        if tk == 0:
+            assert got == 0.0
+        elif lk < math.log(np.finfo(np.float64).tiny):  # y_k is 0 or subnormal in doubles
+            assert got == -math.inf or abs(got - float(exact)) <= 1e-3 * abs(float(exact))
+        else:
+            assert abs(mpmath.mpf(float(got)) - exact) <= 1e-12 * abs(exact), (got, exact)
+    y = p.y
+    finite = np.isfinite(p.dl_dy)
+    d = np.where(finite, p.dl_dy, 0.0)  # y_k dL/dy_k = -t'_k: where y_k = 0 it stays -t'_k
+    yd = np.where(finite, y * d, -p.target)
+    product = (yd - y * yd.sum()) / temperature
+    np.testing.assert_allclose(product, p.grad, rtol=1e-9, atol=1e-12)
+
+
 def test_probe_shows_the_book_halving_fixed() -> None:
     p = probe_point(-20, -20, [1, 0])
     np.testing.assert_array_equal(p.grad, [-0.5, 0.5])

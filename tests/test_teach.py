@@ -222,7 +222,7 @@ def test_probe_box_shows_the_layers_numbers(
     drawn = draw_probe(ax, p)
     (box,) = _by_gid(drawn, "probe-box")
     text = read(box.get_text())
-    assert text == read(probe_text(p))
+    assert text == read(probe_text(p, factors=True))
     a = np.array([point[0], 0.0, point[1]]) if len(t) == 3 else np.array(point)
     if len(t) == 3:
         a[1] = 1.0
