@@ -215,16 +215,20 @@ def simplex(out: OutSimplex = None, show: Show = False, **options: Any) -> None:
 #: What the live window takes: the layer, the grid and the look.
 EXPLORE = (
     "range", "step", "t", "label_smoothing", "temperature", "variant", "theme", "lang", "loss",
+    "gamma",
 )  # fmt: skip
 
 
 @command(
     "explore",
     help="A live window: the surface beside its contour, with sliders for t0 (t = (t0, 1 - t0)),"
-    " the temperature (0.1 to 10) and label smoothing (0 to 0.5), and a switch between the exact"
-    " loss and the book's. Click the contour to probe a point and draw the descent from it."
+    " the temperature (0.1 to 10) and label smoothing (0 to 0.5), a switch between the exact"
+    " loss and the book's, and one between the losses on y (cross-entropy, squared error and"
+    " focal with its γ), starting at the loss given. Click the contour to probe a point and draw"
+    " the descent from it."
     " Keys: s saves the view as a PNG under --out-dir, r resets, q quits.",
-    epilog="Examples:\n\nswl-viz explore\n\nswl-viz explore --t 0.7,0.3 --theme dark",
+    epilog="Examples:\n\nswl-viz explore\n\nswl-viz explore --t 0.7,0.3 --theme dark\n\n"
+    "swl-viz explore --loss mse --gamma 1",
 )
 @takes(EXPLORE)
 def explore(
@@ -234,12 +238,10 @@ def explore(
 ) -> None:  # fmt: skip
     with errors():
         given = read_given(options, EXPLORE)
-        if given.pop("loss", "ce") != "ce":
-            raise SwlVizError(
-                "the explorer draws the cross-entropy only; draw mse or focal with a figure's "
-                "--loss, or set them side by side with swl-viz losses",
-                param="loss",
-            )
+        from swl_viz.maths import check_options
+
+        # the book's variant is a cross-entropy: said before looking for a display
+        check_options(given["temperature"], given["variant"], loss=given["loss"])
         _need_font(given["lang"])
         if _no_display():
             raise RunError("no display to open a window on; explore needs one (and Tk)")

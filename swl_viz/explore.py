@@ -1,6 +1,8 @@
 """A live window on the layer: the loss surface beside its contour, with sliders for the label,
-the temperature and label smoothing, a switch between the exact loss and the book's, and a probe
-set by clicking the contour (the layer's numbers there, and a descent path from there).
+the temperature and label smoothing, a switch between the exact loss and the book's, a switch
+between the losses on the softmax (the cross-entropy, squared error and the focal loss at a fixed
+gamma), and a probe set by clicking the contour (the layer's numbers there, the chain rule's
+dL/dy among them, and a descent path from there).
 
 :class:`Explorer` holds the state and draws on any Figure, so everything but the window itself
 runs and is tested on Agg. :func:`explore` opens the window (pyplot) and wires keys and clicks
@@ -50,7 +52,7 @@ from swl_viz.errors import RunError, SwlVizError
 from swl_viz.grid import LossGrid, grid_axis, loss_grid
 from swl_viz.layer import Layer
 from swl_viz.marks import Marks, panel_marks
-from swl_viz.maths import Variant
+from swl_viz.maths import LOSSES, Loss, Variant, check_options
 from swl_viz.mpl.marks import draw_marks
 from swl_viz.mpl.place import place_labels
 from swl_viz.mpl.plotters import draw_contour, draw_surface
@@ -64,7 +66,7 @@ from swl_viz.mpl.theme import (
 )
 from swl_viz.probe import descent_path, probe_point
 from swl_viz.scene import contour_field, contour_levels, z_range
-from swl_viz.words import WORDS
+from swl_viz.words import WORDS, typeset
 from swl_viz.words import words as labels_for
 
 __all__ = ["DEFAULT_STEP", "Explorer", "State", "explore", "notebook"]
@@ -105,7 +107,8 @@ _SLIDERS = {
     "temperature": (0.08, 0.08, 0.42, 0.035),
     "smoothing": (0.08, 0.025, 0.42, 0.035),
 }
-_RADIO = (0.64, 0.02, 0.12, 0.14)
+_RADIO = (0.6, 0.02, 0.1, 0.14)
+_LOSS_RADIO = (0.72, 0.02, 0.2, 0.14)
 
 
 #: The notebook's explorer follows the output area's width down to this many pixels, and is
@@ -144,13 +147,22 @@ def _sig(v: float, digits: int = 2) -> float:
 
 @dataclass(frozen=True)
 class State:
-    """What the view shows: the label t = (t0, 1 - t0), the layer's options, and the probe."""
+    """What the view shows: the label t = (t0, 1 - t0), the layer's options, and the probe.
+    ``gamma`` is the focal loss's, fixed for the view; it shapes the loss only when ``loss`` is
+    "focal"."""
 
     t0: float = 1.0
     temperature: float = 1.0
     label_smoothing: float = 0.0
     variant: Variant = "exact"
     probe: tuple[float, float] | None = None
+    loss: Loss = "ce"
+    gamma: float = 2.0
+
+    @property
+    def layer_gamma(self) -> float:
+        """The gamma the layer takes: the view's for the focal loss, the default otherwise."""
+        return self.gamma if self.loss == "focal" else 2.0
 
     @property
     def t(self) -> tuple[float, float]:
@@ -171,12 +183,15 @@ class State:
                 f"must lie in [0, {MAX_SMOOTHING:g}] for explore, got {self.label_smoothing:g}",
                 param="label_smoothing",
             )
-        Layer.make(self.t, None, (0, 1), self.label_smoothing, self.temperature, self.variant)
+        check_options(1.0, "exact", loss="focal", gamma=self.gamma)  # the switch's focal gamma
+        Layer.make(self.t, None, (0, 1), self.label_smoothing, self.temperature, self.variant,
+                   self.loss, self.layer_gamma)  # fmt: skip
         if self.probe is not None and not all(math.isfinite(v) for v in self.probe):
             raise SwlVizError("the probe needs two finite numbers", param="probe")
 
     def stem(self) -> str:
-        """The file name of a saved view: explore_t0.7-0.3_T1_eps0_exact_probe3-2."""
+        """The file name of a saved view: explore_t0.7-0.3_T1_eps0_exact_probe3-2, with the
+        loss after the variant when it is not the cross-entropy (_mse, _focal_gamma2)."""
         t0, t1 = self.t
         parts = [
             "explore",
@@ -185,20 +200,42 @@ class State:
             f"eps{_g(self.label_smoothing)}",
             self.variant,
         ]
+        if self.loss == "mse":
+            parts.append("mse")
+        elif self.loss == "focal":
+            parts += ["focal", f"gamma{_g(self.gamma)}"]
         if self.probe is not None:
             parts.append(f"probe{_g(self.probe[0])}-{_g(self.probe[1])}")
         return "_".join(parts)
 
 
 def _first_state(
-    t: Sequence[float], temperature: float, label_smoothing: float, variant: str
+    t: Sequence[float],
+    temperature: float,
+    label_smoothing: float,
+    variant: str,
+    loss: str = "ce",
+    gamma: float = 2.0,
 ) -> State:
     if len(t) != 2:
         raise SwlVizError(f"explore shows two classes; t needs 2 entries, got {len(t)}", param="t")
     if variant not in ("exact", "book"):
         raise SwlVizError(f"must be one of exact, book; got {variant!r}", param="variant")
-    Layer.make(t, None, (0, 1), label_smoothing, temperature, variant)  # t sums to 1, ...
-    state = State(float(t[0]), float(temperature), float(label_smoothing), variant)  # type: ignore[arg-type]
+    if loss not in LOSSES:
+        raise SwlVizError(f"must be one of {', '.join(LOSSES)}; got {loss!r}", param="loss")
+    check_options(1.0, "exact", loss="focal", gamma=gamma)  # the focal loss's, on the switch
+    gamma = float(gamma)
+    # t sums to 1, ...; the book's variant only with the cross-entropy
+    Layer.make(t, None, (0, 1), label_smoothing, temperature, variant, loss,
+               gamma if loss == "focal" else 2.0)  # fmt: skip
+    state = State(
+        float(t[0]),
+        float(temperature),
+        float(label_smoothing),
+        cast(Variant, variant),
+        loss=cast(Loss, loss),
+        gamma=gamma,
+    )
     state.check()
     return state
 
@@ -235,8 +272,10 @@ class Explorer:
         theme: str = "light",
         lang: str = "en",
         out_dir: Path = Path("outputs"),
+        loss: str = "ce",
+        gamma: float = 2.0,
     ) -> None:
-        self.initial = _first_state(t, temperature, label_smoothing, variant)
+        self.initial = _first_state(t, temperature, label_smoothing, variant, loss, gamma)
         grid_axis(range[0], range[1], step)  # checks the range, the step and the point limit
         if theme not in THEMES:
             raise SwlVizError(f"must be one of {', '.join(THEMES)}; got {theme!r}", param="theme")
@@ -278,9 +317,24 @@ class Explorer:
         self._update(label_smoothing=float(label_smoothing))
 
     def set_variant(self, variant: str) -> None:
+        """The exact loss or the book's; the book's is a cross-entropy, so choosing it while
+        another loss is shown switches the loss to the cross-entropy too."""
         if variant not in ("exact", "book"):
             raise SwlVizError(f"must be one of exact, book; got {variant!r}", param="variant")
-        self._update(variant=variant)
+        if variant == "book":
+            self._update(variant=variant, loss="ce")
+        else:
+            self._update(variant=variant)
+
+    def set_loss(self, loss: str) -> None:
+        """The loss on the softmax: "ce", "mse" or "focal" (at the view's gamma). Squared error
+        and the focal loss have no book's variant: choosing them shows the exact one."""
+        if loss not in LOSSES:
+            raise SwlVizError(f"must be one of {', '.join(LOSSES)}; got {loss!r}", param="loss")
+        if loss != "ce":
+            self._update(loss=loss, variant="exact")
+        else:
+            self._update(loss=loss)
 
     def click(self, x0: float, x1: float) -> None:
         """Probe the layer at (x0, x1) and draw the descent path from there."""
@@ -386,14 +440,27 @@ class Explorer:
             useblit=False,
         )
         self.radio.on_clicked(lambda label: self.set_variant(str(label)))
+        # the loss on the softmax, each named in the window's words (the focal one with its γ)
+        names = labels_for(self.lang if self.lang == "en" or japanese_font() else "en")
+        self.loss_radio = RadioButtons(
+            fig.add_axes(_LOSS_RADIO),
+            [typeset(names[f"loss_{kind}"].format(gamma=_g(s.gamma))) for kind in LOSSES],
+            active=LOSSES.index(s.loss),
+            radio_props={"edgecolor": ink, "facecolor": ink},
+            useblit=False,  # as the variant's: the explorer blits them itself
+        )
+        self.loss_radio.on_clicked(
+            lambda _label: self.set_loss(LOSSES[self.loss_radio.index_selected])
+        )
         # the widgets never draw by themselves: on Agg a draw_idle draws at once, so a slider
         # move would draw twice; the window asks for one draw after each change
-        for widget in (*self.sliders.values(), self.radio):
+        for widget in (*self.sliders.values(), self.radio, self.loss_radio):
             widget.drawon = False
         # what moves on the widgets is drawn over the kept picture, like the plots (the dots
         # and the handles are the widgets' own artists: matplotlib names them privately)
         radio: Any = self.radio
-        self._widget_parts: list[Artist] = [radio._buttons]
+        loss_radio: Any = self.loss_radio
+        self._widget_parts: list[Artist] = [radio._buttons, loss_radio._buttons]
         for slider in self.sliders.values():
             handle: Any = slider
             self._widget_parts += [slider.poly, handle._handle, slider.valtext]
@@ -415,11 +482,14 @@ class Explorer:
                 slider.set_val(value)
                 slider.eventson = True
             slider.valtext.set_text(text)
-        index = ("exact", "book").index(s.variant)
-        if self.radio.index_selected != index:
-            self.radio.eventson = False
-            self.radio.set_active(index)
-            self.radio.eventson = True
+        for radio, index in (
+            (self.radio, ("exact", "book").index(s.variant)),
+            (self.loss_radio, LOSSES.index(s.loss)),
+        ):
+            if radio.index_selected != index:
+                radio.eventson = False
+                radio.set_active(index)
+                radio.eventson = True
 
     def _redraw(self) -> None:
         """Recompute the coarse grid and replace what the axes show; the axes stay."""
@@ -433,6 +503,8 @@ class Explorer:
             label_smoothing=s.label_smoothing,
             temperature=s.temperature,
             variant=s.variant,
+            loss=s.loss,
+            gamma=s.layer_gamma,
             max_points=MAX_POINTS,
         )
         self.grid = grid
@@ -476,11 +548,14 @@ class Explorer:
 
     def _zmax(self, s: State) -> float:
         """The top of the loss axis: a round number above the loss for every label at this
-        temperature. The loss is linear in t, so a hard label's is the largest; moving t0 or
-        epsilon then keeps the axes (and the colours' meaning) while the surface moves within."""
+        temperature. The cross-entropy and the focal loss are linear in t and squared error is
+        convex in it, so a hard label's loss is the largest (on the square both hard labels
+        give the same top); moving t0 or epsilon then keeps the axes (and the colours' meaning)
+        while the surface moves within."""
         lo, hi = self.range
         hard = loss_grid(lo, hi, self.step, (1.0, 0.0), temperature=s.temperature,
-                         variant=s.variant, max_points=MAX_POINTS)  # fmt: skip
+                         variant=s.variant, loss=s.loss, gamma=s.layer_gamma,
+                         max_points=MAX_POINTS)  # fmt: skip
         top = float(hard.loss.max())
         return float(MaxNLocator(TICKS, steps=[1, 2, 2.5, 5, 10]).tick_values(0.0, top)[-1])
 
@@ -641,6 +716,7 @@ class Explorer:
 
         out = {name: box(slider.ax) for name, slider in self.sliders.items()}
         out["variant"] = box(self.radio.ax)
+        out["loss"] = box(self.loss_radio.ax)
         out["contour"] = box(self.ax2d)
         lo, hi = self.range
         for name, (u, v) in (("contour_lo", (lo, lo)), ("contour_hi", (hi, hi))):
@@ -663,6 +739,8 @@ def explore(
     theme: str = "light",
     lang: str = "en",
     out_dir: Path = Path("outputs"),
+    loss: str = "ce",
+    gamma: float = 2.0,
 ) -> None:
     """Open the explorer in a window and return when it is closed.
 
@@ -670,7 +748,7 @@ def explore(
     Raises :class:`SwlVizError` for a bad option, and :class:`RunError` (param ``show``) when
     matplotlib has no interactive backend.
     """
-    _first_state(t, temperature, label_smoothing, variant)  # bad options fail before a window
+    _first_state(t, temperature, label_smoothing, variant, loss, gamma)  # bad options fail first
     with _style(theme, lang):
         import matplotlib.pyplot as plt  # noqa: TID253 - the window needs pyplot
 
@@ -691,6 +769,8 @@ def explore(
                 theme=theme,
                 lang=lang,
                 out_dir=out_dir,
+                loss=loss,
+                gamma=gamma,
             )
         except BaseException:
             plt.close(fig)
@@ -748,6 +828,7 @@ def _wire(fig: Figure, explorer: Explorer, close: Any) -> None:
     for slider in explorer.sliders.values():
         slider.on_changed(lambda _value: explorer.refresh())
     explorer.radio.on_clicked(lambda _label: explorer.refresh())
+    explorer.loss_radio.on_clicked(lambda _label: explorer.refresh())
     canvas.mpl_connect("key_press_event", on_key)
     canvas.mpl_connect("button_press_event", on_click)
     if os.environ.get(DEBUG_ENV):
@@ -835,6 +916,8 @@ def notebook(
     theme: str = "light",
     lang: str = "en",
     out_dir: Path = Path("outputs"),
+    loss: str = "ce",
+    gamma: float = 2.0,
 ) -> Any:
     """The explorer as a Jupyter widget, for the last line of a cell: no pyplot and no
     ``%matplotlib`` magic (it draws on an ipympl canvas of its own)::
@@ -848,7 +931,7 @@ def notebook(
     the figure. It draws only when something changed. The returned box's ``explorer`` is the
     :class:`Explorer`. Needs ipympl and anywidget (``pip install 'swl-viz[notebook]'``).
     """
-    _first_state(t, temperature, label_smoothing, variant)  # bad options fail first
+    _first_state(t, temperature, label_smoothing, variant, loss, gamma)  # bad options fail first
     try:
         import anywidget
         import ipywidgets
@@ -877,6 +960,8 @@ def notebook(
         theme=theme,
         lang=lang,
         out_dir=out_dir,
+        loss=loss,
+        gamma=gamma,
     )
     _wire(fig, explorer, close=lambda: None)
     saved = ipywidgets.Output()

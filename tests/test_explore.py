@@ -41,6 +41,8 @@ def _explorer(tmp_path: Path, **options: object) -> Explorer:
         {},
         {"t": (0.7, 0.3), "temperature": 0.5},
         {"t": (0.2, 0.8), "label_smoothing": 0.3, "variant": "book"},
+        {"t": (0.7, 0.3), "loss": "mse", "temperature": 2.0},
+        {"label_smoothing": 0.1, "loss": "focal", "gamma": 0.5},
     ],
 )
 def test_the_probe_is_the_layer_at_the_clicked_point(
@@ -55,6 +57,8 @@ def test_the_probe_is_the_layer_at_the_clicked_point(
         label_smoothing=s.label_smoothing,
         temperature=s.temperature,
         variant=s.variant,
+        loss=s.loss,
+        gamma=s.layer_gamma,
     )
     assert (ex.probe.x0, ex.probe.x1) == (3.25, -2.5)
     assert ex.probe.loss == float(loss)
@@ -172,6 +176,10 @@ def test_the_extremes_of_the_sliders_draw(tmp_path: Path) -> None:
         ({"variant": "paper"}, "variant"),
         ({"range": (5.0, -5.0)}, "range"),
         ({"theme": "neon"}, "theme"),
+        ({"loss": "hinge"}, "loss"),
+        ({"loss": "focal", "gamma": 7.0}, "gamma"),
+        ({"gamma": -1.0}, "gamma"),
+        ({"loss": "mse", "variant": "book"}, "variant"),
     ],
 )
 def test_bad_options_name_the_parameter(
@@ -188,6 +196,87 @@ def test_a_setter_refuses_a_value_the_sliders_cannot_show(tmp_path: Path) -> Non
         ex.set_temperature(0.01)
     assert caught.value.param == "temperature"
     assert ex.state == State()  # unchanged
+
+
+# ---- the loss switch -------------------------------------------------------------------------
+
+
+def test_the_loss_switch_redraws_the_surface_the_contour_and_the_probe(tmp_path: Path) -> None:
+    """Clicking squared error on the switch draws its surface (bounded by 1 for two classes),
+    its contour and its probe, whose box prints dL/dy = y - t and the gradient J^T dL/dy; the
+    focal loss takes the view's gamma."""
+    ex = _explorer(tmp_path, gamma=1.5)
+    ex.click(-6.0, 4.0)
+    ex.fig.canvas.draw()
+    before = [np.array(v) for v in ex.wire.get_segments()]
+    contour = ex.contour.contour
+    ex.loss_radio.set_active(1)  # as a click would: the widget calls the explorer
+    assert ex.state.loss == "mse" and ex.grid is not None and ex.grid.layer.loss == "mse"
+    assert 0.0 <= ex.grid.loss.min() and ex.grid.loss.max() <= 1.0
+    assert ex._frame[1] <= 1.0  # the loss axis follows: squared error is at most 1 here
+    ex.fig.canvas.draw()
+    after = ex.wire.get_segments()
+    assert not all(np.array_equal(u, v) for u, v in zip(before, after, strict=True))
+    assert contour.axes is None and ex.contour.contour.axes is ex.ax2d
+    loss, grad = swl_viz.softmax_with_loss([-6.0, 4.0], [1.0, 0.0], loss="mse")
+    assert ex.probe.kind == "mse" and ex.probe.loss == float(loss)
+    np.testing.assert_array_equal(ex.probe.grad, grad)
+    assert ex.probe.dl_dy is not None
+    np.testing.assert_allclose(ex.probe.dl_dy, ex.probe.y - ex.probe.target, rtol=1e-15)
+    ex.settle()
+    (box,) = [a for a in ex.ax2d.texts if a.get_gid() == "probe-box"]
+    lines = [line.split(" = ")[0] for line in box.get_text().splitlines()]
+    assert lines[3:5] == ["$\\partial L/\\partial y$", "$\\nabla L$"], lines
+    ex.loss_radio.set_active(2)
+    assert ex.state.loss == "focal" and ex.grid is not None and ex.grid.layer.gamma == 1.5
+    assert "γ = 1.5" in ex.loss_radio.labels[2].get_text()
+    loss, _ = swl_viz.softmax_with_loss([-6.0, 4.0], [1.0, 0.0], loss="focal", gamma=1.5)
+    assert ex.probe.loss == float(loss)
+    ex.loss_radio.set_active(0)
+    assert ex.state.loss == "ce" and ex.grid is not None and ex.grid.layer.gamma == 2.0
+
+
+def test_the_books_variant_and_the_other_losses_exclude_each_other(tmp_path: Path) -> None:
+    """The book's variant is its cross_entropy_error: choosing it shows the cross-entropy, and
+    choosing another loss shows the exact variant; both switches follow."""
+    ex = _explorer(tmp_path, loss="focal")
+    assert ex.loss_radio.value_selected == ex.loss_radio.labels[2].get_text()
+    ex.radio.set_active(1)
+    assert (ex.state.variant, ex.state.loss) == ("book", "ce")
+    assert ex.loss_radio.index_selected == 0
+    ex.loss_radio.set_active(1)
+    assert (ex.state.variant, ex.state.loss) == ("exact", "mse")
+    assert ex.radio.value_selected == "exact"
+    with pytest.raises(SwlVizError) as caught:
+        ex.set_loss("hinge")
+    assert caught.value.param == "loss"
+    ex.reset()
+    assert ex.state.loss == "focal" and ex.loss_radio.index_selected == 2
+
+
+def test_the_saved_file_name_names_the_loss(tmp_path: Path) -> None:
+    ex = _explorer(tmp_path, loss="mse")
+    assert ex.save().name == "explore_t1-0_T1_eps0_exact_mse.png"
+    ex.set_loss("focal")
+    ex.click(1.0, 2.0)
+    assert ex.save().name == "explore_t1-0_T1_eps0_exact_focal_gamma2_probe1-2.png"
+
+
+@pytest.mark.parametrize("loss", ["mse", "focal"])
+def test_every_loss_draws_at_the_extremes_of_the_sliders(tmp_path: Path, loss: str) -> None:
+    ex = _explorer(tmp_path, loss=loss)
+    for t0 in (0.0, 1.0):
+        for temperature in (0.1, 10.0):
+            for eps in (0.0, 0.5):
+                ex.set_t0(t0)
+                ex.set_temperature(temperature)
+                ex.set_smoothing(eps)
+                ex.click(-19.5, 19.5)
+                assert ex.grid is not None and np.isfinite(ex.grid.loss).all()
+                assert np.isfinite(ex.probe.grad).all() and ex.path.loss[-1] <= ex.path.loss[0]
+                assert ex.grid.loss.max() <= ex._frame[1]
+    ex.settle()
+    ex.fig.canvas.draw()
 
 
 def test_japanese_and_dark_draw(tmp_path: Path) -> None:
@@ -305,9 +394,16 @@ def test_the_window_drags_clicks_saves_and_closes(display: str, tmp_path: Path) 
         _xdo(env, "click", "1")
         time.sleep(0.5)
 
+        # squared error on the loss switch: the middle of its three buttons
+        left, top, right, bottom = boxes["loss"]
+        _xdo(env, "mousemove", "--window", window, str(round(left + 0.15 * (right - left))),
+             str(round((top + bottom) / 2)))  # fmt: skip
+        _xdo(env, "click", "1")
+        time.sleep(0.5)
+
         moved = _save(env, window, out)
         match = re.fullmatch(
-            r"explore_t([0-9.]+)-([0-9.]+)_T1_eps0_exact_probe(-?[0-9.]+)-(-?[0-9.]+)\.png",
+            r"explore_t([0-9.]+)-([0-9.]+)_T1_eps0_exact_mse_probe(-?[0-9.]+)-(-?[0-9.]+)\.png",
             moved.name,
         )
         assert match, moved.name
@@ -349,11 +445,13 @@ def _pixels(ex: Explorer) -> np.ndarray:
     return np.asarray(ex.fig.canvas.buffer_rgba()).copy()  # type: ignore[attr-defined]
 
 
-@pytest.mark.parametrize("probe", [None, (3.0, -2.0)])
+@pytest.mark.parametrize(
+    ("probe", "loss"), [(None, "ce"), ((3.0, -2.0), "ce"), ((3.0, -2.0), "mse"), (None, "focal")]
+)
 def test_a_blitted_move_shows_what_a_full_draw_shows(
-    tmp_path: Path, probe: tuple[float, float] | None
+    tmp_path: Path, probe: tuple[float, float] | None, loss: str
 ) -> None:
-    ex = _explorer(tmp_path)
+    ex = _explorer(tmp_path, loss=loss)
     if probe is not None:
         ex.click(*probe)
     ex.refresh()
@@ -393,6 +491,7 @@ def test_drawing_never_asks_for_another_draw(tmp_path: Path, web: bool) -> None:
     changes: list[Callable[[], object]] = [
         lambda: ex.sliders["t0"].set_val(0.6),
         lambda: ex.radio.set_active(1),
+        lambda: ex.loss_radio.set_active(2),
         lambda: ex.click(2.0, 2.0),
         ex.settle,
     ]
@@ -405,10 +504,11 @@ def test_drawing_never_asks_for_another_draw(tmp_path: Path, web: bool) -> None:
         assert not ex.fig.stale
 
 
-def test_the_loss_axis_holds_while_t0_and_epsilon_move(tmp_path: Path) -> None:
+@pytest.mark.parametrize("loss", ["ce", "mse", "focal"])
+def test_the_loss_axis_holds_while_t0_and_epsilon_move(tmp_path: Path, loss: str) -> None:
     """The top of the loss axis is a round number above the hard label's loss at this
-    temperature, which bounds the loss of every label (it is linear in t)."""
-    ex = _explorer(tmp_path)
+    temperature, which bounds the loss of every label (linear in t; squared error convex)."""
+    ex = _explorer(tmp_path, loss=loss)
     frame = ex._frame
     for t0 in (0.0, 0.3, 0.5, 0.8):
         for eps in (0.0, 0.25, 0.5):
@@ -417,7 +517,7 @@ def test_the_loss_axis_holds_while_t0_and_epsilon_move(tmp_path: Path) -> None:
             assert ex._frame == frame
             assert ex.grid is not None and ex.grid.loss.max() <= frame[1]
     ex.set_temperature(2.0)
-    assert ex._frame != frame
+    assert (ex._frame != frame) is (loss != "mse")  # squared error stays below 1 at any T
 
 
 def test_settled_words_are_placed_apart_and_on_the_canvas(tmp_path: Path) -> None:

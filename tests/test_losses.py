@@ -280,7 +280,7 @@ def test_gamma_and_the_books_variant_are_refused_in_one_line(capsys: Any) -> Non
     assert main(["losses", "--gamma", "1"]) == 2
     assert main(["losses", "--out", "x.gif"]) == 2
     assert main(["losses", "--t", "0,0,1", "--logits", "0,0,0"]) == 2  # the pair has no weight
-    assert main(["explore", "--loss", "focal"]) == 2
+    assert main(["explore", "--loss", "mse", "--variant", "book"]) == 2  # before any window
     err = capsys.readouterr().err
     assert "Traceback" not in err
     assert len([line for line in err.splitlines() if line.startswith("Error")]) == 8

@@ -38,6 +38,7 @@ FROM_TABLE = {
         "theme",
         "lang",
         "loss",
+        "gamma",
     ),  # fmt: skip
 }
 OWN = {
