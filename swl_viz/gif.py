@@ -1,5 +1,6 @@
 """Animated GIFs of a figure: the 3-D view turning once around, or a point walking down the loss
-surface by gradient descent (the backward pass, step after step).
+surface by gradient descent (the backward pass, step after step), or for the losses' comparison
+the same descent under each loss side by side.
 
 Frames are encoded as they are drawn, so memory holds about two frames however many there are,
 and the bytes are those Pillow's ``first.save(fh, "GIF", save_all=True, append_images=rest)``
@@ -41,13 +42,19 @@ def write_turntable(fig: Figure, fh: IO[bytes], plot: Plot) -> None:
     canvas = FigureCanvasAgg(fig)
     axes = [ax for ax in fig.axes if ax.name == "3d"]
     start = [float(ax.azim) for ax in axes]  # type: ignore[attr-defined]  # the figure's view
-    if plot.figure == "simplex":
-        moves: Callable[[int], None] | None = _drawn_path_mover(fig)
+    last: int | None = None
+    moves: Callable[[int], None] | None
+    if plot.figure == "losses":  # its descent runs the comparison's steps, given or not
+        from swl_viz.mpl.compare import descent_mover
+
+        moves, last = descent_mover(fig, plot)
+    elif plot.figure == "simplex":
+        moves = _drawn_path_mover(fig)
     else:
         moves = _descent_mover(fig, plot, axes) if plot.descent is not None else None
 
     def frames() -> Iterator[Image.Image]:
-        for n in range(plot.frames) if moves is None else descent_frames(plot):
+        for n in range(plot.frames) if moves is None else descent_frames(plot, last):
             if moves is None:
                 for ax, azim in zip(axes, start, strict=True):
                     turned = azim + 360.0 * n / plot.frames
@@ -67,10 +74,11 @@ def write_turntable(fig: Figure, fh: IO[bytes], plot: Plot) -> None:
 HOLD_MS = 2500
 
 
-def descent_frames(plot: Plot) -> list[int]:
+def descent_frames(plot: Plot, last: int | None = None) -> list[int]:
     """The descent steps a GIF shows, one a frame: every step, or ``plot.frames`` of them evenly
-    spaced, the start and the end always among them."""
-    last = plot.steps
+    spaced, the start and the end always among them. The path has ``plot.steps`` steps unless
+    ``last`` says otherwise (the losses' comparison runs its own)."""
+    last = plot.steps if last is None else last
     if last + 1 <= plot.frames:
         return list(range(last + 1))
     if plot.frames == 1:  # one frame holds one step: the start

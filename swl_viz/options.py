@@ -68,8 +68,9 @@ _ONE_LOSS = ALL - {"losses"}
 #: The figures of two varied logits, the others fixed; the simplex varies all three.
 _TWO_LOGITS = ALL - {"simplex"}
 _3D = frozenset(THREE_D)
-#: The figures a .gif animates: 3-D turntables, and the simplex's descent in both panels.
-_GIF = _3D | {"simplex"}
+#: The figures a .gif animates: 3-D turntables, the simplex's descent in both panels, and the
+#: losses' descents side by side.
+_GIF = _3D | {"simplex", "losses"}
 #: The figures with a 3-D panel: they take a view.
 _VIEW = frozenset({*THREE_D, "pair"})
 #: The figures that draw arrows.
@@ -468,9 +469,12 @@ def options_for(figure: str) -> tuple[str, ...]:
 
 def figure_formats(figure: str) -> tuple[str, ...]:
     """The file formats ``figure`` can be written in: a GIF turntable needs 3-D axes (or, for
-    the simplex, a descent to move), and a web page has the three classic figures, the pair
-    and the simplex."""
-    special = {"gif": (*THREE_D, "simplex"), "html": (*CLASSIC, "pair", "simplex")}
+    the simplex, a descent to move; the losses' comparison moves its descents), and a web page
+    has the three classic figures, the pair, the simplex and the losses' comparison."""
+    special = {
+        "gif": (*THREE_D, "simplex", "losses"),
+        "html": (*CLASSIC, "pair", "simplex", "losses"),
+    }
     return tuple(f for f in FORMATS if figure in special.get(f, (figure,)))
 
 

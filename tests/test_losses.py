@@ -278,7 +278,7 @@ def test_gamma_and_the_books_variant_are_refused_in_one_line(capsys: Any) -> Non
     assert main(["surface", "--loss", "focal", "--compare"]) == 2
     assert main(["losses", "--loss", "mse"]) == 2
     assert main(["losses", "--gamma", "1"]) == 2
-    assert main(["losses", "--out", "x.gif"]) == 2
+    assert main(["losses", "--frames", "12"]) == 2  # a .gif's option, and no .gif
     assert main(["losses", "--t", "0,0,1", "--logits", "0,0,0"]) == 2  # the pair has no weight
     assert main(["explore", "--loss", "mse", "--variant", "book"]) == 2  # before any window
     err = capsys.readouterr().err
@@ -359,14 +359,100 @@ def test_the_comparison_holds_together(given: dict[str, Any]) -> None:
         assert min(sizes) >= 28.0, min(sizes)
 
 
-@pytest.mark.parametrize("fmt", ["png", "svg", "pdf"])
+@pytest.mark.parametrize("fmt", ["png", "svg", "pdf", "gif"])
 def test_the_comparison_writes_every_format_it_offers(fmt: str, tmp_path: Any) -> None:
     from swl_viz.cli import main
+    from swl_viz.options import figure_formats
 
+    assert fmt in figure_formats("losses")
     out = tmp_path / f"losses.{fmt}"
-    assert main(["losses", "--out", str(out)]) == 0
-    head = out.read_bytes()[:8]
-    assert head.startswith({"png": b"\x89PNG", "svg": b"<?xml", "pdf": b"%PDF"}[fmt])
+    small = ["--size", "640x360", "--frames", "3"] if fmt == "gif" else []
+    assert main(["losses", *small, "--out", str(out)]) == 0
+    head = out.read_bytes()[:15]
+    magic = {"png": b"\x89PNG", "svg": b"<?xml", "pdf": b"%PDF", "gif": b"GIF89a",
+             "html": b"<!DOCTYPE html>"}  # fmt: skip
+    assert head.startswith(magic[fmt])
+
+
+# ---- the comparison's GIF: the same descent under each loss, side by side -----------------------
+
+
+@pytest.mark.parametrize(
+    "given",
+    [
+        {"descent": (-4.0, 4.0), "steps": 30, "lr": 0.5},
+        {"with_focal": True, "preset": "slides", "size": (1920, 1080)},
+        {"with_focal": True, "lang": "ja", "theme": "dark", "size": (1280, 720)},
+    ],
+)
+def test_each_gif_frame_grows_every_path_and_counts_its_step_and_loss(
+    given: dict[str, Any],
+) -> None:
+    """At step k each plane's path is drawn through step k, a point sits at step k, its X shows
+    once the path has reached y_t >= 0.9, and its counter gives k and that loss's value at k;
+    the frame holds together at its size (on a slide every text at least 28 px)."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from slides_tools import drawn_shapes, layout_problems, read
+
+    from swl_viz.compare import compare_losses
+    from swl_viz.marks import sig
+    from swl_viz.mpl import build_figure, theme_context
+    from swl_viz.mpl.compare import descent_mover
+    from swl_viz.plotspec import Plot
+
+    plot = Plot("losses", **given)
+    cmp = compare_losses(plot)
+    with theme_context(plot):
+        fig = build_figure(plot)
+        FigureCanvasAgg(fig)
+        move, last = descent_mover(fig, plot)
+        assert last == cmp.steps == (given.get("steps", 1000))
+        planes = [ax for ax in fig.axes if any(a.get_gid() == "path-now" for a in ax.lines)]
+        assert len(planes) == len(cmp.columns)
+        for k in (0, 5, last):
+            move(k)
+            for ax, col in zip(planes, cmp.columns, strict=True):
+                lines = {a.get_gid(): a for a in ax.lines}
+                x, y = (np.asarray(v) for v in lines["path"].get_data())
+                assert len(x) == k + 1 and x[-1] == col.path.x0[k] and y[-1] == col.path.x1[k]
+                assert np.asarray(lines["path-now"].get_data()[0]).tolist() == [col.path.x0[k]]
+                end = col.steps_to if col.steps_to is not None else col.path.steps
+                assert lines["path-end"].get_visible() is (k >= end)
+                (counter,) = [t for t in ax.texts if t.get_gid() == "descent-counter"]
+                words = read(counter.get_text()).split()
+                assert str(k) in words and str(last) in words
+                assert words[-1] == sig(float(col.path.loss[k])), words
+            problems = layout_problems(fig)
+            assert problems == [], (k, problems)
+        if plot.preset == "slides":
+            sizes = [float(t.get_fontsize()) * fig.dpi / 72.0 for t, _ in drawn_shapes(fig)]
+            assert min(sizes) >= 28.0, min(sizes)
+
+
+@pytest.mark.slow
+def test_the_gif_shows_the_stated_steps_and_rests_on_the_last() -> None:
+    """One step a frame when --frames covers the path, the last frame held HOLD_MS; the frames'
+    pictures differ as the paths grow."""
+    import io
+
+    from PIL import Image
+
+    from swl_viz.formats import render_bytes
+    from swl_viz.gif import HOLD_MS, descent_frames
+    from swl_viz.plotspec import Plot
+
+    plot = Plot("losses", descent=(-3.0, 3.0), steps=12, lr=0.5, frames=36, fps=10.0,
+                size=(800, 450), dpi=50)  # fmt: skip
+    gif = Image.open(io.BytesIO(render_bytes(plot, "gif")))
+    durations, pictures = [], []
+    for n in range(getattr(gif, "n_frames", 1)):
+        gif.seek(n)
+        durations.append(gif.info["duration"])
+        pictures.append(np.asarray(gif.convert("RGB")))
+    assert descent_frames(plot, 12) == list(range(13))
+    assert len(durations) == 13  # steps 0..12, none the same picture as the one before
+    assert durations[:-1] == [100] * 12 and durations[-1] == HOLD_MS
+    assert all(not np.array_equal(a, b) for a, b in zip(pictures, pictures[1:], strict=False))
 
 
 # ---- the probe and every figure kind ------------------------------------------------------------

@@ -4,10 +4,17 @@
 all losses share (their loss along the gap; the key, the printed numbers and the colour scale),
 then one column per loss (its chain-rule factors along the gap above its |grad L| over the
 plane, with the stall region and the descent). Every scale is shared across the losses.
+
+:func:`descent_mover` turns a drawn comparison into the frames of its GIF: the same descent
+under each loss, side by side, the paths growing step by step with a counter of the step and
+that loss's value in each plane.
 """
 
 from __future__ import annotations
 
+import weakref
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 import matplotlib as mpl
@@ -16,17 +23,34 @@ from matplotlib.axes import Axes
 from matplotlib.colors import LogNorm
 from matplotlib.figure import Figure
 
-from swl_viz.compare import Comparison, compare_losses
-from swl_viz.mpl.theme import HALO, LOSS_CURVE, PATH, SLOPE_CURVE, _font, _legend, _lw
+from swl_viz.compare import Column, Comparison, compare_losses
+from swl_viz.marks import sig
+from swl_viz.mpl.theme import HALO, LOSS_CURVE, PATH, SLOPE_CURVE, _box, _font, _legend, _lw
 from swl_viz.plotspec import Plot
 from swl_viz.words import typeset, words
 
-__all__ = ["draw_losses"]
+__all__ = ["descent_mover", "draw_losses"]
 
 #: Each loss's colour on the shared panels (3:1 or more on both themes' backgrounds).
 COLOURS = {"ce": LOSS_CURVE, "mse": SLOPE_CURVE, "focal": "#b05cc6"}
 #: The chain rule's three curves, by line style.
 STYLES = {"dy": (0, (5, 2.5)), "share": (0, (1.2, 1.6)), "grad": "solid"}
+
+
+@dataclass
+class _Plane:
+    """One loss's plane as drawn: what a GIF frame moves."""
+
+    ax: Axes
+    col: Column
+    path: Any  # the path's line
+    end: Any  # its "X": where y_t reaches the level, or the last step
+
+
+#: Each drawn comparison's numbers and planes, for its GIF (gone with the figure).
+_DRAWN: weakref.WeakKeyDictionary[Figure, tuple[Comparison, list[_Plane]]] = (
+    weakref.WeakKeyDictionary()
+)
 
 
 def _number(v: float) -> str:
@@ -154,6 +178,7 @@ def draw_losses(
 
     norm = LogNorm(*cmp.norm_range)
     mesh = None
+    planes: list[_Plane] = []
     for n_col, col in enumerate(cmp.columns):
         cx0 = margin + col_w * (n_col + 1) + left
         cx1 = margin + col_w * (n_col + 2) - right
@@ -195,12 +220,14 @@ def draw_losses(
             ax.contour(col.x0, col.x1, col.norm, levels=[cmp.stall], colors=[HALO],
                        linewidths=_lw(0.6))  # fmt: skip
         path = col.path
-        ax.plot(path.x0, path.x1, color=PATH, lw=_lw(0.8), path_effects=_halo_effect())
+        (line,) = ax.plot(path.x0, path.x1, color=PATH, lw=_lw(0.8), path_effects=_halo_effect(),
+                          gid="path")  # fmt: skip
         marker = float(mpl.rcParams["lines.markersize"])
-        ax.plot(path.x0[0], path.x1[0], "o", color=PATH, mec=HALO, ms=marker)
+        ax.plot(path.x0[0], path.x1[0], "o", color=PATH, mec=HALO, ms=marker, gid="path-start")
         end = col.steps_to if col.steps_to is not None else path.steps
-        ax.plot(path.x0[end], path.x1[end], "X", color=PATH, mec=HALO,
-                ms=marker * 1.2)  # fmt: skip
+        (cross,) = ax.plot(path.x0[end], path.x1[end], "X", color=PATH, mec=HALO,
+                           ms=marker * 1.2, gid="path-end")  # fmt: skip
+        planes.append(_Plane(ax, col, line, cross))
         ax.set_xlim(lo, hi)
         ax.set_ylim(lo, hi)
         ax.set_xlabel(typeset(f"$x_{{{col.layer.axes[0]}}}$"))
@@ -227,7 +254,48 @@ def draw_losses(
         bar.ax.xaxis.set_minor_locator(mpl.ticker.NullLocator())
         bar.ax.xaxis.set_label_position("top")
         bar.ax.axvline(cmp.stall, color=HALO, lw=_lw(0.6))
+    _DRAWN[fig] = (cmp, planes)
     return cmp
+
+
+def descent_mover(fig: Figure, plot: Plot) -> tuple[Callable[[int], None], int]:
+    """For a figure :func:`draw_losses` drew: a function that shows step k of the descent in
+    every plane at once (each path drawn as far as step k, a point at step k, its "X" once the
+    path has reached it, and in the plane's top left corner the step and that loss's value
+    there), and the last step of the paths."""
+    cmp, planes = _DRAWN[fig]
+    w = words(plot.lang)
+    font = _font(plot.lang)
+    # the step over the loss, one line each: a narrow plane keeps text a room can read
+    template = w["gif_step"].replace("   ", "\n", 1)
+    em = float(mpl.rcParams["xtick.labelsize"]) * fig.dpi / 72.0
+    widest = typeset(template.format(k=cmp.steps, n=cmp.steps, loss="0.0000e−00")).splitlines()
+    size = min(
+        _fit(fig, widest, p.ax.get_position().width * fig.bbox.width - 1.6 * em, font,
+             "xtick.labelsize")
+        for p in planes
+    )  # fmt: skip
+    marker = 1.4 * float(mpl.rcParams["lines.markersize"])
+    moving = []
+    for p in planes:
+        counter = p.ax.text(0.03, 0.97, "", transform=p.ax.transAxes, ha="left", va="top",
+                            fontsize=size, bbox=_box(), zorder=40, gid="descent-counter",
+                            **font)  # fmt: skip
+        (point,) = p.ax.plot([p.col.path.x0[0]], [p.col.path.x1[0]], "o", color="#e5007d",
+                             mec=HALO, ms=marker, zorder=30, gid="path-now")  # fmt: skip
+        moving.append((p, counter, point))
+
+    def move(k: int) -> None:
+        for p, counter, point in moving:
+            path = p.col.path
+            p.path.set_data(path.x0[: k + 1], path.x1[: k + 1])
+            point.set_data([path.x0[k]], [path.x1[k]])
+            end = p.col.steps_to if p.col.steps_to is not None else path.steps
+            p.end.set_visible(k >= end)
+            text = template.format(k=k, n=path.steps, loss=sig(float(path.loss[k])))
+            counter.set_text(typeset(text))
+
+    return move, cmp.steps
 
 
 def _ratio(v: float) -> str:
