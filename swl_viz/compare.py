@@ -27,6 +27,7 @@ from swl_viz.layer import Layer
 from swl_viz.maths import FloatArray, Loss, softmax
 from swl_viz.plotspec import Plot
 from swl_viz.probe import DescentPath, descent_path
+from swl_viz.words import typeset
 
 __all__ = [
     "DEFAULT_GAP",
@@ -37,6 +38,9 @@ __all__ = [
     "Column",
     "Comparison",
     "compare_losses",
+    "key_lines",
+    "loss_name",
+    "plane_title",
     "steps_to_level",
 ]
 
@@ -205,3 +209,68 @@ def _norms(v: FloatArray) -> FloatArray:
     finite = np.where(np.isfinite(v), v, 0.0)
     out: FloatArray = np.linalg.norm(finite, axis=-1)
     return np.where(np.isinf(v).any(axis=-1), np.inf, out)
+
+
+# ---- the words both renderers print ------------------------------------------------------------
+
+
+def number(v: float) -> str:
+    """A given number (a start, a rate) as short as it reads, with a true minus sign."""
+    return f"{v + 0.0:.4g}".replace("-", "−")
+
+
+def sig3(v: float) -> str:
+    """A computed value to 3 significant figures, its zeros kept (1.40, not 1.4)."""
+    if v == 0.0 or not np.isfinite(v):
+        return "0" if v == 0.0 else "∞"
+    text = f"{v + 0.0:#.3g}"
+    if "e" not in text:
+        text = text.rstrip(".")
+    return text.replace("-", "−")
+
+
+def ratio_text(v: float) -> str:
+    """The gradients' ratio to 2 significant figures: 75, 1.1e+04, or ∞ where the squared
+    error's gradient is 0 in doubles."""
+    return f"{v:.2g}" if np.isfinite(v) else "∞"
+
+
+def loss_name(w: dict[str, str], kind: str, gamma: float, form: str = "loss") -> str:
+    """A loss's name: ``form`` "loss" (in full), "title" (with its short name) or "short"."""
+    return typeset(w[f"{form}_{kind}"].format(gamma=f"{gamma:g}"))
+
+
+def key_lines(cmp: Comparison, w: dict[str, str]) -> list[tuple[str | None, str]]:
+    """The key beside the planes, one (line style or None, text) a line: the chain rule's three
+    curves, |grad L| of each loss at the ratio's gap, their ratio, and the descent's start."""
+    return [
+        ("dy", w["factor_dy"]),
+        ("share", w["factor_jac"]),
+        ("grad", w["factor_grad"]),
+        (None, w["ratio_head"].format(gap=number(cmp.ratio_gap))),
+        *(
+            (None, f"  {loss_name(w, c.kind, c.layer.gamma, 'short')}: {sig3(c.grad_at_ratio_gap)}")
+            for c in cmp.columns
+        ),
+        (
+            None,
+            w["ratio"].format(
+                a=loss_name(w, "ce", 2.0, "short"),
+                b=loss_name(w, "mse", 2.0, "short"),
+                ratio=ratio_text(cmp.ratio),
+            ),
+        ),
+        (
+            None,
+            w["descent_from"].format(
+                x0=number(cmp.start[0]), x1=number(cmp.start[1]), lr=number(cmp.lr)
+            ),
+        ),
+    ]
+
+
+def plane_title(cmp: Comparison, col: Column, w: dict[str, str]) -> str:
+    """Over a loss's plane: the steps its descent took to y_t >= LEVEL, or that it never did."""
+    if col.steps_to is not None:
+        return w["steps_to"].format(n=col.steps_to, level=f"{cmp.level:g}")
+    return w["steps_never"].format(n=col.path.steps, level=f"{cmp.level:g}")

@@ -100,6 +100,10 @@ def save_figure(fig: Figure, fh: IO[bytes], fmt: str, plot: Plot) -> None:
 def render_bytes(plot: Plot, fmt: str, *, plotly: str = "inline") -> bytes:
     """Compute, draw and encode one figure, returning the file's bytes. An HTML page inlines
     plotly.js, or with ``plotly="shared"`` loads the plotly.min.js an export writes beside it."""
+    if fmt == "html" and plot.figure == "losses":
+        from swl_viz.web.compare import losses_html
+
+        return losses_html(plot)
     if fmt == "html" and plot.figure == "simplex":
         from swl_viz.web.simplex import simplex_html
 

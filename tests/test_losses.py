@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 from typing import Any
 
 import mpmath
@@ -359,7 +360,7 @@ def test_the_comparison_holds_together(given: dict[str, Any]) -> None:
         assert min(sizes) >= 28.0, min(sizes)
 
 
-@pytest.mark.parametrize("fmt", ["png", "svg", "pdf", "gif"])
+@pytest.mark.parametrize("fmt", ["png", "svg", "pdf", "gif", "html"])
 def test_the_comparison_writes_every_format_it_offers(fmt: str, tmp_path: Any) -> None:
     from swl_viz.cli import main
     from swl_viz.options import figure_formats
@@ -579,3 +580,146 @@ def test_every_figure_takes_the_loss_and_says_which(kind: str, figure: str) -> N
         assert poly[:, 0].max() < width + 0.5 and poly[:, 1].max() < height + 0.5, text.get_text()
     for (a, pa), (b, pb) in itertools.combinations(shapes, 2):
         assert not polygons_overlap(pa, pb), (a.get_text(), b.get_text())
+
+
+# ---- the comparison's web page -------------------------------------------------------------------
+
+_NUMBER = re.compile(r"^[−\-]?[0-9.,]+(e[−\-+]?[0-9]+)?$|^10[⁻⁰¹²³⁴⁵⁶⁷⁸⁹]+$")
+_KEY_MARKS = ("– – ", "··· ", "—— ")
+
+
+def _png_words(plot: Any) -> set[str]:
+    """Every text the PNG draws but its tick labels, as a reader reads it."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from slides_tools import drawn_shapes, read
+
+    from swl_viz.mpl import build_figure, theme_context
+
+    with theme_context(plot):
+        fig = build_figure(plot)
+        FigureCanvasAgg(fig)
+        texts = [read(t.get_text()).strip() for t, _ in drawn_shapes(fig)]
+    return {t for t in texts if t and not _NUMBER.match(t)}
+
+
+def _page_words(spec: dict[str, Any]) -> list[str]:
+    """Every text the page's figure shows: title, annotations, axis titles, legend, colour bar."""
+    layout = spec["layout"]
+    found = [layout["title"]["text"]]
+    found += [note["text"] for note in layout["annotations"]]
+    found += [
+        v["title"]["text"]
+        for k, v in layout.items()
+        if k.startswith(("xaxis", "yaxis")) and v.get("title", {}).get("text")
+    ]
+    found += [t["name"] for t in spec["data"] if t.get("showlegend", True) and "name" in t]
+    found.append(layout["coloraxis"]["colorbar"]["title"]["text"])
+    return found
+
+
+def _read_page(texts: list[str]) -> set[str]:
+    import html as html_lib
+
+    from slides_tools import read
+
+    out = set()
+    for text in texts:
+        for line in html_lib.unescape(text).replace("\u00a0", " ").split("<br>"):
+            for mark in _KEY_MARKS:
+                line = line.removeprefix(mark)
+            out.add(read(line).strip())
+    return out
+
+
+@pytest.mark.parametrize(
+    "given",
+    [{}, {"with_focal": True, "lang": "ja", "theme": "dark"}, {"t": (0.2, 0.8), "gamma": 1.0,
+                                                              "with_focal": True}],
+)  # fmt: skip
+def test_the_page_says_what_the_png_says_in_unicode(given: dict[str, Any]) -> None:
+    """The page's figure carries every word of the PNG (titles, key, numbers, axis names,
+    legend, colour bar), in Unicode: no $ or backslash of raw TeX anywhere in it."""
+    pytest.importorskip("plotly")
+    from swl_viz.plotspec import Plot
+    from swl_viz.web.compare import losses_figure_dict
+
+    plot = Plot("losses", **given)
+    spec = losses_figure_dict(plot)
+    texts = _page_words(spec)
+    assert not [t for t in texts if "$" in t or "\\" in t], texts
+    page = _read_page(texts)
+    missing = _png_words(plot) - page
+    assert missing == set(), (missing, page)
+
+
+def test_the_page_is_one_offline_file_with_a_description(in_tmp: Any) -> None:
+    """Self-contained (plotly.js inline, no URL it loads), titled as the PNG, described in
+    words under the figure, and the same bytes every time."""
+    pytest.importorskip("plotly")
+    from conftest import run_cli
+
+    code, text = run_cli("losses", "--with-focal", "--out", "l.html")
+    assert code == 0, text
+    page = (in_tmp / "l.html").read_text(encoding="utf-8")
+    assert page.startswith("<!DOCTYPE html>") and '<html lang="en">' in page
+    assert "<title>Why softmax goes with cross-entropy</title>" in page
+    assert not re.search(r"<script[^>]+src=", page)  # plotly.js is in the page
+    summary = re.search(r'<p class="swl-about" id="swl-viz-summary">(.*?)</p>', page, re.S)
+    assert summary is not None and "75 times larger" in summary.group(1)
+    assert "CE: 7 steps" in summary.group(1)
+    code, text = run_cli("losses", "--with-focal", "--out", "again.html")
+    assert (in_tmp / "again.html").read_text(encoding="utf-8") == page
+
+
+@pytest.mark.browser
+def test_the_page_opens_offline_with_the_pngs_words(in_tmp: Any) -> None:
+    """Chromium, offline, opens the page with no console error; the drawn page's title and
+    the words its SVG shows are the PNG's."""
+    pytest.importorskip("plotly")
+    from pathlib import Path
+
+    chromium = Path("/usr/bin/chromium")
+    if not chromium.exists():
+        pytest.skip("Debian's chromium is not installed (apt-get install chromium)")
+    from conftest import run_cli
+    from playwright.sync_api import sync_playwright
+    from slides_tools import read
+
+    from swl_viz.plotspec import Plot
+
+    code, text = run_cli("losses", "--with-focal", "--out", "l.html")
+    assert code == 0, text
+    errors: list[str] = []
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(chromium), headless=True,
+                                    args=["--no-sandbox", "--disable-gpu"])  # fmt: skip
+        try:
+            context = browser.new_context(viewport={"width": 1600, "height": 1000}, offline=True)
+            page = context.new_page()
+            page.on("pageerror", lambda e: errors.append(str(e)))
+            page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+            page.goto((in_tmp / "l.html").as_uri())
+            page.wait_for_function(
+                "() => { const gd = document.querySelector('.js-plotly-plot');"
+                " return gd && gd._fullData && gd._fullData.length > 0; }",
+                timeout=30_000,
+            )
+            title = page.title()
+            shown = page.evaluate(
+                "() => Array.from(document.querySelectorAll('.js-plotly-plot svg text'))"
+                ".map(t => t.textContent)"
+            )
+            kinds = page.evaluate(
+                "() => document.querySelector('.js-plotly-plot')._fullData.map(t => t.type)"
+            )
+        finally:
+            browser.close()
+    assert errors == []
+    assert kinds.count("heatmap") == 3
+    png = _png_words(Plot("losses", with_focal=True))
+    assert read(title) in png
+    drawn = [read(t) for t in shown]  # a multi-line note is one text of its lines
+    # the PNG's panel titles and numbers, drawn
+    for words in ("cross-entropy (CE)", "squared error (MSE)", "7 steps to yₜ ≥ 0.9",
+                  "CE / MSE = 75", "loss L"):  # fmt: skip
+        assert read(words) in png and any(read(words) in t for t in drawn), (words, drawn)

@@ -23,7 +23,8 @@ from matplotlib.axes import Axes
 from matplotlib.colors import LogNorm
 from matplotlib.figure import Figure
 
-from swl_viz.compare import Column, Comparison, compare_losses
+from swl_viz.compare import Column, Comparison, compare_losses, key_lines, plane_title
+from swl_viz.compare import loss_name as _name
 from swl_viz.marks import sig
 from swl_viz.mpl.theme import HALO, LOSS_CURVE, PATH, SLOPE_CURVE, _box, _font, _legend, _lw
 from swl_viz.plotspec import Plot
@@ -51,26 +52,6 @@ class _Plane:
 _DRAWN: weakref.WeakKeyDictionary[Figure, tuple[Comparison, list[_Plane]]] = (
     weakref.WeakKeyDictionary()
 )
-
-
-def _number(v: float) -> str:
-    """A given number (a start, a rate) as short as it reads, with a true minus sign."""
-    return f"{v + 0.0:.4g}".replace("-", "−")
-
-
-def _sig(v: float) -> str:
-    """A computed value to 3 significant figures, its zeros kept (1.40, not 1.4)."""
-    if v == 0.0 or not np.isfinite(v):
-        return "0" if v == 0.0 else "∞"
-    text = f"{v + 0.0:#.3g}"
-    if "e" not in text:
-        text = text.rstrip(".")
-    return text.replace("-", "−")
-
-
-def _name(w: dict[str, str], kind: str, gamma: float, form: str = "loss") -> str:
-    """A loss's name: ``form`` "loss" (in full), "title" (with its short name) or "short"."""
-    return typeset(w[f"{form}_{kind}"].format(gamma=f"{gamma:g}"))
 
 
 def _log_label(v: float, _pos: object = None) -> str:
@@ -140,30 +121,7 @@ def draw_losses(
     key = _px_box(fig, margin, key_y0, margin + col_w - right, rows[1][1] + title_room)
     key.set_axis_off()
     key.set_xlim(0.0, 1.0)
-    lines = [
-        ("dy", w["factor_dy"]),
-        ("share", w["factor_jac"]),
-        ("grad", w["factor_grad"]),
-        (None, w["ratio_head"].format(gap=_number(cmp.ratio_gap))),
-        *(
-            (None, f"  {_name(w, c.kind, c.layer.gamma, 'short')}: {_sig(c.grad_at_ratio_gap)}")
-            for c in cmp.columns
-        ),  # fmt: skip
-        (
-            None,
-            w["ratio"].format(
-                a=_name(w, "ce", 2.0, "short"),
-                b=_name(w, "mse", 2.0, "short"),
-                ratio=_ratio(cmp.ratio),
-            ),
-        ),  # fmt: skip
-        (
-            None,
-            w["descent_from"].format(
-                x0=_number(cmp.start[0]), x1=_number(cmp.start[1]), lr=_number(cmp.lr)
-            ),
-        ),  # fmt: skip
-    ]
+    lines = key_lines(cmp, w)
     key.set_ylim(len(lines), 0.0)
     line_px = (rows[1][1] + title_room - key_y0) / len(lines)
     text_size = _fit(fig, [typeset(text) for _, text in lines], col_w - 1.2 * em, font)
@@ -237,10 +195,7 @@ def draw_losses(
             ax.tick_params(labelleft=False)
         ax.xaxis.set_major_locator(mpl.ticker.MaxNLocator(nbins=_bins(ax, fig, em)))
         ax.yaxis.set_major_locator(mpl.ticker.MaxNLocator(nbins=4, prune="both"))
-        if col.steps_to is not None:
-            text = w["steps_to"].format(n=col.steps_to, level=f"{cmp.level:g}")
-        else:
-            text = w["steps_never"].format(n=path.steps, level=f"{cmp.level:g}")
+        text = plane_title(cmp, col, w)
         _title(fig, ax, typeset(text), col_w - 0.4 * em, left - 0.2 * em, font)
     if mesh is not None:
         bar = fig.colorbar(mesh, cax=bar_ax, orientation="horizontal")
@@ -296,12 +251,6 @@ def descent_mover(fig: Figure, plot: Plot) -> tuple[Callable[[int], None], int]:
             counter.set_text(typeset(text))
 
     return move, cmp.steps
-
-
-def _ratio(v: float) -> str:
-    """The gradients' ratio to 2 significant figures: 75, 1.1e+04, or ∞ where the squared
-    error's gradient is 0 in doubles."""
-    return f"{v:.2g}" if np.isfinite(v) else "∞"
 
 
 def _bins(ax: Axes, fig: Figure, em: float) -> int:
