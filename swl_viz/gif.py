@@ -47,7 +47,7 @@ def write_turntable(fig: Figure, fh: IO[bytes], plot: Plot) -> None:
     if plot.figure == "losses":  # its descent runs the comparison's steps, given or not
         from swl_viz.mpl.compare import descent_mover
 
-        moves, last = descent_mover(fig, plot)
+        moves, last = descent_mover(fig, plot, blit=True)  # it draws each frame itself
     elif plot.figure == "simplex":
         moves = _drawn_path_mover(fig)
     else:
@@ -61,7 +61,8 @@ def write_turntable(fig: Figure, fh: IO[bytes], plot: Plot) -> None:
                     ax.view_init(elev=plot.elev, azim=turned)  # type: ignore[attr-defined]
             else:
                 moves(n)
-            canvas.draw()  # type: ignore[no-untyped-call]
+            if last is None:
+                canvas.draw()  # type: ignore[no-untyped-call]
             rgb = np.asarray(canvas.buffer_rgba())[..., :3]  # type: ignore[no-untyped-call]
             yield Image.fromarray(rgb).quantize(256, method=Image.Quantize.MEDIANCUT)
 

@@ -422,8 +422,8 @@ class Options:
         "en", "Language of labels and titles.", "choice", metavar="en|ja",
         choices=get_args(Lang))
     frames: int = option(
-        36, "Frames of a .gif: a turntable's views, or a descent's steps.", "int", panel="Output", metavar="N", bounds=(1, 720),
-        figures=_GIF, gif_only=True)
+        36, "Frames of a .gif: a turntable's views, or a descent's steps.", "int",
+        panel="Output", metavar="N", bounds=(1, 720), figures=_GIF, gif_only=True)
     fps: float = option(
         12.0, "Frames per second of a .gif.", "float", panel="Output", metavar="F",
         bounds=(0.1, 100), figures=_GIF, gif_only=True)

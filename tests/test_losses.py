@@ -430,6 +430,35 @@ def test_each_gif_frame_grows_every_path_and_counts_its_step_and_loss(
             assert min(sizes) >= 28.0, min(sizes)
 
 
+@pytest.mark.parametrize("given", [{}, {"with_focal": True, "theme": "dark", "lang": "ja"}])
+def test_a_blitted_gif_frame_is_a_full_draw(given: dict[str, Any]) -> None:
+    """The GIF draws what stays once and each frame's moving parts over it: the pixels are
+    those of the same frame drawn whole."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    from swl_viz.mpl import build_figure, theme_context
+    from swl_viz.mpl.compare import descent_mover
+    from swl_viz.plotspec import Plot
+
+    plot = Plot("losses", size=(640, 360), dpi=60, **given)
+    frames = []
+    for blit in (True, False):
+        with theme_context(plot):
+            fig = build_figure(plot)
+            canvas = FigureCanvasAgg(fig)
+            move, last = descent_mover(fig, plot, blit=blit)
+            shots = []
+            for k in (0, 3, 40, last):
+                move(k)
+                if not blit:
+                    canvas.draw()  # type: ignore[no-untyped-call]
+                shots.append(np.asarray(canvas.buffer_rgba()).copy())  # type: ignore[no-untyped-call]
+            frames.append(shots)
+    for k, (a, b) in enumerate(zip(*frames, strict=True)):
+        assert np.array_equal(a, b), k
+    assert not np.array_equal(frames[0][0], frames[0][-1])  # and the frames do move
+
+
 @pytest.mark.slow
 def test_the_gif_shows_the_stated_steps_and_rests_on_the_last() -> None:
     """One step a frame when --frames covers the path, the last frame held HOLD_MS; the frames'

@@ -12,6 +12,7 @@ that loss's value in each plane.
 
 from __future__ import annotations
 
+import contextlib
 import weakref
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -45,6 +46,7 @@ class _Plane:
     ax: Axes
     col: Column
     path: Any  # the path's line
+    start: Any  # its first point
     end: Any  # its "X": where y_t reaches the level, or the last step
 
 
@@ -181,11 +183,12 @@ def draw_losses(
         (line,) = ax.plot(path.x0, path.x1, color=PATH, lw=_lw(0.8), path_effects=_halo_effect(),
                           gid="path")  # fmt: skip
         marker = float(mpl.rcParams["lines.markersize"])
-        ax.plot(path.x0[0], path.x1[0], "o", color=PATH, mec=HALO, ms=marker, gid="path-start")
+        (first,) = ax.plot(path.x0[0], path.x1[0], "o", color=PATH, mec=HALO, ms=marker,
+                           gid="path-start")  # fmt: skip
         end = col.steps_to if col.steps_to is not None else path.steps
         (cross,) = ax.plot(path.x0[end], path.x1[end], "X", color=PATH, mec=HALO,
                            ms=marker * 1.2, gid="path-end")  # fmt: skip
-        planes.append(_Plane(ax, col, line, cross))
+        planes.append(_Plane(ax, col, line, first, cross))
         ax.set_xlim(lo, hi)
         ax.set_ylim(lo, hi)
         ax.set_xlabel(typeset(f"$x_{{{col.layer.axes[0]}}}$"))
@@ -213,11 +216,17 @@ def draw_losses(
     return cmp
 
 
-def descent_mover(fig: Figure, plot: Plot) -> tuple[Callable[[int], None], int]:
+def descent_mover(
+    fig: Figure, plot: Plot, *, blit: bool = False
+) -> tuple[Callable[[int], None], int]:
     """For a figure :func:`draw_losses` drew: a function that shows step k of the descent in
     every plane at once (each path drawn as far as step k, a point at step k, its "X" once the
     path has reached it, and in the plane's top left corner the step and that loss's value
-    there), and the last step of the paths."""
+    there), and the last step of the paths.
+
+    With ``blit`` the function also draws the frame on the figure's Agg canvas: everything that
+    stays is drawn once and kept as a picture, and each frame draws only what moves over it (a
+    frame costs a tenth of a full draw); the pixels are those a full draw gives."""
     cmp, planes = _DRAWN[fig]
     w = words(plot.lang)
     font = _font(plot.lang)
@@ -239,6 +248,12 @@ def descent_mover(fig: Figure, plot: Plot) -> tuple[Callable[[int], None], int]:
         (point,) = p.ax.plot([p.col.path.x0[0]], [p.col.path.x1[0]], "o", color="#e5007d",
                              mec=HALO, ms=marker, zorder=30, gid="path-now")  # fmt: skip
         moving.append((p, counter, point))
+    kept: list[Any] = []  # the picture of what stays, once drawn
+    canvas: Any = fig.canvas
+    if blit:  # in each axes what moves is drawn over the rest, in the order a full draw has
+        for p, counter, point in moving:
+            for artist in (p.path, p.start, p.end, point, counter):
+                artist.set_animated(True)
 
     def move(k: int) -> None:
         for p, counter, point in moving:
@@ -249,6 +264,18 @@ def descent_mover(fig: Figure, plot: Plot) -> tuple[Callable[[int], None], int]:
             p.end.set_visible(k >= end)
             text = template.format(k=k, n=path.steps, loss=sig(float(path.loss[k])))
             counter.set_text(typeset(text))
+        if not blit:
+            return
+        if not kept:
+            canvas.draw()
+            kept.append(canvas.copy_from_bbox(fig.bbox))
+        canvas.restore_region(kept[0])
+        own = getattr(fig, "_own_rc", contextlib.nullcontext)
+        with own():
+            for p, counter, point in moving:
+                for artist in (p.path, p.start, p.end, point, counter):
+                    if artist.get_visible():
+                        p.ax.draw_artist(artist)
 
     return move, cmp.steps
 
