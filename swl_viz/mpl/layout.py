@@ -32,7 +32,6 @@ from swl_viz.marks import Marks, logit_label
 from swl_viz.mpl.marks import draw_marks
 from swl_viz.mpl.place import ROOM, place_labels
 from swl_viz.mpl.plotters import TICKS_3D, add_colorbar, draw_contour, draw_quiver, draw_surface
-from swl_viz.mpl.simplex import simplex_figure
 from swl_viz.mpl.slice import draw_slice
 from swl_viz.mpl.theme import _color, _linewidth, _px, needs_cjk
 from swl_viz.plotspec import Plot
@@ -224,6 +223,8 @@ def build_figure(
     is drawn in English.
     """
     if plot.figure == "simplex":  # two panels of its own: the triangle and the plane
+        from swl_viz.mpl.simplex import simplex_figure  # loaded only for the simplex
+
         return simplex_figure(plot, fig)
     if plot.lang == "ja" and theme.japanese_font() is None:
         plot = replace(plot, lang="en")

@@ -22,7 +22,7 @@ from typing import Any
 import matplotlib as mpl
 import numpy as np
 from matplotlib.artist import Artist
-from matplotlib.backends.backend_agg import RendererAgg
+from matplotlib.backends.backend_agg import FigureCanvasAgg, RendererAgg
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.text import Annotation, Text
@@ -62,6 +62,9 @@ class Placement:
 
 
 def _renderer(fig: Figure) -> RendererAgg:
+    if isinstance(fig.canvas, FigureCanvasAgg):  # the renderer the figure is drawn with
+        shared: RendererAgg = fig.canvas.get_renderer()  # type: ignore[no-untyped-call]
+        return shared
     width, height = fig.bbox.width, fig.bbox.height
     renderer: RendererAgg = RendererAgg(width, height, fig.dpi)  # type: ignore[no-untyped-call]
     return renderer
