@@ -26,6 +26,7 @@ from swl_viz.cli_report import (
 from swl_viz.errors import RunError, SwlVizError
 from swl_viz.options import (
     CLASSIC,
+    FIGURE_DEFAULTS,
     FIGURES,
     FORMATS,
     LAYER_OPTIONS,
@@ -195,10 +196,16 @@ def losses(out: OutLosses = None, show: Show = False, **options: Any) -> None:
 
 
 def _three_logits(func: Any) -> Any:
-    """The simplex's probe and descent start at three logits: say so in its help."""
+    """The simplex's probe and descent start at three logits, and its label has three classes
+    (1,0,0 unless given): say so in its help."""
     for param in func.__signature__.parameters.values():
         if param.name in ("probe", "descent"):
             param.annotation.__metadata__[0].metavar = "X0,X1,X2"
+        if param.name == "t":
+            default = ",".join(f"{v:g}" for v in FIGURE_DEFAULTS["simplex"]["t"])
+            info = param.annotation.__metadata__[0]
+            info.metavar = "T0,T1,T2"
+            info.help = "Teacher label of three classes, like 0.2,0.5,0.3." + shown(default)
     return func
 
 
@@ -425,8 +432,8 @@ DESCENT = ("descent", "lr", "steps")
 OnSimplex = Annotated[
     bool,
     typer.Option("--simplex", help="The triangle of three classes instead: y0, y1, y2, loss and"
-                 " the arrows -(y - t) / T at y = (i, j, k) / n; the step is 1/n, 0.05 unless"
-                 " given."),
+                 " the arrows (the layer's -gradient, -(y - t) / T for ce) at y = (i, j, k) / n;"
+                 " the step is 1/n, 0.05 unless given; the label 1,0,0 unless given."),
 ]  # fmt: skip
 
 
@@ -483,9 +490,10 @@ def _simplex_data(out_path: Path, options: Mapping[str, Any], layer: dict[str, A
         if options.get(name) is not None:
             raise SwlVizError("is for the plane's grid or a path, not --simplex", param=name)
     step = layer["step"] if options.get("step") is not None else 0.05
+    t = layer["t"] if options.get("t") else FIGURE_DEFAULTS["simplex"]["t"]
     made = simplex_layer(
-        layer["t"], label_smoothing=layer["label_smoothing"],
-        temperature=layer["temperature"], variant=layer["variant"],
+        t, label_smoothing=layer["label_smoothing"], temperature=layer["temperature"],
+        variant=layer["variant"], loss=layer["loss"], gamma=layer["gamma"],
     )  # fmt: skip
     write_triangle_file(out_path, made, step)
 

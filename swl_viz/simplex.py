@@ -37,7 +37,17 @@ from swl_viz.maths import FloatArray, softmax
 from swl_viz.plotspec import Plot
 from swl_viz.probe import check_descent, probe_point
 from swl_viz.shapes import Label, Point, Polyline
-from swl_viz.words import DESCENT, DESCENT_T, LOSS, LOSS_BOOK, typeset, words
+from swl_viz.words import (
+    DESCENT,
+    DESCENT_ANY,
+    DESCENT_T,
+    LOSS,
+    LOSS_BOOK,
+    LOSS_FOCAL,
+    LOSS_MSE,
+    typeset,
+    words,
+)
 
 __all__ = [
     "ARROW_DIVISIONS",
@@ -76,10 +86,12 @@ LEVELS = 15
 def simplex_layer(plot_or_t: Plot | Any, **layer: Any) -> Layer:
     """The layer of a three-class label: logit 0 pinned at 0, logits 1 and 2 varied, so a
     point of the layer's plane is (x1 - x0, x2 - x0). ``layer`` are Layer.make's keywords
-    (label_smoothing, temperature, variant)."""
+    (label_smoothing, temperature, variant, loss, gamma)."""
     if isinstance(plot_or_t, Plot):
         p = plot_or_t
-        return Layer.make(p.t, None, (1, 2), p.label_smoothing, p.temperature, p.variant)
+        return Layer.make(
+            p.t, None, (1, 2), p.label_smoothing, p.temperature, p.variant, p.loss, p.gamma
+        )
     t = np.asarray(plot_or_t, dtype=np.float64).reshape(-1)
     if t.size != 3:
         raise SwlVizError(
@@ -126,7 +138,8 @@ def divisions(step: float) -> int:
 @dataclass(frozen=True)
 class TriangleGrid:
     """Points y = (i, j, k) / n of the open triangle (i, j, k >= 1, i + j + k = n), one row each,
-    with the layer's loss and its -gradient -(y - t') / T there (the arrows; they sum to 0)."""
+    with the layer's loss and its -gradient there (the arrows; they sum to 0): -(y - t') / T
+    for the cross-entropy, -J^T dL/dy through the softmax's Jacobian J for mse and focal."""
 
     n: int
     y: FloatArray  # (N, 3)
@@ -163,6 +176,16 @@ def triangle_grid(layer: Layer, n: int) -> TriangleGrid:
     return TriangleGrid(n=n, y=y, loss=loss, arrow=-grad, layer=layer)
 
 
+def arrow_meaning(layer: Layer) -> str:
+    """What the arrows of ``layer`` are, in words (the data's meta says it)."""
+    if layer.loss == "ce":
+        return "-(y - t') / T, the layer's -gradient"
+    return (
+        "-J^T dL/dy, the layer's -gradient through the softmax's Jacobian "
+        "J = (diag(y) - y y^T) / T (not -(y - t') for this loss)"
+    )
+
+
 def _at(layer: Layer, y: FloatArray) -> tuple[FloatArray, FloatArray]:
     """The layer's loss and gradient where softmax(x / T) = y: at x = T (log y - log y0)."""
     logs = np.log(y)
@@ -190,7 +213,9 @@ def write_triangle_file(path: Path, layer: Layer, step: float) -> Path:
         "temperature": layer.temperature,
         "variant": layer.variant,
         "divisions": grid.n,
-        "arrow": "-(y - t') / T, the layer's -gradient",
+        "loss": layer.loss,
+        "gamma": layer.gamma,
+        "arrow": arrow_meaning(layer),
     }
     with atomic_write(path) as fh:
         if fmt == "npz":
@@ -288,13 +313,46 @@ class SimplexScene:
     path: SimplexPath | None
 
 
+#: The simplex's own words for squared error and the focal loss, whose backward signal is not
+#: y - t': what the arrows are, and the least loss (at y = t' for mse only).
+SIMPLEX_WORDS = {
+    "en": {
+        "through": "{descent}: $\\partial L/\\partial y$ through the softmax's Jacobian "
+        "(not $t' - y$)",
+        "least_mse": "least $L$ = 0",
+    },
+    "ja": {
+        "through": "{descent}: softmax のヤコビアンを通した $\\partial L/\\partial y$ "
+        "($t' - y$ ではない)",
+        "least_mse": "最小 $L$ = 0",
+    },
+}
+
+
+def loss_formula(plot: Plot) -> str:
+    """The formula of the loss the figure shows, as mathtext."""
+    if plot.loss == "mse":
+        return LOSS_MSE
+    if plot.loss == "focal":
+        return LOSS_FOCAL
+    return LOSS_BOOK if plot.variant == "book" else LOSS
+
+
+def arrows_formula(plot: Plot) -> str:
+    """What the arrows are, as mathtext: t' - y (over T) for the cross-entropy; -grad L, the
+    slope dL/dy through the softmax's Jacobian, for the other losses."""
+    if plot.loss == "ce":
+        return DESCENT if plot.temperature == 1.0 else DESCENT_T
+    own = SIMPLEX_WORDS["ja" if plot.lang == "ja" else "en"]
+    return own["through"].format(descent=DESCENT_ANY)
+
+
 def _title(plot: Plot, w: dict[str, str]) -> str | None:
     if plot.no_title:
         return None
     if plot.title is not None:
         return plot.title
-    loss = LOSS_BOOK if plot.variant == "book" else LOSS
-    return w["title_simplex"].format(loss=loss)
+    return w["title_simplex"].format(loss=loss_formula(plot))
 
 
 def _levels(lo: float, hi: float) -> tuple[float, ...]:
@@ -358,10 +416,13 @@ def build_simplex(plot: Plot) -> SimplexScene:
     t_xy = to_xy(target)
     inside = bool((target > 0).all())
     t_text = w["simplex_target"].format(t=_vec3(target))
-    if inside and plot.annotate:  # the layer's loss at y = t': the entropy H(t')
+    if inside and plot.annotate and layer.loss == "ce":  # at y = t': the entropy H(t')
         best = T * np.log(target[1:] / target[0])
         _, floor, _ = layer.evaluate(float(best[0]), float(best[1]), "t")
         t_text += "\n" + w["simplex_least"].format(value=sig(float(floor)))
+    elif inside and plot.annotate and layer.loss == "mse":  # y = t' exactly: L = 0
+        t_text += "\n" + SIMPLEX_WORDS["ja" if plot.lang == "ja" else "en"]["least_mse"]
+    # (the focal loss is not least at t' for a soft label: the star marks t' only)
     tri.points.append(Point("lowest", (float(t_xy[0]), float(t_xy[1])), "*"))
     tri.labels.append(Label("lowest-label", t_text, (float(t_xy[0]), float(t_xy[1])), 2,
                             offset=(12, 12)))  # fmt: skip
@@ -400,7 +461,7 @@ def build_simplex(plot: Plot) -> SimplexScene:
         flat.labels.append(Label("path-end-label", w["end"].format(n=plot.steps),
                                  (float(end[0]), float(end[1])), 3, offset=(8, 8)))  # fmt: skip
 
-    descent = DESCENT if T == 1.0 else DESCENT_T
+    descent = arrows_formula(plot)
     parts = [f"{w['label']} = {format_label(layer.t)}"]
     if layer.label_smoothing:
         parts.append(f"ε = {layer.label_smoothing:g}")
@@ -408,6 +469,8 @@ def build_simplex(plot: Plot) -> SimplexScene:
         parts.append(f"T = {T:g}")
     if plot.variant == "book":
         parts.append(w["book_short"])
+    if layer.loss == "focal":
+        parts.append(f"γ = {layer.gamma:g}")
     key = w["simplex_key"].format(descent=descent, options=",  ".join(parts))
     sx, sy, sz, sp = _square(layer, z_of)
     for marks in (tri, flat):  # formulas in Unicode, variables in italic: no TeX at draw time

@@ -195,7 +195,6 @@ def test_the_three_formats_hold_the_same_doubles(in_tmp: Path) -> None:
     [
         (["simplex", "--t", "1,0"], "--t"),
         (["simplex", "--t", "0.2,0.2,0.2,0.4"], "--t"),
-        (["simplex"], "--t"),  # the declared label 1,0 has two classes
         (["simplex", "--t", "0.2,0.5,0.3", "--probe", "1,2"], "--probe"),
         (["simplex", "--t", "0.2,0.5,0.3", "--descent", "1,2,3,4"], "--descent"),
         (["simplex", "--t", "0.2,0.5,0.3", "--logits", "0,0,0"], "--logits"),
