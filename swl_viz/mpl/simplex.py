@@ -354,7 +354,7 @@ def _box_pad(text: Text) -> float:
     if patch is None:
         return 0.0
     pad = float(patch.get_boxstyle().pad)  # type: ignore[attr-defined]
-    return _px(pad * float(text.get_fontsize()), float(text.figure.dpi))  # type: ignore[union-attr]
+    return _px(pad * float(text.get_fontsize()), float(text.figure.dpi))
 
 
 def _box_size(fig: Figure, text: str, lang: str | None = None) -> tuple[float, float]:
