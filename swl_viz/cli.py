@@ -127,7 +127,10 @@ def _figure(
             render_to_file(plot, path, fmt)
             print_path(path)
         if alt:
-            from swl_viz.web.describe import alt_text
+            if plot.figure == "simplex":
+                from swl_viz.simplex import describe_simplex as alt_text
+            else:
+                from swl_viz.web.describe import alt_text
 
             out.print(alt_text(plot), markup=False, highlight=False, soft_wrap=True)
         if show:
@@ -215,8 +218,10 @@ def _three_logits(func: Any) -> Any:
              "swl-viz simplex --t 1,0,0 --range -8 8 --descent 2,-1,3")  # fmt: skip
 @_three_logits
 @takes(options_for("simplex"))
-def simplex(out: OutSimplex = None, show: Show = False, **options: Any) -> None:
-    _figure("simplex", options, out, show)
+def simplex(
+    out: OutSimplex = None, show: Show = False, alt_text: AltText = False, **options: Any
+) -> None:
+    _figure("simplex", options, out, show, alt_text)
 
 
 #: What the live window takes: the layer, the grid and the look.

@@ -48,9 +48,9 @@ FROM_TABLE = {
     ),  # fmt: skip
 }
 OWN = {
-    # --alt-text describes a figure of one plane; losses and simplex have no description yet
+    # --alt-text describes the figure; the losses' comparison has no description yet
     **{
-        figure: {"out", "show"} | ({"alt_text"} if figure not in ("losses", "simplex") else set())
+        figure: {"out", "show"} | ({"alt_text"} if figure != "losses" else set())
         for figure in FIGURES
     },  # fmt: skip
     "export": {"figures", "fmt", "out_dir", "jobs", "memory_budget", "deck", "list_decks"},
