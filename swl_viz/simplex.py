@@ -548,9 +548,9 @@ def _vec3(values: FloatArray) -> str:
 _SAY = {
     "en": {
         "what": "Two panels on one colour scale: the loss L of the Softmax-with-Loss layer "
-        "({loss}) over the triangle of three-class outputs y (y0 + y1 + y2 = 1), beside the same loss over "
-        "the plane of the logits (x1 − x0, x2 − x0) from {lo} to {hi}; the teacher label is "
-        "t = {t}",
+        "({loss}) over the triangle of three-class outputs y (y0 + y1 + y2 = 1), beside the "
+        "same loss over the plane of the logits (x1 − x0, x2 − x0) from {lo} to {hi}; the "
+        "teacher label is t = {t}",
         "with": ", with ",
         "and": ", ",
         "end": ".",
@@ -582,8 +582,8 @@ _SAY = {
     },
     "ja": {
         "what": "同じ色目盛の2枚の図: Softmax-with-Lossレイヤ ({loss}) の損失 L を、"
-        "3クラスの出力 y (y0 + y1 + y2 = 1) の三角形の上と、ロジットの平面 (x1 − x0, x2 − x0、{lo} から {hi}) "
-        "の上に描く。教師ラベル t = {t}",
+        "3クラスの出力 y (y0 + y1 + y2 = 1) の三角形の上と、ロジットの平面 "
+        "(x1 − x0, x2 − x0、{lo} から {hi}) の上に描く。教師ラベル t = {t}",
         "with": "、",
         "and": "、",
         "end": "。",
