@@ -76,11 +76,12 @@ def _z(rows: list[list[float | None]]) -> NDArray[np.float64]:
 
 
 def _plot(state: dict[str, Any]) -> Plot:
-    gamma = {"gamma": float(state["gamma"])} if state["loss"] == "focal" else {}
+    gamma: dict[str, Any] = {"gamma": float(state["gamma"])} if state["loss"] == "focal" else {}
+    start: Any = (3.0, -2.0, 0.0)  # three logits: the simplex's descent
     return Plot(
         "simplex", t=tuple(float(v) for v in state["t"]), range=(-6.0, 6.0),
         temperature=float(state["T"]), label_smoothing=float(state["eps"]),
-        loss=state["loss"], variant=state["variant"], descent=(3.0, -2.0, 0.0), **gamma,
+        loss=state["loss"], variant=state["variant"], descent=start, **gamma,
     )  # fmt: skip
 
 

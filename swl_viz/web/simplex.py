@@ -23,8 +23,8 @@ from typing import Any
 
 import numpy as np
 
-from swl_viz.palette import DECISION, MINIMUM, PATH, PROBE
 from swl_viz.maths import LOSSES
+from swl_viz.palette import DECISION, MINIMUM, PATH, PROBE
 from swl_viz.plotspec import Plot, format_label
 from swl_viz.shapes import Label, Point, Polyline
 from swl_viz.simplex import (
