@@ -57,7 +57,7 @@ SUB_RANK = {
         "simplex": 3,
         "layout": 4,
     },  # fmt: skip
-    "web": {"look": 0, "describe": 0, "fonts": 0, "traces": 1, "live": 2, "page": 3, "simplex": 3},
+    "web": {"look": 0, "describe": 0, "fonts": 0, "traces": 1, "live": 2, "page": 3, "simplex": 4},
 }
 #: Modules that import no matplotlib at all, not even inside a function.
 NUMERIC = ("errors", "words", "palette", "maths", "layer", "grid", "atomic", "options", "probe",
