@@ -159,16 +159,13 @@
     S.page.state = copy(s);
     writeHash(s);
     var initial = same(s, P.initial);
-    if (initial) {
-      return Plotly.react(gd, JSON.parse(P.figureText).data, JSON.parse(P.figureText).layout,
-                          P.plotConfig).then(function () { showProbe(s); });
-    }
+    var fig = JSON.parse(P.figureText), data = fig.data, layout = fig.layout;
+    if (initial) return Plotly.react(gd, data, layout, P.plotConfig);
     var tri = triangle(cfg, s, P.square.x, P.square.y);
     var flat = plane(cfg, s, P.plane.x, P.plane.y);
     var lo = Math.min(tri.lo, flat.lo), hi = tri.hi;
     if (cfg.zlim) { lo = zmap(cfg, cfg.zlim[0]); hi = zmap(cfg, cfg.zlim[1]); }
     var contours = levels(lo, hi, cfg.levels);
-    var data = JSON.parse(P.figureText).data, layout = JSON.parse(P.figureText).layout;
     data[idx.tri].z = tri.z;
     data[idx.tri].contours = contours;
     data[idx.plane].z = flat.z;
@@ -211,30 +208,23 @@
     cfg.notes.placed.forEach(function (n) { layout.annotations[n].visible = false; });
     layout.annotations[cfg.notes.planeHead].text = s.T === 1 ? cfg.words.planeHead1 : cfg.words.planeHeadT;
     layout.title.text = key(cfg, s);
-    return Plotly.react(gd, data, layout, P.plotConfig).then(function () { showProbe(s); });
+    probeInto(s, data, layout);
+    return Plotly.react(gd, data, layout, P.plotConfig);
   }
 
-  /* The probe (given, or clicked) in both panels, and its numbers, from the page's maths. */
-  function showProbe(s) {
-    var P = S.page, gd = P.gd, n = gd.data.length, note = gd.layout.annotations.length - 1;
-    if (!s.probe || (same(s, P.initial) && P.cfg.probe)) {
-      if (!s.probe) {
-        return Plotly.restyle(gd, { x: [[], []], y: [[], []] }, [n - 2, n - 1]).then(function () {
-          return Plotly.relayout(gd, { ["annotations[" + note + "].visible"]: false });
-        });
-      }
-      return null;
-    }
+  /* The probe (given, or clicked) in both panels, and its numbers, from the page's maths: into
+     the last two traces and the last note, which the figure keeps for it. */
+  function probeInto(s, data, layout) {
+    if (!s.probe) return;
+    var P = S.page, n = data.length, note = layout.annotations.length - 1;
     var res = window.swlViz.loss(s.probe, s.t, opts(s));
     var tri = picture(res.y, P.cfg.height);
-    var uv = [s.probe[1] - s.probe[0], s.probe[2] - s.probe[0]];
-    return Plotly.restyle(gd, { x: [[tri[0]], [uv[0]]], y: [[tri[1]], [uv[1]]] }, [n - 2, n - 1])
-      .then(function () {
-        var change = {};
-        change["annotations[" + note + "].text"] = probeText(P.cfg, s, s.probe);
-        change["annotations[" + note + "].visible"] = true;
-        return Plotly.relayout(gd, change);
-      });
+    data[n - 2].x = [tri[0]];
+    data[n - 2].y = [tri[1]];
+    data[n - 1].x = [s.probe[1] - s.probe[0]];
+    data[n - 1].y = [s.probe[2] - s.probe[0]];
+    layout.annotations[note].text = probeText(P.cfg, s, s.probe);
+    layout.annotations[note].visible = true;
   }
 
   // ---- the state in the controls and in the URL --------------------------------------------
