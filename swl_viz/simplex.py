@@ -82,6 +82,8 @@ REACH = 0.85
 PLANE_POINTS = 301
 #: How many contour levels.
 LEVELS = 15
+#: Most decades a log colour scale spans (unless --zlim says otherwise); lower is its end colour.
+LOG_DECADES = 6.0
 
 
 def simplex_layer(plot_or_t: Plot | Any, **layer: Any) -> Layer:
@@ -383,6 +385,8 @@ def build_simplex(plot: Plot) -> SimplexScene:
     else:
         zlo = float(min(tri_z.min(), plane_z.min()))
         zhi = float(tri_z.max())
+        if plot.zscale == "log":  # squared error's exact 0 at y = t' would reach 1e-300
+            zlo = max(zlo, zhi - LOG_DECADES)
     levels = _levels(zlo, zhi)
     low = min(float(tri_z.min()), float(plane_z.min())) < levels[0]
     high = max(float(tri_z.max()), float(plane_z.max())) > levels[-1]

@@ -163,3 +163,12 @@ def test_the_simplex_takes_a_label_of_three_by_default(in_tmp: Path) -> None:
     assert code == 0, text
     assert json.loads((in_tmp / "d.json").read_text())["meta"]["t"] == [1.0, 0.0, 0.0]
     assert Plot("simplex", t=(1.0, 0.0, 0.0)).t == swl_viz.plotspec.make_plot("simplex", {}).t
+
+
+def test_a_log_scale_keeps_six_decades_under_squared_errors_exact_zero() -> None:
+    plot = Plot("simplex", t=(0.2, 0.5, 0.3), loss="mse", zscale="log")  # type: ignore[arg-type]
+    scene = build_simplex(plot)
+    # y = t' is a point of the triangle's lattice, where L = 0 to rounding (about 1e-33)
+    assert float(np.nanmin(scene.tri_z)) < -30
+    assert scene.levels[-1] - scene.levels[0] == pytest.approx(6.0)
+    assert scene.extend in ("min", "both")  # lower than the scale: its end colour

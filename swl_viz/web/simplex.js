@@ -165,6 +165,7 @@
     var flat = plane(cfg, s, P.plane.x, P.plane.y);
     var lo = Math.min(tri.lo, flat.lo), hi = tri.hi;
     if (cfg.zlim) { lo = zmap(cfg, cfg.zlim[0]); hi = zmap(cfg, cfg.zlim[1]); }
+    else if (cfg.zscale === "log") lo = Math.max(lo, hi - cfg.logDecades);
     var contours = levels(lo, hi, cfg.levels);
     data[idx.tri].z = tri.z;
     data[idx.tri].contours = contours;
