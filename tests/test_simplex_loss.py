@@ -166,7 +166,7 @@ def test_the_simplex_takes_a_label_of_three_by_default(in_tmp: Path) -> None:
 
 
 def test_a_log_scale_keeps_six_decades_under_squared_errors_exact_zero() -> None:
-    plot = Plot("simplex", t=(0.2, 0.5, 0.3), loss="mse", zscale="log")  # type: ignore[arg-type]
+    plot = Plot("simplex", t=(0.2, 0.5, 0.3), loss="mse", zscale="log")
     scene = build_simplex(plot)
     # y = t' is a point of the triangle's lattice, where L = 0 to rounding (about 1e-33)
     assert float(np.nanmin(scene.tri_z)) < -30
