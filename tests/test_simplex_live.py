@@ -191,3 +191,33 @@ def test_the_keyboard_moves_the_label_the_loss_and_reset(page_file: Path, browse
     )
     assert labels and all(labels)  # every control has a visible label
     assert errors == []
+
+
+def test_a_probe_typed_in_is_drawn_in_both_panels_and_cleared(
+    page_file: Path, browser: Any
+) -> None:
+    errors: list[str] = []
+    page = _open(browser, page_file.as_uri(), errors)
+    for k, value in enumerate(("1", "0", "-1")):
+        page.focus(f"#swl-probe-x{k}")
+        page.keyboard.type(value)
+    page.keyboard.press("Enter")  # the form's Place probe
+    _settle(page)
+    state = page.evaluate("() => window.swlVizSimplex.state()")
+    assert state["probe"] == [1, 0, -1] and "probe=1,0,-1" in page.evaluate("() => location.hash")
+    tri, flat, said = page.evaluate(
+        "() => { const gd = document.querySelector('.js-plotly-plot'), n = gd.data.length;"
+        " const notes = gd.layout.annotations; return [[gd.data[n - 2].x[0], gd.data[n - 2].y[0]],"
+        " [gd.data[n - 1].x[0], gd.data[n - 1].y[0]], notes[notes.length - 1].text]; }"
+    )
+    plot = _plot(state)
+    _, loss, _ = simplex_layer(plot).evaluate(-1.0, -2.0)  # (x1 - x0, x2 - x0)
+    y = np.exp([1.0, 0.0, -1.0]) / np.exp([1.0, 0.0, -1.0]).sum()
+    assert flat == [-1, -2]
+    assert np.abs(np.array(tri) - [y[1] + y[2] / 2, y[2] * np.sqrt(3.0) / 2]).max() <= 1e-12
+    assert f"L = {float(loss):.4g}" in said
+    page.focus("#swl-clear")
+    page.keyboard.press("Enter")
+    _settle(page)
+    assert page.evaluate("() => window.swlVizSimplex.state().probe") is None
+    assert errors == []

@@ -266,6 +266,11 @@
     el("swl-gamma").disabled = s.loss !== "focal";
     el("swl-variant").value = s.variant;
     el("swl-variant").disabled = s.loss !== "ce";
+    for (var k = 0; k < 3; k++) {
+      var box = el("swl-probe-x" + k), want = s.probe ? s.probe[k] : null;
+      if (want === null) box.value = "";
+      else if (Number(box.value) !== want || box.value === "") box.value = num(want);
+    }
   }
 
   function encode(s) {
@@ -358,9 +363,23 @@
       S.page.plane = { x: fig.data[idx.plane].x, y: fig.data[idx.plane].y };
       gd.on("plotly_click", onClick);
       var form = el("swl-viz-controls");
-      form.addEventListener("input", function () { var s = readControls(); syncControls(s); request(s); });
-      form.addEventListener("change", function () { var s = readControls(); syncControls(s); request(s); });
-      form.addEventListener("submit", function (e) { e.preventDefault(); });
+      var moved = function (e) {
+        if (e.target && e.target.type === "number") return;  // a probe is placed on submit
+        var s = readControls(); syncControls(s); request(s);
+      };
+      form.addEventListener("input", moved);
+      form.addEventListener("change", moved);
+      form.addEventListener("submit", function (e) {  // Place probe, or Enter in its boxes
+        e.preventDefault();
+        var a = [0, 1, 2].map(function (k) { return el("swl-probe-x" + k).value.trim(); });
+        if (a.some(function (v) { return v === ""; })) return;
+        var x = a.map(Number);
+        if (!x.every(isFinite)) return;
+        var s = readControls(); s.probe = x; syncControls(s); request(s);
+      });
+      el("swl-clear").addEventListener("click", function () {
+        var s = copy(S.page.state); s.probe = null; syncControls(s); request(s);
+      });
       el("swl-reset").addEventListener("click", function () {
         var s = copy(S.page.initial); syncControls(s); request(s);
       });

@@ -314,8 +314,19 @@ def simplex_controls_html(plot: Plot) -> str:
     parts.append(
         _select("variant", own["variant"], [(v, cw[v]) for v in ("exact", "book")], plot.variant)
     )
+    probe = plot.probe if plot.probe is not None else (None, None, None)
+    for k, value in enumerate(probe):
+        label = cw["probe_x0"].format(x0=f"x{'₀₁₂'[k]}")
+        shown = "" if value is None else f' value="{value:g}"'
+        parts.append(
+            f'<div class="swl-control swl-number"><label for="swl-probe-x{k}">'
+            f"{html.escape(label)}</label>"
+            f'<input type="number" id="swl-probe-x{k}" name="probe-x{k}" step="any"{shown}></div>'
+        )
     parts.append(
         '<div class="swl-control swl-buttons">'
+        f'<button type="submit" id="swl-place">{html.escape(cw["place"])}</button>'
+        f'<button type="button" id="swl-clear">{html.escape(cw["clear"])}</button>'
         f'<button type="button" id="swl-reset">{html.escape(cw["reset"])}</button></div>'
     )
     parts.append("</form>")
