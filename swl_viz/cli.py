@@ -6,6 +6,7 @@ and decks accept. Errors end in :mod:`swl_viz.cli_errors`, tables in :mod:`swl_v
 matplotlib is imported inside the commands that draw, so ``swl-viz --help`` stays fast.
 """
 
+import copy
 from collections.abc import Mapping
 from functools import partial
 from pathlib import Path
@@ -200,15 +201,21 @@ def losses(out: OutLosses = None, show: Show = False, **options: Any) -> None:
 
 def _three_logits(func: Any) -> Any:
     """The simplex's probe and descent start at three logits, and its label has three classes
-    (1,0,0 unless given): say so in its help."""
+    (1,0,0 unless given): say so in its help. Its own copies of those parameters are changed:
+    the other commands share theirs."""
+    default = ",".join(f"{v:g}" for v in FIGURE_DEFAULTS["simplex"]["t"])
+    params = []
     for param in func.__signature__.parameters.values():
-        if param.name in ("probe", "descent"):
-            param.annotation.__metadata__[0].metavar = "X0,X1,X2"
-        if param.name == "t":
-            default = ",".join(f"{v:g}" for v in FIGURE_DEFAULTS["simplex"]["t"])
-            info = param.annotation.__metadata__[0]
-            info.metavar = "T0,T1,T2"
-            info.help = "Teacher label of three classes, like 0.2,0.5,0.3." + shown(default)
+        if param.name in ("probe", "descent", "t"):
+            info = copy.copy(param.annotation.__metadata__[0])
+            if param.name == "t":
+                info.metavar = "T0,T1,T2"
+                info.help = "Teacher label of three classes, like 0.2,0.5,0.3." + shown(default)
+            else:
+                info.metavar = "X0,X1,X2"
+            param = param.replace(annotation=Annotated[param.annotation.__origin__, info])
+        params.append(param)
+    func.__signature__ = func.__signature__.replace(parameters=params)
     return func
 
 
