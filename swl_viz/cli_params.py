@@ -14,6 +14,7 @@ panel. Typer, Rich and the standard library only.
 
 from __future__ import annotations
 
+import functools
 import inspect
 from collections.abc import Callable, Iterable, Mapping
 from typing import Annotated, Any, TypeVar
@@ -82,6 +83,7 @@ def typer_option(row: Option, help: str | None = None) -> Any:
     )
 
 
+@functools.cache  # an option most commands share is built once, not once per command
 def _parameter(row: Option, help: str | None = None) -> inspect.Parameter:
     parsed = list[str] if row.name in _REPEATED else _PARSED.get(row.kind, str)
     return inspect.Parameter(

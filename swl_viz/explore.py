@@ -454,6 +454,8 @@ class Explorer:
         )
         self.wire, self.contour = wire, contour
         drawn: list[Artist] = [wire, contour.contour, contour.quiver]
+        if contour.thin is not None:
+            drawn.append(contour.thin)
         flat, solid = self._marks(grid)
         drawn += draw_marks(self.ax3d, solid, three_d=True, lang=self.lang)
         # the words wait for settle(): a drag draws none, so none is ever where the layout

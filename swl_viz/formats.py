@@ -86,7 +86,8 @@ def save_figure(fig: Figure, fh: IO[bytes], fmt: str, plot: Plot) -> None:
     if fmt == "gif":
         write_turntable(fig, fh, plot)
         return
-    FigureCanvasAgg(fig)
+    if not isinstance(fig.canvas, FigureCanvasAgg):
+        FigureCanvasAgg(fig)
     extra: dict[str, Any] = {"pil_kwargs": {"compress_level": 3}} if fmt == "png" else {}
     metadata = dict(_METADATA[fmt])
     # the figure in words, for a reader who cannot see it (--alt-text prints it)

@@ -64,6 +64,10 @@ ARROWS = {"quiver": 11, "contour": 15, "pair": 13}
 VIEW_TURN = 60.0
 #: The longest arrow's share of the spacing between arrows: on the plane, and on the surface.
 REACH_2D, REACH_3D = 0.85, 0.8
+#: On the plane, an arrow shorter than this share of the longest would lose its shaft (its
+#: head alone is about that long): it is drawn this long and thin, so its direction still
+#: reads. Below :data:`DROP_SHARE` of the longest, |grad L| is left out: nothing to read.
+FLOOR_SHARE, DROP_SHARE = 0.3, 0.02
 
 
 def compute_grids(plot: Plot) -> list[LossGrid]:
@@ -221,22 +225,30 @@ def descent_field(
 
 def contour_field(grid: LossGrid, arrows: int, normalize: bool, arrow_scale: float = 1.0) -> Field:
     """-grad at about ``arrows`` points per axis on the plane, the longest reaching 0.85 of
-    their spacing (``normalize``: every arrow that long, a direction only)."""
+    their spacing (``normalize``: every arrow that long, a direction only). Arrows under
+    :data:`FLOOR_SHARE` of the longest are drawn that long (``Field.floor``); under
+    :data:`DROP_SHARE`, not at all."""
     stride = thin_stride(grid.shape[1], arrows)
     q = (slice(None, None, stride), slice(None, None, stride))
     x, y = grid.x0[q], grid.x1[q]
     u, v = -grid.grad0[q], -grid.grad1[q]
     norm = np.hypot(u, v)
+    floor = 0.0
     if normalize:
         u = np.divide(u, norm, out=np.zeros_like(u), where=norm > 0)
         v = np.divide(v, norm, out=np.zeros_like(v), where=norm > 0)
+    elif (top_norm := float(norm.max())) > 0:
+        floor = FLOOR_SHARE * top_norm
+        drop = norm < DROP_SHARE * top_norm
+        lift = np.divide(floor, norm, out=np.ones_like(norm), where=(norm < floor) & ~drop)
+        u, v = np.where(drop, 0.0, u * lift), np.where(drop, 0.0, v * lift)
     length = np.hypot(u, v)
     spacing = abs(float(x[0, min(1, x.shape[1] - 1)] - x[0, 0])) or 1.0
     top = float(length.max())
     scale = (
         top / (REACH_2D * spacing * arrow_scale) if top > 0 else 1.0
     )  # -grad units per data unit
-    return Field(x=x, y=y, u=u / scale, v=v / scale, norm=norm)
+    return Field(x=x, y=y, u=u / scale, v=v / scale, norm=norm, floor=floor)
 
 
 # ---- words ---------------------------------------------------------------------------------------
@@ -306,9 +318,10 @@ def loss_extremes(grid: LossGrid) -> tuple[float, float]:
     return lo, hi
 
 
-def key_lines(plot: Plot, grid: LossGrid) -> list[str]:
+def key_lines(plot: Plot, grid: LossGrid, field: Field | None = None) -> list[str]:
     """The slide key's lines: the label and options, y = softmax(x), the loss's range, and what
-    the arrows' lengths mean."""
+    the arrows' lengths mean (and, when ``field`` has thin arrows, that they are not to
+    scale)."""
     w = words(plot.lang)
     lines = subtitle_parts(grid.layer, w)
     lines.append(w["softmax"] if grid.temperature == 1.0 else w["softmax_T"])
@@ -321,6 +334,8 @@ def key_lines(plot: Plot, grid: LossGrid) -> list[str]:
             lines.append(w["arrow_scaled"])
             top = float(np.hypot(grid.grad0, grid.grad1).max())
             lines.append(w["longest"].format(norm=f"{top:.3g}"))
+            if field is not None and field.thin.any():
+                lines.append(w["thin"].format(norm=f"{field.floor:.3g}"))
     return lines
 
 
@@ -401,7 +416,7 @@ def build_scene(plot: Plot, grids: Sequence[LossGrid] | None = None) -> Scene:
         extend=_extend(zs, levels),
         view=(plot.elev, azim),
         zlabel=w["loss"] if plot.zscale == "linear" else w["loss_log"],
-        key=tuple(key_lines(plot, shown[0])) if keyed else (),
+        key=tuple(key_lines(plot, shown[0], panels[0].field)) if keyed else (),
         lang=plot.lang,
     )
     return _typeset(scene, plot)

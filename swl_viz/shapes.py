@@ -11,6 +11,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Literal
 
+import numpy as np
+from numpy.typing import NDArray
+
 from swl_viz.grid import LossGrid
 from swl_viz.maths import FloatArray
 
@@ -94,7 +97,11 @@ class Field:
     """The arrow field of -grad L at thinned grid points, already scaled to data units.
 
     ``u``, ``v`` (and ``w`` on a 3-D panel, the drop that keeps an arrow tangent to the drawn
-    surface) are the arrows' components; ``norm`` is |grad L| at each tail."""
+    surface) are the arrows' components; ``norm`` is |grad L| at each tail.
+
+    ``floor`` (on the plane): an arrow whose |grad L| is below it would be too short to keep
+    its shaft, so it is drawn that long instead, and thin (:attr:`thin`); 0 when every arrow is
+    to scale."""
 
     x: FloatArray
     y: FloatArray
@@ -103,6 +110,12 @@ class Field:
     norm: FloatArray
     z: FloatArray | None = None
     w: FloatArray | None = None
+    floor: float = 0.0
+
+    @property
+    def thin(self) -> NDArray[np.bool_]:
+        """The arrows drawn at the floor's length, not to scale."""
+        return (self.norm < self.floor) & (np.hypot(self.u, self.v) > 0)
 
 
 @dataclass(frozen=True)

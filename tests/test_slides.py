@@ -41,7 +41,7 @@ from swl_viz.mpl import THEMES, build_figure, theme_context
 from swl_viz.mpl.plotters import CONTOUR_ALPHA
 from swl_viz.mpl.theme import missing_glyphs
 from swl_viz.plotspec import FigureKind, Plot, Theme
-from swl_viz.scene import default_azim
+from swl_viz.scene import build_scene, default_azim
 
 FIGURES: tuple[FigureKind, ...] = ("surface", "quiver", "contour", "pair")
 
@@ -276,6 +276,52 @@ def test_contour_arrows_too_short_to_see_are_left_out() -> None:
     assert q.width is not None  # the figure sets it
     assert lengths.min() >= q.width * plot.dpi  # no arrow shorter than it is wide: no dots
     assert len(lengths) < 11 * 11 * 0.6  # the flat half carries none
+
+
+@pytest.mark.parametrize("options", [{"label_smoothing": 0.2}, {"temperature": 3.0}])
+def test_short_gradients_keep_a_readable_arrow(options: dict[str, float]) -> None:
+    """Arrows under 30 % of the longest would be heads alone (smoothing's push-back, the flat
+    side at T = 3): they are drawn 30 % long, half as wide, pointing along -grad L; under 2 %
+    they are left out; the slide's key says which arrows are not to scale."""
+    plot = Plot("contour", **options)  # type: ignore[arg-type]
+    fig = build_figure(plot)
+    full, thin = (c for c in fig.axes[0].collections if isinstance(c, Quiver))
+    assert thin.width is not None and full.width is not None
+    assert thin.width == pytest.approx(full.width / 2)
+
+    def drawn(q: Quiver) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+        xy = np.asarray(q.XY, dtype=float)
+        return xy, np.column_stack([q.U, q.V]) / q.scale
+
+    # -grad L of softmax(x / T) with t' = (1 - eps) t + eps / 2, by hand
+    eps, temp = options.get("label_smoothing", 0.0), options.get("temperature", 1.0)
+    t = np.array([1.0, 0.0]) * (1 - eps) + eps / 2
+
+    def minus_grad(xy: NDArray[np.float64]) -> NDArray[np.float64]:
+        a = xy / temp
+        y0 = 1 / (1 + np.exp(a[:, 1] - a[:, 0]))
+        y = np.column_stack([y0, 1 - y0])
+        return np.asarray((t - y) / temp)
+
+    xy_full, uv_full = drawn(full)
+    xy_thin, uv_thin = drawn(thin)
+    g_full, g_thin = minus_grad(xy_full), minus_grad(xy_thin)
+    top = float(np.hypot(*g_full.T).max())
+    longest = float(np.hypot(*uv_full.T).max())
+    # full arrows to scale; thin ones all 30 % of the longest, along -grad, weaker than 30 %
+    np.testing.assert_allclose(np.hypot(*uv_full.T) / longest, np.hypot(*g_full.T) / top,
+                               rtol=1e-9)  # fmt: skip
+    np.testing.assert_allclose(np.hypot(*uv_thin.T), 0.3 * longest, rtol=1e-9)
+    cos = np.sum(uv_thin * g_thin, axis=1) / np.hypot(*uv_thin.T) / np.hypot(*g_thin.T)
+    np.testing.assert_allclose(cos, 1.0, atol=1e-9)
+    norms = np.hypot(*g_thin.T)
+    assert np.all(norms < 0.3 * top) and np.all(norms >= 0.02 * top)
+    if "label_smoothing" in options:  # the push-back: beyond the minimum they point back
+        assert np.any(uv_thin[:, 0] < 0)
+    # the slide's key gives the threshold, 0.3 of the longest |grad L| on the arrow points
+    key = build_scene(replace(plot, preset="slides")).key
+    (line,) = [k for k in key if k.startswith("thin")]
+    assert line.endswith(f"< {0.3 * top:.3g}, not to scale")
 
 
 def test_3d_arrows_too_short_to_see_are_left_out() -> None:

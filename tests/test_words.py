@@ -75,3 +75,42 @@ def test_figures_parse_no_mathtext() -> None:
         for o in options:
             o = dict(o)
             swl_viz.plot(str(o.pop("figure")), **o).savefig(io.BytesIO(), format="png")
+
+
+@pytest.mark.parametrize(
+    ("figure", "options"),
+    [
+        ("surface", {}),
+        ("quiver", {"t": (0.0, 1.0)}),
+        ("pair", {"azim": 300.0}),
+        ("surface", {"azim": 30.0, "elev": 60.0}),
+        ("pair", {"preset": "slides", "zscale": "log"}),
+    ],
+)
+def test_vertical_words_read_bottom_to_top(figure: str, options: dict[str, object]) -> None:
+    """The z label (which mplot3d turns along its axis at each draw) and the colour bar's label
+    read the same way: upward, as the loss axis of every 2-D plot does."""
+    import math
+
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.text import Text
+
+    from swl_viz.mpl import build_figure, theme_context
+    from swl_viz.plotspec import Plot
+
+    plot = Plot(figure, **options)  # type: ignore[arg-type]
+    with theme_context(plot):
+        fig = build_figure(plot)
+        FigureCanvasAgg(fig).draw()  # type: ignore[no-untyped-call]
+    steep = [
+        t
+        for t in fig.findobj(Text)
+        if t.get_visible() and t.get_text() and abs(math.sin(math.radians(t.get_rotation()))) > 0.7
+    ]
+    assert steep, "no vertical words to check"
+    for text in steep:
+        # the direction of reading, (cos a, sin a), points up
+        assert math.sin(math.radians(text.get_rotation())) > 0, (
+            text.get_text(),
+            text.get_rotation(),
+        )

@@ -32,7 +32,6 @@ from swl_viz.marks import Marks, logit_label
 from swl_viz.mpl.marks import draw_marks
 from swl_viz.mpl.place import ROOM, place_labels
 from swl_viz.mpl.plotters import TICKS_3D, add_colorbar, draw_contour, draw_quiver, draw_surface
-from swl_viz.mpl.simplex import simplex_figure
 from swl_viz.mpl.slice import draw_slice
 from swl_viz.mpl.theme import _color, _linewidth, _px, needs_cjk
 from swl_viz.plotspec import Plot
@@ -75,10 +74,27 @@ def _labels_3d(ax: Axes3D, grid: LossGrid, zlabel: str) -> None:
     ax.set_xlabel(logit_label(grid.axes[0]))
     ax.set_ylabel(logit_label(grid.axes[1]))
     ax.set_zlabel(zlabel)
+    _read_upward(ax.zaxis.label)
     _fix_ticks(ax)
     _fix_ticks(ax, "z")
     ax.tick_params(axis="both", pad=mpl.rcParams["xtick.major.pad"] + _MPLOT3D_TICK_OFFSET * gain)
     ax.tick_params(axis="z", pad=mpl.rcParams["xtick.major.pad"] + _MPLOT3D_TICK_OFFSET * gain)
+
+
+def _read_upward(label: Text) -> None:
+    """mplot3d turns the z label along its axis at every draw, as an angle in (-90, 90]: an
+    axis leaning a little left comes out near -90 degrees and reads top to bottom, against the
+    colour bar's label and every other upright word. Turn such an angle half round: the same
+    line, read bottom to top."""
+    turn = label.set_rotation
+
+    def upward(angle: Any) -> None:
+        if isinstance(angle, (int, float)) and angle < -45.0:
+            angle = float(angle) + 180.0
+        turn(angle)
+
+    setattr(label, "set_rotation", upward)  # noqa: B010 (an instance's own method)
+    upward(label.get_rotation())
 
 
 @dataclass(frozen=True)
@@ -224,6 +240,8 @@ def build_figure(
     is drawn in English.
     """
     if plot.figure == "simplex":  # two panels of its own: the triangle and the plane
+        from swl_viz.mpl.simplex import simplex_figure  # loaded only for the simplex
+
         return simplex_figure(plot, fig)
     if plot.lang == "ja" and theme.japanese_font() is None:
         plot = replace(plot, lang="en")

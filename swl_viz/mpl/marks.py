@@ -48,15 +48,17 @@ ZORDER: dict[str, tuple[float, float]] = {
     "path-start": (8, 13),
     "path-end": (8, 13),
     "probe-arrow": (7, 12),
-    "decision-label": (6, 11),
-    "minimum-label": (6, 11),
-    "lowest-label": (6, 11),
-    "cap-label": (6, 11),
-    "plateau-note": (6, 11),
-    "probe-arrow-label": (8, 12),
-    "probe-box": (8, 3),
-    "path-start-label": (8, 13),
-    "path-end-label": (8, 13),
+    # words on the plane lie over every line and point (their boxes hide what runs under
+    # them; the layout keeps them off the points); on a 3-D panel mplot3d orders by depth
+    "decision-label": (9, 11),
+    "minimum-label": (9, 11),
+    "lowest-label": (9, 11),
+    "cap-label": (9, 11),
+    "plateau-note": (9, 11),
+    "probe-arrow-label": (9, 12),
+    "probe-box": (9, 3),
+    "path-start-label": (9, 13),
+    "path-end-label": (9, 13),
 }
 
 

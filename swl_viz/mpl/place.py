@@ -13,6 +13,7 @@ PDF, a GIF's frames) draws the labels in the same places.
 
 from __future__ import annotations
 
+import itertools
 import math
 import weakref
 from collections.abc import Iterator, Sequence
@@ -22,7 +23,7 @@ from typing import Any
 import matplotlib as mpl
 import numpy as np
 from matplotlib.artist import Artist
-from matplotlib.backends.backend_agg import RendererAgg
+from matplotlib.backends.backend_agg import FigureCanvasAgg, RendererAgg
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.text import Annotation, Text
@@ -51,6 +52,11 @@ LEADER_AFTER = 1.5
 EDGE = 2.0
 #: How far two boxes may overlap before they count as overlapping, in pixels.
 SLACK = 0.5
+#: What lying over a panel's data costs a label that left its own panel, in overlapped texts:
+#: beside the plots it names its mark by a leader; over another panel it hides what that shows.
+OVER_DATA = 0.5
+#: How far (in ems) a label may move inside its own panel; farther, it goes beside the plots.
+NEAR = 6.5
 
 
 @dataclass
@@ -62,6 +68,9 @@ class Placement:
 
 
 def _renderer(fig: Figure) -> RendererAgg:
+    if isinstance(fig.canvas, FigureCanvasAgg):  # the renderer the figure is drawn with
+        shared: RendererAgg = fig.canvas.get_renderer()  # type: ignore[no-untyped-call]
+        return shared
     width, height = fig.bbox.width, fig.bbox.height
     renderer: RendererAgg = RendererAgg(width, height, fig.dpi)  # type: ignore[no-untyped-call]
     return renderer
@@ -345,6 +354,7 @@ def place_labels(fig: Figure, labels: Sequence[Text]) -> Placement:
     )
     taken_box = taken_box.reshape(-1, 4)
     upright = [True] * len(taken)  # which taken shapes are their own upright boxes
+    data = np.array([box.extents for box in _data_areas(fig)]).reshape(-1, 4)
     for text in sorted(labels, key=lambda t: PRIORITY.get(t, 5)):
         _fit_width(text, fig, renderer)
         start = _text_box(text, renderer)
@@ -352,12 +362,24 @@ def place_labels(fig: Figure, labels: Sequence[Text]) -> Placement:
         turned = text.get_rotation() % 90.0 != 0.0
         canvas = Bbox.from_extents(EDGE, EDGE, fig.bbox.width - EDGE, fig.bbox.height - EDGE)
         best, best_cost = (0.0, 0.0), math.inf
-        # in its panel if it fits there; else anywhere on the canvas, with a leader back
-        for room in (_room(text, fig, renderer), canvas):
+        # in its panel if it fits there; else beside the plots (over no panel's data), with a
+        # leader back; over data only when the canvas has no other room
+        own = _room(text, fig, renderer)
+        gid = str(text.get_gid() or "")
+        note = gid.endswith("-note") or gid.startswith("why-")  # names no point: no leader
+        for room in (own, canvas):
             for dx, dy in _offsets(text, em):
+                if room is own and not note and math.hypot(dx, dy) > NEAR * em:
+                    break  # far from its mark inside the plot, it would name something else
                 moved_shape = shape + (dx, dy)
                 low, high = moved_shape.min(axis=0), moved_shape.max(axis=0)
                 off = max(room.x0 - low[0], room.y0 - low[1], high[0] - room.x1, high[1] - room.y1)
+                over = 0.0
+                if room is canvas:
+                    over = OVER_DATA * np.count_nonzero(
+                        (data[:, 0] < high[0]) & (data[:, 2] > low[0])
+                        & (data[:, 1] < high[1]) & (data[:, 3] > low[1])
+                    )  # fmt: skip
                 # upright boxes that overlap; a turned label then by separating axes, exactly
                 near = np.nonzero(
                     (taken_box[:, 0] < high[0] - SLACK) & (taken_box[:, 2] > low[0] + SLACK)
@@ -368,7 +390,7 @@ def place_labels(fig: Figure, labels: Sequence[Text]) -> Placement:
                     if turned
                     else len(near)
                 )
-                cost = 1e3 * max(0.0, off) + hits
+                cost = 1e3 * max(0.0, off) + hits + over
                 if cost < best_cost:
                     best, best_cost = (dx, dy), cost
                 if cost == 0.0:
@@ -380,9 +402,6 @@ def place_labels(fig: Figure, labels: Sequence[Text]) -> Placement:
             unplaced.append(text)
         if dx or dy:
             anchor = _anchor(text)
-            # a note (in a corner of its panel) names no point: nothing to lead back to
-            gid = str(text.get_gid() or "")
-            note = gid.endswith("-note") or gid.startswith("why-")
             _move(text, dx, dy)
             moved.append(text)
             box = start.translated(dx, dy)
@@ -394,6 +413,25 @@ def place_labels(fig: Figure, labels: Sequence[Text]) -> Placement:
         upright.append(not turned)
         taken_box = np.vstack([taken_box, [*placed.min(axis=0), *placed.max(axis=0)]])
     return Placement(moved, unplaced)
+
+
+def _data_areas(fig: Figure) -> list[Bbox]:
+    """Where each panel draws its data: a flat panel's frame; a 3-D panel's box as projected
+    (the bounds of its eight corners)."""
+    out = []
+    for ax in fig.axes:
+        if ax.get_gid() == "colorbar" or not ax.get_visible():
+            continue
+        if ax.name == "3d":
+            corners = np.array(
+                list(itertools.product(ax.get_xlim(), ax.get_ylim(), ax.get_zlim()))  # type: ignore[attr-defined]
+            )
+            xs, ys, _ = proj3d.proj_transform(*corners.T, ax.M)  # type: ignore[attr-defined]
+            pixels = ax.transData.transform(np.column_stack([xs, ys]))
+            out.append(Bbox([pixels.min(axis=0), pixels.max(axis=0)]))
+        else:
+            out.append(ax.bbox.frozen())
+    return out
 
 
 def _fit_width(text: Text, fig: Figure, renderer: RendererAgg) -> None:

@@ -25,6 +25,7 @@ from matplotlib.ticker import FuncFormatter
 from mpl_toolkits.mplot3d import proj3d
 from mpl_toolkits.mplot3d.art3d import Line3DCollection
 from mpl_toolkits.mplot3d.axes3d import Axes3D
+from numpy.typing import NDArray
 
 from swl_viz.grid import LossGrid, thin_stride
 from swl_viz.marks import zmap
@@ -44,6 +45,8 @@ TICKS_3D = 4
 
 #: Contour fill opacity; the arrows' contrast is measured against the colours it gives.
 CONTOUR_ALPHA = 0.75
+#: A thin arrow's width, as a share of a full one's (see ``Field.thin``).
+THIN_SHARE = 0.5
 
 
 def _log_ticks(ax: Axes | Axes3D, which: str) -> None:
@@ -140,6 +143,8 @@ class ContourArtists:
     contour: QuadContourSet
     quiver: Quiver
     colorbar: Colorbar | None
+    #: the arrows drawn at the field's floor length, thinner (None when there are none)
+    thin: Quiver | None = None
 
 
 def _halo(color: Any, width_pt: float) -> list[patheffects.AbstractPathEffect]:
@@ -165,7 +170,9 @@ def draw_contour(
 
     The shaft is 1.2 lines.linewidth wide, with a ``halo_color`` outline 0.6 lines.linewidth
     wide (half of a 1.2 stroke shows). Arrows shorter than ``min_px`` (at the axes' current
-    size) or than their own width are left out, rather than drawn as dots."""
+    size) or than their own width are left out, rather than drawn as dots. The field's thin
+    arrows (``Field.thin``: lengthened to its floor so a shaft shows) are drawn half as wide,
+    so a short gradient reads as weak and still points its way."""
     rows, cols = grid.shape
     sl = (
         slice(None, None, thin_stride(rows, MAX_CONTOUR_POINTS)),
@@ -194,30 +201,38 @@ def draw_contour(
     length = np.hypot(u, v)
     length_px = length * width_px / span
     keep = (length > 0) & (length_px >= max(min_px, shaft_px))
-    quiver = ax.quiver(
-        x[keep],
-        y[keep],
-        u[keep],
-        v[keep],
-        color=arrow_color,
-        angles="xy",
-        scale_units="xy",
-        scale=1.0,
-        pivot="tail",
-        units="inches",
-        width=shaft_pt / 72.0,
-        headwidth=3.0,
-        headlength=3.5,
-        headaxislength=3.2,
-        minlength=0.0,
-        zorder=3,
-    )
-    if halo_color is not None:
-        quiver.set_path_effects([*_halo(halo_color, _linewidth(1.2)), patheffects.Normal()])
+    thin = field.thin & keep
+
+    def arrows(which: NDArray[np.bool_], share: float) -> Quiver:
+        drawn = ax.quiver(
+            x[which],
+            y[which],
+            u[which],
+            v[which],
+            color=arrow_color,
+            angles="xy",
+            scale_units="xy",
+            scale=1.0,
+            pivot="tail",
+            units="inches",
+            width=share * shaft_pt / 72.0,
+            headwidth=3.0 / share**0.5,  # a thin arrow's head: smaller, but not as narrow
+            headlength=3.5,
+            headaxislength=3.2,
+            minlength=0.0,
+            zorder=3,
+        )
+        if halo_color is not None:
+            halo = _halo(halo_color, _linewidth(1.2 * share))
+            drawn.set_path_effects([*halo, patheffects.Normal()])
+        return drawn
+
+    quiver = arrows(keep & ~thin, 1.0)
+    thin_quiver = arrows(thin, THIN_SHARE) if thin.any() else None
     cbar = None
     if colorbar:
         cbar = add_colorbar(cs, [ax], colorbar_label, zscale)
-    return ContourArtists(contour=cs, quiver=quiver, colorbar=cbar)
+    return ContourArtists(contour=cs, quiver=quiver, colorbar=cbar, thin=thin_quiver)
 
 
 def add_colorbar(

@@ -23,6 +23,7 @@ from typing import Any
 
 import matplotlib as mpl
 from matplotlib import patheffects
+from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
 from swl_viz.palette import CAP as CAP  # the marks' colours, shared with the web page
@@ -221,6 +222,9 @@ class SceneFigure(Figure):
     def __init__(self, rc: dict[str, Any], **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.swl_rc = rc
+        # one Agg canvas from the start: the layout pass, the label measurements and the saved
+        # PNG then share its renderer, and with it matplotlib's cache of text sizes
+        FigureCanvasAgg(self)
 
     @contextlib.contextmanager
     def _own_rc(self) -> Iterator[None]:
