@@ -6,6 +6,7 @@ and decks accept. Errors end in :mod:`swl_viz.cli_errors`, tables in :mod:`swl_v
 matplotlib is imported inside the commands that draw, so ``swl-viz --help`` stays fast.
 """
 
+import copy
 from collections.abc import Mapping
 from functools import partial
 from pathlib import Path
@@ -26,6 +27,7 @@ from swl_viz.cli_report import (
 from swl_viz.errors import RunError, SwlVizError
 from swl_viz.options import (
     CLASSIC,
+    FIGURE_DEFAULTS,
     FIGURES,
     FORMATS,
     LAYER_OPTIONS,
@@ -126,7 +128,10 @@ def _figure(
             render_to_file(plot, path, fmt)
             print_path(path)
         if alt:
-            from swl_viz.web.describe import alt_text
+            if plot.figure == "simplex":
+                from swl_viz.simplex import describe_simplex as alt_text
+            else:
+                from swl_viz.web.describe import alt_text
 
             out.print(alt_text(plot), markup=False, highlight=False, soft_wrap=True)
         if show:
@@ -195,10 +200,22 @@ def losses(out: OutLosses = None, show: Show = False, **options: Any) -> None:
 
 
 def _three_logits(func: Any) -> Any:
-    """The simplex's probe and descent start at three logits: say so in its help."""
+    """The simplex's probe and descent start at three logits, and its label has three classes
+    (1,0,0 unless given): say so in its help. Its own copies of those parameters are changed:
+    the other commands share theirs."""
+    default = ",".join(f"{v:g}" for v in FIGURE_DEFAULTS["simplex"]["t"])
+    params = []
     for param in func.__signature__.parameters.values():
-        if param.name in ("probe", "descent"):
-            param.annotation.__metadata__[0].metavar = "X0,X1,X2"
+        if param.name in ("probe", "descent", "t"):
+            info = copy.copy(param.annotation.__metadata__[0])
+            if param.name == "t":
+                info.metavar = "T0,T1,T2"
+                info.help = "Teacher label of three classes, like 0.2,0.5,0.3." + shown(default)
+            else:
+                info.metavar = "X0,X1,X2"
+            param = param.replace(annotation=Annotated[param.annotation.__origin__, info])
+        params.append(param)
+    func.__signature__ = func.__signature__.replace(parameters=params)
     return func
 
 
@@ -208,8 +225,10 @@ def _three_logits(func: Any) -> Any:
              "swl-viz simplex --t 1,0,0 --range -8 8 --descent 2,-1,3")  # fmt: skip
 @_three_logits
 @takes(options_for("simplex"))
-def simplex(out: OutSimplex = None, show: Show = False, **options: Any) -> None:
-    _figure("simplex", options, out, show)
+def simplex(
+    out: OutSimplex = None, show: Show = False, alt_text: AltText = False, **options: Any
+) -> None:
+    _figure("simplex", options, out, show, alt_text)
 
 
 #: What the live window takes: the layer, the grid and the look.
@@ -427,8 +446,8 @@ DESCENT = ("descent", "lr", "steps")
 OnSimplex = Annotated[
     bool,
     typer.Option("--simplex", help="The triangle of three classes instead: y0, y1, y2, loss and"
-                 " the arrows -(y - t) / T at y = (i, j, k) / n; the step is 1/n, 0.05 unless"
-                 " given."),
+                 " the arrows (the layer's -gradient, -(y - t) / T for ce) at y = (i, j, k) / n;"
+                 " the step is 1/n, 0.05 unless given; the label 1,0,0 unless given."),
 ]  # fmt: skip
 
 
@@ -485,9 +504,10 @@ def _simplex_data(out_path: Path, options: Mapping[str, Any], layer: dict[str, A
         if options.get(name) is not None:
             raise SwlVizError("is for the plane's grid or a path, not --simplex", param=name)
     step = layer["step"] if options.get("step") is not None else 0.05
+    t = layer["t"] if options.get("t") else FIGURE_DEFAULTS["simplex"]["t"]
     made = simplex_layer(
-        layer["t"], label_smoothing=layer["label_smoothing"],
-        temperature=layer["temperature"], variant=layer["variant"],
+        t, label_smoothing=layer["label_smoothing"], temperature=layer["temperature"],
+        variant=layer["variant"], loss=layer["loss"], gamma=layer["gamma"],
     )  # fmt: skip
     write_triangle_file(out_path, made, step)
 

@@ -27,6 +27,7 @@ from swl_viz.plotspec import Plot, format_label
 __all__ = [
     "check_format",
     "check_mathtext",
+    "describe_figure",
     "output_format",
     "render_bytes",
     "render_to_file",
@@ -89,13 +90,22 @@ def save_figure(fig: Figure, fh: IO[bytes], fmt: str, plot: Plot) -> None:
         FigureCanvasAgg(fig)
     extra: dict[str, Any] = {"pil_kwargs": {"compress_level": 3}} if fmt == "png" else {}
     metadata = dict(_METADATA[fmt])
-    # the figure in words, for a reader who cannot see it (--alt-text prints it); the simplex's
-    # three-logit scene has no description yet
-    if fmt == "png" and plot.figure != "simplex":
-        from swl_viz.web.describe import alt_text
-
-        metadata["Description"] = alt_text(plot)
+    # the figure in words, for a reader who cannot see it (--alt-text prints it)
+    if fmt == "png":
+        metadata["Description"] = describe_figure(plot)
     fig.savefig(fh, format=fmt, transparent=plot.transparent, metadata=metadata, **extra)
+
+
+def describe_figure(plot: Plot) -> str:
+    """What ``plot`` shows, in words: the simplex's own description (three logits, two
+    panels), or the one of a figure of the plane."""
+    if plot.figure == "simplex":
+        from swl_viz.simplex import describe_simplex
+
+        return describe_simplex(plot)
+    from swl_viz.web.describe import alt_text
+
+    return alt_text(plot)
 
 
 def render_bytes(plot: Plot, fmt: str, *, plotly: str = "inline") -> bytes:

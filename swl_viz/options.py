@@ -23,6 +23,7 @@ from typing import Any, Literal, TypeVar, get_args
 from swl_viz.errors import SwlVizError
 
 __all__ = [
+    "FIGURE_DEFAULTS",
     "FIGURES",
     "FORMATS",
     "OPTIONS",
@@ -75,6 +76,10 @@ _GIF = _3D | {"simplex", "losses"}
 _VIEW = frozenset({*THREE_D, "pair"})
 #: The figures that draw arrows.
 _ARROWS = frozenset({"quiver", "contour", "pair"})
+
+#: Defaults that differ by figure: the simplex is for three classes, so its label is 1,0,0
+#: when none is given (make_plot fills it in; its --help shows it).
+FIGURE_DEFAULTS: dict[str, dict[str, Any]] = {"simplex": {"t": (1.0, 0.0, 0.0)}}
 
 #: Largest |logit| on a grid: a / T stays far from overflow.
 MAX_LOGIT = 1e6
@@ -355,7 +360,7 @@ class Options:
     step: float = option(
         2.0, "Grid step.", "float", panel="Grid", metavar="S", figures=_GRID & _TWO_LOGITS)
     t: tuple[float, ...] = option(
-        (1.0, 0.0), "Teacher label, like 1,0 or 0.9,0.1.", "floats", panel="Layer",
+        (1.0, 0.0), "Teacher label, like 1,0 or 0.9,0.1 (simplex: 1,0,0).", "floats", panel="Layer",
         metavar="T0,T1,...")
     logits: tuple[float, ...] | None = option(
         None, "Fixed logits, for K > 2.", "floats", panel="Layer", metavar="A0,A1,...",
@@ -440,10 +445,10 @@ class Options:
     loss: LossKind = option(
         "ce", "The loss on y: ce (cross-entropy), mse (½Σ(y-t)²) or focal.", "choice",
         panel="Layer", metavar="ce|mse|focal", choices=get_args(LossKind),
-        figures=_ONE_LOSS - {"simplex"})
+        figures=_ONE_LOSS)
     gamma: float = option(
         2.0, "Focusing power γ of the focal loss: -Σ t (1-y)^γ log y.", "float", panel="Layer",
-        metavar="G", bounds=(0, 5), figures=ALL - {"simplex"})
+        metavar="G", bounds=(0, 5))
     with_focal: bool = option(
         False, "Add the focal loss to the comparison.", "bool", panel="Layer",
         figures=frozenset({"losses"}))

@@ -20,6 +20,7 @@ from swl_viz.grid import LossGrid, grid_axis, layer_grid
 from swl_viz.layer import Layer
 from swl_viz.maths import Variant
 from swl_viz.options import (
+    FIGURE_DEFAULTS,
     FIGURES,
     FORMATS,
     OPTIONS,
@@ -345,4 +346,5 @@ def make_plot(figure: str, options: Mapping[str, Any]) -> Plot:
     """A checked Plot from raw option values: command-line text (``"1,0"``) or TOML values
     (``[1, 0]``). Errors name the option; None means not given."""
     typed = {name: read_option(name, v) for name, v in options.items() if v is not None}
+    typed = FIGURE_DEFAULTS.get(figure, {}) | typed  # the simplex's label is 1,0,0 by default
     return Plot(figure=figure, **typed)  # type: ignore[arg-type]

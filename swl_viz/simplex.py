@@ -37,7 +37,17 @@ from swl_viz.maths import FloatArray, softmax
 from swl_viz.plotspec import Plot
 from swl_viz.probe import check_descent, probe_point
 from swl_viz.shapes import Label, Point, Polyline
-from swl_viz.words import DESCENT, DESCENT_T, LOSS, LOSS_BOOK, typeset, words
+from swl_viz.words import (
+    DESCENT,
+    DESCENT_ANY,
+    DESCENT_T,
+    LOSS,
+    LOSS_BOOK,
+    LOSS_FOCAL,
+    LOSS_MSE,
+    typeset,
+    words,
+)
 
 __all__ = [
     "ARROW_DIVISIONS",
@@ -48,6 +58,7 @@ __all__ = [
     "SimplexScene",
     "TriangleGrid",
     "build_simplex",
+    "describe_simplex",
     "divisions",
     "simplex_descent",
     "simplex_layer",
@@ -71,15 +82,19 @@ REACH = 0.85
 PLANE_POINTS = 301
 #: How many contour levels.
 LEVELS = 15
+#: Most decades a log colour scale spans (unless --zlim says otherwise); lower is its end colour.
+LOG_DECADES = 6.0
 
 
 def simplex_layer(plot_or_t: Plot | Any, **layer: Any) -> Layer:
     """The layer of a three-class label: logit 0 pinned at 0, logits 1 and 2 varied, so a
     point of the layer's plane is (x1 - x0, x2 - x0). ``layer`` are Layer.make's keywords
-    (label_smoothing, temperature, variant)."""
+    (label_smoothing, temperature, variant, loss, gamma)."""
     if isinstance(plot_or_t, Plot):
         p = plot_or_t
-        return Layer.make(p.t, None, (1, 2), p.label_smoothing, p.temperature, p.variant)
+        return Layer.make(
+            p.t, None, (1, 2), p.label_smoothing, p.temperature, p.variant, p.loss, p.gamma
+        )
     t = np.asarray(plot_or_t, dtype=np.float64).reshape(-1)
     if t.size != 3:
         raise SwlVizError(
@@ -126,7 +141,8 @@ def divisions(step: float) -> int:
 @dataclass(frozen=True)
 class TriangleGrid:
     """Points y = (i, j, k) / n of the open triangle (i, j, k >= 1, i + j + k = n), one row each,
-    with the layer's loss and its -gradient -(y - t') / T there (the arrows; they sum to 0)."""
+    with the layer's loss and its -gradient there (the arrows; they sum to 0): -(y - t') / T
+    for the cross-entropy, -J^T dL/dy through the softmax's Jacobian J for mse and focal."""
 
     n: int
     y: FloatArray  # (N, 3)
@@ -163,6 +179,16 @@ def triangle_grid(layer: Layer, n: int) -> TriangleGrid:
     return TriangleGrid(n=n, y=y, loss=loss, arrow=-grad, layer=layer)
 
 
+def arrow_meaning(layer: Layer) -> str:
+    """What the arrows of ``layer`` are, in words (the data's meta says it)."""
+    if layer.loss == "ce":
+        return "-(y - t') / T, the layer's -gradient"
+    return (
+        "-J^T dL/dy, the layer's -gradient through the softmax's Jacobian "
+        "J = (diag(y) - y y^T) / T (not -(y - t') for this loss)"
+    )
+
+
 def _at(layer: Layer, y: FloatArray) -> tuple[FloatArray, FloatArray]:
     """The layer's loss and gradient where softmax(x / T) = y: at x = T (log y - log y0)."""
     logs = np.log(y)
@@ -190,7 +216,9 @@ def write_triangle_file(path: Path, layer: Layer, step: float) -> Path:
         "temperature": layer.temperature,
         "variant": layer.variant,
         "divisions": grid.n,
-        "arrow": "-(y - t') / T, the layer's -gradient",
+        "loss": layer.loss,
+        "gamma": layer.gamma,
+        "arrow": arrow_meaning(layer),
     }
     with atomic_write(path) as fh:
         if fmt == "npz":
@@ -288,13 +316,46 @@ class SimplexScene:
     path: SimplexPath | None
 
 
+#: The simplex's own words for squared error and the focal loss, whose backward signal is not
+#: y - t': what the arrows are, and the least loss (at y = t' for mse only).
+SIMPLEX_WORDS = {
+    "en": {
+        "through": "{descent}: $\\partial L/\\partial y$ through the softmax's Jacobian "
+        "(not $t' - y$)",
+        "least_mse": "least $L$ = 0",
+    },
+    "ja": {
+        "through": "{descent}: softmax のヤコビアンを通した $\\partial L/\\partial y$ "
+        "($t' - y$ ではない)",
+        "least_mse": "最小 $L$ = 0",
+    },
+}
+
+
+def loss_formula(plot: Plot) -> str:
+    """The formula of the loss the figure shows, as mathtext."""
+    if plot.loss == "mse":
+        return LOSS_MSE
+    if plot.loss == "focal":
+        return LOSS_FOCAL
+    return LOSS_BOOK if plot.variant == "book" else LOSS
+
+
+def arrows_formula(plot: Plot) -> str:
+    """What the arrows are, as mathtext: t' - y (over T) for the cross-entropy; -grad L, the
+    slope dL/dy through the softmax's Jacobian, for the other losses."""
+    if plot.loss == "ce":
+        return DESCENT if plot.temperature == 1.0 else DESCENT_T
+    own = SIMPLEX_WORDS["ja" if plot.lang == "ja" else "en"]
+    return own["through"].format(descent=DESCENT_ANY)
+
+
 def _title(plot: Plot, w: dict[str, str]) -> str | None:
     if plot.no_title:
         return None
     if plot.title is not None:
         return plot.title
-    loss = LOSS_BOOK if plot.variant == "book" else LOSS
-    return w["title_simplex"].format(loss=loss)
+    return w["title_simplex"].format(loss=loss_formula(plot))
 
 
 def _levels(lo: float, hi: float) -> tuple[float, ...]:
@@ -324,6 +385,8 @@ def build_simplex(plot: Plot) -> SimplexScene:
     else:
         zlo = float(min(tri_z.min(), plane_z.min()))
         zhi = float(tri_z.max())
+        if plot.zscale == "log":  # squared error's exact 0 at y = t' would reach 1e-300
+            zlo = max(zlo, zhi - LOG_DECADES)
     levels = _levels(zlo, zhi)
     low = min(float(tri_z.min()), float(plane_z.min())) < levels[0]
     high = max(float(tri_z.max()), float(plane_z.max())) > levels[-1]
@@ -358,10 +421,13 @@ def build_simplex(plot: Plot) -> SimplexScene:
     t_xy = to_xy(target)
     inside = bool((target > 0).all())
     t_text = w["simplex_target"].format(t=_vec3(target))
-    if inside and plot.annotate:  # the layer's loss at y = t': the entropy H(t')
+    if inside and plot.annotate and layer.loss == "ce":  # at y = t': the entropy H(t')
         best = T * np.log(target[1:] / target[0])
         _, floor, _ = layer.evaluate(float(best[0]), float(best[1]), "t")
         t_text += "\n" + w["simplex_least"].format(value=sig(float(floor)))
+    elif inside and plot.annotate and layer.loss == "mse":  # y = t' exactly: L = 0
+        t_text += "\n" + SIMPLEX_WORDS["ja" if plot.lang == "ja" else "en"]["least_mse"]
+    # (the focal loss is not least at t' for a soft label: the star marks t' only)
     tri.points.append(Point("lowest", (float(t_xy[0]), float(t_xy[1])), "*"))
     tri.labels.append(Label("lowest-label", t_text, (float(t_xy[0]), float(t_xy[1])), 2,
                             offset=(12, 12)))  # fmt: skip
@@ -400,7 +466,7 @@ def build_simplex(plot: Plot) -> SimplexScene:
         flat.labels.append(Label("path-end-label", w["end"].format(n=plot.steps),
                                  (float(end[0]), float(end[1])), 3, offset=(8, 8)))  # fmt: skip
 
-    descent = DESCENT if T == 1.0 else DESCENT_T
+    descent = arrows_formula(plot)
     parts = [f"{w['label']} = {format_label(layer.t)}"]
     if layer.label_smoothing:
         parts.append(f"ε = {layer.label_smoothing:g}")
@@ -408,6 +474,8 @@ def build_simplex(plot: Plot) -> SimplexScene:
         parts.append(f"T = {T:g}")
     if plot.variant == "book":
         parts.append(w["book_short"])
+    if layer.loss == "focal":
+        parts.append(f"γ = {layer.gamma:g}")
     key = w["simplex_key"].format(descent=descent, options=",  ".join(parts))
     sx, sy, sz, sp = _square(layer, z_of)
     for marks in (tri, flat):  # formulas in Unicode, variables in italic: no TeX at draw time
@@ -476,3 +544,157 @@ def _typeset(text: str) -> str:
 
 def _vec3(values: FloatArray) -> str:
     return "(" + ", ".join(num(float(v)) for v in values) + ")"
+
+
+# ---- the figure in words ------------------------------------------------------------------------
+
+#: The simplex's description, by language; {placeholders} take numbers written by :func:`_g`.
+_SAY = {
+    "en": {
+        "what": "Two panels on one colour scale: the loss L of the Softmax-with-Loss layer "
+        "({loss}) over the triangle of three-class outputs y (y0 + y1 + y2 = 1), beside the "
+        "same loss over the plane of the logits (x1 − x0, x2 − x0) from {lo} to {hi}; the "
+        "teacher label is t = {t}",
+        "with": ", with ",
+        "and": ", ",
+        "end": ".",
+        "ce": "cross-entropy −Σ t log y",
+        "book": "the book's cross-entropy −Σ t log(y + 10⁻⁷)",
+        "mse": "squared error Σ (y − t)²/2",
+        "focal": "focal loss −Σ t (1 − y)^γ log y, γ = {gamma}",
+        "smoothing": "label smoothing ε = {v}, so the target is t′ = {target}",
+        "temperature": "temperature T = {v}, y = softmax(x/T)",
+        "range": "Over the triangle L ranges from {lo} to {hi} nats; over the plane's square "
+        "from {plo} to {phi}.",
+        "least_ce": "L is least, {L} nats (the entropy of t′), at y = t′ = {target}",
+        "least_mse": "L is least, 0, at y = t′ = {target}",
+        "least_plane": "; on the plane that is the point ({u}, {v}), and the whole line through "
+        "it along (1, 1, 1) in the three logits",
+        "least_grid": "The focal loss of this label is not least at t′ = {target}: the lowest "
+        "point of the triangle's grid is y ≈ {y}, L ≈ {L}",
+        "corner": "t′ = {target} is a corner of the triangle: L has no minimum inside it and "
+        "falls as y nears that corner",
+        "arrows_ce": "Arrows on the triangle show −∇L = (t′ − y)/T: each points straight at t′.",
+        "arrows_any": "Arrows on the triangle show −∇L, the slope ∂L/∂y carried through the "
+        "softmax's Jacobian (not t′ − y): they need not point straight at t′.",
+        "invisible": "Adding the same number to all three logits changes no y: softmax cannot "
+        "see the direction (1, 1, 1), so the plane shows only differences of logits.",
+        "probe": "Probe at x = {a}: y = {y}, t′ = {target}, ∇L = {g}, L = {L}; it is marked on "
+        "both panels.",
+        "descent": "Gradient descent from x = {a} with learning rate {lr}: after {n} steps y = "
+        "{y}, L = {L1} (it started at {L0}); the path is drawn on both panels.",
+    },
+    "ja": {
+        "what": "同じ色目盛の2枚の図: Softmax-with-Lossレイヤ ({loss}) の損失 L を、"
+        "3クラスの出力 y (y0 + y1 + y2 = 1) の三角形の上と、ロジットの平面 "
+        "(x1 − x0, x2 − x0、{lo} から {hi}) の上に描く。教師ラベル t = {t}",
+        "with": "、",
+        "and": "、",
+        "end": "。",
+        "ce": "交差エントロピー −Σ t log y",
+        "book": "本の実装の交差エントロピー −Σ t log(y + 10⁻⁷)",
+        "mse": "2乗和誤差 Σ (y − t)²/2",
+        "focal": "focal損失 −Σ t (1 − y)^γ log y、γ = {gamma}",
+        "smoothing": "ラベル平滑化 ε = {v} (目標は t′ = {target})",
+        "temperature": "温度 T = {v}、y = softmax(x/T)",
+        "range": "三角形の上で L は {lo} から {hi} nats、平面の範囲では {plo} から {phi}。",
+        "least_ce": "L が最も低いのは y = t′ = {target} で {L} nats (t′ のエントロピー)",
+        "least_mse": "L が最も低いのは y = t′ = {target} で 0",
+        "least_plane": "。平面ではその点 ({u}, {v}) と、3つのロジットで (1, 1, 1) の向きに"
+        "通る直線全体",
+        "least_grid": "このラベルの focal損失は t′ = {target} で最小にならない: 三角形の格子で最も"
+        "低いのは y ≈ {y}、L ≈ {L}",
+        "corner": "t′ = {target} は三角形の頂点: 内部に L の最小はなく、y がその頂点に"
+        "近づくほど下がる",
+        "arrows_ce": "三角形の矢印は −∇L = (t′ − y)/T で、どれも t′ をまっすぐ指す。",
+        "arrows_any": "三角形の矢印は −∇L、softmax のヤコビアンを通した傾き ∂L/∂y (t′ − y では"
+        "ない) で、t′ をまっすぐ指すとは限らない。",
+        "invisible": "3つのロジットに同じ数を足しても y は変わらない: softmax には (1, 1, 1) の向き"
+        "が見えないので、平面はロジットの差だけを示す。",
+        "probe": "プローブ x = {a}: y = {y}、t′ = {target}、∇L = {g}、L = {L}。"
+        "両方の図に印がある。",
+        "descent": "x = {a} から学習率 {lr} で勾配降下: {n} ステップ後に y = {y}、L = {L1} "
+        "(はじめは {L0})。経路は両方の図に描かれている。",
+    },
+}
+
+
+def _g(v: float) -> str:
+    return f"{v:.4g}".replace("-", "−")
+
+
+def _gv(values: Any) -> str:
+    return "(" + ", ".join(_g(float(v)) for v in np.asarray(values).ravel()) + ")"
+
+
+def describe_simplex(plot: Plot) -> str:
+    """The simplex figure in words, for a reader who cannot see it: the layer and its options,
+    the loss's range on both panels, where it is least, what the arrows are, the direction
+    softmax cannot see, and the probe's and the descent's numbers. A PNG carries it, and
+    ``--alt-text`` prints it. numpy only."""
+    lang = "ja" if plot.lang == "ja" else "en"
+    say = _SAY[lang]
+    layer = simplex_layer(plot)
+    target = np.array(layer.target)
+    T = layer.temperature
+    parts: list[str] = []
+    title = _title(plot, words(plot.lang))
+    if title:
+        from swl_viz.words import plain
+
+        parts.append(plain(title) + say["end"])
+    kind = "book" if layer.variant == "book" else layer.loss
+    lo, hi = plot.range
+    sentence = say["what"].format(
+        loss=say[kind].format(gamma=f"{layer.gamma:g}"), lo=_g(lo), hi=_g(hi),
+        t=_gv(layer.t),
+    )  # fmt: skip
+    options = []
+    if layer.label_smoothing:
+        options.append(say["smoothing"].format(v=f"{layer.label_smoothing:g}", target=_gv(target)))
+    if T != 1.0:
+        options.append(say["temperature"].format(v=f"{T:g}"))
+    if options:
+        sentence += say["with"] + say["and"].join(options)
+    parts.append(sentence + say["end"])
+    fill = triangle_grid(layer, FILL_DIVISIONS)
+    plane = layer_grid(layer, lo, hi, (hi - lo) / (PLANE_POINTS - 1))
+    parts.append(
+        say["range"].format(lo=_g(float(fill.loss.min())), hi=_g(float(fill.loss.max())),
+                            plo=_g(float(plane.loss.min())), phi=_g(float(plane.loss.max())))
+    )  # fmt: skip
+    inside = bool((target > 0).all())
+    if not inside:
+        least = say["corner"].format(target=_gv(target))
+    elif layer.loss == "focal":
+        k = int(np.argmin(fill.loss))
+        least = say["least_grid"].format(
+            target=_gv(target), y=_gv(fill.y[k]), L=_g(float(fill.loss[k]))
+        )
+    else:
+        uv = T * np.log(target[1:] / target[0])
+        if layer.loss == "ce":
+            _, floor, _ = layer.evaluate(float(uv[0]), float(uv[1]), "t")
+            least = say["least_ce"].format(L=_g(float(floor)), target=_gv(target))
+        else:
+            least = say["least_mse"].format(target=_gv(target))
+        least += say["least_plane"].format(u=_g(float(uv[0])), v=_g(float(uv[1])))
+    parts.append(least + say["end"])
+    parts.append(say["arrows_ce" if layer.loss == "ce" else "arrows_any"])
+    parts.append(say["invisible"])
+    if plot.probe is not None:
+        a = np.array(plot.probe, dtype=np.float64)
+        uv = to_plane(a)
+        found = probe_point(float(uv[0]), float(uv[1]), layer)
+        parts.append(
+            say["probe"].format(a=_gv(a), y=_gv(found.y), target=_gv(target), g=_gv(found.grad),
+                                L=_g(found.loss))
+        )  # fmt: skip
+    if plot.descent is not None:
+        path = simplex_descent(layer, plot.descent, lr=plot.lr, steps=plot.steps)
+        parts.append(
+            say["descent"].format(a=_gv(path.logits[0]), lr=f"{plot.lr:g}", n=plot.steps,
+                                  y=_gv(path.y[-1]), L1=_g(float(path.loss[-1])),
+                                  L0=_g(float(path.loss[0])))
+        )  # fmt: skip
+    return ("" if lang == "ja" else " ").join(parts)

@@ -64,7 +64,7 @@ SUB_RANK = {
         "traces": 1,
         "live": 2,
         "page": 3,
-        "simplex": 3,
+        "simplex": 4,
         "compare": 3,
     },
 }

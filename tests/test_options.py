@@ -15,7 +15,14 @@ from conftest import run_cli
 
 from swl_viz.cli import app
 from swl_viz.errors import SwlVizError
-from swl_viz.options import FIGURES, LAYER_OPTIONS, OPTIONS, figure_formats, options_for
+from swl_viz.options import (
+    FIGURE_DEFAULTS,
+    FIGURES,
+    LAYER_OPTIONS,
+    OPTIONS,
+    figure_formats,
+    options_for,
+)
 from swl_viz.plotspec import Plot, make_plot
 
 _COMMAND = typer.main.get_command(app)
@@ -42,9 +49,9 @@ FROM_TABLE = {
     ),  # fmt: skip
 }
 OWN = {
-    # --alt-text describes a figure of one plane; losses and simplex have no description yet
+    # --alt-text describes the figure; the losses' comparison has no description yet
     **{
-        figure: {"out", "show"} | ({"alt_text"} if figure not in ("losses", "simplex") else set())
+        figure: {"out", "show"} | ({"alt_text"} if figure != "losses" else set())
         for figure in FIGURES
     },  # fmt: skip
     "export": {"figures", "fmt", "out_dir", "jobs", "memory_budget", "deck", "list_decks"},
@@ -80,7 +87,10 @@ def test_help_shows_each_table_option_with_the_tables_default(name: str) -> None
         row = OPTIONS[option]
         line = next((ln for ln in text.splitlines() if re.search(rf"{row.flag}\b", ln)), "")
         assert line, f"{row.flag} missing from {name} --help"
-        assert f"[default: {row.shown_default}]" in line, line
+        shown = row.shown_default
+        if option in FIGURE_DEFAULTS.get(name, {}):  # the simplex's label of three classes
+            shown = ",".join(f"{v:g}" for v in FIGURE_DEFAULTS[name][option])
+        assert f"[default: {shown}]" in line, line
     for row in OPTIONS.values():
         if row.name not in FROM_TABLE[name]:
             assert not re.search(rf"{row.flag}(?![\w-])", text), f"{name} offers {row.flag}"

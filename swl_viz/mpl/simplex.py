@@ -29,9 +29,19 @@ from matplotlib.tri import Triangulation, TriContourSet
 import swl_viz.mpl.theme as theme
 from swl_viz.marks import Marks
 from swl_viz.mpl.marks import draw_marks
-from swl_viz.mpl.place import place_labels
+from swl_viz.mpl.place import _renderer, _text_box, place_labels
 from swl_viz.mpl.plotters import CONTOUR_ALPHA, add_colorbar
-from swl_viz.mpl.theme import TEXT_PX, _box, _color, _font, _linewidth, _px, needs_cjk
+from swl_viz.mpl.theme import (
+    MATH_FONT,
+    TEXT_PX,
+    _box,
+    _color,
+    _font,
+    _linewidth,
+    _px,
+    _text_style,
+    needs_cjk,
+)
 from swl_viz.plotspec import Plot
 from swl_viz.shapes import Label
 from swl_viz.simplex import CORNERS, SimplexScene, build_simplex
@@ -152,21 +162,53 @@ def draw_simplex(fig: Figure, scene: SimplexScene, theme_name: str = "light") ->
         right = LOG_BAR * em
     gap = 1.0 * em
     side = min(top - margin - bottom, (W - 2 * margin - gap - left - right) / 2.0)
-    x0 = max(margin, (W - (2 * side + gap + left + right)) / 2.0)
+    tri_side, column = side, side  # the triangle's panel, and the width of its column
+    box_text, box_at = scene.probe_box, None
+    if box_text is not None:
+        box_w, box_h = _box_size(fig, box_text)
+        if box_w > BOX_IN_PLANE[0] * side or box_h > BOX_IN_PLANE[1] * side:
+            # too big for a corner of the plane: a room of its own, below the triangle, as
+            # it is or with its long lines wrapped, whichever leaves the panels larger
+            widest = max(
+                (_box_size(fig, lab.text, scene.lang)[0] for lab in scene.tri_marks.labels),
+                default=0.0,
+            )  # the triangle's labels keep their size: its panel is at least as wide
+            best: tuple[float, ...] | None = None
+            for text in dict.fromkeys((box_text, _wrapped(box_text))):
+                w_, h_ = _box_size(fig, text)
+                tri = min(side, top - margin - h_ - 0.6 * em)
+                col = max(tri, w_)
+                plane = min(top - margin - bottom, W - 2 * margin - gap - col - left - right)
+                fits = tri >= max(widest, MIN_TRIANGLE * side)
+                score = (float(fits), min(tri, plane), -h_)
+                if best is None or score > best[:3]:
+                    best = (*score, tri, col, plane, w_, h_)
+                    chosen = text
+            assert best is not None
+            tri_side, column, side, box_w, box_h = best[3:]
+            box_text = chosen
+            box_at = (0.0, top - tri_side - 0.3 * em)
+    width = column + side + gap + left + right
+    x0 = max(margin, (W - width) / 2.0)
     y0 = margin + bottom + (top - margin - bottom - side) / 2.0
-    tri_ax = fig.add_axes((x0 / W, y0 / H, side / W, side / H))
-    px0 = x0 + side + gap + left
+    ty0 = y0 if box_at is None else top - tri_side
+    tri_ax = fig.add_axes(
+        ((x0 + (column - tri_side) / 2.0) / W, ty0 / H, tri_side / W, tri_side / H)
+    )
+    px0 = x0 + column + gap + left
     plane_ax = fig.add_axes((px0 / W, y0 / H, side / W, side / H))
+    if box_at is not None:
+        box_at = (x0 + (column - box_w) / 2.0, box_at[1])
 
     cmap = _color(theme_name, "cmap")
     tri_fill, arrows, tri_drawn, tri_texts = _triangle(tri_ax, scene, theme_name, cmap)
-    plane_fill, plane_drawn = _plane(plane_ax, scene, cmap)
+    plane_fill, plane_drawn = _plane(plane_ax, scene, cmap, box_text, box_at)
     cbar = _colorbar(fig, plane_ax, plane_fill, scene, em)
     for ax, text, x in (
         (tri_ax, scene.tri_subtitle, x0),
         (plane_ax, scene.plane_subtitle, px0 - left),
     ):
-        room = side + (left if ax is plane_ax else gap)
+        room = side + left if ax is plane_ax else column + gap
         _line(fig, text, x, sub_top, "axes.titlesize", room).set_gid("subtitle")
 
     texts = tri_texts + [a for a in [*tri_drawn, *plane_drawn] if isinstance(a, Text)]
@@ -231,7 +273,16 @@ def _triangle(
     return fill, quiver, drawn, texts
 
 
-def _plane(ax: Axes, scene: SimplexScene, cmap: str) -> tuple[QuadContourSet, list[Artist]]:
+def _plane(
+    ax: Axes,
+    scene: SimplexScene,
+    cmap: str,
+    box_text: str | None,
+    box_at: tuple[float, float] | None,
+) -> tuple[QuadContourSet, list[Artist]]:
+    """The plane; the probe's box (``box_text``, maybe wrapped) in the plane's corner away
+    from the probe, or with its top-left corner at pixel ``box_at`` when the layout gave it a
+    room of its own."""
     fill = ax.contourf(
         scene.plane_u, scene.plane_v, scene.plane_z, levels=list(scene.levels), cmap=cmap,
         alpha=CONTOUR_ALPHA, extend=scene.extend,
@@ -250,11 +301,11 @@ def _plane(ax: Axes, scene: SimplexScene, cmap: str) -> tuple[QuadContourSet, li
     )  # fmt: skip
     given = scene.plane_marks
     marks = Marks(list(given.lines), list(given.points), list(given.arrows), list(given.labels))
-    if scene.probe_box is not None and scene.probe_at is not None:  # the corner away from it
+    if box_text is not None and scene.probe_at is not None:  # the corner away from it
         mid_u = (float(scene.plane_u[0]) + float(scene.plane_u[-1])) / 2
-        right = scene.probe_at[0] < mid_u
+        right = scene.probe_at[0] < mid_u and box_at is None
         marks.labels.append(
-            Label("probe-box", scene.probe_box, (0.98 if right else -0.02, 0.98), 1,
+            Label("probe-box", box_text, (0.98 if right else -0.02, 0.98), 1,
                   space="axes", ha="right" if right else "left", va="top", mono=True)
         )  # fmt: skip
     drawn = draw_marks(ax, marks, three_d=False, lang=scene.lang)
@@ -263,6 +314,10 @@ def _plane(ax: Axes, scene: SimplexScene, cmap: str) -> tuple[QuadContourSet, li
     for text in drawn:  # the probe's box may reach past the plane, onto free canvas
         if isinstance(text, Text) and text.get_gid() == "probe-box":
             x, y = fig.transFigure.inverted().transform(ax.transAxes.transform(text.get_position()))
+            if box_at is not None:  # its own room: the box's edge (its pad) at box_at
+                pad = _box_pad(text)
+                x = (box_at[0] + pad) / fig.bbox.width
+                y = (box_at[1] - pad) / fig.bbox.height
             text.set_transform(fig.transFigure)
             text.set_position((float(x), float(y)))
     if scene.note is not None:  # in the corner farthest from the path's end, if any
@@ -274,6 +329,55 @@ def _plane(ax: Axes, scene: SimplexScene, cmap: str) -> tuple[QuadContourSet, li
                     zorder=6, bbox=_box(), multialignment="left", **style)
         )  # fmt: skip
     return fill, drawn
+
+
+#: The probe's box stays in a corner of the plane while it is at most this share of the
+#: plane's side wide and tall; a bigger one gets a room of its own below the triangle.
+BOX_IN_PLANE = (0.62, 0.42)
+#: The smallest the triangle's panel becomes, as a share of the plane's side, to make that room.
+MIN_TRIANGLE = 0.5
+#: Lines of the probe's box longer than this many characters wrap after their " = ".
+WRAP_AT = 30
+
+
+def _box_style(lang: str | None) -> dict[str, Any]:
+    """The style the marks draw a label in: the probe's box (``lang`` None) in monospace."""
+    style = _text_style(lang or "en", "medium")
+    if lang is None:
+        style["family"] = ["DejaVu Sans Mono", MATH_FONT]
+    return style
+
+
+def _box_pad(text: Text) -> float:
+    """The pixels between a boxed text and its box's edge."""
+    patch = text.get_bbox_patch()
+    if patch is None:
+        return 0.0
+    pad = float(patch.get_boxstyle().pad)  # type: ignore[attr-defined]
+    return _px(pad * float(text.get_fontsize()), float(text.figure.dpi))
+
+
+def _box_size(fig: Figure, text: str, lang: str | None = None) -> tuple[float, float]:
+    """A boxed label's width and height in pixels, box included, as the marks draw it: the
+    probe's box (``lang`` None), or a label in ``lang``."""
+    probe = fig.text(0.0, 0.0, text, **_box_style(lang))
+    try:
+        box = _text_box(probe, _renderer(fig))
+    finally:
+        probe.remove()
+    return float(box.width), float(box.height)
+
+
+def _wrapped(text: str) -> str:
+    """Each long line "name = (values)" of the box as two: "name =" and the values, indented."""
+    out = []
+    for line in text.split("\n"):
+        head, sep, tail = line.partition(" = ")
+        if sep and len(line) > WRAP_AT:
+            out += [head + " =", "  " + tail]
+        else:
+            out.append(line)
+    return "\n".join(out)
 
 
 def _colorbar(

@@ -6,27 +6,60 @@ triangle (its square grid, empty outside the triangle, since plotly contours rec
 only) and over the plane, with the scene's levels on one shared colour axis; -(y - t') as
 arrows on the triangle; the target, the probe and the descent path in both panels; the
 corners' names, the note on (1, 1, 1) and the probe's numbers. Hovering the triangle shows y
-and L there, hovering the plane x1 - x0, x2 - x0, y and L. A click on either panel probes both
-(:data:`CLICK_SCRIPT`): the grid point under the pointer is marked on the triangle and on the
-plane, with its y and L, all as the scene computed them. Nothing is computed here; plotly is
+and L there, hovering the plane x1 - x0, x2 - x0, y and L.
+
+The page is live (``simplex.js``): its controls (the label on two sliders, the temperature on a
+log scale, label smoothing, the loss and its gamma, the book's variant) redraw both panels from
+the page's own exact maths (``window.swlViz.loss`` of ``live.js``) at the points Python used, a
+click on either panel probes both, and the state lives in the URL's fragment. plotly is
 imported only inside :func:`simplex_html`.
 """
 
 from __future__ import annotations
 
 import html
+import math
 from typing import Any
 
 import numpy as np
 
+from swl_viz.maths import LOSSES
 from swl_viz.palette import DECISION, MINIMUM, PATH, PROBE
-from swl_viz.plotspec import Plot
+from swl_viz.plotspec import Plot, format_label
 from swl_viz.shapes import Label, Point, Polyline
-from swl_viz.simplex import CORNERS, SimplexScene, build_simplex
+from swl_viz.simplex import (
+    ARROW_DIVISIONS,
+    CORNERS,
+    LEVELS,
+    LOG_DECADES,
+    REACH,
+    SIMPLEX_WORDS,
+    SimplexScene,
+    build_simplex,
+)
 from swl_viz.web.look import _THEMES, web_text
 from swl_viz.web.traces import contour_colorscale
+from swl_viz.words import (
+    DESCENT,
+    DESCENT_ANY,
+    DESCENT_T,
+    LOSS,
+    LOSS_BOOK,
+    LOSS_FOCAL,
+    LOSS_MSE,
+    typeset,
+    words,
+)
 
-__all__ = ["TRIANGLE", "PLANE", "simplex_figure_dict", "simplex_html"]
+__all__ = [
+    "PLANE",
+    "TRIANGLE",
+    "simplex_config",
+    "simplex_controls_html",
+    "simplex_figure_dict",
+    "simplex_html",
+    "simplex_script",
+]
 
 #: Where the two panels sit across the page (fractions of its width).
 TRIANGLE, PLANE = (0.0, 0.44), (0.52, 0.92)
@@ -162,17 +195,20 @@ def simplex_figure_dict(plot: Plot) -> dict[str, Any]:
 
     notes = [_note(label, "1", text_colour, box) for label in scene.tri_marks.labels]
     notes += [_note(label, "2", text_colour, box) for label in scene.plane_marks.labels]
+    for note in notes:  # placed by Python for the state it drew: the live page hides them
+        note["name"] = "placed"
     corners = [(0.0, -0.05, "top"), (1.0, -0.05, "top"), (0.5, float(CORNERS[2, 1]) + 0.04,
                                                           "bottom")]  # fmt: skip
     for name, (x, y, anchor) in zip(scene.corner_names, corners, strict=True):
         notes.append({"x": x, "y": y, "xref": "x", "yref": "y", "text": web_text(name),
                       "showarrow": False, "yanchor": anchor, "font": {"color": text_colour,
                                                                       "size": 16}})  # fmt: skip
-    heads = [(scene.tri_subtitle, TRIANGLE[0]), (scene.plane_subtitle, PLANE[0])]
-    for text, x in heads:
+    heads = [(scene.tri_subtitle, TRIANGLE[0], "triangle-head"),
+             (scene.plane_subtitle, PLANE[0], "plane-head")]  # fmt: skip
+    for text, x, name in heads:
         notes.append({"x": x, "y": 1.0, "xref": "paper", "yref": "paper", "xanchor": "left",
                       "yanchor": "bottom", "showarrow": False, "text": web_text(text),
-                      "font": {"color": text_colour, "size": 16}})  # fmt: skip
+                      "font": {"color": text_colour, "size": 16}, "name": name})  # fmt: skip
     corner_boxes: list[tuple[str | None, tuple[float, float, str, str]]] = [
         (scene.note, (PLANE[1], 0.0, "right", "bottom"))
     ]
@@ -185,8 +221,9 @@ def simplex_figure_dict(plot: Plot) -> dict[str, Any]:
                       "yanchor": ya, "showarrow": False, "text": web_text(said), "align": "left",
                       "font": {"color": text_colour, "size": 14,
                                "family": "monospace" if said == scene.probe_box else None},
-                      "bgcolor": box, "bordercolor": text_colour, "borderwidth": 1})  # fmt: skip
-    notes.append({"x": TRIANGLE[0], "y": 1.0, "xref": "paper", "yref": "paper",
+                      "bgcolor": box, "bordercolor": text_colour, "borderwidth": 1,
+                      "name": "placed" if said == scene.probe_box else "invisible"})  # fmt: skip
+    notes.append({"x": PLANE[0], "y": 1.0, "xref": "paper", "yref": "paper",
                   "xanchor": "left", "yanchor": "top", "showarrow": False, "text": "",
                   "visible": False, "align": "left", "name": "clicked",
                   "font": {"color": text_colour, "size": 14, "family": "monospace"},
@@ -217,47 +254,204 @@ def simplex_figure_dict(plot: Plot) -> dict[str, Any]:
     return {"data": data, "layout": layout}
 
 
-#: A click on either panel probes both: the point of the grid under the pointer (its y, stored
-#: with the grid as customdata, and its loss) is marked on the triangle at y and on the plane
-#: at T log(y / y0), and a box says y and L. The page computes no loss.
-CLICK_SCRIPT = """
-var gd = document.getElementById('{div}');
-var T = {temperature};
-gd.on('plotly_click', function (ev) {{
-  var p = ev.points && ev.points[0];
-  if (!p || !p.customdata || p.customdata[0] === null || p.z === null) return;
-  var y = p.customdata, n = gd.data.length;
-  var tri = [y[1] + y[2] / 2, y[2] * Math.sqrt(3) / 2];
-  var uv = [T * Math.log(y[1] / y[0]), T * Math.log(y[2] / y[0])];
-  Plotly.restyle(gd, {{x: [[tri[0]], [uv[0]]], y: [[tri[1]], [uv[1]]]}}, [n - 2, n - 1]);
-  var f = function (v) {{ return Number(v).toPrecision(4); }};
-  var said = 'y = (' + y.map(f).join(', ') + ')<br>L = ' + f(p.customdata.length > 3 ?
-    p.customdata[3] : p.z);
-  Plotly.relayout(gd, {{'annotations[{note}].text': said, 'annotations[{note}].visible': true}});
-}});
-"""
+#: The live controls' own words (the rest are the other pages' :data:`CONTROL_WORDS`).
+SIMPLEX_CONTROL_WORDS = {
+    "en": {
+        "t0": "Teacher label t₀",
+        "t1": "t₁",
+        "t2": "t₂ = 1 − t₀ − t₁",
+        "loss": "Loss",
+        "ce": "cross-entropy",
+        "mse": "squared error",
+        "focal": "focal",
+        "gamma": "Focal γ",
+        "variant": "Cross-entropy",
+        "hint": "Click the triangle or the plane to probe that point in both.",
+    },
+    "ja": {
+        "t0": "教師ラベル t₀",
+        "t1": "t₁",
+        "t2": "t₂ = 1 − t₀ − t₁",
+        "loss": "損失",
+        "ce": "交差エントロピー",
+        "mse": "2乗和誤差",
+        "focal": "focal",
+        "gamma": "focal の γ",
+        "variant": "交差エントロピーの形",
+        "hint": "三角形か平面をクリックすると、その点を両方の図でプローブします。",
+    },
+}
+
+
+def simplex_controls_html(plot: Plot) -> str:
+    """The page's native controls, each a labelled input a keyboard can move: the label on two
+    sliders (t₂ = 1 − t₀ − t₁), the temperature on a log scale, label smoothing, the loss, the
+    focal γ, the book's variant, and a reset."""
+    from swl_viz.web.live import TEMPERATURE_CONTROL, _range_input, control_words
+
+    cw = control_words(plot.lang)
+    own = SIMPLEX_CONTROL_WORDS["ja" if plot.lang == "ja" else "en"]
+    t0, t1, t2 = plot.t
+    parts = [f'<form id="swl-viz-controls" class="swl-controls" '
+             f'aria-label="{html.escape(cw["controls"])}">']  # fmt: skip
+    parts.append(_range_input("t0", own["t0"], 0.0, 1.0, 0.01, t0, f"{t0:g}"))
+    parts.append(_range_input("t1", own["t1"], 0.0, 1.0, 0.01, t1, f"{t1:g}"))
+    parts.append(
+        f'<div class="swl-control"><span id="swl-t2-label">{html.escape(own["t2"])}</span>'
+        f'<output id="swl-t2-value" aria-labelledby="swl-t2-label">{t2:g}</output></div>'
+    )
+    low, high = TEMPERATURE_CONTROL
+    temperature = plot.temperature
+    low, high = min(low, temperature), max(high, temperature)
+    parts.append(
+        _range_input("temperature", cw["temperature"], math.log10(low), math.log10(high), 0.01,
+                     math.log10(temperature), f"{temperature:g}")
+    )  # fmt: skip
+    eps = plot.label_smoothing
+    parts.append(_range_input("smoothing", cw["smoothing"], 0.0, 1.0, 0.01, eps, f"{eps:g}"))
+    parts.append(_select("loss", own["loss"], [(k, own[k]) for k in LOSSES], plot.loss))
+    parts.append(_range_input("gamma", own["gamma"], 0.0, 5.0, 0.1, plot.gamma, f"{plot.gamma:g}"))
+    parts.append(
+        _select("variant", own["variant"], [(v, cw[v]) for v in ("exact", "book")], plot.variant)
+    )
+    probe = plot.probe if plot.probe is not None else (None, None, None)
+    for k, value in enumerate(probe):
+        label = cw["probe_x0"].format(x0=f"x{'₀₁₂'[k]}")
+        shown = "" if value is None else f' value="{value:g}"'
+        parts.append(
+            f'<div class="swl-control swl-number"><label for="swl-probe-x{k}">'
+            f"{html.escape(label)}</label>"
+            f'<input type="number" id="swl-probe-x{k}" name="probe-x{k}" step="any"{shown}></div>'
+        )
+    parts.append(
+        '<div class="swl-control swl-buttons">'
+        f'<button type="submit" id="swl-place">{html.escape(cw["place"])}</button>'
+        f'<button type="button" id="swl-clear">{html.escape(cw["clear"])}</button>'
+        f'<button type="button" id="swl-reset">{html.escape(cw["reset"])}</button></div>'
+    )
+    parts.append("</form>")
+    return "".join(parts)
+
+
+def _select(name: str, label: str, choices: list[tuple[str, str]], value: str) -> str:
+    options = "".join(
+        f'<option value="{v}"{" selected" if v == value else ""}>{html.escape(text)}</option>'
+        for v, text in choices
+    )
+    return (
+        f'<div class="swl-control"><label for="swl-{name}">{html.escape(label)}</label>'
+        f'<select id="swl-{name}" name="{name}">{options}</select></div>'
+    )
+
+
+def simplex_config(plot: Plot, spec: dict[str, Any]) -> dict[str, Any]:
+    """What the page's script needs: the state Python drew, the grid's settings, the words it
+    writes as the state moves, and where the labels Python placed are."""
+    w = words(plot.lang)
+    own = SIMPLEX_WORDS["ja" if plot.lang == "ja" else "en"]
+    notes = spec["layout"]["annotations"]
+    titles = {}
+    for kind, formula in (("ce", LOSS), ("book", LOSS_BOOK), ("mse", LOSS_MSE),
+                          ("focal", LOSS_FOCAL)):  # fmt: skip
+        titles[kind] = web_text(typeset(w["title_simplex"].format(loss=formula)))
+    heads = {
+        key: web_text(typeset(w["simplex_plane"].format(softmax=w[name])))
+        for key, name in (("planeHead1", "softmax"), ("planeHeadT", "softmax_T"))
+    }
+    return {
+        "div": "swl-viz-simplex",
+        "t": list(plot.t),
+        "temperature": plot.temperature,
+        "eps": plot.label_smoothing,
+        "loss": plot.loss,
+        "gamma": plot.gamma,
+        "variant": plot.variant,
+        "probe": None if plot.probe is None else list(plot.probe),
+        "descent": None if plot.descent is None else list(plot.descent),
+        "lr": plot.lr,
+        "steps": plot.steps,
+        "range": list(plot.range),
+        "zlim": None if plot.zlim is None else list(plot.zlim),
+        "zscale": plot.zscale,
+        "levels": LEVELS,
+        "logDecades": LOG_DECADES,
+        "reach": REACH,
+        "arrowDivisions": ARROW_DIVISIONS,
+        "height": float(CORNERS[2, 1]),
+        "words": {
+            # None: no title; "": the loss's own; else the title given
+            "title": None if plot.no_title else "" if plot.title is None else web_text(plot.title),
+            "titles": titles,
+            "arrowsCe": web_text(typeset(DESCENT)),
+            "arrowsCeT": web_text(typeset(DESCENT_T)),
+            "arrowsAny": web_text(typeset(own["through"].format(descent=DESCENT_ANY))),
+            "key": web_text(typeset(w["simplex_key"])),
+            "label": web_text(typeset(w["label"])),
+            "book": web_text(w["book_short"]),
+            "target": web_text(typeset("$t'$")),
+            **heads,
+        },
+        "notes": {
+            "placed": [k for k, n in enumerate(notes) if n.get("name") == "placed"],
+            "planeHead": next(k for k, n in enumerate(notes) if n.get("name") == "plane-head"),
+        },
+    }
+
+
+def simplex_script() -> str:
+    """The page's own script for the simplex (``simplex.js``)."""
+    from importlib.resources import files
+
+    return files("swl_viz.web").joinpath("simplex.js").read_text(encoding="utf-8")
 
 
 def simplex_html(plot: Plot) -> bytes:
     """One self-contained, offline HTML page of the simplex figure (UTF-8), the same bytes on
-    every call."""
-    import plotly.io as pio
+    every call: the figure Python drew, live controls that redraw both panels from the page's
+    own exact maths (``live.js``), a click that probes both panels, and the figure in words."""
+    from swl_viz.simplex import describe_simplex
+    from swl_viz.web.live import control_words
+    from swl_viz.web.page import _CSS, _figure_json, _json, live_script, plotly_js
 
     spec = simplex_figure_dict(plot)
-    note = len(spec["layout"]["annotations"]) - 1  # the clicked point's box, kept last
-    script = CLICK_SCRIPT.format(div="swl-viz-simplex", temperature=repr(plot.temperature),
-                                 note=note)  # fmt: skip
-    engine = pio.json.config.default_engine
-    pio.json.config.default_engine = "json"  # the same floats whatever is installed
-    try:
-        page: str = pio.to_html(
-            spec, include_plotlyjs=True, include_mathjax=False, full_html=True,
-            div_id="swl-viz-simplex", config={"displaylogo": False, "responsive": True},
-            validate=True, post_script=script,
-        )  # fmt: skip
-    finally:
-        pio.json.config.default_engine = engine
-    title = html.escape(f"swl-viz simplex, t = {plot.t}")
-    style = f"<style>html, body {{margin: 0; background: {_THEMES[plot.theme]['background']};}}"
-    page = page.replace("<head>", f"<head>\n    <title>{title}</title>\n    {style}</style>", 1)
-    return page.encode("utf-8")
+    colours = _THEMES[plot.theme]
+    css = _CSS.format(background=colours["background"], text=colours["text"],
+                      family="sans-serif")  # fmt: skip
+    summary = describe_simplex(plot)
+    cw = control_words(plot.lang)
+    own = SIMPLEX_CONTROL_WORDS["ja" if plot.lang == "ja" else "en"]
+    config = simplex_config(plot, spec)
+    title = html.escape(f"swl-viz simplex, t = {format_label(plot.t)}")
+    body = "\n".join(
+        [
+            "<!DOCTYPE html>",
+            f'<html lang="{plot.lang}">',
+            "<head>",
+            '<meta charset="utf-8">',
+            '<meta name="viewport" content="width=device-width, initial-scale=1">',
+            f"<title>{title}</title>",
+            f'<meta name="description" content="{html.escape(summary)}">',
+            f"<style>{css}</style>",
+            "</head>",
+            "<body>",
+            '<main class="swl-page">',
+            f'<div id="{config["div"]}" class="plotly-graph-div swl-plot" role="img" '
+            f'aria-label="{title}" aria-describedby="swl-viz-summary"></div>',
+            simplex_controls_html(plot),
+            f'<p class="swl-hint" id="swl-viz-hint">{html.escape(own["hint"])}</p>',
+            "</main>",
+            f'<details class="swl-about"><summary>{html.escape(cw["about"])}</summary>'
+            f'<p id="swl-viz-summary">{html.escape(summary)}</p></details>',
+            f"<script>{plotly_js()}</script>",
+            f"<script>{live_script()}</script>",
+            f"<script>{simplex_script()}</script>",
+            f'<script type="application/json" id="swl-viz-simplex-figure">{_figure_json(spec)}'
+            "</script>",
+            f'<script type="application/json" id="swl-viz-simplex-config">{_json(config)}</script>',
+            "<script>window.swlVizSimplex.start();</script>",
+            "</body>",
+            "</html>",
+            "",
+        ]
+    )
+    return body.encode("utf-8")
