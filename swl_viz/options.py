@@ -470,7 +470,7 @@ def figure_formats(figure: str) -> tuple[str, ...]:
     """The file formats ``figure`` can be written in: a GIF turntable needs 3-D axes (or, for
     the simplex, a descent to move), and a web page has the three classic figures, the pair
     and the simplex."""
-    special = {"gif": (*THREE_D, "simplex"), "html": (*CLASSIC, "pair", "simplex")}
+    special = {"gif": (*THREE_D, "simplex"), "html": (*CLASSIC, "pair", "slice", "simplex")}
     return tuple(f for f in FORMATS if figure in special.get(f, (figure,)))
 
 

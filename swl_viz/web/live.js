@@ -180,6 +180,8 @@
       temperature: cfg.temperature,
       labelSmoothing: cfg.labelSmoothing,
       variant: cfg.variant,
+      loss: cfg.loss || "ce",
+      gamma: cfg.gamma === undefined ? 2 : cfg.gamma,
       probe: cfg.probe ? cfg.probe.slice() : null,
       descent: cfg.descent ? cfg.descent.slice() : null
     };
@@ -188,7 +190,7 @@
   function copyState(s) {
     return {
       t: s.t.slice(), temperature: s.temperature, labelSmoothing: s.labelSmoothing,
-      variant: s.variant, probe: s.probe ? s.probe.slice() : null,
+      variant: s.variant, loss: s.loss, gamma: s.gamma, probe: s.probe ? s.probe.slice() : null,
       descent: s.descent ? s.descent.slice() : null
     };
   }
@@ -197,11 +199,13 @@
     var i = initialState(page.cfg);
     return sameList(s.t, i.t) && s.temperature === i.temperature &&
       s.labelSmoothing === i.labelSmoothing && s.variant === i.variant &&
+      s.loss === i.loss && s.gamma === i.gamma &&
       sameList(s.probe, i.probe) && sameList(s.descent, i.descent);
   }
 
   function opts(s) {
-    return { temperature: s.temperature, labelSmoothing: s.labelSmoothing, variant: s.variant };
+    return { temperature: s.temperature, labelSmoothing: s.labelSmoothing, variant: s.variant,
+             loss: s.loss, gamma: s.gamma };
   }
 
   function logits(cfg, u, v) {
@@ -336,6 +340,9 @@
     var K = cfg.k, i = cfg.axes[0], j = cfg.axes[1], eps = s.labelSmoothing;
     var ti = (1 - eps) * s.t[i] + eps / K, tj = (1 - eps) * s.t[j] + eps / K;
     if (!(ti > 0 && tj > 0)) return null;
+    if (s.loss !== "ce") {  // squared error of two classes is 0 along y = t'; else no line
+      return s.loss === "mse" && K === 2 ? s.temperature * (Math.log(ti) - Math.log(tj)) : null;
+    }
     if (K === 2 && s.variant === "book") {
       var yi = ti + 1e-7 * (ti - tj);
       return s.temperature * (Math.log(yi) - Math.log1p(-yi));
@@ -486,13 +493,14 @@
     if (layout.title) layout.title.font = Object.assign({}, layout.title.font || {}, { size: (layout.title.font && layout.title.font.size || 22) * f });
     if (layout.margin) ["l", "r", "t", "b"].forEach(function (k) { if (layout.margin[k] !== undefined) layout.margin[k] *= f; });
     if (layout.legend) font(layout.legend, 0.85 * base);
+    if (layout.legend2) font(layout.legend2, 0.85 * base);
     layout.hoverlabel = Object.assign({}, layout.hoverlabel || {}, { font: { size: Math.max(12, 0.8 * base) } });
     // labels sit where Python placed them for the PNG: they grow less than the axes' type
     var g = Math.min(f, LABEL_GROWTH);
     (layout.annotations || []).forEach(function (a) {
       font(a, (a.font && a.font.size || BASE) * (a.name === "subtitle" ? f : g));
     });
-    ["xaxis", "yaxis"].forEach(function (k) {
+    ["xaxis", "yaxis", "xaxis2", "yaxis2"].forEach(function (k) {
       var ax = layout[k];
       if (!ax) return;
       ax.tickfont = Object.assign({}, ax.tickfont || {}, { size: base });
@@ -522,8 +530,151 @@
     return scaleFonts({ data: fig.data.concat(liveTraces(page.cfg)), layout: fig.layout });
   }
 
+  function titleKey(s) {
+    return s.loss + "|" + s.variant + "|" + (s.temperature === 1 ? "1" : "T");
+  }
+
+  // ---- the slice: the loss along d = x1 - x0 and its slope, as swl_viz.curves draws them ----
+
+  var BISECT_STEPS = 200, GAMMA_MAX = 5;
+
+  function num4(v) {  // Python's f"{v:.4g}" with a true minus sign
+    return String(Number((v + 0).toPrecision(4))).replace("-", "\u2212");
+  }
+
+  /* L and the slope dL/dd = (g_j - g_i) / 2 at d, the logits a_i = -d/2, a_j = d/2. */
+  function along(cfg, s, d) {
+    var res = loss(logits(cfg, -d / 2, d / 2), s.t, opts(s)), i = cfg.axes[0], j = cfg.axes[1];
+    return { L: res.L, slope: (res.grad[j] - res.grad[i]) / 2, y: res.y };
+  }
+
+  function bisect(f, lo, hi) {  // where an increasing f crosses 0 (an end when it does not)
+    if (f(lo) >= 0) return lo;
+    if (f(hi) <= 0) return hi;
+    var a = lo, b = hi;
+    for (var n = 0; n < BISECT_STEPS; n++) {
+      var mid = (a + b) / 2;
+      if (mid === a || mid === b) break;
+      if (f(mid) < 0) a = mid; else b = mid;
+    }
+    return (a + b) / 2;
+  }
+
+  function golden(f, lo, hi) {  // the minimiser of a convex f on [lo, hi]
+    var ratio = (Math.sqrt(5) - 1) / 2, a = lo, b = hi;
+    var c = b - ratio * (b - a), d = a + ratio * (b - a), fc = f(c), fd = f(d);
+    for (var n = 0; n < BISECT_STEPS; n++) {
+      if (fc <= fd) { b = d; d = c; fd = fc; c = b - ratio * (b - a); fc = f(c); }
+      else { a = c; c = d; fc = fd; d = a + ratio * (b - a); fd = f(d); }
+      if (b - a <= 1e-12 * Math.max(1, Math.abs(a))) break;
+    }
+    return (a + b) / 2;
+  }
+
+  /* The slice's numbers for state s, as swl_viz.probe.loss_slice and swl_viz.curves make them. */
+  function sliceCurves(cfg, s) {
+    var sc = cfg.slice, n = sc.points, lo = sc.lo, hi = sc.hi, step = (hi - lo) / (n - 1);
+    var i = cfg.axes[0], j = cfg.axes[1], K = cfg.k, T = s.temperature, eps = s.labelSmoothing;
+    var t = s.t.map(function (v) { return eps ? (1 - eps) * v + eps / K : v; });
+    var d = new Array(n), L = new Array(n), slope = new Array(n), book = null, k;
+    if (s.variant === "book") book = new Array(n);
+    var rest = [];
+    for (k = 0; k < K; k++) if (k !== i && k !== j) rest.push(k);
+    for (k = 0; k < n; k++) {
+      d[k] = k === n - 1 ? hi : k * step + lo;
+      var r = along(cfg, s, d[k]);
+      L[k] = r.L; slope[k] = r.slope;
+      if (book) {  // the true slope of -sum t log(y + 1e-7): flat on the plateau
+        var wy = r.y.map(function (y, m) { return -t[m] * y / (y + BOOK_DELTA); });
+        var sum = wy.reduce(function (a, b) { return a + b; }, 0);
+        var dai = (wy[i] - r.y[i] * sum) / T, daj = (wy[j] - r.y[j] * sum) / T;
+        book[k] = (daj - dai) / 2;
+      }
+    }
+    var tRest = 0, dot = 0;
+    rest.forEach(function (m) { tRest += t[m]; dot += t[m] * cfg.logits[m]; });
+    var right = (t[i] + tRest / 2) / T, left = -(t[j] + tRest / 2) / T + 0;
+    if (s.loss === "mse") { left = 0; right = 0; }
+    var intercept = rest.length ? -dot / T + 0 : 0;
+    var out = { d: d, L: L, slope: slope, book: book, left: left, right: right, lines: {} };
+    var top = Math.max.apply(null, L), floor = Math.min(0, Math.min.apply(null, L));
+    if (s.variant === "exact" && s.loss !== "mse") {
+      out.lines["asymptote-left"] = { x: [lo, 0], y: [left * lo + intercept, intercept] };
+      out.lines["asymptote-right"] = { x: [0, hi], y: [intercept, right * hi + intercept] };
+    } else if (s.variant === "book") {
+      var limits = [i, j].map(function (c) { return -t[c] * Math.log(1 + BOOK_DELTA) - (1 - t[c]) * Math.log(BOOK_DELTA); });
+      var cap = Math.max(limits[0], limits[1]);
+      out.lines.cap = { x: [lo, hi], y: [cap, cap] };
+      top = Math.max(top, cap);
+    }
+    out.atZero = along(cfg, s, 0).L;
+    out.minimum = null;
+    var off = rest.length ? null : minimumOffset(cfg, s);
+    if (!rest.length && off !== null) {
+      var dMin = -off;
+      if (lo <= dMin && dMin <= hi) out.minimum = [dMin, s.loss === "mse" ? 0 : along(cfg, s, dMin).L];
+    } else if (rest.length && left < 0 && 0 < right) {
+      var found = s.variant === "exact" ?
+        bisect(function (x) { return along(cfg, s, x).slope; }, lo, hi) :
+        golden(function (x) { return along(cfg, s, x).L; }, lo, hi);
+      var margin = 1e-9 * (hi - lo);
+      if (lo + margin < found && found < hi - margin) out.minimum = [found, along(cfg, s, found).L];
+    }
+    var reach = Math.max(Math.abs(left), Math.abs(right));
+    slope.forEach(function (v) { reach = Math.max(reach, Math.abs(v)); });
+    out.ylim = [floor - 0.05 * (top - floor), top + 0.12 * (top - floor)];
+    out.slopeYlim = [-1.2 * reach, 1.2 * reach];
+    // the loss curve's formula in the legend, as swl_viz.curves names it (or none)
+    var w = sc.words, legend = null;
+    if (s.loss !== "ce") legend = s.loss === "mse" ? w.mse : w.focal;
+    else if (K === 2 && s.variant === "exact") {
+      var arg = T === 1 ? w.d : w.dT, terms = [];
+      [[t[i], arg], [t[j], "\u2212" + arg]].forEach(function (p) {
+        if (p[0]) terms.push((p[0] === 1 ? "" : num4(p[0]) + "\u00b7") + "softplus(" + p[1] + ")");
+      });
+      legend = terms.length === 1 && terms[0] === "softplus(" + w.d + ")" ? w.softplus1 : w.L + " = " + terms.join(" + ");
+    } else if (s.variant === "book") legend = w.book;
+    out.legend = legend;
+    return out;
+  }
+
+  function sliceFigure(s) {
+    var cfg = page.cfg, base = page.base, c = sliceCurves(cfg, s), sc = cfg.slice;
+    var data = base.data.map(function (trace) {
+      var t = Object.assign({}, trace), role = trace.meta, xy = null;
+      if (role === "slice-loss") {
+        xy = { x: c.d, y: c.L };
+        t.name = c.legend || role; t.showlegend = c.legend !== null;
+      } else if (role === "slope") {
+        xy = { x: c.d, y: c.slope };
+        t.name = c.book ? sc.words.backward : role; t.showlegend = c.book !== null; t.legend = "legend2";
+      } else if (role === "book-slope") {
+        xy = c.book ? { x: c.d, y: c.book } : null;
+        t.name = sc.words.bookSlope; t.showlegend = c.book !== null; t.legend = "legend2";
+      } else if (role === "at-zero") xy = { x: [0], y: [c.atZero] };
+      else if (role === "minimum") xy = c.minimum ? { x: [c.minimum[0]], y: [c.minimum[1]] } : null;
+      else if (role === "slope-limit-left") xy = { x: [sc.lo, sc.hi], y: [c.left, c.left] };
+      else if (role === "slope-limit-right") xy = { x: [sc.lo, sc.hi], y: [c.right, c.right] };
+      else if (c.lines[role]) xy = c.lines[role];
+      t.x = xy ? xy.x : []; t.y = xy ? xy.y : [];
+      return t;
+    });
+    var key = titleKey(s);
+    if (!page.liveLayouts[key]) {
+      var layout = Object.assign({}, base.layout);
+      if (layout.title) layout.title = Object.assign({}, layout.title, { text: cfg.titles[key] || "" });
+      layout.annotations = (layout.annotations || []).map(function (a) { return Object.assign({}, a, { visible: false }); });
+      page.liveLayouts[key] = layout;
+    }
+    var out = Object.assign({}, page.liveLayouts[key]);
+    out.yaxis = Object.assign({}, out.yaxis, { range: c.ylim });
+    out.yaxis2 = Object.assign({}, out.yaxis2, { range: c.slopeYlim });
+    return { data: data, layout: out };
+  }
+
   /* The figure for a state away from Python's: the same traces, recomputed. */
   function liveFigure(s) {
+    if (page.cfg.slice) return sliceFigure(s);
     // the figure Python built, with only what the state changes replaced: plotly then redraws
     // only the traces whose objects are new
     var cfg = page.cfg, base = page.base, cache = {};
@@ -597,10 +748,9 @@
         }
       });
     });
-    var title = cfg.titles[s.variant + "|" + (s.temperature === 1 ? "1" : "T")];
+    var key = titleKey(s), title = cfg.titles[key];
     // one layout per title: a control's move then changes the traces alone, and plotly redraws
     // neither the axes nor the page's text (the state is written beside the controls)
-    var key = s.variant + "|" + (s.temperature === 1 ? "1" : "T");
     if (!page.liveLayouts[key]) {
       if (layout.title) layout.title = Object.assign({}, layout.title, { text: title || "" });
       layout.annotations = (layout.annotations || []).map(function (a) {
@@ -681,7 +831,8 @@
     if (isInitial(s)) return "";
     var parts = [];
     if (page.cfg.k === 2) parts.push("t0=" + s.t[0]);
-    parts.push("T=" + s.temperature, "eps=" + s.labelSmoothing, "variant=" + s.variant);
+    parts.push("T=" + s.temperature, "eps=" + s.labelSmoothing, "variant=" + s.variant, "loss=" + s.loss);
+    if (s.loss === "focal") parts.push("gamma=" + s.gamma);
     if (s.probe) parts.push("probe=" + s.probe.join(","));
     if (s.descent) parts.push("descent=" + s.descent.join(","));
     return "#" + parts.join("&");
@@ -710,9 +861,12 @@
       if (key === "T" && v !== null && v >= 1e-3 && v <= 1e3) s.temperature = v;
       if (key === "eps" && v !== null && v >= 0 && v <= 1) s.labelSmoothing = v;
       if (key === "variant" && (value === "exact" || value === "book")) s.variant = value;
+      if (key === "loss" && (value === "ce" || value === "mse" || value === "focal")) s.loss = value;
+      if (key === "gamma" && v !== null && v >= 0 && v <= GAMMA_MAX) s.gamma = v;
       if (key === "probe") s.probe = value === "" ? null : pair(value);
       if (key === "descent") s.descent = value === "" ? null : pair(value);
     });
+    if (s.loss !== "ce") s.variant = "exact";  // the book's 1e-7 is the cross-entropy's
     return s;
   }
 
@@ -777,6 +931,7 @@
     var form = el("swl-viz-controls");
     if (form) form.addEventListener("submit", function (ev) {
       ev.preventDefault();
+      if (!el("swl-probe-x0") || !el("swl-probe-x1")) return;
       var a = finite(el("swl-probe-x0").value), b = finite(el("swl-probe-x1").value);
       if (a === null || b === null) return;
       var n = s(); n.probe = [a, b]; n.descent = [a, b]; request(n);

@@ -15,6 +15,7 @@ import math
 from typing import Any
 
 from swl_viz.marks import ARROW_FRACTION, LINE_SAMPLES, MAX_BOX_CLASSES, logit_label
+from swl_viz.options import LossKind, Variant
 from swl_viz.palette import DECISION, HALO, MINIMUM, PATH, PROBE
 from swl_viz.plotspec import Plot
 from swl_viz.scene import CONTOUR_LEVELS, REACH_2D, REACH_3D, default_title
@@ -84,16 +85,21 @@ def _titles(plot: Plot) -> dict[str, str | None]:
     """The title for each (variant, T = 1 or not), as the PNG would title it; a user's title
     stays, and no title stays none."""
     out: dict[str, str | None] = {}
-    for variant in ("exact", "book"):
+    kinds: tuple[tuple[LossKind, Variant], ...] = (
+        ("ce", "exact"), ("ce", "book"), ("mse", "exact"), ("focal", "exact")
+    )  # fmt: skip
+    for loss, variant in kinds:
         for key, temperature in (("1", 1.0), ("T", 2.0)):
             if plot.no_title:
                 title = None
             elif plot.title is not None:
                 title = web_text(plot.title)
             else:
-                other = dataclasses.replace(plot, variant=variant, temperature=temperature)
+                other = dataclasses.replace(
+                    plot, variant=variant, temperature=temperature, loss=loss
+                )
                 title = web_text(typeset(default_title(other)))  # as the scene sets it
-            out[f"{variant}|{key}"] = title
+            out[f"{loss}|{variant}|{key}"] = title
     return out
 
 
@@ -126,9 +132,34 @@ def _panels(plot: Plot, scene: Scene, detail: int) -> list[dict[str, Any]]:
     return panels
 
 
+def _slice_config(plot: Plot, scene: Scene) -> dict[str, Any] | None:
+    """The slice's d samples and the words its live legend is made of; None for a plane."""
+    curves = scene.curves
+    if curves is None:
+        return None
+    w = words(plot.lang)
+    d = curves.loss.x
+    return {
+        "lo": float(d[0]),
+        "hi": float(d[-1]),
+        "points": int(d.size),
+        "words": {
+            "L": typeset("$L$"),
+            "d": typeset("$d$"),
+            "dT": typeset("$d/T$"),
+            "softplus1": typeset(w["softplus1"]),
+            "book": typeset(r"$L = -\Sigma\, t \log(y + 10^{-7})$"),
+            "backward": typeset(w["slice_backward"]),
+            "bookSlope": typeset(w["book_slope"]),
+            "mse": "L = ½Σ(y − t)²",
+            "focal": "L = −Σ t (1 − y)^γ log y",
+        },
+    }
+
+
 def _fixed_logits(plot: Plot, scene: Scene) -> str:
     """The subtitle's part about the fixed logits (K > 2), as the PNG writes it."""
-    layer = scene.panels[0].grid.layer
+    layer = plot.layer()
     if layer.k <= 2:
         return ""
     fixed = ", ".join(
@@ -139,7 +170,7 @@ def _fixed_logits(plot: Plot, scene: Scene) -> str:
 
 def live_config(plot: Plot, scene: Scene, detail: int) -> dict[str, Any]:
     """Everything ``live.js`` reads: the layer, the traces it redraws, the marks' looks."""
-    layer = scene.panels[0].grid.layer
+    layer = plot.layer()
     colours = _THEMES[plot.theme]
     w = words(plot.lang)
     cw = control_words(plot.lang)
@@ -154,6 +185,9 @@ def live_config(plot: Plot, scene: Scene, detail: int) -> dict[str, Any]:
         "temperature": layer.temperature,
         "labelSmoothing": layer.label_smoothing,
         "variant": layer.variant,
+        "loss": layer.loss,
+        "gamma": float(layer.gamma),
+        "slice": _slice_config(plot, scene),
         "zscale": plot.zscale,
         "zlim": None if plot.zlim is None else [float(v) for v in plot.zlim],
         "normalize": bool(plot.normalize),
@@ -204,7 +238,7 @@ def _range_input(
 
 def controls_html(plot: Plot, scene: Scene) -> str:
     """The page's native controls: each a labelled input a keyboard can move."""
-    layer = scene.panels[0].grid.layer
+    layer = plot.layer()
     cw = control_words(plot.lang)
     parts = [f'<form id="swl-viz-controls" class="swl-controls" aria-label="{cw["controls"]}">']
     if layer.k == 2:
@@ -228,6 +262,12 @@ def controls_html(plot: Plot, scene: Scene) -> str:
         f'<div class="swl-control"><label for="swl-variant">{cw["variant"]}</label>'
         f'<select id="swl-variant" name="variant">{options}</select></div>'
     )
+    if scene.curves is not None:  # the slice has no plane to probe
+        parts.append(
+            '<div class="swl-control swl-buttons">'
+            f'<button type="button" id="swl-reset">{cw["reset"]}</button></div></form>'
+        )
+        return "".join(parts)
     x0, x1 = (plain(logit_label(a)) for a in layer.axes)
     probe = plot.probe if plot.probe is not None else (None, None)
     for name, axis, value in (("probe-x0", x0, probe[0]), ("probe-x1", x1, probe[1])):
