@@ -239,12 +239,13 @@ def test_the_slice_page_draws_the_slice_scene(options: dict[str, Any]) -> None:
     assert curves is not None
     spec = figure_dict(plot)
     traces = {t["meta"]: t for t in spec["data"]}
-    shapes = {line.role: line for line in (curves.loss, *curves.lines, *curves.slopes)}
-    shapes |= {p.role: p for p in curves.points}
+    shapes: dict[str, tuple[Any, Any]] = {
+        line.role: (line.x, line.y) for line in (curves.loss, *curves.lines, *curves.slopes)
+    }
+    shapes |= {p.role: ([p.at[0]], [p.at[1]]) for p in curves.points}
     for role, trace in traces.items():
         if role in shapes:
-            shape = shapes[role]
-            x, y = (shape.x, shape.y) if hasattr(shape, "x") else ([shape.at[0]], [shape.at[1]])
+            x, y = shapes[role]
             np.testing.assert_array_equal(trace["x"], x)
             np.testing.assert_array_equal(trace["y"], y)
             assert trace["yaxis"] == ("y2" if role in ("slope", "book-slope") else "y")

@@ -399,8 +399,8 @@ def test_a_live_slice_draws_what_python_draws_for_it(
     page.js("(s) => window.swlViz.set(s)", state)
     names = {"temperature": "temperature", "labelSmoothing": "label_smoothing", "t": "t",
              "variant": "variant", "loss": "loss", "gamma": "gamma"}  # fmt: skip
-    moved = dataclasses.replace(plot, **{names[k]: (tuple(v) if k == "t" else v)
-                                         for k, v in state.items()})  # fmt: skip
+    changes: dict[str, Any] = {names[k]: tuple(v) if k == "t" else v for k, v in state.items()}
+    moved = dataclasses.replace(plot, **changes)
     python = figure_dict(moved)
     drawn = page.js(_SLICE_TRACES)
     for trace in python["data"]:
