@@ -959,6 +959,44 @@
     });
   }
 
+  /* The plane fills the page's width, so its axes have different scales: turn the labels
+     that lie along the plane's diagonal lines (Python turned them 45 degrees, for equal
+     scales) to the drawn slope, and state the scales' ratio beside the controls. */
+  var ALONG = -45;
+  function fitPlane() {
+    var full = page.gd._fullLayout, xa = full.xaxis, ya = full.yaxis, line = el("swl-viz-aspect");
+    if (!xa || !ya || page.cfg.slice || !page.cfg.panels.some(function (p) { return !p.threeD; })) return null;
+    var sx = xa._length / Math.abs(xa.range[1] - xa.range[0]);
+    var sy = ya._length / Math.abs(ya.range[1] - ya.range[0]);
+    var angle = -Math.atan2(sy, sx) * 180 / Math.PI, changes = {};
+    (page.along || []).forEach(function (n) {
+      page.base.layout.annotations[n].textangle = angle;
+      changes["annotations[" + n + "].textangle"] = angle;
+    });
+    Object.keys(page.liveLayouts || {}).forEach(function (key) {
+      (page.along || []).forEach(function (n) {
+        var a = page.liveLayouts[key].annotations;
+        if (a && a[n]) a[n] = Object.assign({}, a[n], { textangle: angle });
+      });
+    });
+    if (line) {
+      var ratio = Number((sy / sx).toPrecision(2));
+      line.textContent = ratio === 1 ? "" : page.cfg.words.aspect
+        .replace("{x1}", page.cfg.words.logits[1]).replace("{x0}", page.cfg.words.logits[0])
+        .replace("{ratio}", String(ratio));
+      line.hidden = ratio === 1;
+    }
+    api.aspect = sy / sx;
+    return Object.keys(changes).length ? Plotly.relayout(page.gd, changes) : null;
+  }
+
+  function markAlong() {
+    page.along = [];
+    (page.base.layout.annotations || []).forEach(function (a, n) {
+      if (a.textangle === ALONG && a.xref === "x") page.along.push(n);
+    });
+  }
+
   function start() {
     var cfg = JSON.parse(el("swl-viz-config").textContent);
     var figureText = el("swl-viz-figure").textContent;
@@ -971,14 +1009,23 @@
       page.liveStart = JSON.parse(figureText).data.length;
       page.base = fresh();
       page.liveLayouts = {};
+      markAlong();
       return Plotly.newPlot(gd, page.base.data.slice(), page.base.layout, page.plotConfig);
     }).then(function () {
+      return fitPlane();
+    }).then(function () {
       if (window.ResizeObserver) {  // the probe's lines and the controls take room from the plot
-        new ResizeObserver(function () { Plotly.Plots.resize(gd); }).observe(gd);
+        new ResizeObserver(function () {
+          var r = Plotly.Plots.resize(gd);
+          if (r && r.then) r.then(fitPlane);
+        }).observe(gd);
       }
       var width = window.innerWidth;
       window.addEventListener("resize", function () {
-        if (window.innerWidth !== width) { width = window.innerWidth; page.base = fresh(); page.liveLayouts = {}; request(page.state); }
+        if (window.innerWidth !== width) {
+          width = window.innerWidth; page.base = fresh(); page.liveLayouts = {}; markAlong();
+          request(page.state).then(fitPlane);
+        }
       });
       wire();
       var s = decode(location.hash);

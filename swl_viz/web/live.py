@@ -52,6 +52,7 @@ CONTROL_WORDS = {
         "clear": "Clear probe",
         "reset": "Reset view",
         "hint": "Click the contour to place a probe and start a descent there.",
+        "aspect": "Not to scale: one unit of {x1} is drawn {ratio} times as long as one of {x0}.",
         "probe_title": "The layer at the probe",
         "smoothed": "t (smoothed)",
         "about": "What the figure shows",
@@ -70,6 +71,7 @@ CONTROL_WORDS = {
         "clear": "プローブを消す",
         "reset": "元に戻す",
         "hint": "等高線図をクリックすると、その点にプローブを置き、そこから降下します。",
+        "aspect": "縦横の縮尺は異なります: {x1} の 1 は {x0} の 1 の {ratio} 倍の長さです。",
         "probe_title": "プローブでのレイヤの値",
         "smoothed": "t (平滑化後)",
         "about": "この図が示すもの",
@@ -221,6 +223,7 @@ def live_config(plot: Plot, scene: Scene, detail: int) -> dict[str, Any]:
             "logits": [plain(logit_label(i)), plain(logit_label(j))],
             "smoothed": cw["smoothed"],
             "probeTitle": cw["probe_title"],
+            "aspect": cw["aspect"],
         },
     }
 

@@ -226,12 +226,12 @@ def _layout(plot: Plot, scene: Scene, notes: tuple[list[Any], list[Any]]) -> dic
                 "linecolor": colours["tick"],
                 "mirror": True,
                 "showline": True,
-                "constrain": "domain",
             }
+            # the plane fills the page's width (a 16:9 slide), not a square in its middle: its
+            # two axes are drawn to different scales, which the page states beside the controls
             layout["xaxis"] = {**axis, "range": [lo, hi], "title": {"text": xtitle},
                                "domain": list(domain)}  # fmt: skip
-            layout["yaxis"] = {**axis, "range": [lo1, hi1], "title": {"text": ytitle},
-                               "scaleanchor": "x", "scaleratio": 1}  # fmt: skip
+            layout["yaxis"] = {**axis, "range": [lo1, hi1], "title": {"text": ytitle}}
             continue
         axis3 = {
             "backgroundcolor": colours["pane"],
@@ -642,6 +642,7 @@ def _page(plot: Plot, scene: Scene, detail: int, plotly: PlotlyJs) -> bytes:
             f'aria-label="{html.escape(_page_title(plot), quote=True)}" '
             'aria-describedby="swl-viz-summary"></div>',
             '<p class="swl-state" id="swl-viz-state" aria-live="polite"></p>',
+            '<p class="swl-hint" hidden id="swl-viz-aspect"></p>',
             controls_html(plot, scene),
             f'<p class="swl-hint" hidden id="swl-viz-hint">{html.escape(hint(plot))}</p>',
             '<section class="swl-probe" id="swl-viz-probe" aria-live="polite" '
@@ -678,9 +679,10 @@ def _with_family(value: Any, family: str) -> Any:
 def _page_texts(plot: Plot, scene: Scene, spec: dict[str, Any]) -> str:
     """Every character the page may show: for the font subset a Japanese page carries."""
     from swl_viz.web.describe import describe
-    from swl_viz.web.live import control_words
+    from swl_viz.web.live import _slice_config, control_words
 
     parts = [describe(plot, scene), *control_words(plot.lang).values(), str(spec["layout"])]
+    parts.append(str(_slice_config(plot, scene)))  # the slice's live legend
     parts += [str(t.get("name", "")) + str(t.get("hovertemplate", "")) for t in spec["data"]]
     parts += [v for k, v in words(plot.lang).items() if isinstance(v, str)]
     parts.append("0123456789.,-−+=()[]eE ∇ΣεTtyLx₀₁₂₃₄₅₆₇₈₉′≈")
