@@ -990,6 +990,25 @@
     return Object.keys(changes).length ? Plotly.relayout(page.gd, changes) : null;
   }
 
+  /* plotly refines a surface of fewer than 120 points a side by interpolating it to about
+     120 (a 21 x 21 grid becomes 126 x 126) and draws its wire lines on that: on a redraw in
+     software WebGL that is most of the time, for no visible change (the grid's quads are
+     split along the same edges). The page's surfaces are drawn at their own points. */
+  function unrefined() {
+    var scenes = page.gd._fullLayout ? Object.keys(page.gd._fullLayout).filter(function (k) { return /^scene\d*$/.test(k); }) : [];
+    scenes.forEach(function (k) {
+      var gl = page.gd._fullLayout[k]._scene, traces = gl && gl.traces;
+      if (!traces) return;
+      Object.keys(traces).forEach(function (uid) {
+        var obj = traces[uid], proto = obj && Object.getPrototypeOf(obj);
+        if (proto && typeof proto.estimateScale === "function" && typeof proto.refineCoords === "function" && !proto.swlVizFlat) {
+          proto.estimateScale = function () { return 1; };
+          proto.swlVizFlat = true;
+        }
+      });
+    });
+  }
+
   function markAlong() {
     page.along = [];
     (page.base.layout.annotations || []).forEach(function (a, n) {
@@ -1012,6 +1031,7 @@
       markAlong();
       return Plotly.newPlot(gd, page.base.data.slice(), page.base.layout, page.plotConfig);
     }).then(function () {
+      unrefined();
       return fitPlane();
     }).then(function () {
       if (window.ResizeObserver) {  // the probe's lines and the controls take room from the plot
