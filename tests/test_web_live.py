@@ -69,7 +69,7 @@ def _layer(plot: Plot, state: dict[str, Any]) -> Layer:
         temperature=state["temperature"],
         variant=state["variant"],
         loss=state["loss"],
-        gamma=state["gamma"],
+        gamma=state["gamma"] if state["loss"] == "focal" else 2.0,  # gamma is the focal's
     )
 
 
@@ -422,4 +422,72 @@ def test_a_live_slice_draws_what_python_draws_for_it(
         assert got_range == pytest.approx(python["layout"][axis]["range"], rel=1e-12)
     title = page.js(f"() => {GD}.layout.title.text")
     assert title == python["layout"]["title"]["text"]
+    assert page.errors == []
+
+
+# ---- the loss control ------------------------------------------------------------------------
+
+
+def _check_drawn(page: Page, plot: Plot) -> None:
+    """The page's grids (or the slice's curves) are the layer's at the page's state."""
+    if plot.figure == "slice":
+        _check_slice(page, plot)
+        return
+    grids = page.js(
+        f"() => {GD}.data.map((t, n) => [t.type, n])"
+        ".filter(p => p[0] === 'surface' || p[0] === 'contour').map(p => p[1])"
+    )
+    assert grids
+    for index in grids:
+        _check_grid(page, plot, index)
+
+
+@pytest.mark.parametrize(
+    ("figure", "options"),
+    [("contour", {"t": (0.7, 0.3)}), ("surface", {"t": (0.3, 0.7)}), ("slice", {"t": (0.7, 0.3)})],
+)
+def test_the_loss_control_redraws_the_layers_values(
+    live: Any, figure: FigureKind, options: dict[str, Any]
+) -> None:
+    """From the keyboard: cross-entropy -> squared error -> focal loss, and the focal power; the
+    page then draws swl_viz's own values for that loss (to 1e-12), and its URL says so."""
+    plot = Plot(figure=figure, **options)
+    page = live(plot)
+    label = page.js("() => document.querySelector('label[for=swl-loss]').textContent")
+    assert label == "Loss"
+    assert page.js("() => document.getElementById('swl-gamma-control').hidden")
+    _press(page, "#swl-loss", "ArrowDown")
+    state = page.js("() => window.swlViz.state()")
+    assert state["loss"] == "mse" and state["variant"] == "exact"
+    assert page.js("() => document.getElementById('swl-variant').disabled")
+    _check_drawn(page, plot)
+    _press(page, "#swl-loss", "ArrowDown")
+    assert page.js("() => window.swlViz.state().loss") == "focal"
+    assert not page.js("() => document.getElementById('swl-gamma-control').hidden")
+    _check_drawn(page, plot)
+    _press(page, "#swl-gamma", "ArrowUp", 2)  # 2 -> 3 in steps of 0.5
+    assert page.js("() => window.swlViz.state().gamma") == 3.0
+    _check_drawn(page, plot)
+    assert "loss=focal&gamma=3" in page.js("() => location.hash")
+    _press(page, "#swl-loss", "Home")  # back to cross-entropy: the book's variant offered again
+    assert not page.js("() => document.getElementById('swl-variant').disabled")
+    _check_drawn(page, plot)
+    assert page.errors == [] and page.requests == []
+
+
+def test_a_page_starts_at_the_loss_it_was_made_with(live: Any) -> None:
+    plot = Plot(figure="contour", t=(0.7, 0.3), loss="focal", gamma=1.5, probe=(2.0, -3.0))
+    page = live(plot)
+    state = page.js("() => window.swlViz.state()")
+    assert (state["loss"], state["gamma"]) == ("focal", 1.5)
+    assert not page.js("() => window.swlViz.live()")  # Python's figure, drawn for focal loss
+    assert page.js("() => document.getElementById('swl-loss').value") == "focal"
+    assert page.js("() => document.getElementById('swl-gamma').value") == "1.5"
+    page.js("() => window.swlViz.set({loss: 'mse'})")
+    _check_grid(page, plot, 0)
+    assert page.js("() => location.hash").endswith("loss=mse&probe=2,-3")
+    page.js("() => window.swlViz.set({loss: 'focal', temperature: 2})")
+    _check_grid(page, plot, 0)  # at the figure's own gamma, 1.5
+    page.js("() => window.swlViz.set({temperature: 1})")  # its own state: Python's scene again
+    assert not page.js("() => window.swlViz.live()")
     assert page.errors == []

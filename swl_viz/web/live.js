@@ -780,7 +780,8 @@
   function showState(s) {
     var line = el("swl-viz-state");
     if (line) line.textContent = isInitial(s) ? "" : subtitle(page.cfg, s).replace(/\u00a0/g, " ") +
-      (s.variant === "book" ? ",  book" : "");
+      (s.variant === "book" ? ",  book" : "") +
+      (s.loss === "ce" ? "" : ",  " + s.loss + (s.loss === "focal" ? " \u03b3 = " + short(s.gamma) : ""));
   }
 
   function showProbe(s) {
@@ -790,7 +791,7 @@
     var cfg = page.cfg, p = probeAt(cfg, s), pick = null, suffix = "";
     if (cfg.k > cfg.maxBoxClasses) { pick = cfg.axes; suffix = "[" + cfg.axes.join(",") + "]"; }
     function sel(v) { return pick ? pick.map(function (k) { return v[k]; }) : v; }
-    var diff = p.y.map(function (v, k) { return p.grad[k] * s.temperature; });
+    var diff = p.y.map(function (v, k) { return s.loss === "ce" ? p.grad[k] * s.temperature : v - p.target[k]; });
     var tname = s.labelSmoothing ? cfg.words.smoothed : "t";
     var lines = [
       cfg.words.probeTitle + ": " + cfg.words.logits[0] + " = " + number4(s.probe[0]) + ", " + cfg.words.logits[1] + " = " + number4(s.probe[1]),
@@ -799,7 +800,8 @@
       "y \u2212 t" + suffix + " = " + vec4(sel(diff)),
       "L = " + number4(p.L)
     ];
-    if (s.temperature !== 1) lines.splice(4, 0, "(y \u2212 t)/T" + suffix + " = " + vec4(sel(p.grad)));
+    if (s.loss !== "ce") lines.splice(4, 0, "\u2207L" + suffix + " = " + vec4(sel(p.grad)));
+    else if (s.temperature !== 1) lines.splice(4, 0, "(y \u2212 t)/T" + suffix + " = " + vec4(sel(p.grad)));
     box.textContent = "";
     lines.forEach(function (line, k) {  // one line of text each, drawn side by side
       if (k) box.appendChild(document.createTextNode("\n"));
@@ -822,7 +824,12 @@
     var e = el("swl-smoothing");
     if (e) { e.value = String(s.labelSmoothing); el("swl-smoothing-value").textContent = short(s.labelSmoothing); }
     var v = el("swl-variant");
-    if (v) v.value = s.variant;
+    if (v) { v.value = s.variant; v.disabled = s.loss !== "ce"; }
+    var kind = el("swl-loss");
+    if (kind) kind.value = s.loss;
+    var g = el("swl-gamma"), gc = el("swl-gamma-control");
+    if (g && String(Number(g.value)) !== String(s.gamma)) g.value = String(s.gamma);
+    if (gc) gc.hidden = s.loss !== "focal";
     var p0 = el("swl-probe-x0"), p1 = el("swl-probe-x1");
     if (p0 && p1) { p0.value = s.probe ? String(s.probe[0]) : ""; p1.value = s.probe ? String(s.probe[1]) : ""; }
   }
@@ -870,9 +877,21 @@
     return s;
   }
 
+  /* The URL follows the state once a dragged control rests (writing the history on every
+     frame of a drag costs more than a 2-D redraw's maths). */
+  var hashTimer = null, hashNext = null, HASH_REST_MS = 150;
+  function writeHash() {
+    if (hashTimer !== null) clearTimeout(hashTimer);
+    hashTimer = null;
+    if (hashNext !== null && location.hash !== hashNext) {
+      history.replaceState(null, "", location.href.split("#")[0] + hashNext);
+    }
+    hashNext = null;
+  }
   function setHash(s) {
-    var hash = encode(s), url = location.href.split("#")[0] + hash;
-    if (location.hash !== hash) history.replaceState(null, "", url);
+    hashNext = encode(s);
+    if (hashTimer !== null) clearTimeout(hashTimer);
+    hashTimer = setTimeout(writeHash, HASH_REST_MS);
   }
 
   var pending = null, inflight = 0;
@@ -928,6 +947,18 @@
     });
     var variant = el("swl-variant");
     if (variant) variant.addEventListener("change", function () { var n = s(); n.variant = variant.value; request(n); });
+    var kind = el("swl-loss");
+    if (kind) kind.addEventListener("change", function () {
+      var n = s(); n.loss = kind.value;
+      if (n.loss !== "ce") n.variant = "exact";  // the book's 1e-7 is the cross-entropy's
+      syncControls(n); request(n);
+    });
+    var gamma = el("swl-gamma");
+    if (gamma) gamma.addEventListener("input", function () {
+      var v = finite(gamma.value);
+      if (v === null || v < 0 || v > GAMMA_MAX) return;  // the field shows it; the state waits
+      var n = s(); n.gamma = v; request(n);
+    });
     var form = el("swl-viz-controls");
     if (form) form.addEventListener("submit", function (ev) {
       ev.preventDefault();
@@ -1062,9 +1093,9 @@
     var n = copyState(page.state);
     Object.keys(changes).forEach(function (k) { n[k] = changes[k]; });
     syncControls(n);
-    return draw(n);
+    return draw(n).then(writeHash);  // a script's state is in the URL at once
   };
-  api.pending = function () { return pending !== null || inflight > 0; };
+  api.pending = function () { return pending !== null || inflight > 0 || hashTimer !== null; };
   api.initial = function () { return page ? initialState(page.cfg) : null; };
   api.live = function () { return page ? !isInitial(page.state) : false; };
 

@@ -36,6 +36,9 @@ from swl_viz.words import plain, typeset, words
 #: a figure drawn at a temperature outside widens it to hold that.
 TEMPERATURE_CONTROL = (0.01, 100.0)
 
+#: The focal loss's power on the page: the --gamma option's range.
+GAMMA_CONTROL = (0.0, 5.0)
+
 #: The controls' words, by language.
 CONTROL_WORDS = {
     "en": {
@@ -43,8 +46,13 @@ CONTROL_WORDS = {
         "t0": "Teacher label t₀ (t = (t₀, 1 − t₀))",
         "temperature": "Temperature T (log scale)",
         "smoothing": "Label smoothing ε",
-        "variant": "Loss",
+        "variant": "Cross-entropy as",
         "exact": "exact: −Σ t log y",
+        "loss": "Loss",
+        "ce": "cross-entropy: −Σ t log y",
+        "mse": "squared error: ½Σ(y − t)²",
+        "focal": "focal: −Σ t (1 − y)^γ log y",
+        "gamma": "Focal power γ",
         "book": "the book's: −Σ t log(y + 10⁻⁷)",
         "probe_x0": "Probe {x0}",
         "probe_x1": "Probe {x1}",
@@ -62,8 +70,13 @@ CONTROL_WORDS = {
         "t0": "教師ラベル t₀ (t = (t₀, 1 − t₀))",
         "temperature": "温度 T (対数目盛)",
         "smoothing": "ラベル平滑化 ε",
-        "variant": "損失",
+        "variant": "交差エントロピーの計算",
         "exact": "厳密: −Σ t log y",
+        "loss": "損失",
+        "ce": "交差エントロピー: −Σ t log y",
+        "mse": "二乗誤差: ½Σ(y − t)²",
+        "focal": "focal: −Σ t (1 − y)^γ log y",
+        "gamma": "focal の指数 γ",
         "book": "本の実装: −Σ t log(y + 10⁻⁷)",
         "probe_x0": "プローブ {x0}",
         "probe_x1": "プローブ {x1}",
@@ -97,8 +110,9 @@ def _titles(plot: Plot) -> dict[str, str | None]:
             elif plot.title is not None:
                 title = web_text(plot.title)
             else:
+                gamma = plot.gamma if loss == "focal" else 2.0  # gamma is the focal loss's
                 other = dataclasses.replace(
-                    plot, variant=variant, temperature=temperature, loss=loss
+                    plot, variant=variant, temperature=temperature, loss=loss, gamma=gamma
                 )
                 title = web_text(typeset(default_title(other)))  # as the scene sets it
             out[f"{loss}|{variant}|{key}"] = title
@@ -261,9 +275,26 @@ def controls_html(plot: Plot, scene: Scene) -> str:
         f"{html.escape(cw[v])}</option>"
         for v in ("exact", "book")
     )
+    other = layer.loss != "ce"  # the book's 1e-7 is the cross-entropy's: no variant for others
     parts.append(
         f'<div class="swl-control"><label for="swl-variant">{cw["variant"]}</label>'
-        f'<select id="swl-variant" name="variant">{options}</select></div>'
+        f'<select id="swl-variant" name="variant"{" disabled" if other else ""}>{options}'
+        "</select></div>"
+    )
+    losses = "".join(
+        f'<option value="{v}"{" selected" if layer.loss == v else ""}>{html.escape(cw[v])}</option>'
+        for v in ("ce", "mse", "focal")
+    )
+    parts.append(
+        f'<div class="swl-control"><label for="swl-loss">{cw["loss"]}</label>'
+        f'<select id="swl-loss" name="loss">{losses}</select></div>'
+    )
+    low_g, high_g = GAMMA_CONTROL
+    parts.append(
+        f'<div class="swl-control" id="swl-gamma-control"{"" if layer.loss == "focal" else " hidden"}>'
+        f'<label for="swl-gamma">{cw["gamma"]}</label>'
+        f'<input type="number" id="swl-gamma" name="gamma" min="{low_g:g}" max="{high_g:g}" '
+        f'step="0.5" value="{layer.gamma:g}"></div>'
     )
     if scene.curves is not None:  # the slice has no plane to probe
         parts.append(
