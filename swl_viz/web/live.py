@@ -290,8 +290,9 @@ def controls_html(plot: Plot, scene: Scene) -> str:
         f'<select id="swl-loss" name="loss">{losses}</select></div>'
     )
     low_g, high_g = GAMMA_CONTROL
+    hidden = "" if layer.loss == "focal" else " hidden"
     parts.append(
-        f'<div class="swl-control" id="swl-gamma-control"{"" if layer.loss == "focal" else " hidden"}>'
+        f'<div class="swl-control" id="swl-gamma-control"{hidden}>'
         f'<label for="swl-gamma">{cw["gamma"]}</label>'
         f'<input type="number" id="swl-gamma" name="gamma" min="{low_g:g}" max="{high_g:g}" '
         f'step="0.5" value="{layer.gamma:g}"></div>'
