@@ -1000,9 +1000,10 @@
     var sx = xa._length / Math.abs(xa.range[1] - xa.range[0]);
     var sy = ya._length / Math.abs(ya.range[1] - ya.range[0]);
     var angle = -Math.atan2(sy, sx) * 180 / Math.PI, changes = {};
+    var shown = page.gd.layout.annotations || [];
     (page.along || []).forEach(function (n) {
       page.base.layout.annotations[n].textangle = angle;
-      changes["annotations[" + n + "].textangle"] = angle;
+      if (shown[n] && Math.abs(shown[n].textangle - angle) > 0.05) changes["annotations[" + n + "].textangle"] = angle;
     });
     Object.keys(page.liveLayouts || {}).forEach(function (key) {
       (page.along || []).forEach(function (n) {
