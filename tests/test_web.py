@@ -170,7 +170,8 @@ def test_native_labelled_controls() -> None:
     page = render_html(Plot(figure="surface", t=(0.25, 0.75), temperature=2.0)).decode()
     controls = _controls(page)
     assert list(controls) == ["swl-t0", "swl-temperature", "swl-smoothing", "swl-variant",
-                              "swl-probe-x0", "swl-probe-x1"]  # fmt: skip
+                              "swl-loss", "swl-gamma", "swl-probe-x0", "swl-probe-x1"]  # fmt: skip
+    assert "Loss" in controls["swl-loss"] and "γ" in controls["swl-gamma"]
     assert "t₀" in controls["swl-t0"] and "T" in controls["swl-temperature"]
     assert "ε" in controls["swl-smoothing"]
     t0 = re.search(r'<input type="range" id="swl-t0"[^>]*>', page)
@@ -179,6 +180,12 @@ def test_native_labelled_controls() -> None:
     assert temperature and 'min="-2"' in temperature[0] and 'max="2"' in temperature[0]
     assert f'value="{math.log10(2.0):.6g}"' in temperature[0]  # a log scale: 0.01 to 100
     assert '<option value="exact" selected>' in page and '<option value="book">' in page
+    assert '<option value="ce" selected>' in page and '<option value="mse">' in page
+    assert re.search(r'<div class="swl-control" id="swl-gamma-control" hidden>', page)
+    focal = render_html(Plot(figure="contour", loss="focal", gamma=1.5)).decode()
+    assert '<option value="focal" selected>' in focal and 'value="1.5"' in focal
+    assert '<div class="swl-control" id="swl-gamma-control">' in focal
+    assert re.search(r'<select id="swl-variant" name="variant" disabled>', focal)
 
 
 def test_no_label_control_for_more_classes() -> None:

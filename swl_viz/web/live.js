@@ -913,17 +913,22 @@
     });
   }
 
-  /* Ask for state `s`: drawn at the next animation frame (a dragged control sends many). */
+  /* Ask for state `s`: drawn at once, or, while a drawing is under way (a dragged control
+     sends many moves), once it is done, with the latest state asked for. */
+  var again = false;
   function request(s) {
     page.state = copyState(s);
-    if (!pending) {
-      pending = new Promise(function (resolve) {
-        requestAnimationFrame(function () {
-          pending = null;
-          draw(page.state).then(resolve);
-        });
-      });
+    if (pending) {
+      again = true;
+      return pending;
     }
+    pending = draw(page.state).then(function next() {
+      if (!again) return null;
+      again = false;
+      return draw(page.state).then(next);
+    }).then(function () { pending = null; }, function (error) {
+      pending = null; again = false; throw error;
+    });
     return pending;
   }
 

@@ -226,6 +226,9 @@ def _layout(plot: Plot, scene: Scene, notes: tuple[list[Any], list[Any]]) -> dic
                 "linecolor": colours["tick"],
                 "mirror": True,
                 "showline": True,
+                # the labels stay inside the margins; plotly measures every label of an axis
+                # that may hide those past the page, on every redraw
+                "ticklabeloverflow": "allow",
             }
             # the plane fills the page's width (a 16:9 slide), not a square in its middle: its
             # two axes are drawn to different scales, which the page states beside the controls
@@ -409,6 +412,7 @@ def _slice_layout(plot: Plot, scene: Scene) -> dict[str, Any]:
         "linecolor": colours["tick"],
         "mirror": True,
         "showline": True,
+        "ticklabeloverflow": "allow",
     }
     legend = {
         "bgcolor": colours["legend"],

@@ -359,6 +359,7 @@ def _grid_style(plot: Plot, scene: Scene, panel: Panel, detail: int) -> dict[str
             "title": {"text": web_text(scene.zlabel), "side": "right"},
             "tickfont": {"color": colours["tick"]},
             "len": 0.8,
+            "ticklabeloverflow": "allow",  # not measured on every redraw
         }
         if plot.zscale == "log":
             colorbar.update(_log_ticks(scene.zrange))
