@@ -455,7 +455,7 @@ def test_the_loss_control_redraws_the_layers_values(
     page = live(plot)
     label = page.js("() => document.querySelector('label[for=swl-loss]').textContent")
     assert label == "Loss"
-    assert page.js("() => document.getElementById('swl-gamma-control').hidden")
+    assert not page.page.is_visible("#swl-gamma")
     _press(page, "#swl-loss", "ArrowDown")
     state = page.js("() => window.swlViz.state()")
     assert state["loss"] == "mse" and state["variant"] == "exact"
@@ -463,7 +463,7 @@ def test_the_loss_control_redraws_the_layers_values(
     _check_drawn(page, plot)
     _press(page, "#swl-loss", "ArrowDown")
     assert page.js("() => window.swlViz.state().loss") == "focal"
-    assert not page.js("() => document.getElementById('swl-gamma-control').hidden")
+    assert page.page.is_visible("#swl-gamma")
     _check_drawn(page, plot)
     _press(page, "#swl-gamma", "ArrowUp", 2)  # 2 -> 3 in steps of 0.5
     assert page.js("() => window.swlViz.state().gamma") == 3.0
@@ -471,6 +471,7 @@ def test_the_loss_control_redraws_the_layers_values(
     assert "loss=focal&gamma=3" in page.js("() => location.hash")
     _press(page, "#swl-loss", "Home")  # back to cross-entropy: the book's variant offered again
     assert not page.js("() => document.getElementById('swl-variant').disabled")
+    assert not page.page.is_visible("#swl-gamma")
     _check_drawn(page, plot)
     assert page.errors == [] and page.requests == []
 
@@ -483,6 +484,7 @@ def test_a_page_starts_at_the_loss_it_was_made_with(live: Any) -> None:
     assert not page.js("() => window.swlViz.live()")  # Python's figure, drawn for focal loss
     assert page.js("() => document.getElementById('swl-loss').value") == "focal"
     assert page.js("() => document.getElementById('swl-gamma').value") == "1.5"
+    assert page.page.is_visible("#swl-gamma")
     page.js("() => window.swlViz.set({loss: 'mse'})")
     _check_grid(page, plot, 0)
     assert page.js("() => location.hash").endswith("loss=mse&probe=2,-3")

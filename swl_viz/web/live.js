@@ -530,6 +530,16 @@
     return scaleFonts({ data: fig.data.concat(liveTraces(page.cfg)), layout: fig.layout });
   }
 
+  /* A fixed right margin while the state is live, room for the colour bar's labels as they
+     change: else each change of their width moves the margin, and plotly draws the page again
+     (up to three times a move). */
+  var BAR_CHARS = 3;
+  function liveMargin(margin) {
+    if (!page.cfg.panels.some(function (p) { return !p.threeD; }) || !page.autoR) return margin;
+    var grown = fontBase() / page.autoBase;  // the window's width changed since: type with it
+    return Object.assign({}, margin, { r: Math.round((page.autoR + BAR_CHARS * 0.6 * page.autoBase) * grown), autoexpand: false });
+  }
+
   function titleKey(s) {
     return s.loss + "|" + s.variant + "|" + (s.temperature === 1 ? "1" : "T");
   }
@@ -761,6 +771,7 @@
           annotations: (layout.scene.annotations || []).map(function (a) { return Object.assign({}, a, { visible: false }); })
         });
       }
+      layout.margin = liveMargin(layout.margin);
       page.liveLayouts[key] = layout;
     }
     layout = page.liveLayouts[key];
@@ -1069,6 +1080,8 @@
       return Plotly.newPlot(gd, page.base.data.slice(), page.base.layout, page.plotConfig);
     }).then(function () {
       unrefined();
+      page.autoR = gd._fullLayout._size.r;  // the margin plotly made for the colour bar
+      page.autoBase = fontBase();
       return fitPlane();
     }).then(function () {
       if (window.ResizeObserver) {  // the probe's lines and the controls take room from the plot

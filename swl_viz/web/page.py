@@ -593,6 +593,7 @@ _CSS = """html, body {{margin: 0; padding: 0; background: {background}; color: {
 .swl-hint {{margin: 0; padding: 0 1em; font-size: clamp(12px, 0.95vw, 22px);}}
 .swl-about {{padding: 0.2em 1em 1em; font-size: clamp(12px, 0.95vw, 22px);}}
 :focus-visible {{outline: 3px solid #4dd8ff; outline-offset: 2px;}}
+[hidden] {{display: none !important;}}
 """
 
 
