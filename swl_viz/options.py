@@ -474,11 +474,12 @@ def options_for(figure: str) -> tuple[str, ...]:
 
 def figure_formats(figure: str) -> tuple[str, ...]:
     """The file formats ``figure`` can be written in: a GIF turntable needs 3-D axes (or, for
-    the simplex, a descent to move; the losses' comparison moves its descents), and a web page
-    has the three classic figures, the pair, the simplex and the losses' comparison."""
+    the simplex, a descent to move; the losses' comparison moves its descents), and every
+    figure has a web page: the three classic figures, the pair, the slice, the simplex and the
+    losses' comparison."""
     special = {
         "gif": (*THREE_D, "simplex", "losses"),
-        "html": (*CLASSIC, "pair", "simplex", "losses"),
+        "html": (*CLASSIC, "pair", "slice", "simplex", "losses"),
     }
     return tuple(f for f in FORMATS if figure in special.get(f, (figure,)))
 

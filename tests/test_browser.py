@@ -339,3 +339,42 @@ def test_probe_and_descent_are_on_the_page(open_figure: Any, figure: FigureKind)
     page.js("() => window.swlViz.set({t: [1, 0]})")  # back to the figure's own: all of them
     assert sorted(page.js(_TEXTS)) == _scene_texts(build_scene(plot))
     assert page.errors == [] and page.requests == []
+
+
+#: Where the plane is drawn on the page, in page pixels (left, right), the ratio of its axes'
+#: scales (pixels per unit of x1 over those of x0), the turn of its labels along the diagonal
+#: lines and the page's statement of the scales.
+_PLANE = """() => {
+  const gd = document.querySelector('.js-plotly-plot'), L = gd._fullLayout, s = L._size;
+  const r = gd.getBoundingClientRect(), xa = L.xaxis, ya = L.yaxis;
+  const left = L.scene ? r.left + s.l + L.scene.domain.x[0] * s.w : r.left + xa._offset;
+  const ratio = (ya._length / Math.abs(ya.range[1] - ya.range[0])) /
+                (xa._length / Math.abs(xa.range[1] - xa.range[0]));
+  const turns = (gd.layout.annotations || []).filter(a => a.xref === 'x' && a.textangle)
+    .map(a => a.textangle);
+  return [left, r.left + xa._offset + xa._length, ratio, turns,
+          document.getElementById('swl-viz-aspect').textContent];
+}"""
+
+
+@pytest.mark.parametrize("figure", ["contour", "pair"])
+def test_the_plane_uses_the_width_of_a_slide(
+    browser: Any, tmp_path: Path, figure: FigureKind
+) -> None:
+    """At 1920 x 1080 the plane (the pair: both panels) spans at least 75 % of the page's width;
+    its axes' scales then differ, and the page states their ratio and turns the labels that lie
+    along the plane's diagonals to the slope the diagonals are drawn at."""
+    plot = Plot(figure=figure, t=(0.7, 0.3))
+    path = tmp_path / f"{plot.stem()}.html"
+    path.write_bytes(render_html(plot))
+    page = Page(browser, path, viewport={"width": 1920, "height": 1080})
+    try:
+        page.js("() => window.swlViz.ready")
+        page.page.wait_for_timeout(300)  # the resize the controls' layout may cause
+        left, right, ratio, turns, said = page.js(_PLANE)
+        assert right - left >= 0.75 * 1920, (left, right)
+        assert turns and all(t == pytest.approx(-np.degrees(np.arctan(ratio))) for t in turns)
+        assert f" {float(f'{ratio:.2g}'):g} " in said, (ratio, said)
+        assert page.errors == [] and page.requests == []
+    finally:
+        page.close()

@@ -170,7 +170,8 @@ def test_native_labelled_controls() -> None:
     page = render_html(Plot(figure="surface", t=(0.25, 0.75), temperature=2.0)).decode()
     controls = _controls(page)
     assert list(controls) == ["swl-t0", "swl-temperature", "swl-smoothing", "swl-variant",
-                              "swl-probe-x0", "swl-probe-x1"]  # fmt: skip
+                              "swl-loss", "swl-gamma", "swl-probe-x0", "swl-probe-x1"]  # fmt: skip
+    assert "Loss" in controls["swl-loss"] and "γ" in controls["swl-gamma"]
     assert "t₀" in controls["swl-t0"] and "T" in controls["swl-temperature"]
     assert "ε" in controls["swl-smoothing"]
     t0 = re.search(r'<input type="range" id="swl-t0"[^>]*>', page)
@@ -179,6 +180,12 @@ def test_native_labelled_controls() -> None:
     assert temperature and 'min="-2"' in temperature[0] and 'max="2"' in temperature[0]
     assert f'value="{math.log10(2.0):.6g}"' in temperature[0]  # a log scale: 0.01 to 100
     assert '<option value="exact" selected>' in page and '<option value="book">' in page
+    assert '<option value="ce" selected>' in page and '<option value="mse">' in page
+    assert re.search(r'<div class="swl-control" id="swl-gamma-control" hidden>', page)
+    focal = render_html(Plot(figure="contour", loss="focal", gamma=1.5)).decode()
+    assert '<option value="focal" selected>' in focal and 'value="1.5"' in focal
+    assert '<div class="swl-control" id="swl-gamma-control">' in focal
+    assert re.search(r'<select id="swl-variant" name="variant" disabled>', focal)
 
 
 def test_no_label_control_for_more_classes() -> None:
@@ -205,7 +212,7 @@ def test_traces_of_each_figure() -> None:
 
 
 def test_pair_is_one_page_of_two_panels_side_by_side() -> None:
-    assert "html" in figure_formats("pair") and "html" not in figure_formats("slice")
+    assert "html" in figure_formats("pair")
     spec = figure_dict(Plot(figure="pair", t=(0.3, 0.7)))
     layout = spec["layout"]
     left, right = layout["scene"]["domain"]["x"], layout["xaxis"]["domain"]
@@ -221,10 +228,60 @@ def test_pair_is_one_page_of_two_panels_side_by_side() -> None:
     )
 
 
-def test_slice_has_no_page() -> None:
-    with pytest.raises(SwlVizError) as err:
-        figure_dict(Plot(figure="slice"))
-    assert err.value.param == "figure"
+@pytest.mark.parametrize(
+    "options",
+    [
+        {"t": (0.7, 0.3)},
+        {"t": (0.7, 0.3), "variant": "book", "temperature": 2.0},
+        {"t": (0.2, 0.5, 0.3), "logits": (0.0, 1.0, -2.0), "label_smoothing": 0.1},
+        {"t": (1.0, 0.0), "loss": "mse", "lang": "ja"},
+    ],
+)
+def test_the_slice_page_draws_the_slice_scene(options: dict[str, Any]) -> None:
+    """Every curve, guide and point of the slice's scene is a trace holding its numbers; its
+    labels, subtitle, title, axis titles and legend are the scene's words in Unicode, no TeX."""
+    plot = Plot(figure="slice", **options)
+    assert "html" in figure_formats("slice")
+    curves = build_scene(plot).curves
+    assert curves is not None
+    spec = figure_dict(plot)
+    traces = {t["meta"]: t for t in spec["data"]}
+    shapes: dict[str, tuple[Any, Any]] = {
+        line.role: (line.x, line.y) for line in (curves.loss, *curves.lines, *curves.slopes)
+    }
+    shapes |= {p.role: ([p.at[0]], [p.at[1]]) for p in curves.points}
+    for role, trace in traces.items():
+        if role in shapes:
+            x, y = shapes[role]
+            np.testing.assert_array_equal(trace["x"], x)
+            np.testing.assert_array_equal(trace["y"], y)
+            assert trace["yaxis"] == ("y2" if role in ("slope", "book-slope") else "y")
+        elif role.startswith("slope-limit"):
+            level = curves.levels[0 if role.endswith("left") else 1]
+            np.testing.assert_array_equal(trace["y"], [level, level])
+        else:
+            assert len(trace["x"]) == 0, role  # a guide this scene does not have
+    assert set(shapes) <= set(traces)
+    layout = spec["layout"]
+    texts = sorted(a["text"] for a in layout["annotations"])
+    want = [web_text(label.text) for label in curves.labels] + [web_text(curves.subtitle)]
+    assert texts == sorted(want)
+    assert layout["title"]["text"] == web_text(build_scene(plot).title or "")
+    assert [layout[k]["title"]["text"] for k in ("yaxis", "yaxis2", "xaxis2")] == [
+        web_text(v) for v in curves.axis_labels
+    ]
+    assert layout["yaxis"]["range"] == list(curves.ylim)
+    assert layout["yaxis2"]["range"] == list(curves.slope_ylim)
+    legend = [t["name"] for t in spec["data"] if t["showlegend"]]
+    named = [curves.legend] if curves.legend else []
+    assert legend == [web_text(v) for v in [*named, *(curves.slope_legend or ())]]
+    for text in (*texts, *legend, layout["title"]["text"]):
+        assert "$" not in text and "\\" not in text, text
+    page = render_html(plot).decode()
+    assert len(page) <= MAX_BYTES
+    for part in ("swl-viz-figure", "swl-viz-config"):  # what the page's script shows: no TeX
+        data = page.split(f'id="{part}">', 1)[1].split("</script>", 1)[0]
+        assert "\\\\mathrm" not in data and "$" not in data, part
 
 
 @pytest.mark.parametrize(

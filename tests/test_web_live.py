@@ -19,10 +19,11 @@ from test_browser import _FLAT, Page, browser  # noqa: F401  (the shared Chromiu
 
 from swl_viz.layer import Layer
 from swl_viz.plotspec import FigureKind, Plot
-from swl_viz.probe import descent_path, probe_point
+from swl_viz.probe import descent_path, loss_slice, probe_point
 from swl_viz.scene import build_scene
 from swl_viz.web import figure_dict, render_html
 from swl_viz.web.describe import describe
+from swl_viz.words import plain
 
 pytestmark = pytest.mark.browser
 
@@ -67,6 +68,8 @@ def _layer(plot: Plot, state: dict[str, Any]) -> Layer:
         label_smoothing=state["labelSmoothing"],
         temperature=state["temperature"],
         variant=state["variant"],
+        loss=state["loss"],
+        gamma=state["gamma"] if state["loss"] == "focal" else 2.0,  # gamma is the focal's
     )
 
 
@@ -295,4 +298,198 @@ def test_a_live_state_draws_what_python_draws_for_it(
                 np.asarray(want[key], dtype=np.float64),
                 rtol=2e-6, atol=2e-6, err_msg=key,
             )  # fmt: skip
+    assert page.errors == []
+
+
+# ---- the slice -------------------------------------------------------------------------------
+
+#: Every trace of the page by its role: its data as plain numbers, its legend entry.
+_SLICE_TRACES = f"""() => {{ const flat = {_FLAT}, out = {{}};
+  {GD}.data.forEach(t => {{ out[t.meta] = {{x: flat(t.x), y: flat(t.y), name: t.name ?? null,
+    showlegend: t.showlegend ?? null}}; }});
+  return out; }}"""
+
+#: Every text the plot shows (SVG), in document order.
+_SVG_TEXT = f"() => Array.from({GD}.querySelectorAll('text')).map(e => e.textContent)"
+
+WIDE = {"width": 1920, "height": 1080}
+
+
+def _check_slice(page: Page, plot: Plot) -> None:
+    """The drawn loss and slope (and the book's true slope) are swl_viz.probe.loss_slice's for
+    the page's state, at the page's d, to 1e-12."""
+    state = page.js("() => window.swlViz.state()")
+    drawn = page.js(_SLICE_TRACES)
+    want = loss_slice(_layer(plot, state), lo=plot.range[0], hi=plot.range[1])
+    d = np.asarray(drawn["slice-loss"]["x"])
+    np.testing.assert_allclose(d, want.d, rtol=0, atol=1e-15 * np.abs(want.d).max())
+    np.testing.assert_allclose(drawn["slice-loss"]["y"], want.loss, rtol=1e-12, atol=1e-300)
+    scale = np.abs(want.slope).max()
+    np.testing.assert_allclose(drawn["slope"]["y"], want.slope, rtol=1e-12, atol=1e-13 * scale)
+    if want.book_slope is None:
+        assert drawn["book-slope"]["y"] == []
+    else:
+        np.testing.assert_allclose(
+            drawn["book-slope"]["y"], want.book_slope, rtol=1e-12, atol=1e-13 * scale
+        )
+
+
+def test_the_slice_page_shows_its_scene_and_redraws_it_live(live: Any) -> None:
+    plot = Plot(figure="slice", t=(0.7, 0.3))
+    page = live(plot, viewport=WIDE)
+    scene = build_scene(plot)
+    curves = scene.curves
+    assert curves is not None
+    shown = page.js(_SVG_TEXT)
+    words = [scene.title or "", curves.subtitle, *curves.axis_labels, curves.legend or ""]
+    words += [label.text for label in curves.labels]
+    for text in words:  # the PNG's words, in Unicode: no TeX reaches the screen
+        assert plain(text) in shown, text
+    assert not [t for t in shown if "$" in t or "\\" in t], shown
+    lengths = page.js(
+        f"""() => Object.fromEntries(Array.from({GD}.querySelectorAll('.scatterlayer g.trace'))
+          .map(g => [g.__data__[0].trace.meta,
+                     (g.querySelector('path.js-line') || {{getTotalLength: () => 0}})
+                       .getTotalLength()]))"""
+    )
+    for role in ("slice-loss", "slope", "asymptote-left", "asymptote-right"):
+        assert lengths[role] > 200, (role, lengths)  # drawn across the page, in pixels
+    width = page.js(f"() => {GD}._fullLayout.xaxis._length")
+    assert width >= 0.75 * WIDE["width"]
+
+    _press(page, "#swl-temperature", "ArrowRight", 40)  # T = 2.5, from the keyboard
+    assert page.js("() => window.swlViz.state().temperature") == 2.5
+    _check_slice(page, plot)
+    _press(page, "#swl-smoothing", "ArrowRight", 10)
+    _press(page, "#swl-variant", "ArrowDown")
+    assert page.js("() => window.swlViz.state().variant") == "book"
+    _check_slice(page, plot)
+    _press(page, "#swl-t0", "Home")
+    assert page.js("() => window.swlViz.state().t") == [0.0, 1.0]
+    _check_slice(page, plot)
+    assert page.js("() => location.hash").startswith("#t0=0&T=2.5&eps=0.1&variant=book")
+    page.page.reload()
+    page.js("() => window.swlViz.ready")
+    _check_slice(page, plot)  # the fragment restored the view
+    assert page.errors == [] and page.requests == []
+
+
+@pytest.mark.parametrize(
+    ("options", "state"),
+    [
+        ({"t": (0.7, 0.3)}, {"temperature": 2.5, "labelSmoothing": 0.1}),
+        ({"t": (0.7, 0.3)}, {"variant": "book", "t": [0.2, 0.8]}),
+        (
+            {"t": (0.2, 0.5, 0.3), "logits": (0.0, 1.0, -2.0)},
+            {"temperature": 0.5, "labelSmoothing": 0.2},
+        ),
+        ({"t": (0.2, 0.5, 0.3), "logits": (0.0, 1.0, -2.0)}, {"variant": "book"}),
+        ({"t": (1.0, 0.0)}, {"loss": "mse", "t": [0.4, 0.6]}),
+        ({"t": (1.0, 0.0)}, {"loss": "focal", "gamma": 1.5, "temperature": 3.0}),
+    ],
+    ids=["T-eps", "book-t0", "three-T-eps", "three-book", "mse", "focal"],
+)
+def test_a_live_slice_draws_what_python_draws_for_it(
+    live: Any, options: dict[str, Any], state: dict[str, Any]
+) -> None:
+    """Moved to a state, the slice's every curve, guide, point, legend and range is what the
+    page Python writes for that state holds."""
+    plot = Plot(figure="slice", **options)
+    page = live(plot)
+    page.js("(s) => window.swlViz.set(s)", state)
+    names = {"temperature": "temperature", "labelSmoothing": "label_smoothing", "t": "t",
+             "variant": "variant", "loss": "loss", "gamma": "gamma"}  # fmt: skip
+    changes: dict[str, Any] = {names[k]: tuple(v) if k == "t" else v for k, v in state.items()}
+    moved = dataclasses.replace(plot, **changes)
+    python = figure_dict(moved)
+    drawn = page.js(_SLICE_TRACES)
+    for trace in python["data"]:
+        got = drawn[trace["meta"]]
+        want_y = np.asarray(trace["y"], dtype=np.float64)
+        # a lowest point found by bisection may differ in its last bits
+        tol = 1e-9 if trace["meta"] == "minimum" and len(moved.t) > 2 else 1e-12
+        np.testing.assert_allclose(got["x"], np.asarray(trace["x"], dtype=np.float64),
+                                   rtol=tol, atol=tol, err_msg=trace["meta"])  # fmt: skip
+        scale = np.abs(want_y).max() if want_y.size else 1.0
+        np.testing.assert_allclose(got["y"], want_y, rtol=tol, atol=1e-13 * scale,
+                                   err_msg=trace["meta"])  # fmt: skip
+        if trace["showlegend"]:
+            assert got["showlegend"] and got["name"] == trace["name"], trace["meta"]
+        else:
+            assert not got["showlegend"], trace["meta"]
+    ranges = page.js(f"() => [{GD}.layout.yaxis.range, {GD}.layout.yaxis2.range]")
+    for got_range, axis in zip(ranges, ("yaxis", "yaxis2"), strict=True):
+        assert got_range == pytest.approx(python["layout"][axis]["range"], rel=1e-12)
+    title = page.js(f"() => {GD}.layout.title.text")
+    assert title == python["layout"]["title"]["text"]
+    assert page.errors == []
+
+
+# ---- the loss control ------------------------------------------------------------------------
+
+
+def _check_drawn(page: Page, plot: Plot) -> None:
+    """The page's grids (or the slice's curves) are the layer's at the page's state."""
+    if plot.figure == "slice":
+        _check_slice(page, plot)
+        return
+    grids = page.js(
+        f"() => {GD}.data.map((t, n) => [t.type, n])"
+        ".filter(p => p[0] === 'surface' || p[0] === 'contour').map(p => p[1])"
+    )
+    assert grids
+    for index in grids:
+        _check_grid(page, plot, index)
+
+
+@pytest.mark.parametrize(
+    ("figure", "options"),
+    [("contour", {"t": (0.7, 0.3)}), ("surface", {"t": (0.3, 0.7)}), ("slice", {"t": (0.7, 0.3)})],
+)
+def test_the_loss_control_redraws_the_layers_values(
+    live: Any, figure: FigureKind, options: dict[str, Any]
+) -> None:
+    """From the keyboard: cross-entropy -> squared error -> focal loss, and the focal power; the
+    page then draws swl_viz's own values for that loss (to 1e-12), and its URL says so."""
+    plot = Plot(figure=figure, **options)
+    page = live(plot)
+    label = page.js("() => document.querySelector('label[for=swl-loss]').textContent")
+    assert label == "Loss"
+    assert not page.page.is_visible("#swl-gamma")
+    _press(page, "#swl-loss", "ArrowDown")
+    state = page.js("() => window.swlViz.state()")
+    assert state["loss"] == "mse" and state["variant"] == "exact"
+    assert page.js("() => document.getElementById('swl-variant').disabled")
+    _check_drawn(page, plot)
+    _press(page, "#swl-loss", "ArrowDown")
+    assert page.js("() => window.swlViz.state().loss") == "focal"
+    assert page.page.is_visible("#swl-gamma")
+    _check_drawn(page, plot)
+    _press(page, "#swl-gamma", "ArrowUp", 2)  # 2 -> 3 in steps of 0.5
+    assert page.js("() => window.swlViz.state().gamma") == 3.0
+    _check_drawn(page, plot)
+    assert "loss=focal&gamma=3" in page.js("() => location.hash")
+    _press(page, "#swl-loss", "Home")  # back to cross-entropy: the book's variant offered again
+    assert not page.js("() => document.getElementById('swl-variant').disabled")
+    assert not page.page.is_visible("#swl-gamma")
+    _check_drawn(page, plot)
+    assert page.errors == [] and page.requests == []
+
+
+def test_a_page_starts_at_the_loss_it_was_made_with(live: Any) -> None:
+    plot = Plot(figure="contour", t=(0.7, 0.3), loss="focal", gamma=1.5, probe=(2.0, -3.0))
+    page = live(plot)
+    state = page.js("() => window.swlViz.state()")
+    assert (state["loss"], state["gamma"]) == ("focal", 1.5)
+    assert not page.js("() => window.swlViz.live()")  # Python's figure, drawn for focal loss
+    assert page.js("() => document.getElementById('swl-loss').value") == "focal"
+    assert page.js("() => document.getElementById('swl-gamma').value") == "1.5"
+    assert page.page.is_visible("#swl-gamma")
+    page.js("() => window.swlViz.set({loss: 'mse'})")
+    _check_grid(page, plot, 0)
+    assert page.js("() => location.hash").endswith("loss=mse&probe=2,-3")
+    page.js("() => window.swlViz.set({loss: 'focal', temperature: 2})")
+    _check_grid(page, plot, 0)  # at the figure's own gamma, 1.5
+    page.js("() => window.swlViz.set({temperature: 1})")  # its own state: Python's scene again
+    assert not page.js("() => window.swlViz.live()")
     assert page.errors == []

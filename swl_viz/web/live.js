@@ -180,6 +180,8 @@
       temperature: cfg.temperature,
       labelSmoothing: cfg.labelSmoothing,
       variant: cfg.variant,
+      loss: cfg.loss || "ce",
+      gamma: cfg.gamma === undefined ? 2 : cfg.gamma,
       probe: cfg.probe ? cfg.probe.slice() : null,
       descent: cfg.descent ? cfg.descent.slice() : null
     };
@@ -188,7 +190,7 @@
   function copyState(s) {
     return {
       t: s.t.slice(), temperature: s.temperature, labelSmoothing: s.labelSmoothing,
-      variant: s.variant, probe: s.probe ? s.probe.slice() : null,
+      variant: s.variant, loss: s.loss, gamma: s.gamma, probe: s.probe ? s.probe.slice() : null,
       descent: s.descent ? s.descent.slice() : null
     };
   }
@@ -197,11 +199,13 @@
     var i = initialState(page.cfg);
     return sameList(s.t, i.t) && s.temperature === i.temperature &&
       s.labelSmoothing === i.labelSmoothing && s.variant === i.variant &&
+      s.loss === i.loss && s.gamma === i.gamma &&
       sameList(s.probe, i.probe) && sameList(s.descent, i.descent);
   }
 
   function opts(s) {
-    return { temperature: s.temperature, labelSmoothing: s.labelSmoothing, variant: s.variant };
+    return { temperature: s.temperature, labelSmoothing: s.labelSmoothing, variant: s.variant,
+             loss: s.loss, gamma: s.gamma };
   }
 
   function logits(cfg, u, v) {
@@ -336,6 +340,9 @@
     var K = cfg.k, i = cfg.axes[0], j = cfg.axes[1], eps = s.labelSmoothing;
     var ti = (1 - eps) * s.t[i] + eps / K, tj = (1 - eps) * s.t[j] + eps / K;
     if (!(ti > 0 && tj > 0)) return null;
+    if (s.loss !== "ce") {  // squared error of two classes is 0 along y = t'; else no line
+      return s.loss === "mse" && K === 2 ? s.temperature * (Math.log(ti) - Math.log(tj)) : null;
+    }
     if (K === 2 && s.variant === "book") {
       var yi = ti + 1e-7 * (ti - tj);
       return s.temperature * (Math.log(yi) - Math.log1p(-yi));
@@ -486,13 +493,14 @@
     if (layout.title) layout.title.font = Object.assign({}, layout.title.font || {}, { size: (layout.title.font && layout.title.font.size || 22) * f });
     if (layout.margin) ["l", "r", "t", "b"].forEach(function (k) { if (layout.margin[k] !== undefined) layout.margin[k] *= f; });
     if (layout.legend) font(layout.legend, 0.85 * base);
+    if (layout.legend2) font(layout.legend2, 0.85 * base);
     layout.hoverlabel = Object.assign({}, layout.hoverlabel || {}, { font: { size: Math.max(12, 0.8 * base) } });
     // labels sit where Python placed them for the PNG: they grow less than the axes' type
     var g = Math.min(f, LABEL_GROWTH);
     (layout.annotations || []).forEach(function (a) {
       font(a, (a.font && a.font.size || BASE) * (a.name === "subtitle" ? f : g));
     });
-    ["xaxis", "yaxis"].forEach(function (k) {
+    ["xaxis", "yaxis", "xaxis2", "yaxis2"].forEach(function (k) {
       var ax = layout[k];
       if (!ax) return;
       ax.tickfont = Object.assign({}, ax.tickfont || {}, { size: base });
@@ -522,8 +530,161 @@
     return scaleFonts({ data: fig.data.concat(liveTraces(page.cfg)), layout: fig.layout });
   }
 
+  /* A fixed right margin while the state is live, room for the colour bar's labels as they
+     change: else each change of their width moves the margin, and plotly draws the page again
+     (up to three times a move). */
+  var BAR_CHARS = 3;
+  function liveMargin(margin) {
+    if (!page.cfg.panels.some(function (p) { return !p.threeD; }) || !page.autoR) return margin;
+    var grown = fontBase() / page.autoBase;  // the window's width changed since: type with it
+    return Object.assign({}, margin, { r: Math.round((page.autoR + BAR_CHARS * 0.6 * page.autoBase) * grown), autoexpand: false });
+  }
+
+  function titleKey(s) {
+    return s.loss + "|" + s.variant + "|" + (s.temperature === 1 ? "1" : "T");
+  }
+
+  // ---- the slice: the loss along d = x1 - x0 and its slope, as swl_viz.curves draws them ----
+
+  var BISECT_STEPS = 200, GAMMA_MAX = 5;
+
+  function num4(v) {  // Python's f"{v:.4g}" with a true minus sign
+    return String(Number((v + 0).toPrecision(4))).replace("-", "\u2212");
+  }
+
+  /* L and the slope dL/dd = (g_j - g_i) / 2 at d, the logits a_i = -d/2, a_j = d/2. */
+  function along(cfg, s, d) {
+    var res = loss(logits(cfg, -d / 2, d / 2), s.t, opts(s)), i = cfg.axes[0], j = cfg.axes[1];
+    return { L: res.L, slope: (res.grad[j] - res.grad[i]) / 2, y: res.y };
+  }
+
+  function bisect(f, lo, hi) {  // where an increasing f crosses 0 (an end when it does not)
+    if (f(lo) >= 0) return lo;
+    if (f(hi) <= 0) return hi;
+    var a = lo, b = hi;
+    for (var n = 0; n < BISECT_STEPS; n++) {
+      var mid = (a + b) / 2;
+      if (mid === a || mid === b) break;
+      if (f(mid) < 0) a = mid; else b = mid;
+    }
+    return (a + b) / 2;
+  }
+
+  function golden(f, lo, hi) {  // the minimiser of a convex f on [lo, hi]
+    var ratio = (Math.sqrt(5) - 1) / 2, a = lo, b = hi;
+    var c = b - ratio * (b - a), d = a + ratio * (b - a), fc = f(c), fd = f(d);
+    for (var n = 0; n < BISECT_STEPS; n++) {
+      if (fc <= fd) { b = d; d = c; fd = fc; c = b - ratio * (b - a); fc = f(c); }
+      else { a = c; c = d; fc = fd; d = a + ratio * (b - a); fd = f(d); }
+      if (b - a <= 1e-12 * Math.max(1, Math.abs(a))) break;
+    }
+    return (a + b) / 2;
+  }
+
+  /* The slice's numbers for state s, as swl_viz.probe.loss_slice and swl_viz.curves make them. */
+  function sliceCurves(cfg, s) {
+    var sc = cfg.slice, n = sc.points, lo = sc.lo, hi = sc.hi, step = (hi - lo) / (n - 1);
+    var i = cfg.axes[0], j = cfg.axes[1], K = cfg.k, T = s.temperature, eps = s.labelSmoothing;
+    var t = s.t.map(function (v) { return eps ? (1 - eps) * v + eps / K : v; });
+    var d = new Array(n), L = new Array(n), slope = new Array(n), book = null, k;
+    if (s.variant === "book") book = new Array(n);
+    var rest = [];
+    for (k = 0; k < K; k++) if (k !== i && k !== j) rest.push(k);
+    for (k = 0; k < n; k++) {
+      d[k] = k === n - 1 ? hi : k * step + lo;
+      var r = along(cfg, s, d[k]);
+      L[k] = r.L; slope[k] = r.slope;
+      if (book) {  // the true slope of -sum t log(y + 1e-7): flat on the plateau
+        var wy = r.y.map(function (y, m) { return -t[m] * y / (y + BOOK_DELTA); });
+        var sum = wy.reduce(function (a, b) { return a + b; }, 0);
+        var dai = (wy[i] - r.y[i] * sum) / T, daj = (wy[j] - r.y[j] * sum) / T;
+        book[k] = (daj - dai) / 2;
+      }
+    }
+    var tRest = 0, dot = 0;
+    rest.forEach(function (m) { tRest += t[m]; dot += t[m] * cfg.logits[m]; });
+    var right = (t[i] + tRest / 2) / T, left = -(t[j] + tRest / 2) / T + 0;
+    if (s.loss === "mse") { left = 0; right = 0; }
+    var intercept = rest.length ? -dot / T + 0 : 0;
+    var out = { d: d, L: L, slope: slope, book: book, left: left, right: right, lines: {} };
+    var top = Math.max.apply(null, L), floor = Math.min(0, Math.min.apply(null, L));
+    if (s.variant === "exact" && s.loss !== "mse") {
+      out.lines["asymptote-left"] = { x: [lo, 0], y: [left * lo + intercept, intercept] };
+      out.lines["asymptote-right"] = { x: [0, hi], y: [intercept, right * hi + intercept] };
+    } else if (s.variant === "book") {
+      var limits = [i, j].map(function (c) { return -t[c] * Math.log(1 + BOOK_DELTA) - (1 - t[c]) * Math.log(BOOK_DELTA); });
+      var cap = Math.max(limits[0], limits[1]);
+      out.lines.cap = { x: [lo, hi], y: [cap, cap] };
+      top = Math.max(top, cap);
+    }
+    out.atZero = along(cfg, s, 0).L;
+    out.minimum = null;
+    var off = rest.length ? null : minimumOffset(cfg, s);
+    if (!rest.length && off !== null) {
+      var dMin = -off;
+      if (lo <= dMin && dMin <= hi) out.minimum = [dMin, s.loss === "mse" ? 0 : along(cfg, s, dMin).L];
+    } else if (rest.length && left < 0 && 0 < right) {
+      var found = s.variant === "exact" ?
+        bisect(function (x) { return along(cfg, s, x).slope; }, lo, hi) :
+        golden(function (x) { return along(cfg, s, x).L; }, lo, hi);
+      var margin = 1e-9 * (hi - lo);
+      if (lo + margin < found && found < hi - margin) out.minimum = [found, along(cfg, s, found).L];
+    }
+    var reach = Math.max(Math.abs(left), Math.abs(right));
+    slope.forEach(function (v) { reach = Math.max(reach, Math.abs(v)); });
+    out.ylim = [floor - 0.05 * (top - floor), top + 0.12 * (top - floor)];
+    out.slopeYlim = [-1.2 * reach, 1.2 * reach];
+    // the loss curve's formula in the legend, as swl_viz.curves names it (or none)
+    var w = sc.words, legend = null;
+    if (s.loss !== "ce") legend = s.loss === "mse" ? w.mse : w.focal;
+    else if (K === 2 && s.variant === "exact") {
+      var arg = T === 1 ? w.d : w.dT, terms = [];
+      [[t[i], arg], [t[j], "\u2212" + arg]].forEach(function (p) {
+        if (p[0]) terms.push((p[0] === 1 ? "" : num4(p[0]) + "\u00b7") + "softplus(" + p[1] + ")");
+      });
+      legend = terms.length === 1 && terms[0] === "softplus(" + w.d + ")" ? w.softplus1 : w.L + " = " + terms.join(" + ");
+    } else if (s.variant === "book") legend = w.book;
+    out.legend = legend;
+    return out;
+  }
+
+  function sliceFigure(s) {
+    var cfg = page.cfg, base = page.base, c = sliceCurves(cfg, s), sc = cfg.slice;
+    var data = base.data.map(function (trace) {
+      var t = Object.assign({}, trace), role = trace.meta, xy = null;
+      if (role === "slice-loss") {
+        xy = { x: c.d, y: c.L };
+        t.name = c.legend || role; t.showlegend = c.legend !== null;
+      } else if (role === "slope") {
+        xy = { x: c.d, y: c.slope };
+        t.name = c.book ? sc.words.backward : role; t.showlegend = c.book !== null; t.legend = "legend2";
+      } else if (role === "book-slope") {
+        xy = c.book ? { x: c.d, y: c.book } : null;
+        t.name = sc.words.bookSlope; t.showlegend = c.book !== null; t.legend = "legend2";
+      } else if (role === "at-zero") xy = { x: [0], y: [c.atZero] };
+      else if (role === "minimum") xy = c.minimum ? { x: [c.minimum[0]], y: [c.minimum[1]] } : null;
+      else if (role === "slope-limit-left") xy = { x: [sc.lo, sc.hi], y: [c.left, c.left] };
+      else if (role === "slope-limit-right") xy = { x: [sc.lo, sc.hi], y: [c.right, c.right] };
+      else if (c.lines[role]) xy = c.lines[role];
+      t.x = xy ? xy.x : []; t.y = xy ? xy.y : [];
+      return t;
+    });
+    var key = titleKey(s);
+    if (!page.liveLayouts[key]) {
+      var layout = Object.assign({}, base.layout);
+      if (layout.title) layout.title = Object.assign({}, layout.title, { text: cfg.titles[key] || "" });
+      layout.annotations = (layout.annotations || []).map(function (a) { return Object.assign({}, a, { visible: false }); });
+      page.liveLayouts[key] = layout;
+    }
+    var out = Object.assign({}, page.liveLayouts[key]);
+    out.yaxis = Object.assign({}, out.yaxis, { range: c.ylim });
+    out.yaxis2 = Object.assign({}, out.yaxis2, { range: c.slopeYlim });
+    return { data: data, layout: out };
+  }
+
   /* The figure for a state away from Python's: the same traces, recomputed. */
   function liveFigure(s) {
+    if (page.cfg.slice) return sliceFigure(s);
     // the figure Python built, with only what the state changes replaced: plotly then redraws
     // only the traces whose objects are new
     var cfg = page.cfg, base = page.base, cache = {};
@@ -597,10 +758,9 @@
         }
       });
     });
-    var title = cfg.titles[s.variant + "|" + (s.temperature === 1 ? "1" : "T")];
+    var key = titleKey(s), title = cfg.titles[key];
     // one layout per title: a control's move then changes the traces alone, and plotly redraws
     // neither the axes nor the page's text (the state is written beside the controls)
-    var key = s.variant + "|" + (s.temperature === 1 ? "1" : "T");
     if (!page.liveLayouts[key]) {
       if (layout.title) layout.title = Object.assign({}, layout.title, { text: title || "" });
       layout.annotations = (layout.annotations || []).map(function (a) {
@@ -611,6 +771,7 @@
           annotations: (layout.scene.annotations || []).map(function (a) { return Object.assign({}, a, { visible: false }); })
         });
       }
+      layout.margin = liveMargin(layout.margin);
       page.liveLayouts[key] = layout;
     }
     layout = page.liveLayouts[key];
@@ -630,7 +791,8 @@
   function showState(s) {
     var line = el("swl-viz-state");
     if (line) line.textContent = isInitial(s) ? "" : subtitle(page.cfg, s).replace(/\u00a0/g, " ") +
-      (s.variant === "book" ? ",  book" : "");
+      (s.variant === "book" ? ",  book" : "") +
+      (s.loss === "ce" ? "" : ",  " + s.loss + (s.loss === "focal" ? " \u03b3 = " + short(s.gamma) : ""));
   }
 
   function showProbe(s) {
@@ -640,7 +802,7 @@
     var cfg = page.cfg, p = probeAt(cfg, s), pick = null, suffix = "";
     if (cfg.k > cfg.maxBoxClasses) { pick = cfg.axes; suffix = "[" + cfg.axes.join(",") + "]"; }
     function sel(v) { return pick ? pick.map(function (k) { return v[k]; }) : v; }
-    var diff = p.y.map(function (v, k) { return p.grad[k] * s.temperature; });
+    var diff = p.y.map(function (v, k) { return s.loss === "ce" ? p.grad[k] * s.temperature : v - p.target[k]; });
     var tname = s.labelSmoothing ? cfg.words.smoothed : "t";
     var lines = [
       cfg.words.probeTitle + ": " + cfg.words.logits[0] + " = " + number4(s.probe[0]) + ", " + cfg.words.logits[1] + " = " + number4(s.probe[1]),
@@ -649,7 +811,8 @@
       "y \u2212 t" + suffix + " = " + vec4(sel(diff)),
       "L = " + number4(p.L)
     ];
-    if (s.temperature !== 1) lines.splice(4, 0, "(y \u2212 t)/T" + suffix + " = " + vec4(sel(p.grad)));
+    if (s.loss !== "ce") lines.splice(4, 0, "\u2207L" + suffix + " = " + vec4(sel(p.grad)));
+    else if (s.temperature !== 1) lines.splice(4, 0, "(y \u2212 t)/T" + suffix + " = " + vec4(sel(p.grad)));
     box.textContent = "";
     lines.forEach(function (line, k) {  // one line of text each, drawn side by side
       if (k) box.appendChild(document.createTextNode("\n"));
@@ -672,7 +835,12 @@
     var e = el("swl-smoothing");
     if (e) { e.value = String(s.labelSmoothing); el("swl-smoothing-value").textContent = short(s.labelSmoothing); }
     var v = el("swl-variant");
-    if (v) v.value = s.variant;
+    if (v) { v.value = s.variant; v.disabled = s.loss !== "ce"; }
+    var kind = el("swl-loss");
+    if (kind) kind.value = s.loss;
+    var g = el("swl-gamma"), gc = el("swl-gamma-control");
+    if (g && String(Number(g.value)) !== String(s.gamma)) g.value = String(s.gamma);
+    if (gc) gc.hidden = s.loss !== "focal";
     var p0 = el("swl-probe-x0"), p1 = el("swl-probe-x1");
     if (p0 && p1) { p0.value = s.probe ? String(s.probe[0]) : ""; p1.value = s.probe ? String(s.probe[1]) : ""; }
   }
@@ -681,7 +849,8 @@
     if (isInitial(s)) return "";
     var parts = [];
     if (page.cfg.k === 2) parts.push("t0=" + s.t[0]);
-    parts.push("T=" + s.temperature, "eps=" + s.labelSmoothing, "variant=" + s.variant);
+    parts.push("T=" + s.temperature, "eps=" + s.labelSmoothing, "variant=" + s.variant, "loss=" + s.loss);
+    if (s.loss === "focal") parts.push("gamma=" + s.gamma);
     if (s.probe) parts.push("probe=" + s.probe.join(","));
     if (s.descent) parts.push("descent=" + s.descent.join(","));
     return "#" + parts.join("&");
@@ -710,15 +879,30 @@
       if (key === "T" && v !== null && v >= 1e-3 && v <= 1e3) s.temperature = v;
       if (key === "eps" && v !== null && v >= 0 && v <= 1) s.labelSmoothing = v;
       if (key === "variant" && (value === "exact" || value === "book")) s.variant = value;
+      if (key === "loss" && (value === "ce" || value === "mse" || value === "focal")) s.loss = value;
+      if (key === "gamma" && v !== null && v >= 0 && v <= GAMMA_MAX) s.gamma = v;
       if (key === "probe") s.probe = value === "" ? null : pair(value);
       if (key === "descent") s.descent = value === "" ? null : pair(value);
     });
+    if (s.loss !== "ce") s.variant = "exact";  // the book's 1e-7 is the cross-entropy's
     return s;
   }
 
+  /* The URL follows the state once a dragged control rests (writing the history on every
+     frame of a drag costs more than a 2-D redraw's maths). */
+  var hashTimer = null, hashNext = null, HASH_REST_MS = 150;
+  function writeHash() {
+    if (hashTimer !== null) clearTimeout(hashTimer);
+    hashTimer = null;
+    if (hashNext !== null && location.hash !== hashNext) {
+      history.replaceState(null, "", location.href.split("#")[0] + hashNext);
+    }
+    hashNext = null;
+  }
   function setHash(s) {
-    var hash = encode(s), url = location.href.split("#")[0] + hash;
-    if (location.hash !== hash) history.replaceState(null, "", url);
+    hashNext = encode(s);
+    if (hashTimer !== null) clearTimeout(hashTimer);
+    hashTimer = setTimeout(writeHash, HASH_REST_MS);
   }
 
   var pending = null, inflight = 0;
@@ -740,17 +924,22 @@
     });
   }
 
-  /* Ask for state `s`: drawn at the next animation frame (a dragged control sends many). */
+  /* Ask for state `s`: drawn at once, or, while a drawing is under way (a dragged control
+     sends many moves), once it is done, with the latest state asked for. */
+  var again = false;
   function request(s) {
     page.state = copyState(s);
-    if (!pending) {
-      pending = new Promise(function (resolve) {
-        requestAnimationFrame(function () {
-          pending = null;
-          draw(page.state).then(resolve);
-        });
-      });
+    if (pending) {
+      again = true;
+      return pending;
     }
+    pending = draw(page.state).then(function next() {
+      if (!again) return null;
+      again = false;
+      return draw(page.state).then(next);
+    }).then(function () { pending = null; }, function (error) {
+      pending = null; again = false; throw error;
+    });
     return pending;
   }
 
@@ -774,9 +963,22 @@
     });
     var variant = el("swl-variant");
     if (variant) variant.addEventListener("change", function () { var n = s(); n.variant = variant.value; request(n); });
+    var kind = el("swl-loss");
+    if (kind) kind.addEventListener("change", function () {
+      var n = s(); n.loss = kind.value;
+      if (n.loss !== "ce") n.variant = "exact";  // the book's 1e-7 is the cross-entropy's
+      syncControls(n); request(n);
+    });
+    var gamma = el("swl-gamma");
+    if (gamma) gamma.addEventListener("input", function () {
+      var v = finite(gamma.value);
+      if (v === null || v < 0 || v > GAMMA_MAX) return;  // the field shows it; the state waits
+      var n = s(); n.gamma = v; request(n);
+    });
     var form = el("swl-viz-controls");
     if (form) form.addEventListener("submit", function (ev) {
       ev.preventDefault();
+      if (!el("swl-probe-x0") || !el("swl-probe-x1")) return;
       var a = finite(el("swl-probe-x0").value), b = finite(el("swl-probe-x1").value);
       if (a === null || b === null) return;
       var n = s(); n.probe = [a, b]; n.descent = [a, b]; request(n);
@@ -804,6 +1006,64 @@
     });
   }
 
+  /* The plane fills the page's width, so its axes have different scales: turn the labels
+     that lie along the plane's diagonal lines (Python turned them 45 degrees, for equal
+     scales) to the drawn slope, and state the scales' ratio beside the controls. */
+  var ALONG = -45;
+  function fitPlane() {
+    var full = page.gd._fullLayout, xa = full.xaxis, ya = full.yaxis, line = el("swl-viz-aspect");
+    if (!xa || !ya || page.cfg.slice || !page.cfg.panels.some(function (p) { return !p.threeD; })) return null;
+    var sx = xa._length / Math.abs(xa.range[1] - xa.range[0]);
+    var sy = ya._length / Math.abs(ya.range[1] - ya.range[0]);
+    var angle = -Math.atan2(sy, sx) * 180 / Math.PI, changes = {};
+    var shown = page.gd.layout.annotations || [];
+    (page.along || []).forEach(function (n) {
+      page.base.layout.annotations[n].textangle = angle;
+      if (shown[n] && Math.abs(shown[n].textangle - angle) > 0.05) changes["annotations[" + n + "].textangle"] = angle;
+    });
+    Object.keys(page.liveLayouts || {}).forEach(function (key) {
+      (page.along || []).forEach(function (n) {
+        var a = page.liveLayouts[key].annotations;
+        if (a && a[n]) a[n] = Object.assign({}, a[n], { textangle: angle });
+      });
+    });
+    if (line) {
+      var ratio = Number((sy / sx).toPrecision(2));
+      line.textContent = ratio === 1 ? "" : page.cfg.words.aspect
+        .replace("{x1}", page.cfg.words.logits[1]).replace("{x0}", page.cfg.words.logits[0])
+        .replace("{ratio}", String(ratio));
+      line.hidden = ratio === 1;
+    }
+    api.aspect = sy / sx;
+    return Object.keys(changes).length ? Plotly.relayout(page.gd, changes) : null;
+  }
+
+  /* plotly refines a surface of fewer than 120 points a side by interpolating it to about
+     120 (a 21 x 21 grid becomes 126 x 126) and draws its wire lines on that: on a redraw in
+     software WebGL that is most of the time, for no visible change (the grid's quads are
+     split along the same edges). The page's surfaces are drawn at their own points. */
+  function unrefined() {
+    var scenes = page.gd._fullLayout ? Object.keys(page.gd._fullLayout).filter(function (k) { return /^scene\d*$/.test(k); }) : [];
+    scenes.forEach(function (k) {
+      var gl = page.gd._fullLayout[k]._scene, traces = gl && gl.traces;
+      if (!traces) return;
+      Object.keys(traces).forEach(function (uid) {
+        var obj = traces[uid], proto = obj && Object.getPrototypeOf(obj);
+        if (proto && typeof proto.estimateScale === "function" && typeof proto.refineCoords === "function" && !proto.swlVizFlat) {
+          proto.estimateScale = function () { return 1; };
+          proto.swlVizFlat = true;
+        }
+      });
+    });
+  }
+
+  function markAlong() {
+    page.along = [];
+    (page.base.layout.annotations || []).forEach(function (a, n) {
+      if (a.textangle === ALONG && a.xref === "x") page.along.push(n);
+    });
+  }
+
   function start() {
     var cfg = JSON.parse(el("swl-viz-config").textContent);
     var figureText = el("swl-viz-figure").textContent;
@@ -816,14 +1076,26 @@
       page.liveStart = JSON.parse(figureText).data.length;
       page.base = fresh();
       page.liveLayouts = {};
+      markAlong();
       return Plotly.newPlot(gd, page.base.data.slice(), page.base.layout, page.plotConfig);
     }).then(function () {
+      unrefined();
+      page.autoR = gd._fullLayout._size.r;  // the margin plotly made for the colour bar
+      page.autoBase = fontBase();
+      return fitPlane();
+    }).then(function () {
       if (window.ResizeObserver) {  // the probe's lines and the controls take room from the plot
-        new ResizeObserver(function () { Plotly.Plots.resize(gd); }).observe(gd);
+        new ResizeObserver(function () {
+          var r = Plotly.Plots.resize(gd);
+          if (r && r.then) r.then(fitPlane);
+        }).observe(gd);
       }
       var width = window.innerWidth;
       window.addEventListener("resize", function () {
-        if (window.innerWidth !== width) { width = window.innerWidth; page.base = fresh(); page.liveLayouts = {}; request(page.state); }
+        if (window.innerWidth !== width) {
+          width = window.innerWidth; page.base = fresh(); page.liveLayouts = {}; markAlong();
+          request(page.state).then(fitPlane);
+        }
       });
       wire();
       var s = decode(location.hash);
@@ -840,9 +1112,9 @@
     var n = copyState(page.state);
     Object.keys(changes).forEach(function (k) { n[k] = changes[k]; });
     syncControls(n);
-    return draw(n);
+    return draw(n).then(writeHash);  // a script's state is in the URL at once
   };
-  api.pending = function () { return pending !== null || inflight > 0; };
+  api.pending = function () { return pending !== null || inflight > 0 || hashTimer !== null; };
   api.initial = function () { return page ? initialState(page.cfg) : null; };
   api.live = function () { return page ? !isInitial(page.state) : false; };
 

@@ -15,6 +15,7 @@ import math
 from typing import Any
 
 from swl_viz.marks import ARROW_FRACTION, LINE_SAMPLES, MAX_BOX_CLASSES, logit_label
+from swl_viz.options import LossKind, Variant
 from swl_viz.palette import DECISION, HALO, MINIMUM, PATH, PROBE
 from swl_viz.plotspec import Plot
 from swl_viz.scene import CONTOUR_LEVELS, REACH_2D, REACH_3D, default_title
@@ -35,6 +36,9 @@ from swl_viz.words import plain, typeset, words
 #: a figure drawn at a temperature outside widens it to hold that.
 TEMPERATURE_CONTROL = (0.01, 100.0)
 
+#: The focal loss's power on the page: the --gamma option's range.
+GAMMA_CONTROL = (0.0, 5.0)
+
 #: The controls' words, by language.
 CONTROL_WORDS = {
     "en": {
@@ -42,8 +46,13 @@ CONTROL_WORDS = {
         "t0": "Teacher label t₀ (t = (t₀, 1 − t₀))",
         "temperature": "Temperature T (log scale)",
         "smoothing": "Label smoothing ε",
-        "variant": "Loss",
+        "variant": "Cross-entropy as",
         "exact": "exact: −Σ t log y",
+        "loss": "Loss",
+        "ce": "cross-entropy: −Σ t log y",
+        "mse": "squared error: ½Σ(y − t)²",
+        "focal": "focal: −Σ t (1 − y)^γ log y",
+        "gamma": "Focal power γ",
         "book": "the book's: −Σ t log(y + 10⁻⁷)",
         "probe_x0": "Probe {x0}",
         "probe_x1": "Probe {x1}",
@@ -51,6 +60,7 @@ CONTROL_WORDS = {
         "clear": "Clear probe",
         "reset": "Reset view",
         "hint": "Click the contour to place a probe and start a descent there.",
+        "aspect": "Not to scale: one unit of {x1} is drawn {ratio} times as long as one of {x0}.",
         "probe_title": "The layer at the probe",
         "smoothed": "t (smoothed)",
         "about": "What the figure shows",
@@ -60,8 +70,13 @@ CONTROL_WORDS = {
         "t0": "教師ラベル t₀ (t = (t₀, 1 − t₀))",
         "temperature": "温度 T (対数目盛)",
         "smoothing": "ラベル平滑化 ε",
-        "variant": "損失",
+        "variant": "交差エントロピーの計算",
         "exact": "厳密: −Σ t log y",
+        "loss": "損失",
+        "ce": "交差エントロピー: −Σ t log y",
+        "mse": "二乗誤差: ½Σ(y − t)²",
+        "focal": "focal: −Σ t (1 − y)^γ log y",
+        "gamma": "focal の指数 γ",
         "book": "本の実装: −Σ t log(y + 10⁻⁷)",
         "probe_x0": "プローブ {x0}",
         "probe_x1": "プローブ {x1}",
@@ -69,6 +84,7 @@ CONTROL_WORDS = {
         "clear": "プローブを消す",
         "reset": "元に戻す",
         "hint": "等高線図をクリックすると、その点にプローブを置き、そこから降下します。",
+        "aspect": "縦横の縮尺は異なります: {x1} の 1 は {x0} の 1 の {ratio} 倍の長さです。",
         "probe_title": "プローブでのレイヤの値",
         "smoothed": "t (平滑化後)",
         "about": "この図が示すもの",
@@ -84,16 +100,22 @@ def _titles(plot: Plot) -> dict[str, str | None]:
     """The title for each (variant, T = 1 or not), as the PNG would title it; a user's title
     stays, and no title stays none."""
     out: dict[str, str | None] = {}
-    for variant in ("exact", "book"):
+    kinds: tuple[tuple[LossKind, Variant], ...] = (
+        ("ce", "exact"), ("ce", "book"), ("mse", "exact"), ("focal", "exact")
+    )  # fmt: skip
+    for loss, variant in kinds:
         for key, temperature in (("1", 1.0), ("T", 2.0)):
             if plot.no_title:
                 title = None
             elif plot.title is not None:
                 title = web_text(plot.title)
             else:
-                other = dataclasses.replace(plot, variant=variant, temperature=temperature)
+                gamma = plot.gamma if loss == "focal" else 2.0  # gamma is the focal loss's
+                other = dataclasses.replace(
+                    plot, variant=variant, temperature=temperature, loss=loss, gamma=gamma
+                )
                 title = web_text(typeset(default_title(other)))  # as the scene sets it
-            out[f"{variant}|{key}"] = title
+            out[f"{loss}|{variant}|{key}"] = title
     return out
 
 
@@ -126,9 +148,34 @@ def _panels(plot: Plot, scene: Scene, detail: int) -> list[dict[str, Any]]:
     return panels
 
 
+def _slice_config(plot: Plot, scene: Scene) -> dict[str, Any] | None:
+    """The slice's d samples and the words its live legend is made of; None for a plane."""
+    curves = scene.curves
+    if curves is None:
+        return None
+    w = words(plot.lang)
+    d = curves.loss.x
+    return {
+        "lo": float(d[0]),
+        "hi": float(d[-1]),
+        "points": int(d.size),
+        "words": {
+            "L": typeset("$L$"),
+            "d": typeset("$d$"),
+            "dT": typeset("$d/T$"),
+            "softplus1": typeset(w["softplus1"]),
+            "book": typeset(r"$L = -\Sigma\, t \log(y + 10^{-7})$"),
+            "backward": typeset(w["slice_backward"]),
+            "bookSlope": typeset(w["book_slope"]),
+            "mse": "L = ½Σ(y − t)²",
+            "focal": "L = −Σ t (1 − y)^γ log y",
+        },
+    }
+
+
 def _fixed_logits(plot: Plot, scene: Scene) -> str:
     """The subtitle's part about the fixed logits (K > 2), as the PNG writes it."""
-    layer = scene.panels[0].grid.layer
+    layer = plot.layer()
     if layer.k <= 2:
         return ""
     fixed = ", ".join(
@@ -139,7 +186,7 @@ def _fixed_logits(plot: Plot, scene: Scene) -> str:
 
 def live_config(plot: Plot, scene: Scene, detail: int) -> dict[str, Any]:
     """Everything ``live.js`` reads: the layer, the traces it redraws, the marks' looks."""
-    layer = scene.panels[0].grid.layer
+    layer = plot.layer()
     colours = _THEMES[plot.theme]
     w = words(plot.lang)
     cw = control_words(plot.lang)
@@ -154,6 +201,9 @@ def live_config(plot: Plot, scene: Scene, detail: int) -> dict[str, Any]:
         "temperature": layer.temperature,
         "labelSmoothing": layer.label_smoothing,
         "variant": layer.variant,
+        "loss": layer.loss,
+        "gamma": float(layer.gamma),
+        "slice": _slice_config(plot, scene),
         "zscale": plot.zscale,
         "zlim": None if plot.zlim is None else [float(v) for v in plot.zlim],
         "normalize": bool(plot.normalize),
@@ -187,6 +237,7 @@ def live_config(plot: Plot, scene: Scene, detail: int) -> dict[str, Any]:
             "logits": [plain(logit_label(i)), plain(logit_label(j))],
             "smoothed": cw["smoothed"],
             "probeTitle": cw["probe_title"],
+            "aspect": cw["aspect"],
         },
     }
 
@@ -204,7 +255,7 @@ def _range_input(
 
 def controls_html(plot: Plot, scene: Scene) -> str:
     """The page's native controls: each a labelled input a keyboard can move."""
-    layer = scene.panels[0].grid.layer
+    layer = plot.layer()
     cw = control_words(plot.lang)
     parts = [f'<form id="swl-viz-controls" class="swl-controls" aria-label="{cw["controls"]}">']
     if layer.k == 2:
@@ -224,10 +275,34 @@ def controls_html(plot: Plot, scene: Scene) -> str:
         f"{html.escape(cw[v])}</option>"
         for v in ("exact", "book")
     )
+    other = layer.loss != "ce"  # the book's 1e-7 is the cross-entropy's: no variant for others
     parts.append(
         f'<div class="swl-control"><label for="swl-variant">{cw["variant"]}</label>'
-        f'<select id="swl-variant" name="variant">{options}</select></div>'
+        f'<select id="swl-variant" name="variant"{" disabled" if other else ""}>{options}'
+        "</select></div>"
     )
+    losses = "".join(
+        f'<option value="{v}"{" selected" if layer.loss == v else ""}>{html.escape(cw[v])}</option>'
+        for v in ("ce", "mse", "focal")
+    )
+    parts.append(
+        f'<div class="swl-control"><label for="swl-loss">{cw["loss"]}</label>'
+        f'<select id="swl-loss" name="loss">{losses}</select></div>'
+    )
+    low_g, high_g = GAMMA_CONTROL
+    hidden = "" if layer.loss == "focal" else " hidden"
+    parts.append(
+        f'<div class="swl-control" id="swl-gamma-control"{hidden}>'
+        f'<label for="swl-gamma">{cw["gamma"]}</label>'
+        f'<input type="number" id="swl-gamma" name="gamma" min="{low_g:g}" max="{high_g:g}" '
+        f'step="0.5" value="{layer.gamma:g}"></div>'
+    )
+    if scene.curves is not None:  # the slice has no plane to probe
+        parts.append(
+            '<div class="swl-control swl-buttons">'
+            f'<button type="button" id="swl-reset">{cw["reset"]}</button></div></form>'
+        )
+        return "".join(parts)
     x0, x1 = (plain(logit_label(a)) for a in layer.axes)
     probe = plot.probe if plot.probe is not None else (None, None)
     for name, axis, value in (("probe-x0", x0, probe[0]), ("probe-x1", x1, probe[1])):

@@ -226,12 +226,15 @@ def _layout(plot: Plot, scene: Scene, notes: tuple[list[Any], list[Any]]) -> dic
                 "linecolor": colours["tick"],
                 "mirror": True,
                 "showline": True,
-                "constrain": "domain",
+                # the labels stay inside the margins; plotly measures every label of an axis
+                # that may hide those past the page, on every redraw
+                "ticklabeloverflow": "allow",
             }
+            # the plane fills the page's width (a 16:9 slide), not a square in its middle: its
+            # two axes are drawn to different scales, which the page states beside the controls
             layout["xaxis"] = {**axis, "range": [lo, hi], "title": {"text": xtitle},
                                "domain": list(domain)}  # fmt: skip
-            layout["yaxis"] = {**axis, "range": [lo1, hi1], "title": {"text": ytitle},
-                               "scaleanchor": "x", "scaleratio": 1}  # fmt: skip
+            layout["yaxis"] = {**axis, "range": [lo1, hi1], "title": {"text": ytitle}}
             continue
         axis3 = {
             "backgroundcolor": colours["pane"],
@@ -269,14 +272,210 @@ def figure_dict(plot: Plot, detail: int = 0) -> dict[str, Any]:
 
 def page_scene(plot: Plot) -> Scene:
     """The scene of ``plot``, refused (``param="figure"``) for a figure with no page."""
-    if plot.figure not in ("surface", "quiver", "contour", "pair"):
+    if plot.figure not in ("surface", "quiver", "contour", "pair", "slice"):
         raise SwlVizError(
-            f"HTML has surface, quiver, contour and pair; got {plot.figure!r}", param="figure"
+            f"HTML has surface, quiver, contour, pair and slice; got {plot.figure!r}",
+            param="figure",
         )
     return build_scene(plot)
 
 
+# ---- the slice: the loss along d = x1 - x0 above, its slope below ------------------------------
+
+#: The slice's two panels on the page (paper fractions of the height): the loss, and its slope
+#: below it at 45 % of its height, as the PNG stacks them.
+SLICE_UPPER, SLICE_LOWER = (0.36, 1.0), (0.0, 0.29)
+#: The slice's traces, in drawing order (later on top), each present on every page (empty when
+#: the scene has no such curve), so the live page redraws them in place: (role, lower panel).
+SLICE_ROLES: tuple[tuple[str, bool], ...] = (
+    ("asymptote-left", False),
+    ("asymptote-right", False),
+    ("cap", False),
+    ("slice-loss", False),
+    ("at-zero", False),
+    ("minimum", False),
+    ("slope-limit-left", True),
+    ("slope-limit-right", True),
+    ("slope", True),
+    ("book-slope", True),
+)
+
+
+def _slice_traces(plot: Plot, scene: Scene) -> list[dict[str, Any]]:
+    from swl_viz.palette import HALO, LOSS_CURVE, MINIMUM, SLOPE_CURVE
+
+    curves = scene.curves
+    assert curves is not None
+    muted = _THEMES[plot.theme]["tick"]
+    lo, hi = float(curves.loss.x[0]), float(curves.loss.x[-1])
+    lines = {line.role: line for line in (curves.loss, *curves.lines, *curves.slopes)}
+    points = {point.role: point for point in curves.points}
+    names = dict(
+        zip((line.role for line in curves.slopes), curves.slope_legend or (), strict=False)
+    )
+    d_name, slope_name = plain(curves.axis_labels[2]).split(" = ")[0], "dL/dd"
+    data: list[dict[str, Any]] = []
+    for role, lower in SLICE_ROLES:
+        trace: dict[str, Any] = {
+            "type": "scatter",
+            "name": role,
+            "meta": role,
+            "xaxis": "x2" if lower else "x",
+            "yaxis": "y2" if lower else "y",
+            "showlegend": False,
+            "hoverinfo": "skip",
+            "cliponaxis": role in ("slice-loss", "slope", "book-slope"),
+        }
+        x: list[float] | Any = []
+        y: list[float] | Any = []
+        if role in lines:
+            x, y = lines[role].x, lines[role].y
+        elif role in points:
+            x, y = [points[role].at[0]], [points[role].at[1]]
+        elif role.startswith("slope-limit"):
+            level = curves.levels[0 if role.endswith("left") else 1]
+            x, y = [lo, hi], [level, level]
+        trace["x"] = np.asarray(x, dtype=np.float64)
+        trace["y"] = np.asarray(y, dtype=np.float64)
+        data.append(trace)
+        if role in points:
+            star = role == "minimum"
+            marker = {
+                "symbol": "star" if star else "circle",
+                "size": 16 if star else 10,
+                "color": MINIMUM if star else LOSS_CURVE,
+                "line": {"color": HALO, "width": 1.5},
+            }
+            trace.update(mode="markers", marker=marker)
+            continue
+        colour = {"slice-loss": LOSS_CURVE, "slope": SLOPE_CURVE, "book-slope": LOSS_CURVE}
+        width = 1.6 if role in colour else 1.0
+        dash = {"book-slope": "dot", "slice-loss": "solid", "slope": "solid"}.get(role, "dash")
+        trace["mode"] = "lines"
+        trace["line"] = {"color": colour.get(role, muted), "width": width * PX_PER_POINT * 1.4,
+                         "dash": dash}  # fmt: skip
+        if role == "slice-loss":
+            trace["hovertemplate"] = f"{d_name} = %{{x:.6~g}}<br>L = %{{y:.6~g}}<extra></extra>"
+            trace.pop("hoverinfo")
+            if curves.legend is not None:
+                trace.update(name=web_text(curves.legend), showlegend=True, legend="legend")
+        if role in ("slope", "book-slope"):
+            trace["hovertemplate"] = (
+                f"{d_name} = %{{x:.6~g}}<br>{slope_name} = %{{y:.6~g}}<extra></extra>"
+            )
+            trace.pop("hoverinfo")
+            if role in names:
+                trace.update(name=web_text(names[role]), showlegend=True, legend="legend2")
+    return data
+
+
+def _slice_annotations(plot: Plot, scene: Scene) -> list[dict[str, Any]]:
+    """The slice's subtitle and labels: each at its point (set off by its offset, with a thin
+    leader back to the point where the PNG draws one), the slope's note in its panel."""
+    curves = scene.curves
+    assert curves is not None
+    colours = _THEMES[plot.theme]
+    notes: list[dict[str, Any]] = [
+        {**_BLANK, "name": "subtitle", "text": web_text(curves.subtitle), "visible": True,
+         "xref": "paper", "yref": "paper", "x": 0.0, "y": SLICE_UPPER[1], "yanchor": "bottom",
+         "font": {**_BLANK["font"], "size": 15, "color": colours["text"]}}
+    ]  # fmt: skip
+    for label in curves.labels:
+        lower = label.role.startswith(("slope", "why"))
+        note = {**_label_annotation(plot, label), "name": label.role}
+        if label.space == "axes":
+            axes = ("x2 domain", "y2 domain") if lower else ("x domain", "y domain")
+            notes.append({**note, "xref": axes[0], "yref": axes[1],
+                          "x": label.at[0], "y": label.at[1]})  # fmt: skip
+            continue
+        place = {"xref": "x2" if lower else "x", "yref": "y2" if lower else "y",
+                 "x": label.at[0], "y": label.at[1]}  # fmt: skip
+        if label.leader:  # the text at the offset, a thin line from it back to the point
+            note.update(showarrow=True, arrowhead=0, arrowwidth=1.0, arrowcolor=colours["tick"],
+                        axref="pixel", ayref="pixel", ax=note["xshift"], ay=-note["yshift"],
+                        xshift=0.0, yshift=0.0, standoff=4)  # fmt: skip
+        notes.append({**note, **place})
+    return notes
+
+
+def _slice_layout(plot: Plot, scene: Scene) -> dict[str, Any]:
+    curves = scene.curves
+    assert curves is not None
+    colours = _THEMES[plot.theme]
+    title = "" if scene.title is None else web_text(scene.title)
+    lo, hi = float(curves.loss.x[0]), float(curves.loss.x[-1])
+    axis = {
+        "gridcolor": colours["grid"],
+        "zeroline": False,
+        "showgrid": True,
+        "color": colours["tick"],
+        "linecolor": colours["tick"],
+        "mirror": True,
+        "showline": True,
+        "ticklabeloverflow": "allow",
+    }
+    legend = {
+        "bgcolor": colours["legend"],
+        "bordercolor": colours["grid"],
+        "borderwidth": 1,
+        "yanchor": "top",
+    }
+    corner = 0.01 if curves.flat_left else 0.99
+    zero = {"type": "line", "x0": 0.0, "x1": 0.0, "y0": 0.0, "y1": 1.0, "layer": "below",
+            "line": {"color": colours["tick"], "width": 0.8}}  # fmt: skip
+    return {
+        "template": "none",
+        "paper_bgcolor": colours["background"],
+        "plot_bgcolor": colours["background"],
+        "font": {"color": colours["text"], "size": 13},
+        "title": {"text": title, "x": 0.5, "xanchor": "center", "font": {"size": 22}},
+        "margin": {"l": 70, "r": 40, "t": 90 if title else 50, "b": 50},
+        "hoverlabel": {"align": "left"},
+        "uirevision": "swl-viz",
+        "showlegend": True,
+        "legend": {**legend, "x": 0.5, "xanchor": "center", "y": SLICE_UPPER[1] - 0.01},
+        "legend2": {
+            **legend,
+            "x": corner,
+            "xanchor": "left" if curves.flat_left else "right",
+            "y": SLICE_LOWER[1] - 0.01,
+        },  # fmt: skip
+        "xaxis": {
+            **axis,
+            "range": [lo, hi],
+            "anchor": "y",
+            "matches": "x2",
+            "showticklabels": False,
+        },  # fmt: skip
+        "yaxis": {
+            **axis,
+            "range": list(curves.ylim),
+            "domain": list(SLICE_UPPER),
+            "title": {"text": web_text(curves.axis_labels[0])},
+        },  # fmt: skip
+        "xaxis2": {
+            **axis,
+            "range": [lo, hi],
+            "anchor": "y2",
+            "title": {"text": web_text(curves.axis_labels[2])},
+        },  # fmt: skip
+        "yaxis2": {
+            **axis,
+            "range": list(curves.slope_ylim),
+            "domain": list(SLICE_LOWER),
+            "title": {"text": web_text(curves.axis_labels[1])},
+        },  # fmt: skip
+        "shapes": [
+            {**zero, "xref": "x", "yref": "y domain"},
+            {**zero, "xref": "x2", "yref": "y2 domain"},
+        ],  # fmt: skip
+        "annotations": _slice_annotations(plot, scene),
+    }
+
+
 def _figure(plot: Plot, scene: Scene, detail: int) -> dict[str, Any]:
+    if scene.curves is not None:  # the slice: curves, not a grid; one sampling at any size
+        return {"data": _slice_traces(plot, scene), "layout": _slice_layout(plot, scene)}
     slots = _slots([scene])
     first: set[str] = set()
     data = [
@@ -394,6 +593,7 @@ _CSS = """html, body {{margin: 0; padding: 0; background: {background}; color: {
 .swl-hint {{margin: 0; padding: 0 1em; font-size: clamp(12px, 0.95vw, 22px);}}
 .swl-about {{padding: 0.2em 1em 1em; font-size: clamp(12px, 0.95vw, 22px);}}
 :focus-visible {{outline: 3px solid #4dd8ff; outline-offset: 2px;}}
+[hidden] {{display: none !important;}}
 """
 
 
@@ -447,6 +647,7 @@ def _page(plot: Plot, scene: Scene, detail: int, plotly: PlotlyJs) -> bytes:
             f'aria-label="{html.escape(_page_title(plot), quote=True)}" '
             'aria-describedby="swl-viz-summary"></div>',
             '<p class="swl-state" id="swl-viz-state" aria-live="polite"></p>',
+            '<p class="swl-hint" hidden id="swl-viz-aspect"></p>',
             controls_html(plot, scene),
             f'<p class="swl-hint" hidden id="swl-viz-hint">{html.escape(hint(plot))}</p>',
             '<section class="swl-probe" id="swl-viz-probe" aria-live="polite" '
@@ -483,9 +684,10 @@ def _with_family(value: Any, family: str) -> Any:
 def _page_texts(plot: Plot, scene: Scene, spec: dict[str, Any]) -> str:
     """Every character the page may show: for the font subset a Japanese page carries."""
     from swl_viz.web.describe import describe
-    from swl_viz.web.live import control_words
+    from swl_viz.web.live import _slice_config, control_words
 
     parts = [describe(plot, scene), *control_words(plot.lang).values(), str(spec["layout"])]
+    parts.append(str(_slice_config(plot, scene)))  # the slice's live legend
     parts += [str(t.get("name", "")) + str(t.get("hovertemplate", "")) for t in spec["data"]]
     parts += [v for k, v in words(plot.lang).items() if isinstance(v, str)]
     parts.append("0123456789.,-−+=()[]eE ∇ΣεTtyLx₀₁₂₃₄₅₆₇₈₉′≈")
