@@ -294,16 +294,21 @@
     var keep = [];
     for (k = 0; k < n; k++) if (norm[k] > 0) keep.push(k);
     if (!panel.threeD) {
+      /* as swl_viz.scene.contour_field: under floorShare of the longest, an arrow is drawn that
+         long (its direction still reads); under dropShare, not at all */
+      var floor = cfg.normalize ? 0 : look.floorShare * top;
+      if (!cfg.normalize) keep = keep.filter(function (m) { return norm[m] >= look.dropShare * top; });
+      var lift = function (m) { return norm[m] < floor ? floor / norm[m] : 1; };
       var longest = 0, tails = [], tipsX = [], tipsY = [], len = [];
       keep.forEach(function (m) {
-        var a = u[m], b = v[m];
+        var a = u[m] * lift(m), b = v[m] * lift(m);
         if (cfg.normalize) { a /= norm[m]; b /= norm[m]; }
         len.push(Math.hypot(a, b));
         longest = Math.max(longest, Math.hypot(a, b));
       });
       var scale = longest > 0 ? longest / panel.reach : 1, X = [], Y = [], sizes = [];
       keep.forEach(function (m, q) {
-        var a = u[m], b = v[m];
+        var a = u[m] * lift(m), b = v[m] * lift(m);
         if (cfg.normalize) { a /= norm[m]; b /= norm[m]; }
         var head = Math.min(look.headSize, Math.max(look.minHeadSize, look.headSize * len[q] / Math.max(longest, 1e-300)));
         X.push(xs[m], xs[m] + a / scale, null);

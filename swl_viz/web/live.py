@@ -18,7 +18,14 @@ from swl_viz.marks import ARROW_FRACTION, LINE_SAMPLES, MAX_BOX_CLASSES, logit_l
 from swl_viz.options import LossKind, Variant
 from swl_viz.palette import DECISION, HALO, MINIMUM, PATH, PROBE
 from swl_viz.plotspec import Plot
-from swl_viz.scene import CONTOUR_LEVELS, REACH_2D, REACH_3D, default_title
+from swl_viz.scene import (
+    CONTOUR_LEVELS,
+    DROP_SHARE,
+    FLOOR_SHARE,
+    REACH_2D,
+    REACH_3D,
+    default_title,
+)
 from swl_viz.shapes import Scene
 from swl_viz.web.look import (
     _THEMES,
@@ -225,6 +232,8 @@ def live_config(plot: Plot, scene: Scene, detail: int) -> dict[str, Any]:
             "halo": HALO,
             "text": colours["text"],
             "headShare": HEAD_SHARE,
+            "floorShare": FLOOR_SHARE,
+            "dropShare": DROP_SHARE,
             "lineLift": LINE_LIFT,
             "headSize": HEAD_SIZE,
             "minHeadSize": MIN_HEAD_SIZE,
