@@ -10,6 +10,7 @@ measured in the same run, interleaved.
 
 from __future__ import annotations
 
+import compileall
 import json
 import os
 import resource
@@ -349,6 +350,10 @@ def main() -> int:
         return 2
     start = time.perf_counter()
     print(f"swl-viz benchmarks on {os.cpu_count()} cores, Python {sys.version.split()[0]}")
+    # A user's Python keeps swl-viz's compiled bytecode after the first run (pip writes it at
+    # install); under PYTHONDONTWRITEBYTECODE an editable checkout would compile every module
+    # on every start, and the start-up times would measure the compiler.
+    compileall.compile_dir(HERE.parent / "swl_viz", quiet=1)
     for name in chosen:
         SECTIONS[name]()
     print()

@@ -62,30 +62,68 @@ the page's starting camera. ``compare`` and ``transparent`` are refused for a pa
 Nothing here imports matplotlib; plotly is imported only inside :func:`render_html`.
 """
 
-from swl_viz.web.look import (
-    DETAILS,
-    HEAD_SHARE,
-    INSTALL_HINT,
-    LINE_LIFT,
-    MAX_POINTS,
-    OUTLINED,
-    number,
-    web_text,
-)
-from swl_viz.web.page import (
-    PLOTLY_FILE,
-    _figure,
-    camera_view,
-    div_id,
-    drawn_zrange,
-    figure_dict,
-    live_script,
-    page_scene,
-    plotly_js,
-    render_html,
-    require_plotly,
-)
-from swl_viz.web.traces import contour_colorscale
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from swl_viz.web.look import (
+        DETAILS,
+        HEAD_SHARE,
+        INSTALL_HINT,
+        LINE_LIFT,
+        MAX_POINTS,
+        OUTLINED,
+        number,
+        web_text,
+    )
+    from swl_viz.web.page import (
+        PLOTLY_FILE,
+        _figure,
+        camera_view,
+        div_id,
+        drawn_zrange,
+        figure_dict,
+        live_script,
+        page_scene,
+        plotly_js,
+        render_html,
+        require_plotly,
+    )
+    from swl_viz.web.traces import contour_colorscale
+
+#: Where each name lives: the page's modules load when a name is first used, so that
+#: :mod:`swl_viz.web.describe` (a PNG's words) costs no plotly-page code.
+_HOMES = {
+    "DETAILS": "swl_viz.web.look",
+    "HEAD_SHARE": "swl_viz.web.look",
+    "INSTALL_HINT": "swl_viz.web.look",
+    "LINE_LIFT": "swl_viz.web.look",
+    "MAX_POINTS": "swl_viz.web.look",
+    "OUTLINED": "swl_viz.web.look",
+    "number": "swl_viz.web.look",
+    "web_text": "swl_viz.web.look",
+    "PLOTLY_FILE": "swl_viz.web.page",
+    "_figure": "swl_viz.web.page",
+    "camera_view": "swl_viz.web.page",
+    "div_id": "swl_viz.web.page",
+    "drawn_zrange": "swl_viz.web.page",
+    "figure_dict": "swl_viz.web.page",
+    "live_script": "swl_viz.web.page",
+    "page_scene": "swl_viz.web.page",
+    "plotly_js": "swl_viz.web.page",
+    "render_html": "swl_viz.web.page",
+    "require_plotly": "swl_viz.web.page",
+    "contour_colorscale": "swl_viz.web.traces",
+}
+
+
+def __getattr__(name: str) -> Any:
+    if name in _HOMES:
+        value = getattr(importlib.import_module(_HOMES[name]), name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 __all__ = [
     "DETAILS",
