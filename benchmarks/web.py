@@ -12,12 +12,13 @@ the contour, 300 ms for a figure with a 3-D panel.
 The machine may be shared, so two figures are measured side by side for each redraw: the wall
 time in the page, and the CPU time all of Chromium's processes spent on it (read from /proc
 before and after the moves; the renderer, and the GPU process that rasterises WebGL in
-software). The CPU time is what a redraw costs whatever else runs; it must meet the target. The
-wall time must meet it too when the load average is below the number of cores (else it is
-printed, marked as taken under load). Beside them, plotly's own full redraw of the same page
-(``Plotly.redraw``), interleaved with the moves, is printed with the ratio of the two: the
-part of a move that is the page's own (its maths and its updates) rather than plotly's
-drawing. Exits 1 on a miss, 2 without Chromium or playwright.
+software). The wall time is what a reader waits for: it must meet the target when the load
+average is below the number of cores. Under load the wall time includes other programs', so it
+is printed, marked as taken under load, and the CPU time (summed over Chromium's threads: a
+stricter measure) must meet the target instead. Beside them, plotly's own full redraw of the
+same page (``Plotly.redraw``), interleaved with the moves, is printed with the ratio of the
+two: the part of a move that is the page's own (its maths and its updates) rather than
+plotly's drawing. Exits 1 on a miss, 2 without Chromium or playwright.
 
 Where a move's time goes (measured with Chromium's profiler): the page's maths over the grid,
 its arrows, lines and probe take a few ms; the rest is plotly's. The page therefore keeps
@@ -178,9 +179,11 @@ def main(argv: list[str]) -> int:
                 walls, cpu, floors = measure(browser, marker, figure, Path(tmp))
                 target = TARGETS_MS[figure]
                 wall = statistics.median(walls)
-                ok_cpu = cpu <= target
+                # what the reader waits for is the wall time; under load it is the other
+                # programs' time too, and the CPU Chromium spent (all its threads) judges
+                ok_cpu = cpu <= target or not busy
                 ok_wall = wall <= target or busy
-                note = "" if wall <= target or not busy else " (taken under load: not judged)"
+                note = " (taken under load: not judged)" if busy else ""
                 print(
                     f"  {figure}: wall median {wall:.0f} ms (min {min(walls):.0f}, max "
                     f"{max(walls):.0f}){note}; CPU {cpu:.0f} ms a redraw; plotly's own "
