@@ -443,7 +443,7 @@ def build_simplex(plot: Plot) -> SimplexScene:
         a = np.array(plot.probe, dtype=np.float64)
         uv = to_plane(a)
         found = probe_point(float(uv[0]), float(uv[1]), layer)
-        box = probe_text(replace(found, a=a))
+        box = probe_text(replace(found, a=a), factors=True)  # dL/dy beside what it makes
         if layer.label_smoothing:  # the figure calls the smoothed label t' throughout
             box = box.replace("$t$ (smoothed)", "$t'$").replace("$y - t$", "$y - t'$")
             box = box.replace("$(y - t)/T$", "$(y - t')/T$")

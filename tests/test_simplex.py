@@ -533,3 +533,19 @@ def test_a_click_on_either_panel_probes_both(
     assert (
         f"L = {float(loss):.4g}" in said.replace("0<", "<") or f"L = {float(loss):.4g}" in said
     ), said
+
+
+def test_the_simplex_probe_box_gives_both_chain_rule_factors() -> None:
+    """Cross-entropy's dL/dy = -t'/y is printed beside the y - t' it makes, as on the plane."""
+    import re
+
+    from swl_viz.simplex import build_simplex
+
+    a = np.array([1.0, 0.0, -1.0])
+    t = np.array([0.2, 0.5, 0.3])
+    scene = build_simplex(Plot("simplex", t=tuple(t), probe=tuple(a)))
+    assert scene.probe_box is not None
+    (line,) = [s for s in scene.probe_box.splitlines() if s.startswith("∂")]
+    y = np.exp(a - a.max()) / np.exp(a - a.max()).sum()
+    printed = [float(v.replace("−", "-")) for v in re.findall(r"[−-]?\d+\.\d+", line)]
+    np.testing.assert_allclose(printed, -t / y, rtol=5e-4)
