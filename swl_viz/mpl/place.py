@@ -369,8 +369,8 @@ def place_labels(fig: Figure, labels: Sequence[Text]) -> Placement:
         note = gid.endswith("-note") or gid.startswith("why-")  # names no point: no leader
         for room in (own, canvas):
             for dx, dy in _offsets(text, em):
-                if room is own and not note and math.hypot(dx, dy) > NEAR * em:
-                    break  # far from its mark inside the plot, it would name something else
+                if room is own and not note and _too_far(text, dx, dy, em):
+                    continue  # inside the plot it would name something else
                 moved_shape = shape + (dx, dy)
                 low, high = moved_shape.min(axis=0), moved_shape.max(axis=0)
                 off = max(room.x0 - low[0], room.y0 - low[1], high[0] - room.x1, high[1] - room.y1)
@@ -413,6 +413,19 @@ def place_labels(fig: Figure, labels: Sequence[Text]) -> Placement:
         upright.append(not turned)
         taken_box = np.vstack([taken_box, [*placed.min(axis=0), *placed.max(axis=0)]])
     return Placement(moved, unplaced)
+
+
+def _too_far(text: Text, dx: float, dy: float, em: float) -> bool:
+    """Whether a shift takes a label inside its panel too far from what it names: more than
+    :data:`NEAR` ems; for a label along a line, any step off its line beyond the first ring (it
+    may slide along its line as far as the line goes, but moved across it, it lies on the
+    neighbouring line and names that one)."""
+    angle = text.get_rotation()
+    if not angle:
+        return math.hypot(dx, dy) > NEAR * em
+    ux, uy = math.cos(math.radians(angle)), math.sin(math.radians(angle))
+    across = abs(-dx * uy + dy * ux)
+    return across > 1e-6 and math.hypot(dx, dy) > RINGS[1] * em
 
 
 def _data_areas(fig: Figure) -> list[Bbox]:

@@ -78,8 +78,9 @@ _HOVER_Y = "y = (%{customdata[0]:.4~g}, %{customdata[1]:.4~g}, %{customdata[2]:.
 
 
 def _short(values: Any) -> list[float | None]:
-    """y to 7 significant digits, as hover and a click use it (the page stays small)."""
-    return [None if not np.isfinite(v) else float(f"{v:.7g}") for v in np.asarray(values)]
+    """y to 5 significant digits: hover shows 4 (and a Japanese page, its glyphs beside the
+    grids, stays under the 6 MB a page may weigh)."""
+    return [None if not np.isfinite(v) else float(f"{v:.5g}") for v in np.asarray(values)]
 
 
 def _contour(scene: SimplexScene) -> dict[str, Any]:
@@ -415,11 +416,25 @@ def simplex_html(plot: Plot) -> bytes:
 
     spec = simplex_figure_dict(plot)
     colours = _THEMES[plot.theme]
-    css = _CSS.format(background=colours["background"], text=colours["text"],
-                      family="sans-serif")  # fmt: skip
     summary = describe_simplex(plot)
     cw = control_words(plot.lang)
     own = SIMPLEX_CONTROL_WORDS["ja" if plot.lang == "ja" else "en"]
+    fonts, family = "", "sans-serif"
+    if plot.lang == "ja":  # the glyphs it shows go with it, for a machine with no CJK font
+        from swl_viz.simplex import SIMPLEX_WORDS
+        from swl_viz.web.fonts import FAMILY, font_face
+        from swl_viz.web.page import _with_family
+
+        # every character Python hands the page: the figure, the live script's words, the text
+        config_words = simplex_config(plot, spec)
+        texts = [summary, *cw.values(), *own.values(), *SIMPLEX_WORDS["ja"].values()]
+        texts += [str(spec), str(config_words)]
+        face = font_face("".join(texts) + "0123456789.,-−+=()[]eE ∇ΣεTtyLx₀₁₂₃₄₅₆₇₈₉′≈")
+        if face:
+            fonts, family = face, f"'{FAMILY}', sans-serif"
+            spec = _with_family(spec, FAMILY)
+            spec["layout"]["font"] = {**spec["layout"].get("font", {}), "family": family}
+    css = _CSS.format(background=colours["background"], text=colours["text"], family=family)
     config = simplex_config(plot, spec)
     title = html.escape(f"swl-viz simplex, t = {format_label(plot.t)}")
     body = "\n".join(
@@ -431,7 +446,7 @@ def simplex_html(plot: Plot) -> bytes:
             '<meta name="viewport" content="width=device-width, initial-scale=1">',
             f"<title>{title}</title>",
             f'<meta name="description" content="{html.escape(summary)}">',
-            f"<style>{css}</style>",
+            f"<style>{fonts}{css}</style>",
             "</head>",
             "<body>",
             '<main class="swl-page">',
