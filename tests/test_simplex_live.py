@@ -221,3 +221,23 @@ def test_a_probe_typed_in_is_drawn_in_both_panels_and_cleared(
     _settle(page)
     assert page.evaluate("() => window.swlVizSimplex.state().probe") is None
     assert errors == []
+
+
+def test_a_japanese_simplex_page_carries_its_glyphs(in_tmp: Path, browser: Any) -> None:
+    """On a machine with no CJK font the page's Japanese words still draw: it embeds them."""
+    pytest.importorskip("plotly")
+    code, text = run_cli("simplex", *ARGS, "--lang", "ja", "--out", "j.html")
+    assert code == 0, text
+    page_bytes = (in_tmp / "j.html").stat().st_size
+    assert page_bytes <= 6_000_000, page_bytes
+    errors: list[str] = []
+    page = _open(browser, (in_tmp / "j.html").as_uri(), errors)
+    title = page.evaluate("() => document.querySelector('.js-plotly-plot').layout.title.text")
+    chars = [c for c in title if 0x3040 <= ord(c) <= 0x30FF or 0x4E00 <= ord(c) <= 0x9FFF]
+    assert len(chars) >= 2, title
+    assert page.evaluate("(c) => document.fonts.check('16px swl-viz-ja', c)", "".join(chars))
+    family = page.evaluate(
+        "() => getComputedStyle(document.querySelector('.js-plotly-plot .gtitle')).fontFamily"
+    )
+    assert "swl-viz-ja" in family
+    assert errors == []
