@@ -128,12 +128,9 @@ def _figure(
             render_to_file(plot, path, fmt)
             print_path(path)
         if alt:
-            if plot.figure == "simplex":
-                from swl_viz.simplex import describe_simplex as alt_text
-            else:
-                from swl_viz.web.describe import alt_text
+            from swl_viz.formats import describe_figure
 
-            out.print(alt_text(plot), markup=False, highlight=False, soft_wrap=True)
+            out.print(describe_figure(plot), markup=False, highlight=False, soft_wrap=True)
         if show:
             plot.check_formats([])  # a window is no .gif either
             if _no_display():
@@ -195,8 +192,10 @@ def slice_(
          epilog="Examples:\n\nswl-viz losses --t 1,0\n\n"
          "swl-viz losses --with-focal --preset slides --out losses.pdf")  # fmt: skip
 @takes(options_for("losses"))
-def losses(out: OutLosses = None, show: Show = False, **options: Any) -> None:
-    _figure("losses", options, out, show)
+def losses(
+    out: OutLosses = None, show: Show = False, alt_text: AltText = False, **options: Any
+) -> None:
+    _figure("losses", options, out, show, alt_text)
 
 
 def _three_logits(func: Any) -> Any:

@@ -98,11 +98,16 @@ def save_figure(fig: Figure, fh: IO[bytes], fmt: str, plot: Plot) -> None:
 
 def describe_figure(plot: Plot) -> str:
     """What ``plot`` shows, in words: the simplex's own description (three logits, two
-    panels), or the one of a figure of the plane."""
+    panels), the loss comparison's, or the one of a figure of the plane."""
     if plot.figure == "simplex":
         from swl_viz.simplex import describe_simplex
 
         return describe_simplex(plot)
+    if plot.figure == "losses":  # the comparison's own words: three losses, not one surface
+        from swl_viz.compare import compare_losses
+        from swl_viz.web.compare import describe
+
+        return describe(plot, compare_losses(plot))
     from swl_viz.web.describe import alt_text
 
     return alt_text(plot)

@@ -12,11 +12,13 @@ from __future__ import annotations
 import json
 import math
 import re
+from pathlib import Path
 from typing import Any
 
 import mpmath
 import numpy as np
 import pytest
+from conftest import run_cli
 from mpmath import mpf
 from numpy.typing import NDArray
 from oracle import Vector, other_reference, reference, target_rounding
@@ -752,3 +754,16 @@ def test_the_page_opens_offline_with_the_pngs_words(in_tmp: Any) -> None:
     for words in ("cross-entropy (CE)", "squared error (MSE)", "7 steps to yₜ ≥ 0.9",
                   "CE / MSE = 75", "loss L"):  # fmt: skip
         assert read(words) in png and any(read(words) in t for t in drawn), (words, drawn)
+
+
+def test_the_losses_png_and_alt_text_describe_the_comparison(in_tmp: Path) -> None:
+    """The PNG's Description and --alt-text speak of the comparison (both losses, the ratio at
+    a gap of -5, the step counts), not of a cross-entropy surface."""
+    from PIL import Image
+
+    code, printed = run_cli("losses", "--t", "1,0", "--out", "l.png", "--alt-text")
+    assert code == 0, printed
+    with Image.open(in_tmp / "l.png") as png:
+        meta = png.info["Description"]
+    assert meta in printed
+    assert "squared error" in meta and "75 times" in meta and "3-D" not in meta
