@@ -31,6 +31,7 @@ from swl_viz.words import (
     LOSS_BOOK,
     LOSS_FOCAL,
     LOSS_MSE,
+    loss_axis_label,
     typeset,
     words,
 )
@@ -415,7 +416,7 @@ def build_scene(plot: Plot, grids: Sequence[LossGrid] | None = None) -> Scene:
         levels=tuple(levels),
         extend=_extend(zs, levels),
         view=(plot.elev, azim),
-        zlabel=w["loss"] if plot.zscale == "linear" else w["loss_log"],
+        zlabel=loss_axis_label(w, plot.loss, plot.zscale),
         key=tuple(key_lines(plot, shown[0], panels[0].field)) if keyed else (),
         lang=plot.lang,
     )

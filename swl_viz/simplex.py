@@ -45,6 +45,7 @@ from swl_viz.words import (
     LOSS_BOOK,
     LOSS_FOCAL,
     LOSS_MSE,
+    loss_axis_label,
     typeset,
     words,
 )
@@ -485,7 +486,7 @@ def build_simplex(plot: Plot) -> SimplexScene:
         title=title if plot.title is not None or title is None else _typeset(title),
         lang=plot.lang,
         zscale=plot.zscale,
-        zlabel=_typeset(w["loss_log"] if plot.zscale == "log" else w["loss"]),
+        zlabel=_typeset(loss_axis_label(w, plot.loss, plot.zscale)),
         levels=levels,
         extend=extend,
         tri_xy=to_xy(fill.y),

@@ -20,6 +20,7 @@ __all__ = [
     "LOSS_FOCAL",
     "LOSS_MSE",
     "WORDS",
+    "loss_axis_label",
     "plain",
     "typeset",
     "words",
@@ -59,6 +60,9 @@ WORDS: dict[str, dict[str, str]] = {
         "backward": "backward",
         "loss": "$L$ (nats)",
         "loss_log": "$L$ (nats, log scale)",
+        # squared error of probabilities has no unit
+        "axis_mse": "$L$",
+        "axis_mse_log": "$L$ (log scale)",
         "label": "$t$",
         "exact": "exact: $-\\Sigma\\, t \\log y$",
         "book": "book: $-\\Sigma\\, t \\log(y + 10^{-7})$",
@@ -156,6 +160,8 @@ WORDS: dict[str, dict[str, str]] = {
         "backward": "逆伝播",
         "loss": "損失 $L$ (nats)",
         "loss_log": "損失 $L$ (nats, 対数目盛)",
+        "axis_mse": "損失 $L$",
+        "axis_mse_log": "損失 $L$ (対数目盛)",
         "label": "教師ラベル $t$",
         "exact": "定義どおり: $-\\Sigma\\, t \\log y$",
         "book": "本の実装: $-\\Sigma\\, t \\log(y + 10^{-7})$",
@@ -313,3 +319,10 @@ def plain(text: str, *, italic: bool = False) -> str:
 def typeset(text: str) -> str:
     """``text`` as a figure shows it: :func:`plain` with italic variables."""
     return plain(text, italic=True)
+
+
+def loss_axis_label(w: dict[str, str], loss: str, zscale: str) -> str:
+    """The loss axis's name: L in nats (the cross-entropy and the focal loss are logs), plain L
+    for squared error of probabilities; on a log scale, said so."""
+    key = "axis_mse" if loss == "mse" else "loss"
+    return w[key] if zscale == "linear" else w[f"{key}_log"]

@@ -15,6 +15,7 @@ from swl_viz.plotspec import Plot
 from swl_viz.probe import descent_path, minimum_line, probe_point
 from swl_viz.scene import build_scene, loss_extremes
 from swl_viz.web.describe import alt_text, describe
+from swl_viz.words import plain
 
 
 def _numbers(text: str) -> list[float]:
@@ -68,3 +69,22 @@ def test_alt_text_is_printed_and_in_the_png(in_tmp: Path, figure: str) -> None:
     image = Image.open(in_tmp / "x.png")
     assert isinstance(image, PngImagePlugin.PngImageFile)
     assert image.text["Description"] == want
+
+
+@pytest.mark.parametrize("loss", ["mse", "focal"])
+def test_the_words_name_the_loss_drawn(loss: str) -> None:
+    """Squared error and the focal loss are not described as cross-entropy: the layer names its
+    loss, the arrows and the probe give the gradient (there is no y - t), squared error of
+    probabilities has no unit, and a soft label under the focal loss gets no one-hot sentence."""
+    from swl_viz.scene import build_scene
+
+    plot = Plot("contour", t=(0.7, 0.3), loss=loss, probe=(2.0, -3.0))  # type: ignore[arg-type]
+    scene = build_scene(plot)
+    text = describe(plot, scene)
+    assert "cross-entropy" not in text and "y − t =" not in text and "(t − y)/T" not in text
+    assert "∇L = (" in text
+    assert ("squared error" in text) == (loss == "mse")
+    assert ("focal loss with γ = 2" in text) == (loss == "focal")
+    assert ("nats" in text) == (loss == "focal")
+    assert "one-hot" not in text
+    assert ("nats" in plain(scene.zlabel)) == (loss == "focal")

@@ -8,6 +8,8 @@ carries it in its metadata, and ``--alt-text`` prints it. numpy only.
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 
 from swl_viz.layer import Layer
@@ -61,12 +63,12 @@ _SAY = {
         "temperature": "temperature T = {v}",
         "book": "the book's loss −Σ t log(y + 10⁻⁷)",
         "logits": "logits a = ({v})",
-        "layer": "{what} of the Softmax-with-Loss layer (softmax, then cross-entropy) for the "
+        "layer": "{what} of the Softmax-with-Loss layer (softmax, then {loss}) for the "
         "teacher label t = {label}, over the logits x{i} and x{j} from {lo} to {hi}",
         "with": ", with ",
         "and": ", ",
         "end": ".",
-        "range": "Over the square L ranges from {lo} to {hi} nats.",
+        "range": "Over the square L ranges from {lo} to {hi}{unit}.",
         "corner": "Its lowest value on the square is at x{i} = {u}, x{j} = {v}.",
         "arrows": "Each arrow points along −∇L = (t − y)/T, the way gradient descent moves; ",
         "unit": "all arrows have one length (directions only).",
@@ -77,9 +79,9 @@ _SAY = {
         "one_hot": "The label is one-hot on this pair, so L has no minimum on the plane: it falls "
         "towards {floor} as {side} grows, and the arrows never stop.",
         "floor": "its floor",
-        "line": "L is lowest, {L} nats (the entropy of the target), all along the line "
+        "line": "L is lowest, {L}{unit}{entropy}, all along the line "
         "x{i} − x{j} = {off}, where y = t.",
-        "point": "L is lowest, {L} nats, at x{i} = {u}, x{j} = {v}.",
+        "point": "L is lowest, {L}{unit}, at x{i} = {u}, x{j} = {v}.",
         "valley": "Along every line of fixed y{i} + y{j}, L is lowest on x{i} − x{j} = {off}.",
     },
     "ja": {
@@ -87,12 +89,12 @@ _SAY = {
         "temperature": "温度 T = {v}",
         "book": "本の実装の損失 −Σ t log(y + 10⁻⁷)",
         "logits": "ロジット a = ({v})",
-        "layer": "{what}。Softmax-with-Lossレイヤ (softmax のあと交差エントロピー)、"
+        "layer": "{what}。Softmax-with-Lossレイヤ (softmax のあと{loss})、"
         "教師ラベル t = {label}、x{i} と x{j} は {lo} から {hi} まで",
         "with": "、",
         "and": "、",
         "end": "。",
-        "range": "この範囲で L は {lo} から {hi} nats。",
+        "range": "この範囲で L は {lo} から {hi}{unit}。",
         "corner": "範囲内で最も低いのは x{i} = {u}, x{j} = {v}。",
         "arrows": "矢印は −∇L = (t − y)/T、勾配降下の進む向き。",
         "unit": "長さはすべて同じ (向きだけ)。",
@@ -103,10 +105,32 @@ _SAY = {
         "one_hot": "この2クラスでラベルは one-hot なので、平面上に L の最小はない: {side} が"
         "大きくなるほど {floor} に近づき、矢印は止まらない。",
         "floor": "下限",
-        "line": "L が最も低いのは直線 x{i} − x{j} = {off} 上 (y = t) で、どこでも {L} nats "
-        "(目標のエントロピー)。",
-        "point": "L が最も低いのは x{i} = {u}, x{j} = {v} で {L} nats。",
+        "line": "L が最も低いのは直線 x{i} − x{j} = {off} 上 (y = t) で、どこでも {L}{unit}"
+        "{entropy}。",
+        "point": "L が最も低いのは x{i} = {u}, x{j} = {v} で {L}{unit}。",
         "valley": "y{i} + y{j} が一定の各直線上で、L は x{i} − x{j} = {off} で最も低い。",
+    },
+}
+
+
+#: What differs by loss: its name after "softmax, then", the unit of L (squared error of
+#: probabilities has none), and what the arrows and the probe's gradient are.
+_BY_LOSS = {
+    "en": {
+        "ce": {"loss": "cross-entropy", "unit": " nats", "entropy": " (the entropy of the target)"},
+        "mse": {"loss": "squared error Σ (y − t)² / 2", "unit": "", "entropy": ""},
+        "focal": {"loss": "the focal loss with γ = {gamma}", "unit": " nats", "entropy": ""},
+        "arrows": "Each arrow points along −∇L, the gradient through the softmax's Jacobian "
+        "(not t − y), the way gradient descent moves; ",
+        "probe": "Probe at x{i} = {u}, x{j} = {v}: y = {y}, t = {t}, ∇L = {d}, L = {L}.",
+    },
+    "ja": {
+        "ce": {"loss": "交差エントロピー", "unit": " nats", "entropy": " (目標のエントロピー)"},
+        "mse": {"loss": "二乗誤差 Σ (y − t)² / 2", "unit": "", "entropy": ""},
+        "focal": {"loss": "焦点損失 (γ = {gamma})", "unit": " nats", "entropy": ""},
+        "arrows": "矢印は −∇L (softmax のヤコビアンを通した勾配、t − y ではない)、"
+        "勾配降下の進む向き。",
+        "probe": "プローブ x{i} = {u}, x{j} = {v}: y = {y}, t = {t}, ∇L = {d}, L = {L}。",
     },
 }
 
@@ -114,9 +138,17 @@ _SAY = {
 def describe(plot: Plot, scene: Scene) -> str:
     """A few sentences: what is drawn, for which layer, its range, minimum, probe and path."""
     lang = "ja" if plot.lang == "ja" else "en"
-    say = _SAY[lang]
-    figures = _FIGURES[lang]
     layer = _layer(plot)
+    say = dict(_SAY[lang])
+    by_loss: Any = _BY_LOSS[lang]
+    kind = by_loss[layer.loss]
+    named = kind["loss"].format(gamma=f"{layer.gamma:g}")
+    say["layer"] = say["layer"].replace("{loss}", named)
+    for key in ("range", "line", "point"):
+        say[key] = say[key].replace("{unit}", kind["unit"]).replace("{entropy}", kind["entropy"])
+    if layer.loss != "ce":  # no y - t: the gradient is J^T dL/dy
+        say["arrows"], say["probe"] = by_loss["arrows"], by_loss["probe"]
+    figures = _FIGURES[lang]
     i, j = layer.axes
     title = plain(scene.title) if scene.title else ""
     parts: list[str] = []
@@ -160,7 +192,8 @@ def describe(plot: Plot, scene: Scene) -> str:
         p = probe_point(*plot.probe, layer)
         parts.append(
             say["probe"].format(i=i, j=j, u=_g(p.x0), v=_g(p.x1), y=_vec(p.y), t=_vec(p.target),
-                                d=_vec(p.y - p.target), L=_g(p.loss))
+                                d=_vec(p.y - p.target if layer.loss == "ce" else p.grad),
+                                L=_g(p.loss))
         )  # fmt: skip
     if plot.descent is not None:
         path = descent_path(*plot.descent, layer, lr=plot.lr, steps=plot.steps)
@@ -178,8 +211,10 @@ def _minimum(layer: Layer, say: dict[str, str]) -> str:
     """Where the loss is lowest, in words."""
     i, j = layer.axes
     low = minimum_line(layer)
+    target = layer.target
+    if low is None and target[i] > 0 and target[j] > 0:
+        return ""  # a soft label under the focal loss: no closed form; the grid's lowest point
     if low is None:
-        target = layer.target
         side = f"x{i} − x{j}" if target[i] >= target[j] else f"x{j} − x{i}"
         floor = _g(0.0) if layer.k == 2 else say["floor"]
         return say["one_hot"].format(floor=floor, side=side)
