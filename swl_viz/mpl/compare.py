@@ -13,6 +13,7 @@ that loss's value in each plane.
 from __future__ import annotations
 
 import contextlib
+import math
 import weakref
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -216,6 +217,20 @@ def draw_losses(
     return cmp
 
 
+#: How far past the slower loss's arrival the default race runs in a GIF, as a share of it.
+RACE_TAIL = 1.5
+
+
+def gif_steps(plot: Plot, cmp: Comparison) -> int:
+    """The steps a GIF of the race shows: a given descent's all; the default one's until a
+    little after the slower loss reaches y_t >= 0.9 (the lesson is over there: the rest of its
+    1000 steps would fill the GIF with two settled paths)."""
+    reached = [c.steps_to for c in cmp.columns if c.steps_to is not None]
+    if plot.descent is not None or len(reached) < len(cmp.columns):
+        return int(cmp.steps)
+    return min(int(cmp.steps), max(1, math.ceil(RACE_TAIL * max(reached))))
+
+
 def descent_mover(
     fig: Figure, plot: Plot, *, blit: bool = False
 ) -> tuple[Callable[[int], None], int]:
@@ -233,7 +248,8 @@ def descent_mover(
     # the step over the loss, one line each: a narrow plane keeps text a room can read
     template = w["gif_step"].replace("   ", "\n", 1)
     em = float(mpl.rcParams["xtick.labelsize"]) * fig.dpi / 72.0
-    widest = typeset(template.format(k=cmp.steps, n=cmp.steps, loss="0.0000e−00")).splitlines()
+    shown = gif_steps(plot, cmp)  # the steps the frames go through
+    widest = typeset(template.format(k=shown, n=shown, loss="0.0000e−00")).splitlines()
     size = min(
         _fit(fig, widest, p.ax.get_position().width * fig.bbox.width - 1.6 * em, font,
              "xtick.labelsize")
@@ -262,7 +278,7 @@ def descent_mover(
             point.set_data([path.x0[k]], [path.x1[k]])
             end = p.col.steps_to if p.col.steps_to is not None else path.steps
             p.end.set_visible(k >= end)
-            text = template.format(k=k, n=path.steps, loss=sig(float(path.loss[k])))
+            text = template.format(k=k, n=shown, loss=sig(float(path.loss[k])))
             counter.set_text(typeset(text))
         if not blit:
             return
@@ -277,7 +293,7 @@ def descent_mover(
                     if artist.get_visible():
                         p.ax.draw_artist(artist)
 
-    return move, cmp.steps
+    return move, shown
 
 
 def _bins(ax: Axes, fig: Figure, em: float) -> int:
