@@ -24,6 +24,7 @@ import numpy as np
 
 from swl_viz.grid import layer_grid
 from swl_viz.layer import Layer
+from swl_viz.marks import num
 from swl_viz.maths import FloatArray, Loss, softmax
 from swl_viz.plotspec import Plot
 from swl_viz.probe import DescentPath, descent_path
@@ -214,11 +215,6 @@ def _norms(v: FloatArray) -> FloatArray:
 # ---- the words both renderers print ------------------------------------------------------------
 
 
-def number(v: float) -> str:
-    """A given number (a start, a rate) as short as it reads, with a true minus sign."""
-    return f"{v + 0.0:.4g}".replace("-", "−")
-
-
 def sig3(v: float) -> str:
     """A computed value to 3 significant figures, its zeros kept (1.40, not 1.4)."""
     if v == 0.0 or not np.isfinite(v):
@@ -247,7 +243,7 @@ def key_lines(cmp: Comparison, w: dict[str, str]) -> list[tuple[str | None, str]
         ("dy", w["factor_dy"]),
         ("share", w["factor_jac"]),
         ("grad", w["factor_grad"]),
-        (None, w["ratio_head"].format(gap=number(cmp.ratio_gap))),
+        (None, w["ratio_head"].format(gap=num(cmp.ratio_gap))),
         *(
             (None, f"  {loss_name(w, c.kind, c.layer.gamma, 'short')}: {sig3(c.grad_at_ratio_gap)}")
             for c in cmp.columns
@@ -262,9 +258,7 @@ def key_lines(cmp: Comparison, w: dict[str, str]) -> list[tuple[str | None, str]
         ),
         (
             None,
-            w["descent_from"].format(
-                x0=number(cmp.start[0]), x1=number(cmp.start[1]), lr=number(cmp.lr)
-            ),
+            w["descent_from"].format(x0=num(cmp.start[0]), x1=num(cmp.start[1]), lr=num(cmp.lr)),
         ),
     ]
 

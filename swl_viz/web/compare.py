@@ -24,10 +24,10 @@ from swl_viz.compare import (
     compare_losses,
     key_lines,
     loss_name,
-    number,
     plane_title,
     ratio_text,
 )
+from swl_viz.marks import num
 from swl_viz.palette import HALO, LOSS_CURVE, PATH, SLOPE_CURVE
 from swl_viz.plotspec import Plot
 from swl_viz.scene import default_title
@@ -277,12 +277,12 @@ def describe(plot: Plot, cmp: Comparison) -> str:
         t="(" + ", ".join(f"{v:g}" for v in plot.t) + ")",
         focal=focal,
         gap=typeset(f"$x_{{{t}}} - x_{{{o}}}$"),
-        ratio_gap=number(cmp.ratio_gap),
+        ratio_gap=num(cmp.ratio_gap),
         ratio=ratio_text(cmp.ratio),
         stall=f"{cmp.stall:g}",
-        x0=number(cmp.start[0]),
-        x1=number(cmp.start[1]),
-        lr=number(cmp.lr),
+        x0=num(cmp.start[0]),
+        x1=num(cmp.start[1]),
+        lr=num(cmp.lr),
         steps=steps,
     )
 
