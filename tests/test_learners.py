@@ -363,8 +363,8 @@ def test_data_writes_a_descent_path_equal_to_a_plain_loop(in_tmp: Path, fmt: str
         assert rows[0] == ["k", "x0", "x1", "loss", "grad0", "grad1"]
         table = np.array(rows[1:], dtype=float)
     elif fmt == "npz":
-        npz = np.load(in_tmp / "path.npz")
-        table = np.column_stack([npz[k] for k in ("k", "x0", "x1", "loss", "grad0", "grad1")])
+        with np.load(in_tmp / "path.npz") as npz:  # closed here, not whenever it is collected
+            table = np.column_stack([npz[k] for k in ("k", "x0", "x1", "loss", "grad0", "grad1")])
     else:
         cols = json.loads((in_tmp / "path.json").read_text())["columns"]
         table = np.column_stack([cols[k] for k in ("k", "x0", "x1", "loss", "grad0", "grad1")])

@@ -255,7 +255,8 @@ def test_data_grid_files_agree_with_the_reference(
     if kind == "focal":
         args += ["--gamma", "0.7"]
     assert main(args) == 0
-    data = np.load(out)
+    with np.load(out) as npz:  # closed here, not whenever it is collected
+        data = {name: npz[name] for name in npz.files}
     meta = json.loads(str(data["meta"]))
     assert meta["loss"] == kind
     axes = meta["axes"]
