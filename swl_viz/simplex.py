@@ -32,7 +32,7 @@ from swl_viz.atomic import atomic_write
 from swl_viz.errors import SwlVizError
 from swl_viz.grid import layer_grid
 from swl_viz.layer import Layer
-from swl_viz.marks import Marks, format_label, num, probe_text, sig, zmap
+from swl_viz.marks import Marks, format_label, num, probe_text, sig, vec, zmap
 from swl_viz.maths import FloatArray, softmax
 from swl_viz.plotspec import Plot
 from swl_viz.probe import check_descent, probe_point
@@ -620,12 +620,8 @@ _SAY = {
 }
 
 
-def _g(v: float) -> str:
-    return f"{v:.4g}".replace("-", "−")
-
-
-def _gv(values: Any) -> str:
-    return "(" + ", ".join(_g(float(v)) for v in np.asarray(values).ravel()) + ")"
+def _v(values: Any) -> str:
+    return vec(np.asarray(values, dtype=float).ravel())
 
 
 def describe_simplex(plot: Plot) -> str:
@@ -647,12 +643,12 @@ def describe_simplex(plot: Plot) -> str:
     kind = "book" if layer.variant == "book" else layer.loss
     lo, hi = plot.range
     sentence = say["what"].format(
-        loss=say[kind].format(gamma=f"{layer.gamma:g}"), lo=_g(lo), hi=_g(hi),
-        t=_gv(layer.t),
+        loss=say[kind].format(gamma=f"{layer.gamma:g}"), lo=num(lo), hi=num(hi),
+        t=_v(layer.t),
     )  # fmt: skip
     options = []
     if layer.label_smoothing:
-        options.append(say["smoothing"].format(v=f"{layer.label_smoothing:g}", target=_gv(target)))
+        options.append(say["smoothing"].format(v=f"{layer.label_smoothing:g}", target=_v(target)))
     if T != 1.0:
         options.append(say["temperature"].format(v=f"{T:g}"))
     if options:
@@ -661,25 +657,25 @@ def describe_simplex(plot: Plot) -> str:
     fill = triangle_grid(layer, FILL_DIVISIONS)
     plane = layer_grid(layer, lo, hi, (hi - lo) / (PLANE_POINTS - 1))
     parts.append(
-        say["range"].format(lo=_g(float(fill.loss.min())), hi=_g(float(fill.loss.max())),
-                            plo=_g(float(plane.loss.min())), phi=_g(float(plane.loss.max())))
+        say["range"].format(lo=num(float(fill.loss.min())), hi=num(float(fill.loss.max())),
+                            plo=num(float(plane.loss.min())), phi=num(float(plane.loss.max())))
     )  # fmt: skip
     inside = bool((target > 0).all())
     if not inside:
-        least = say["corner"].format(target=_gv(target))
+        least = say["corner"].format(target=_v(target))
     elif layer.loss == "focal":
         k = int(np.argmin(fill.loss))
         least = say["least_grid"].format(
-            target=_gv(target), y=_gv(fill.y[k]), L=_g(float(fill.loss[k]))
+            target=_v(target), y=_v(fill.y[k]), L=num(float(fill.loss[k]))
         )
     else:
         uv = T * np.log(target[1:] / target[0])
         if layer.loss == "ce":
             _, floor, _ = layer.evaluate(float(uv[0]), float(uv[1]), "t")
-            least = say["least_ce"].format(L=_g(float(floor)), target=_gv(target))
+            least = say["least_ce"].format(L=num(float(floor)), target=_v(target))
         else:
-            least = say["least_mse"].format(target=_gv(target))
-        least += say["least_plane"].format(u=_g(float(uv[0])), v=_g(float(uv[1])))
+            least = say["least_mse"].format(target=_v(target))
+        least += say["least_plane"].format(u=num(float(uv[0])), v=num(float(uv[1])))
     parts.append(least + say["end"])
     parts.append(say["arrows_ce" if layer.loss == "ce" else "arrows_any"])
     parts.append(say["invisible"])
@@ -688,14 +684,14 @@ def describe_simplex(plot: Plot) -> str:
         uv = to_plane(a)
         found = probe_point(float(uv[0]), float(uv[1]), layer)
         parts.append(
-            say["probe"].format(a=_gv(a), y=_gv(found.y), target=_gv(target), g=_gv(found.grad),
-                                L=_g(found.loss))
+            say["probe"].format(a=_v(a), y=_v(found.y), target=_v(target), g=_v(found.grad),
+                                L=num(found.loss))
         )  # fmt: skip
     if plot.descent is not None:
         path = simplex_descent(layer, plot.descent, lr=plot.lr, steps=plot.steps)
         parts.append(
-            say["descent"].format(a=_gv(path.logits[0]), lr=f"{plot.lr:g}", n=plot.steps,
-                                  y=_gv(path.y[-1]), L1=_g(float(path.loss[-1])),
-                                  L0=_g(float(path.loss[0])))
+            say["descent"].format(a=_v(path.logits[0]), lr=f"{plot.lr:g}", n=plot.steps,
+                                  y=_v(path.y[-1]), L1=num(float(path.loss[-1])),
+                                  L0=num(float(path.loss[0])))
         )  # fmt: skip
     return ("" if lang == "ja" else " ").join(parts)
