@@ -22,8 +22,10 @@ from typing import Any
 
 import matplotlib as mpl
 import numpy as np
+from matplotlib import patheffects
 from matplotlib.artist import Artist
 from matplotlib.backends.backend_agg import FigureCanvasAgg, RendererAgg
+from matplotlib.colors import to_rgb
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.text import Annotation, Text
@@ -247,6 +249,10 @@ def _leader(text: Text, anchor: tuple[float, float], box: Bbox) -> None:
     x = min(max(anchor[0], box.x0), box.x1)
     y = min(max(anchor[1], box.y0), box.y1)
     scale = 72.0 / ax.figure.dpi
+    width = 0.4 * float(mpl.rcParams["lines.linewidth"])
+    # edged in the label's own backing, so that it reads over dark fills and busy arrows too
+    patch = text.get_bbox_patch()
+    backing = to_rgb(patch.get_facecolor() if patch is not None else mpl.rcParams["axes.facecolor"])
     if isinstance(text, Annotation):
         xy, xycoords = text.xy, text.xycoords
     else:
@@ -260,7 +266,11 @@ def _leader(text: Text, anchor: tuple[float, float], box: Bbox) -> None:
         arrowprops={
             "arrowstyle": "-",
             "color": mpl.rcParams["axes.edgecolor"],
-            "linewidth": 0.3 * float(mpl.rcParams["lines.linewidth"]),
+            "linewidth": width,
+            "path_effects": [
+                patheffects.Stroke(linewidth=3.0 * width, foreground=backing),
+                patheffects.Normal(),
+            ],
             "shrinkA": 0,
             "shrinkB": 0,
         },
