@@ -1,0 +1,64 @@
+"""A leader line reads where it is drawn: a label moved away from its mark is tied back to it by
+a thin line, and that line must stand out from the fill and arrows it crosses (measured in the
+PNG's pixels, where it runs over a contour's dark fill)."""
+
+from __future__ import annotations
+
+import io
+import math
+
+import numpy as np
+import pytest
+from matplotlib.text import Annotation, Text
+from PIL import Image
+from slides_tools import contrast
+
+from swl_viz.formats import save_figure
+from swl_viz.mpl import build_figure, theme_context
+from swl_viz.plotspec import Plot
+
+CROWDED = {"probe": (6.0, -1.0), "descent": (-6.0, 4.0), "label_smoothing": 0.2,
+           "range": (-10.0, 10.0), "step": 0.5}  # fmt: skip
+
+
+@pytest.mark.parametrize("theme", ["light", "dark"])
+def test_a_leader_over_a_contour_stands_out_from_what_it_crosses(theme: str) -> None:
+    plot = Plot("pair", theme=theme, **CROWDED)
+    with theme_context(plot):
+        fig = build_figure(plot)
+        buf = io.BytesIO()
+        save_figure(fig, buf, "png", plot)
+    pixels = np.asarray(Image.open(io.BytesIO(buf.getvalue())).convert("RGB"), dtype=float) / 255
+    height = pixels.shape[0]
+    (flat,) = [ax for ax in fig.axes if ax.name != "3d" and ax.get_gid() != "colorbar"]
+    frame = flat.bbox
+    renderer = fig.canvas.get_renderer()  # type: ignore[attr-defined]
+    boxes = [
+        (t.get_bbox_patch() or t).get_window_extent(renderer)
+        for t in fig.findobj(Text)
+        if t.get_text() and t.get_visible()
+    ]
+    checked = 0
+    for leader in fig.findobj(Annotation):
+        if not str(leader.get_gid() or "").endswith("-leader") or leader.arrow_patch is None:
+            continue
+        ends = leader.arrow_patch.get_path().vertices
+        (x0, y0), (x1, y1) = ends[0], ends[-1]
+        length = math.hypot(x1 - x0, y1 - y0)
+        if length < 20:
+            continue
+        nx, ny = -(y1 - y0) / length, (x1 - x0) / length
+        for share in (0.3, 0.5, 0.7):
+            x, y = x0 + share * (x1 - x0), y0 + share * (y1 - y0)
+            if not (frame.x0 + 5 < x < frame.x1 - 5 and frame.y0 + 5 < y < frame.y1 - 5):
+                continue  # beside the plots it crosses the plain page
+            if any(b.x0 - 5 < x < b.x1 + 5 and b.y0 - 5 < y < b.y1 + 5 for b in boxes):
+                continue  # it passes under another label
+            across = [
+                pixels[int(round(height - (y + k * ny))), int(round(x + k * nx))]
+                for k in np.arange(-4.0, 4.5, 0.5)
+            ]
+            best = max(contrast(tuple(a), tuple(b)) for a in across for b in across)
+            assert best >= 3.0, (leader.get_gid(), share, best)
+            checked += 1
+    assert checked, "the crowded pair should draw a leader over its contour"
