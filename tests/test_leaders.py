@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import io
 import math
+from typing import Any, Literal
 
 import numpy as np
 import pytest
@@ -17,12 +18,14 @@ from swl_viz.formats import save_figure
 from swl_viz.mpl import build_figure, theme_context
 from swl_viz.plotspec import Plot
 
-CROWDED = {"probe": (6.0, -1.0), "descent": (-6.0, 4.0), "label_smoothing": 0.2,
+CROWDED: dict[str, Any] = {"probe": (6.0, -1.0), "descent": (-6.0, 4.0), "label_smoothing": 0.2,
            "range": (-10.0, 10.0), "step": 0.5}  # fmt: skip
 
 
 @pytest.mark.parametrize("theme", ["light", "dark"])
-def test_a_leader_over_a_contour_stands_out_from_what_it_crosses(theme: str) -> None:
+def test_a_leader_over_a_contour_stands_out_from_what_it_crosses(
+    theme: Literal["light", "dark"],
+) -> None:
     plot = Plot("pair", theme=theme, **CROWDED)
     with theme_context(plot):
         fig = build_figure(plot)
@@ -42,8 +45,8 @@ def test_a_leader_over_a_contour_stands_out_from_what_it_crosses(theme: str) -> 
     for leader in fig.findobj(Annotation):
         if not str(leader.get_gid() or "").endswith("-leader") or leader.arrow_patch is None:
             continue
-        ends = leader.arrow_patch.get_path().vertices
-        (x0, y0), (x1, y1) = ends[0], ends[-1]
+        ends = np.asarray(leader.arrow_patch.get_path().vertices, dtype=float)
+        x0, y0, x1, y1 = (float(v) for v in (*ends[0], *ends[-1]))
         length = math.hypot(x1 - x0, y1 - y0)
         if length < 20:
             continue
@@ -55,7 +58,7 @@ def test_a_leader_over_a_contour_stands_out_from_what_it_crosses(theme: str) -> 
             if any(b.x0 - 5 < x < b.x1 + 5 and b.y0 - 5 < y < b.y1 + 5 for b in boxes):
                 continue  # it passes under another label
             across = [
-                pixels[int(round(height - (y + k * ny))), int(round(x + k * nx))]
+                pixels[round(float(height - (y + k * ny))), round(float(x + k * nx))]
                 for k in np.arange(-4.0, 4.5, 0.5)
             ]
             best = max(contrast(tuple(a), tuple(b)) for a in across for b in across)
