@@ -1,4 +1,5 @@
-"""``python -m swl_viz`` and the ``swl-viz`` script: the command line, stoppable from the start.
+"""``python -m swl_viz`` and the ``swl-viz`` script: the command line, stoppable from the start,
+and out at once when done.
 
 Until the command line has loaded (numpy, Typer, Rich: a few tenths of a second), a Ctrl-C,
 SIGTERM or SIGHUP ends swl-viz at once with 128 + the signal's number and no traceback:
@@ -106,4 +107,4 @@ def script() -> None:
 
 
 if __name__ == "__main__":
-    run()
+    script()
