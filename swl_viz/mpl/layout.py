@@ -33,7 +33,7 @@ from swl_viz.mpl.marks import draw_marks
 from swl_viz.mpl.place import ROOM, place_labels
 from swl_viz.mpl.plotters import TICKS_3D, add_colorbar, draw_contour, draw_quiver, draw_surface
 from swl_viz.mpl.slice import draw_slice
-from swl_viz.mpl.theme import _color, _linewidth, _px, needs_cjk
+from swl_viz.mpl.theme import _color, _linewidth, _px
 from swl_viz.plotspec import Plot
 from swl_viz.scene import build_scene
 from swl_viz.shapes import Panel, Scene
@@ -266,11 +266,8 @@ def _movable(fig: Figure) -> list[Text]:
 
 
 def _title(fig: Figure, frame: _Frame, title: str, margin: float, top: float) -> None:
-    family = None
-    font = theme.japanese_font() if needs_cjk(title) else None
-    if font is not None:
-        # the Japanese font first: words around $...$ are drawn in the first font found
-        family = [font, "DejaVu Sans", theme.MATH_FONT]
+    # the Japanese font first: words around $...$ are drawn in the first font found
+    family = theme.words_family(title)
     size = float(mpl.rcParams["figure.titlesize"])
     wide = _text_width(title, size, frame.dpi)
     if wide > frame.w - 2 * margin:  # a long title (the book's, a user's) shrinks to fit

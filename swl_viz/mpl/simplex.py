@@ -40,7 +40,6 @@ from swl_viz.mpl.theme import (
     _linewidth,
     _px,
     _text_style,
-    needs_cjk,
 )
 from swl_viz.plotspec import Plot
 from swl_viz.shapes import Label
@@ -114,9 +113,7 @@ def _width_px(text: str, size_pt: float, dpi: float) -> float:
     from matplotlib.font_manager import FontProperties
     from matplotlib.textpath import TextToPath
 
-    family = mpl.rcParams["font.family"]
-    if needs_cjk(text) and theme.japanese_font() is not None:
-        family = [theme.japanese_font(), *mpl.rcParams["font.sans-serif"]]
+    family = theme.words_family(text) or mpl.rcParams["font.family"]
     prop = FontProperties(family=family, size=size_pt)
     width = max(
         TextToPath().get_text_width_height_descent(line, prop, ismath="$" in line)[0]
@@ -133,10 +130,7 @@ def _line(fig: Figure, text: str, x: float, y: float, key: str, room: float) -> 
     wide = _width_px(text, size, fig.dpi)
     if wide > room:
         size *= max(0.6, room / wide)
-    family = None
-    font = theme.japanese_font() if needs_cjk(text) else None
-    if font is not None:
-        family = [font, *mpl.rcParams["font.sans-serif"]]
+    family = theme.words_family(text)
     return fig.text(x / w, y / h, text, ha="left", va="top", fontsize=size, fontfamily=family)
 
 

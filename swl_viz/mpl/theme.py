@@ -277,6 +277,15 @@ def _box() -> dict[str, Any]:
     }
 
 
+def words_family(text: str) -> list[str] | None:
+    """The font families for a text drawn outside a panel (a title, a heading): a Japanese font
+    first when ``text`` has Japanese words and one is installed, then DejaVu Sans, then the
+    math font (Japanese fonts have no mathematical italic 𝐿, 𝑡, 𝑦: they drew as empty boxes);
+    None (the rcParams' families) otherwise."""
+    font = japanese_font() if needs_cjk(text) else None
+    return None if font is None else [font, "DejaVu Sans", MATH_FONT]
+
+
 def _font(lang: str) -> dict[str, Any]:
     """A Japanese family first for ``lang="ja"``, whatever the surrounding rcParams say."""
     font = japanese_font() if lang == "ja" else None
@@ -332,7 +341,7 @@ def font_rc(lang: str) -> dict[str, Any]:
         return {}
     return {
         "font.family": [font, "DejaVu Sans", MATH_FONT],
-        "font.sans-serif": [font, "DejaVu Sans"],
+        "font.sans-serif": [font, "DejaVu Sans", MATH_FONT],
     }
 
 
