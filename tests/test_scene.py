@@ -57,7 +57,10 @@ def _data(line: Any, three_d: bool) -> Any:
 
 
 def _drawn(fig: Figure) -> list[Any]:
-    return [a for ax in fig.axes for a in ax.get_children() if a.get_gid()]
+    """What the axes draw, with a legend's title (the slice's note heads its slopes' legend)."""
+    legends = [ax.get_legend() for ax in fig.axes]
+    titles = [legend.get_title() for legend in legends if legend is not None]
+    return [a for a in [*(a for ax in fig.axes for a in ax.get_children()), *titles] if a.get_gid()]
 
 
 def _texts(fig: Figure) -> dict[str, list[str]]:

@@ -262,7 +262,13 @@ _MOVABLE_ENDS = ("-label", "probe-box", "plateau-note", "why-root2", "why-slope"
 def _movable(fig: Figure) -> list[Text]:
     """The scene's labels on the plane (and the corner texts of 3-D panels): not the labels
     lying on a 3-D surface, which turn with it."""
-    return [t for t in fig.findobj(Text) if str(t.get_gid() or "").endswith(_MOVABLE_ENDS)]
+    legends = [ax.get_legend() for ax in fig.axes]
+    titles = {id(legend.get_title()) for legend in legends if legend is not None}
+    return [
+        t
+        for t in fig.findobj(Text)
+        if str(t.get_gid() or "").endswith(_MOVABLE_ENDS) and id(t) not in titles  # a legend's
+    ]
 
 
 def _title(fig: Figure, frame: _Frame, title: str, margin: float, top: float) -> None:

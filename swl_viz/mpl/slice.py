@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 import matplotlib as mpl
+import numpy as np
 from matplotlib.artist import Artist
 from matplotlib.axes import Axes
 from matplotlib.ticker import MaxNLocator
@@ -90,6 +91,20 @@ def _frame(ax: Axes, ylabel: str, lang: str) -> None:
     ax.set_ylabel(ylabel, **_font(lang))
 
 
+def _slope_room(curves: Curves) -> tuple[float, float]:
+    """The slope panel's range: the scene's, and with a legend (the book's two slopes and the
+    note on |∇L|), widened on the side the curves leave freer until that side is half the
+    panel, where the legend then lies off them (a soft label's slopes run from -0.2 to 0.8)."""
+    lo, hi = curves.slope_ylim
+    if curves.slope_legend is None:
+        return lo, hi
+    a = min(float(np.min(line.y)) for line in curves.slopes)
+    b = max(float(np.max(line.y)) for line in curves.slopes)
+    if a - lo >= hi - b:
+        return min(lo, 2.0 * a - hi), hi
+    return lo, max(hi, 2.0 * b - lo)
+
+
 def draw_slice(ax: Axes, curves: Curves, lang: str = "en") -> list[Artist]:
     """The slice on ``ax``, and its slope dL/dd on a panel appended below it (sharing d,
     returned too)."""
@@ -103,27 +118,46 @@ def draw_slice(ax: Axes, curves: Curves, lang: str = "en") -> list[Artist]:
     for point in curves.points:
         drawn += _point(ax, point)
     ax.set_xlim(float(curves.loss.x[0]), float(curves.loss.x[-1]))
-    ax.set_ylim(*curves.ylim)
+    cap = [line for line in curves.lines if line.role == "cap"]
+    lo, hi = curves.ylim
+    if cap and curves.legend is not None:
+        # the book's cap runs across the whole panel near its top: the formula's legend goes
+        # above it, on the side the loss leaves free, with a fifth of the panel to lie in
+        top = float(np.max(cap[0].y))
+        hi = max(hi, top + 0.25 * (top - lo))
+    ax.set_ylim(lo, hi)
     _frame(ax, curves.axis_labels[0], lang)
     ax.tick_params(labelbottom=False)
     if curves.legend is not None:  # a formula worth a legend; a bare name is not
-        drawn.append(ax.legend(loc="upper center", prop=_legend(lang)))
+        corner = "upper center" if not cap else "upper left" if curves.flat_left else "upper right"
+        style: dict[str, Any] = {"loc": corner, "prop": _legend(lang), "borderaxespad": 0.25}
+        drawn.append(ax.legend(**style))
 
-    below = make_axes_locatable(ax).append_axes("bottom", size="45%", pad=0.15, sharex=ax)
+    # with a legend of its own (the book's two slopes), the slope panel gets the room for it
+    # and its note below or above the curves, off them
+    tall = "80%" if curves.slope_legend is not None else "45%"
+    below = make_axes_locatable(ax).append_axes("bottom", size=tall, pad=0.15, sharex=ax)
     drawn.append(below)
     names = curves.slope_legend or (None,) * len(curves.slopes)
     for line, name in zip(curves.slopes, names, strict=True):
         drawn += _curve(below, line, name)
     if curves.slope_legend is not None:
-        corner = "upper left" if curves.flat_left else "upper right"
-        drawn.append(below.legend(loc=corner, prop=_legend(lang)))
+        # the note on |∇L| heads the legend of the book's two slopes: one box in the half the
+        # curves leave free, where the two side by side found no room off the curves
+        (why,) = [label for label in lower if label.role.startswith("why")]
+        lower.remove(why)
+        legend = below.legend(loc="best", prop=_legend(lang), title=why.text,
+                              title_fontproperties=_legend(lang), borderaxespad=0.25,
+                              labelspacing=0.3)  # fmt: skip
+        legend.get_title().set_gid(why.role)
+        drawn += [legend, legend.get_title()]
     muted = mpl.rcParams["axes.edgecolor"]
     for name, level in zip(("left", "right"), curves.levels, strict=True):
         drawn.append(
             below.axhline(level, color=muted, linestyle=(0, (2, 2)), linewidth=_lw(1.0),
                           gid=f"slope-limit-{name}", zorder=1.5)
         )  # fmt: skip
-    below.set_ylim(*curves.slope_ylim)
+    below.set_ylim(*_slope_room(curves))
     # no tick at the bottom of the slope: its label would meet d's first one at the corner
     below.yaxis.set_major_locator(MaxNLocator("auto", steps=[1, 2, 2.5, 5, 10], prune="lower"))
     _frame(below, curves.axis_labels[1], lang)
