@@ -271,13 +271,21 @@ def _movable(fig: Figure) -> list[Text]:
     ]
 
 
-def _title(fig: Figure, frame: _Frame, title: str, margin: float, top: float) -> None:
+#: The smallest a long title is set, as a share of the title's size; longer, it wraps.
+TITLE_SHRINK = 0.6
+
+
+def _title(fig: Figure, frame: _Frame, title: str, margin: float, top: float) -> float:
+    """The figure's title at the top left, shrunk (to 0.6) or else wrapped to fit the canvas's
+    width; returns the height it takes, in pixels."""
     # the Japanese font first: words around $...$ are drawn in the first font found
     family = theme.words_family(title)
     size = float(mpl.rcParams["figure.titlesize"])
+    room = frame.w - 2 * margin
     wide = _text_width(title, size, frame.dpi)
-    if wide > frame.w - 2 * margin:  # a long title (the book's, a user's) shrinks to fit
-        size *= max(0.6, (frame.w - 2 * margin) / wide)
+    if wide > room:  # a long title (the book's, a user's) shrinks to fit, then wraps
+        size *= max(TITLE_SHRINK, room / wide)
+        title = theme.wrap_words(title, lambda s: _text_width(s, size, frame.dpi) <= room)
     fig.suptitle(
         title,
         x=margin / frame.w,
@@ -287,6 +295,8 @@ def _title(fig: Figure, frame: _Frame, title: str, margin: float, top: float) ->
         fontsize=size,
         fontfamily=family,
     )
+    more = title.count("\n") * theme.LINE_SPACING * size * frame.dpi / 72.0
+    return 1.3 * frame.title + more
 
 
 def _build(plot: Plot, scene: Scene, fig: Figure) -> None:
@@ -294,8 +304,7 @@ def _build(plot: Plot, scene: Scene, fig: Figure) -> None:
     margin = 0.6 * frame.em
     top = frame.h - 0.5 * margin
     if scene.title is not None:
-        _title(fig, frame, scene.title, margin, top)
-        top -= 1.3 * frame.title
+        top -= _title(fig, frame, scene.title, margin, top)
     if plot.figure == "slice":
         _slice_figure(fig, frame, scene, margin, top)
         return

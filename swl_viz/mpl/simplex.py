@@ -128,8 +128,9 @@ def _line(fig: Figure, text: str, x: float, y: float, key: str, room: float) -> 
     w, h = fig.bbox.width, fig.bbox.height
     size = float(_size_px(key, fig.dpi) * 72.0 / fig.dpi)
     wide = _width_px(text, size, fig.dpi)
-    if wide > room:
+    if wide > room:  # a long title shrinks to fit, then wraps
         size *= max(0.6, room / wide)
+        text = theme.wrap_words(text, lambda s: _width_px(s, size, fig.dpi) <= room)
     family = theme.words_family(text)
     return fig.text(x / w, y / h, text, ha="left", va="top", fontsize=size, fontfamily=family)
 
@@ -145,7 +146,8 @@ def draw_simplex(fig: Figure, scene: SimplexScene, theme_name: str = "light") ->
     if scene.title is not None:
         title = _line(fig, scene.title, margin, top, "figure.titlesize", W - 2 * margin)
         title.set_gid("title")
-        top -= 1.3 * _size_px("figure.titlesize", dpi)
+        more = title.get_text().count("\n") * theme.LINE_SPACING * float(title.get_fontsize())
+        top -= 1.3 * _size_px("figure.titlesize", dpi) + more * dpi / 72.0
     _line(fig, scene.key, margin, top, "axes.titlesize", W - 2 * margin).set_gid("key")
     top -= 1.35 * sub
     sub_top = top

@@ -18,7 +18,7 @@ import io
 import re
 import threading
 import warnings
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import matplotlib as mpl
@@ -275,6 +275,35 @@ def _box() -> dict[str, Any]:
         "alpha": 0.88,
         "linewidth": _lw(0.4),
     }
+
+
+#: Matplotlib's spacing of a text's lines, in font sizes.
+LINE_SPACING = 1.2
+
+_MATH_OR_SPACE = re.compile(r"(\$(?:\\\$|[^$])*\$|\s+)")
+
+
+def wrap_words(text: str, fits: Callable[[str], bool]) -> str:
+    """``text`` broken into lines that each ``fits``: between words, and between characters in
+    a run with no spaces (Japanese); never inside $...$."""
+    pieces: list[str] = []
+    for chunk in _MATH_OR_SPACE.split(text):
+        if not chunk:
+            continue
+        if chunk.isspace():
+            pieces.append(" ")
+        elif chunk.startswith("$") or fits(chunk):
+            pieces.append(chunk)
+        else:
+            pieces.extend(chunk)  # a run too long for a line: any character may end one
+    lines = [""]
+    for piece in pieces:
+        trial = lines[-1] + piece
+        if lines[-1].strip() and piece != " " and not fits(trial.strip()):
+            lines.append(piece)
+        else:
+            lines[-1] = trial
+    return "\n".join(line.strip() for line in lines)
 
 
 def words_family(text: str) -> list[str] | None:
