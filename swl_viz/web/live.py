@@ -14,7 +14,14 @@ import html
 import math
 from typing import Any
 
-from swl_viz.marks import ARROW_FRACTION, LINE_SAMPLES, MAX_BOX_CLASSES, logit_label
+from swl_viz.marks import (
+    ARROW_FRACTION,
+    BOX_MARGIN,
+    BOX_STRETCH,
+    LINE_SAMPLES,
+    MAX_BOX_CLASSES,
+    logit_label,
+)
 from swl_viz.options import LossKind, Variant
 from swl_viz.palette import DECISION, HALO, MINIMUM, PATH, PROBE
 from swl_viz.plotspec import Plot
@@ -239,6 +246,8 @@ def live_config(plot: Plot, scene: Scene, detail: int) -> dict[str, Any]:
             "minHeadSize": MIN_HEAD_SIZE,
             "markHeadSize": MARK_HEAD_SIZE,
             "arrowFraction": ARROW_FRACTION,
+            "boxStretch": BOX_STRETCH,
+            "boxMargin": BOX_MARGIN,
             "lineSamples": LINE_SAMPLES,
         },
         "words": {
