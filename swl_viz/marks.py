@@ -67,7 +67,7 @@ MAX_BOX_CLASSES = 4
 #: their length; squared error's (loss axis 0..1 under logits -20..20) are shortened.
 BOX_STRETCH = 1.875
 #: ...and its tip lies at most this share of the loss axis's span below (or above) the axis.
-BOX_MARGIN = 0.05
+BOX_MARGIN = 0.1
 
 
 @dataclass

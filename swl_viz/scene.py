@@ -205,11 +205,12 @@ def descent_field(
 
     Then each is fitted to the box drawn with loss axis ``zrange`` (by default the grid's own;
     :func:`swl_viz.marks.fit_in_box`): measured with each axis over its span, no arrow is
-    longer than :data:`~swl_viz.marks.BOX_STRETCH` times that reach, 1.5 spacings, and none
-    ends more than 5% of the loss axis below it; a longer one is shortened along itself, so it
-    stays tangent. The cross-entropy's arrows are at most sqrt(3) x 0.8 = 1.39 spacings long
-    and keep their length; squared error's, whose loss axis spans 0..1 under logits -20..20,
-    would be tens of spacings deep and are shortened."""
+    longer than :data:`~swl_viz.marks.BOX_STRETCH` times that reach (1.5 spacings at
+    ``arrow_scale`` 1), and none ends more than :data:`~swl_viz.marks.BOX_MARGIN` (10%) of the
+    loss axis below it; a longer one is shortened along itself, so it stays tangent. The
+    cross-entropy's arrows are at most sqrt(3) x 0.8 = 1.39 spacings long and keep their
+    length (on its default loss axis); squared error's, whose loss axis spans 0..1 under
+    logits -20..20, would be up to 11 spacings deep and are shortened."""
     stride = thin_stride(grid.shape[1], arrows)
     sl = (slice(None, None, stride), slice(None, None, stride))
     x, y = grid.x0[sl], grid.x1[sl]
