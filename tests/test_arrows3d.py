@@ -141,7 +141,7 @@ def test_squared_errors_arrows_are_shortened_along_themselves() -> None:
     shortened to the bound, and the flat floor's keep their length."""
     plot = Plot("quiver", loss="mse")
     _, f, (lo, hi) = _field_panel(plot)
-    assert f.w is not None
+    assert f.z is not None and f.w is not None
     g = plot.layer().evaluate(f.x, f.y)[2]
     norm = np.hypot(g[..., 0], g[..., 1])
     spacing = abs(float(f.x[0, 1] - f.x[0, 0]))
