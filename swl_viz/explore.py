@@ -528,7 +528,11 @@ class Explorer:
         drawn: list[Artist] = [wire, contour.contour, contour.quiver]
         if contour.thin is not None:
             drawn.append(contour.thin)
-        flat, solid = self._marks(grid)
+        flat, solid = self._marks(grid, (zmin, zmax))
+        # the probe's arrow head is built in the box's proportions: the limits come first
+        self.ax3d.set_xlim(lo, hi)
+        self.ax3d.set_ylim(lo, hi)
+        self.ax3d.set_zlim(zmin, zmax)
         drawn += draw_marks(self.ax3d, solid, three_d=True, lang=self.lang)
         # the words wait for settle(): a drag draws none, so none is ever where the layout
         # would not put it
@@ -684,7 +688,7 @@ class Explorer:
         self._timer.stop()
         self._timer.start()
 
-    def _marks(self, grid: LossGrid) -> tuple[Marks, Marks]:
+    def _marks(self, grid: LossGrid, zrange: tuple[float, float]) -> tuple[Marks, Marks]:
         """The scene's marks for the contour and, without their words, for the surface: the
         contour beside carries the labels and the box of numbers, and text is most of what a
         redraw costs. With a probe, its box takes the corner the book's plateau note had."""
@@ -697,7 +701,8 @@ class Explorer:
         out = []
         for three_d in (False, True):
             marks = panel_marks(grid, three_d=three_d, zscale="linear", lang=self.lang,
-                                probe=point, descent=point, lr=lr, steps=PATH_STEPS)  # fmt: skip
+                                probe=point, descent=point, lr=lr, steps=PATH_STEPS,
+                                zrange=zrange)  # fmt: skip
             if three_d:
                 marks.labels = []
             elif point is not None:

@@ -29,6 +29,7 @@ from swl_viz.probe import (
     loss_at,
     minimum_line,
     probe_point,
+    slope_of_drawn_loss,
 )
 from swl_viz.shapes import Arrow, Label, Point, Polyline
 from swl_viz.words import typeset, words
@@ -46,6 +47,10 @@ __all__ = [
     "subtitle_parts",
     "vec",
     "zmap",
+    "fit_in_box",
+    "z_range",
+    "BOX_STRETCH",
+    "BOX_MARGIN",
 ]
 
 #: Points along a line drawn on the 3-D surface.
@@ -56,6 +61,13 @@ MAX_EDGE_POINTS = 401
 ARROW_FRACTION = 0.16
 #: Up to this many classes the probe's box shows whole vectors; beyond, the varied pair only.
 MAX_BOX_CLASSES = 4
+#: A 3-D arrow, measured in the drawn box (each axis over its span, a cube), is at most this
+#: many times its horizontal reach long: sqrt(3) ~ 1.73 is the cross-entropy's steepest
+#: (|y - t|^2 <= 2, and its loss axis spans about what the logits do), so its arrows keep
+#: their length; squared error's (loss axis 0..1 under logits -20..20) are shortened.
+BOX_STRETCH = 1.875
+#: ...and its tip lies at most this share of the loss axis's span below (or above) the axis.
+BOX_MARGIN = 0.1
 
 
 @dataclass
@@ -127,6 +139,49 @@ def zmap(zscale: str) -> Callable[[object], FloatArray]:
         tiny = float(np.finfo(np.float64).smallest_subnormal)
         return lambda loss: np.log10(np.maximum(np.asarray(loss, dtype=np.float64), tiny))
     return lambda loss: np.asarray(loss, dtype=np.float64)
+
+
+def z_range(zs: Sequence[FloatArray], zscale: str) -> tuple[float, float]:
+    """Shared loss limits of the panels; a linear axis starts at 0 (the book's variant dips to
+    about -1e-7 where y -> 1, which stays visible below it)."""
+    zmin, zmax = min(float(z.min()) for z in zs), max(float(z.max()) for z in zs)
+    if zscale == "linear":
+        zmin = min(zmin, 0.0)
+    if not zmax > zmin:
+        zmax = zmin + 1.0
+    return zmin, zmax
+
+
+def fit_in_box(
+    z: FloatArray,
+    u: FloatArray,
+    v: FloatArray,
+    w: FloatArray,
+    reach: float,
+    spans: tuple[float, float],
+    zrange: tuple[float, float],
+) -> FloatArray:
+    """The factor (<= 1) that shortens each 3-D arrow (u, v, w) from a tail at height ``z``
+    along its own direction, so it stays tangent and readable in the drawn box.
+
+    Lengths are measured in the box's own proportions, each axis over its span (``spans``:
+    the logits' and the loss axis's ``zrange``), as in a cube: matplotlib's 4:4:3 box is
+    flatter, so there an arrow is no longer. An arrow is at most :data:`BOX_STRETCH` times
+    ``reach`` (its horizontal reach, logits) long; and its tip stays within
+    :data:`BOX_MARGIN` of the loss axis's span of the axis, unless its tail is already
+    beyond that (a ``--zlim`` that cuts the surface)."""
+    sx, sz = spans[0] or 1.0, spans[1] or 1.0
+    lo, hi = zrange
+    length = np.sqrt((u / sx) ** 2 + (v / sx) ** 2 + (w / sz) ** 2)
+    bound = BOX_STRETCH * reach / sx
+    fit = np.divide(bound, length, out=np.ones_like(length), where=length > bound)
+    margin = BOX_MARGIN * sz
+    room = np.where(w < 0, z - (lo - margin), (hi + margin) - z)
+    drop = np.abs(w)
+    over = (drop > room) & (room > 0)
+    fit = np.minimum(fit, np.divide(room, drop, out=np.ones_like(drop), where=over))
+    out: FloatArray = np.minimum(fit, 1.0)
+    return out
 
 
 def _span(grid: LossGrid) -> tuple[float, float]:
@@ -381,10 +436,19 @@ def _infinite(v: float) -> str:
     return sig(v)
 
 
-def probe_marks(grid: LossGrid, probe: Probe, w: dict[str, str], zscale: str | None) -> Marks:
+def probe_marks(
+    grid: LossGrid,
+    probe: Probe,
+    w: dict[str, str],
+    zscale: str | None,
+    zrange: tuple[float, float] | None = None,
+) -> Marks:
     """The point, an arrow along -grad L (a direction: its length is a fixed share of the
     range, not |grad L|), and a box with y, t, y - t and L, in the panel's corner farthest
-    from the point. On a 3-D surface the point and arrow lie on it, the arrow tangent."""
+    from the point. On a 3-D surface the point and arrow lie on it, the arrow tangent to the
+    drawn surface, and :func:`fit_in_box` shortens it along itself where it would be longer
+    than :data:`BOX_STRETCH` times its reach in the box drawn with loss axis ``zrange`` (by
+    default the grid's own), or leave that box."""
     out = Marks()
     g0, g1 = probe.grad0, probe.grad1
     norm = float(np.hypot(g0, g1))
@@ -397,10 +461,23 @@ def probe_marks(grid: LossGrid, probe: Probe, w: dict[str, str], zscale: str | N
         z = float(zmap(zscale)(probe.loss))
         out.points.append(Point("probe-point", (probe.x0, probe.x1, z)))
         if norm > 0.0:
-            rise = norm * norm  # tangent to the surface: -grad across, -|grad|^2 down
+            # tangent to the surface drawn: -grad across, its rise along -grad down
+            # (-|grad|^2 for the exact loss; the book's flat plateau does not drop)
+            rise = norm * norm
+            if grid.variant != "exact":
+                slope = slope_of_drawn_loss(grid.layer, probe.x0, probe.x1)
+                rise = float(g0 * slope[0] + g1 * slope[1])
             if zscale == "log":
                 rise = rise / (probe.loss * math.log(10)) if probe.loss > 0 else 0.0
+            if zrange is None:
+                zrange = z_range([zmap(zscale)(grid.loss)], zscale)
             s = reach / norm
+            one = np.ones(1)
+            fit = fit_in_box(
+                z * one, -g0 * s * one, -g1 * s * one, -rise * s * one, reach,
+                (abs(hi - lo), zrange[1] - zrange[0]), zrange,
+            )  # fmt: skip
+            s *= float(fit[0])
             vector = (-g0 * s, -g1 * s, -rise * s)
             out.arrows.append(Arrow("probe-arrow", (probe.x0, probe.x1, z), vector))
             tip = (probe.x0 + vector[0], probe.x1 + vector[1], z + vector[2])
@@ -472,9 +549,11 @@ def panel_marks(
     descent: tuple[float, float] | None = None,
     lr: float = 1.0,
     steps: int = 50,
+    zrange: tuple[float, float] | None = None,
 ) -> Marks:
     """Every mark of one panel, in the order they are drawn: lines, then the descent path,
-    then the probe."""
+    then the probe (whose 3-D arrow fits the box with loss axis ``zrange``, by default the
+    grid's own)."""
     w = words(lang)
     z = zscale if three_d else None
     out = Marks()
@@ -485,5 +564,5 @@ def panel_marks(
     if descent is not None:
         out += path_marks(descent_path(*descent, grid.layer, lr=lr, steps=steps), w, z)
     if probe is not None:
-        out += probe_marks(grid, probe_point(*probe, grid.layer), w, z)
+        out += probe_marks(grid, probe_point(*probe, grid.layer), w, z, zrange)
     return out

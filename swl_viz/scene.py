@@ -16,7 +16,14 @@ import numpy as np
 
 from swl_viz.curves import slice_curves
 from swl_viz.grid import LossGrid, thin_stride
-from swl_viz.marks import logit_label, panel_marks, subtitle_parts, zmap
+from swl_viz.marks import (
+    fit_in_box,
+    logit_label,
+    panel_marks,
+    subtitle_parts,
+    z_range,
+    zmap,
+)
 from swl_viz.maths import FloatArray
 from swl_viz.plotspec import Plot
 from swl_viz.probe import minimum_line, slope_of_drawn_loss
@@ -80,17 +87,6 @@ def compute_grids(plot: Plot) -> list[LossGrid]:
 
 
 # ---- the z axis and the colour scale -----------------------------------------------------------
-
-
-def z_range(zs: Sequence[FloatArray], zscale: str) -> tuple[float, float]:
-    """Shared loss limits of the panels; a linear axis starts at 0 (the book's variant dips to
-    about -1e-7 where y -> 1, which stays visible below it)."""
-    zmin, zmax = min(float(z.min()) for z in zs), max(float(z.max()) for z in zs)
-    if zscale == "linear":
-        zmin = min(zmin, 0.0)
-    if not zmax > zmin:
-        zmax = zmin + 1.0
-    return zmin, zmax
 
 
 def _z_limits(plot: Plot, zs: Sequence[FloatArray]) -> tuple[float, float]:
@@ -193,14 +189,28 @@ def default_azim(grid: LossGrid) -> float:
 
 
 def descent_field(
-    grid: LossGrid, arrows: int, normalize: bool, zscale: str, arrow_scale: float = 1.0
+    grid: LossGrid,
+    arrows: int,
+    normalize: bool,
+    zscale: str,
+    arrow_scale: float = 1.0,
+    zrange: tuple[float, float] | None = None,
 ) -> Field:
     """Arrows of steepest descent on the drawn surface, about ``arrows`` per axis: horizontal
     part -grad (what backward sends) and vertical part the drawn surface's rise along it,
     -grad . slope (-|grad|^2 for the exact loss; over L ln 10 on a log10 axis, the slope of
     log10 L), so each lies tangent to the surface drawn, on the book's flat plateau too. The
-    longest reaches 0.8 of a spacing; ``normalize`` makes all that long (the seed's unit
-    construction, with no 1e-7: a zero gradient draws nothing)."""
+    longest reaches 0.8 of a spacing (times ``arrow_scale``); ``normalize`` makes all that
+    long (the seed's unit construction, with no 1e-7: a zero gradient draws nothing).
+
+    Then each is fitted to the box drawn with loss axis ``zrange`` (by default the grid's own;
+    :func:`swl_viz.marks.fit_in_box`): measured with each axis over its span, no arrow is
+    longer than :data:`~swl_viz.marks.BOX_STRETCH` times that reach (1.5 spacings at
+    ``arrow_scale`` 1), and none ends more than :data:`~swl_viz.marks.BOX_MARGIN` (10%) of the
+    loss axis below it; a longer one is shortened along itself, so it stays tangent. The
+    cross-entropy's arrows are at most sqrt(3) x 0.8 = 1.39 spacings long and keep their
+    length (on its default loss axis); squared error's, whose loss axis spans 0..1 under
+    logits -20..20, would be up to 11 spacings deep and are shortened."""
     stride = thin_stride(grid.shape[1], arrows)
     sl = (slice(None, None, stride), slice(None, None, stride))
     x, y = grid.x0[sl], grid.x1[sl]
@@ -221,6 +231,11 @@ def descent_field(
     else:
         top = float(norm.max())
         scale = np.full_like(norm, reach / top if top > 0 else 0.0)
+    if zrange is None:
+        zrange = z_range([zmap(zscale)(grid.loss)], zscale)
+    span = abs(float(grid.x0[0, -1] - grid.x0[0, 0]))
+    u, v, w = -g0 * scale, -g1 * scale, -rise * scale
+    scale = scale * fit_in_box(z, u, v, w, reach, (span, zrange[1] - zrange[0]), zrange)
     return Field(x=x, y=y, u=-g0 * scale, v=-g1 * scale, norm=norm, z=z, w=-rise * scale)
 
 
@@ -343,7 +358,10 @@ def key_lines(plot: Plot, grid: LossGrid, field: Field | None = None) -> list[st
 # ---- the scene -----------------------------------------------------------------------------------
 
 
-def _panel(plot: Plot, kind: PanelKind, grid: LossGrid, subtitle: str) -> Panel:
+def _panel(
+    plot: Plot, kind: PanelKind, grid: LossGrid, subtitle: str, zrange: tuple[float, float]
+) -> Panel:
+    """One panel; its 3-D arrows fit the box whose loss axis is ``zrange``."""
     three_d = kind != "contour"
     marks = panel_marks(
         grid,
@@ -355,11 +373,12 @@ def _panel(plot: Plot, kind: PanelKind, grid: LossGrid, subtitle: str) -> Panel:
         descent=plot.descent,
         lr=plot.lr,
         steps=plot.steps,
+        zrange=zrange,
     )
     field = None
     if kind == "quiver":
         arrows = plot.arrows or ARROWS["quiver"]
-        field = descent_field(grid, arrows, plot.normalize, plot.zscale, plot.arrow_scale)
+        field = descent_field(grid, arrows, plot.normalize, plot.zscale, plot.arrow_scale, zrange)
     elif kind == "contour":
         arrows = plot.arrows or ARROWS["pair" if plot.figure == "pair" else "contour"]
         field = contour_field(grid, arrows, plot.normalize, plot.arrow_scale)
@@ -400,10 +419,10 @@ def build_scene(plot: Plot, grids: Sequence[LossGrid] | None = None) -> Scene:
         if len(shown) > 1:
             subtitle = f"{w[grid.variant]}\n{subtitle}"
         if plot.figure == "pair":
-            panels.append(_panel(plot, "surface", grid, subtitle))
-            panels.append(_panel(plot, "contour", grid, subtitle))
+            panels.append(_panel(plot, "surface", grid, subtitle, (zmin, zmax)))
+            panels.append(_panel(plot, "contour", grid, subtitle, (zmin, zmax)))
         elif plot.figure in ("surface", "quiver", "contour"):
-            panels.append(_panel(plot, plot.figure, grid, subtitle))
+            panels.append(_panel(plot, plot.figure, grid, subtitle, (zmin, zmax)))
     title = _title(plot)
     keyed = plot.preset == "slides" and plot.figure not in ("pair", "slice") and len(shown) == 1
     azim = plot.azim if plot.azim is not None else default_azim(grids[0])

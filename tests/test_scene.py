@@ -19,6 +19,7 @@ from matplotlib.text import Text
 from matplotlib.ticker import MaxNLocator
 from mpl_toolkits.mplot3d.axes3d import Axes3D
 
+from swl_viz.marks import BOX_MARGIN
 from swl_viz.mpl import build_figure, theme_context
 from swl_viz.plotspec import FigureKind, Plot
 from swl_viz.scene import build_scene, nice_ticks
@@ -176,8 +177,20 @@ def test_arrow_scale_lengthens_every_arrow_of_both_renderers(figure: FigureKind)
     longer = Plot(figure, arrow_scale=2.0)
     field = next(p.field for p in build_scene(longer).panels if p.field is not None)
     base = next(p.field for p in plain_scene.panels if p.field is not None)
-    np.testing.assert_allclose(field.u, 2.0 * base.u, rtol=1e-12)
-    np.testing.assert_allclose(field.v, 2.0 * base.v, rtol=1e-12)
+    if field.w is None:
+        np.testing.assert_allclose(field.u, 2.0 * base.u, rtol=1e-12)
+        np.testing.assert_allclose(field.v, 2.0 * base.v, rtol=1e-12)
+    else:  # on the surface, twice as long unless that would end beneath the box
+        lo, hi = build_scene(longer).zrange
+        assert field.z is not None
+        doubled = np.isclose(field.u, 2.0 * base.u, rtol=1e-12, atol=0)
+        doubled &= np.isclose(field.v, 2.0 * base.v, rtol=1e-12, atol=0)
+        fitted = ~doubled & (np.hypot(base.u, base.v) > 0)
+        assert doubled.sum() > 0.9 * doubled.size
+        ratio = np.hypot(field.u, field.v)[fitted] / np.hypot(base.u, base.v)[fitted]
+        assert np.all((ratio > 1.0) & (ratio < 2.0))
+        tips = (field.z + field.w)[fitted]
+        np.testing.assert_allclose(tips, lo - BOX_MARGIN * (hi - lo), rtol=1e-9, atol=1e-9)
     with theme_context(longer):
         fig = build_figure(longer)
     drawn = [a for ax in fig.axes for a in ax.collections if a.get_label() != "_nolegend_"]

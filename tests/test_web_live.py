@@ -263,7 +263,12 @@ def test_the_page_describes_its_figure(live: Any) -> None:
 
 @pytest.mark.parametrize(
     ("figure", "options"),
-    [("contour", {"t": (0.3, 0.7)}), ("quiver", {"t": (0.3, 0.7), "normalize": True})],
+    [
+        ("contour", {"t": (0.3, 0.7)}),
+        ("quiver", {"t": (0.3, 0.7), "normalize": True}),
+        ("quiver", {"loss": "mse"}),  # arrows shortened to fit the box
+        ("quiver", {"variant": "book"}),  # tangent to the flat plateau
+    ],
 )
 def test_a_live_state_draws_what_python_draws_for_it(
     live: Any, figure: FigureKind, options: dict[str, Any]
@@ -292,12 +297,40 @@ def test_a_live_state_draws_what_python_draws_for_it(
         assert drawn[0]["cmax"] == pytest.approx(grid["cmax"], rel=1e-12)
         fields = [(drawn[1], python["data"][1]), (drawn[2], python["data"][2])]
     for got, want in fields:
-        for key in ("x", "y"):
+        for key in ("x", "y", "z") if figure == "quiver" else ("x", "y"):
             np.testing.assert_allclose(
                 np.asarray(got[key], dtype=np.float64),
                 np.asarray(want[key], dtype=np.float64),
                 rtol=2e-6, atol=2e-6, err_msg=key,
             )  # fmt: skip
+    assert page.errors == []
+
+
+@pytest.mark.parametrize(
+    "options",
+    [{"loss": "mse"}, {"loss": "focal", "probe": (0.0, 3.0)}, {"variant": "book"}],
+)
+def test_a_live_probe_arrow_is_pythons(live: Any, options: dict[str, Any]) -> None:
+    """Moved to T = 2.5, the page's 3-D probe arrow is the one Python's scene draws for that
+    state (to 1e-12): tangent to the drawn surface and shortened, as Python's, to fit the box
+    (squared error's loss axis spans 0..1 under logits -20..20)."""
+    plot = Plot(figure="surface", **{"probe": (2.0, 0.0), **options})
+    page = live(plot)
+    page.js("() => window.swlViz.set({temperature: 2.5})")
+    page.page.wait_for_function("() => !window.swlViz.pending()", timeout=30_000)
+    moved = build_scene(dataclasses.replace(plot, temperature=2.5))
+    (arrow,) = [a for a in moved.panels[0].arrows if a.role == "probe-arrow"]
+    drawn = page.js(
+        f"""() => {{ const t = {GD}.data.find(d => d.meta === 'live-probe-arrow');
+          return [t.visible, Array.from(t.x), Array.from(t.y), Array.from(t.z)]; }}"""
+    )
+    assert drawn[0] is True
+    for n, got in enumerate(drawn[1:]):
+        want = [arrow.tail[n], arrow.tail[n] + arrow.vector[n]]
+        np.testing.assert_allclose(got, want, rtol=1e-12, atol=1e-12)
+    if plot.loss == "mse":  # the case fits the box: shorter than its reach across
+        reach = 0.16 * (plot.range[1] - plot.range[0])
+        assert np.hypot(arrow.vector[0], arrow.vector[1]) < 0.9 * reach
     assert page.errors == []
 
 

@@ -11,7 +11,6 @@ from __future__ import annotations
 from typing import Any
 
 import matplotlib as mpl
-import numpy as np
 from matplotlib import patheffects
 from matplotlib.artist import Artist
 from matplotlib.text import Annotation, Text
@@ -21,6 +20,7 @@ from mpl_toolkits.mplot3d.art3d import Line3DCollection
 
 from swl_viz.marks import Marks
 from swl_viz.mpl.place import PRIORITY
+from swl_viz.mpl.plotters import arrow_3d
 from swl_viz.mpl.theme import (
     CAP,
     DECISION,
@@ -130,41 +130,10 @@ def _point(ax: Any, point: Point, three_d: bool) -> list[Artist]:
     return drawn
 
 
-#: A 3-D arrow's head: its length as a share of the arrow, and the half-angle of its wings.
-HEAD_3D, WING_DEGREES = 0.25, 20.0
-
-
-def _arrow_3d(ax: Any, tail: Any, vector: Any) -> list[list[tuple[float, float, float]]]:
-    """A 3-D arrow as three segments: its shaft and the two wings of its head. The head is
-    built in the drawn box's own proportions (each axis over its span), not in data units:
-    mplot3d's quiver turns the wings in data units, so on a loss axis of 0 to 1 under logits
-    of -20 to 20 a wing stood half the box tall. The wings open across the line of sight."""
-    spans = np.array(
-        [float(np.ptp(lim)) or 1.0 for lim in (ax.get_xlim(), ax.get_ylim(), ax.get_zlim())]
-    )
-    t, v = np.asarray(tail, dtype=float), np.asarray(vector, dtype=float)
-    tip = t + v
-    d = v / spans
-    length = float(np.linalg.norm(d))
-    if length == 0.0:
-        return [[tuple(t), tuple(tip)]]
-    d /= length
-    elev, azim = np.radians(float(ax.elev)), np.radians(float(ax.azim))
-    eye = np.array([np.cos(elev) * np.cos(azim), np.cos(elev) * np.sin(azim), np.sin(elev)])
-    side = np.cross(d, eye)
-    if float(np.linalg.norm(side)) < 1e-9:  # pointing at the eye: any side will do
-        side = np.cross(d, [0.0, 0.0, 1.0]) if abs(d[2]) < 0.9 else np.cross(d, [1.0, 0.0, 0.0])
-    side /= np.linalg.norm(side)
-    back = HEAD_3D * length
-    wide = back * np.tan(np.radians(WING_DEGREES))
-    wings = [tip + (-back * d + sign * wide * side) * spans for sign in (1.0, -1.0)]
-    return [[tuple(t), tuple(tip)], *[[tuple(tip), tuple(w)] for w in wings]]
-
-
 def _arrow(ax: Any, arrow: Arrow, three_d: bool) -> Artist:
     if three_d:
         lines = Line3DCollection(
-            _arrow_3d(ax, arrow.tail, arrow.vector),
+            arrow_3d(ax, arrow.tail, arrow.vector),
             colors=PROBE,
             linewidths=_lw(1.6),
             gid=arrow.role,

@@ -25,7 +25,7 @@ from matplotlib.ticker import FuncFormatter
 from mpl_toolkits.mplot3d import proj3d
 from mpl_toolkits.mplot3d.art3d import Line3DCollection
 from mpl_toolkits.mplot3d.axes3d import Axes3D
-from numpy.typing import NDArray
+from numpy.typing import ArrayLike, NDArray
 
 from swl_viz.grid import LossGrid, thin_stride
 from swl_viz.marks import zmap
@@ -102,6 +102,53 @@ def _projected_lengths(ax: Axes3D, tails: FloatArray, heads: FloatArray) -> Floa
     return out
 
 
+#: A 3-D arrow's head: its length as a share of the arrow, and the half-angle of its wings.
+HEAD_3D, WING_DEGREES = 0.25, 20.0
+
+Segment3D = list[tuple[float, float, float]]
+
+
+def _point(p: FloatArray) -> tuple[float, float, float]:
+    return float(p[0]), float(p[1]), float(p[2])
+
+
+def arrow_3d(ax: Axes3D, tails: ArrayLike, vectors: ArrayLike) -> list[Segment3D]:
+    """3-D arrows (``tails`` and ``vectors`` of shape (n, 3), or one (3,)) as segments: each
+    arrow's shaft, then the two wings of its head (a zero vector: its shaft alone). The head
+    is built in the drawn box's own proportions (each axis over its span, the axes' current
+    limits), not in data units: mplot3d's quiver turns the wings in data units, so on a loss
+    axis of 0 to 1 under logits of -20 to 20 a wing stood half the box tall. The wings open
+    across the line of sight of the axes' current view."""
+    spans = np.array(
+        [float(np.ptp(lim)) or 1.0 for lim in (ax.get_xlim(), ax.get_ylim(), ax.get_zlim())]
+    )
+    t = np.asarray(tails, dtype=float).reshape(-1, 3)
+    v = np.asarray(vectors, dtype=float).reshape(-1, 3)
+    tip = t + v
+    d = v / spans
+    length = np.linalg.norm(d, axis=1)
+    d = np.divide(d, length[:, None], out=np.zeros_like(d), where=length[:, None] > 0)
+    elev, azim = np.radians(float(ax.elev)), np.radians(float(ax.azim))
+    eye = np.array([np.cos(elev) * np.cos(azim), np.cos(elev) * np.sin(azim), np.sin(elev)])
+    side = np.cross(d, eye)
+    # pointing at the eye: any side will do
+    along = np.where(np.abs(d[:, 2:3]) < 0.9, [[0.0, 0.0, 1.0]], [[1.0, 0.0, 0.0]])
+    lost = np.linalg.norm(side, axis=1) < 1e-9
+    side[lost] = np.cross(d[lost], along[lost])
+    size = np.linalg.norm(side, axis=1)
+    side = np.divide(side, size[:, None], out=np.zeros_like(side), where=size[:, None] > 0)
+    back = HEAD_3D * length[:, None]
+    wide = back * np.tan(np.radians(WING_DEGREES))
+    wings = [tip + (-back * d + sign * wide * side) * spans for sign in (1.0, -1.0)]
+    out: list[Segment3D] = []
+    for n in range(len(t)):
+        tail, head = _point(t[n]), _point(tip[n])
+        out.append([tail, head])
+        if length[n] > 0:
+            out += [[head, _point(wing[n])] for wing in wings]
+    return out
+
+
 def draw_descent(
     ax: Axes3D,
     field: Field,
@@ -111,8 +158,9 @@ def draw_descent(
     min_px: float = 0.0,
     linewidth: float | None = None,
 ) -> Line3DCollection:
-    """A scene's 3-D arrows of steepest descent on the loss surface. Arrows shorter than
-    ``min_px`` display pixels in the axes' current view are left out."""
+    """A scene's 3-D arrows of steepest descent on the loss surface, their heads built in the
+    box's proportions for the axes' current limits and view (:func:`arrow_3d`). Arrows shorter
+    than ``min_px`` display pixels in the axes' current view are left out."""
     assert field.z is not None and field.w is not None, "a 3-D field"
     x, y, z, u, v, w = field.x, field.y, field.z, field.u, field.v, field.w
     keep = np.hypot(u, v) > 0
@@ -120,20 +168,16 @@ def draw_descent(
         tails = np.array([x.ravel(), y.ravel(), z.ravel()])
         heads = tails + np.array([u.ravel(), v.ravel(), w.ravel()])
         keep &= (_projected_lengths(ax, tails, heads) >= min_px).reshape(keep.shape)
-    quiver: Line3DCollection = ax.quiver(
-        x[keep],
-        y[keep],
-        z[keep],
-        u[keep],
-        v[keep],
-        w[keep],
-        color=color,
-        pivot="tail",
-        arrow_length_ratio=0.25,
-        linewidth=_linewidth(1.15) if linewidth is None else linewidth,
+    tails = np.column_stack([x[keep], y[keep], z[keep]])
+    vectors = np.column_stack([u[keep], v[keep], w[keep]])
+    arrows = Line3DCollection(
+        arrow_3d(ax, tails, vectors),
+        colors=color,
+        linewidths=_linewidth(1.15) if linewidth is None else linewidth,
         label=label,
     )
-    return quiver
+    ax.add_collection3d(arrows)
+    return arrows
 
 
 @dataclass(frozen=True)

@@ -280,7 +280,31 @@
     return out;
   }
 
-  /* The arrow field of -grad L at the panel's arrow points, as swl_viz.scene draws it. */
+  /* The slope of the book's loss -sum t' log(y + 1e-7) along the two varied logits (as
+     swl_viz.probe.slope_of_drawn_loss): flat on the plateau, where backward still sends y - t'. */
+  function bookSlope(cfg, s, y) {
+    var K = cfg.k, T = s.temperature, eps = s.labelSmoothing, i = cfg.axes[0], j = cfg.axes[1];
+    var wy = y.map(function (v, m) { return -(eps ? (1 - eps) * s.t[m] + eps / K : s.t[m]) * v / (v + BOOK_DELTA); });
+    var sum = wy.reduce(function (a, b) { return a + b; }, 0);
+    return [(wy[i] - y[i] * sum) / T, (wy[j] - y[j] * sum) / T];
+  }
+
+  /* As swl_viz.marks.fit_in_box: the factor (<= 1) that shortens a 3-D arrow (a, b, w) from a
+     tail at height z along itself, so that in the box (each axis over its span: logits
+     `width`, loss zr) it is at most boxStretch times its reach long and its tip ends within
+     boxMargin of the loss axis's span of that axis. */
+  function fitInBox(look, z, a, b, w, reach, width, zr) {
+    var sx = width || 1, sz = (zr[1] - zr[0]) || 1;
+    var length = Math.sqrt((a / sx) * (a / sx) + (b / sx) * (b / sx) + (w / sz) * (w / sz));
+    var bound = look.boxStretch * reach / sx, fit = length > bound ? bound / length : 1;
+    var margin = look.boxMargin * sz;
+    var room = w < 0 ? z - (zr[0] - margin) : (zr[1] + margin) - z, drop = Math.abs(w);
+    if (drop > room && room > 0) fit = Math.min(fit, room / drop);
+    return Math.min(fit, 1);
+  }
+
+  /* The arrow field of -grad L at the panel's arrow points, as swl_viz.scene draws it; on a
+     3-D panel each arrow fits the box whose loss axis is zr. */
   function field(cfg, s, panel, zr) {
     var o = opts(s), i = cfg.axes[0], j = cfg.axes[1], look = cfg.look;
     var xs = panel.fieldX, ys = panel.fieldY, n = xs.length;
@@ -318,10 +342,16 @@
       return { x: X, y: Y, marker: { size: sizes } };
     }
     var sx = [], sy = [], sz = [], hx = [], hy = [], hz = [], hu = [], hv = [], hw = [];
+    var b0 = span(panel), width = Math.abs(b0[1] - b0[0]);
     keep.forEach(function (m) {
       var z = height(cfg, Ls[m]), rise = norm[m] * norm[m];
+      if (s.variant === "book") {  // the drawn loss's rise along -grad: flat on the plateau
+        var da = bookSlope(cfg, s, loss(logits(cfg, xs[m], ys[m]), s.t, o).y);
+        rise = -u[m] * da[0] + -v[m] * da[1];
+      }
       if (cfg.zscale === "log") rise = Ls[m] > 0 ? rise / (Ls[m] * Math.LN10) : 0;
       var sc = cfg.normalize ? panel.reach / norm[m] : panel.reach / top;
+      sc *= fitInBox(look, z, u[m] * sc, v[m] * sc, -rise * sc, panel.reach, width, zr);
       var a = u[m] * sc, b = v[m] * sc, w = -rise * sc;
       sx.push(xs[m], xs[m] + a, null); sy.push(ys[m], ys[m] + b, null); sz.push(z, z + w, null);
       hx.push(xs[m] + a); hy.push(ys[m] + b); hz.push(z + w);
@@ -415,8 +445,9 @@
     return out;
   }
 
-  /* Lines and points of the live marks for one panel; z (3-D) raised by `lift`. */
-  function liveMarks(cfg, s, panel, lift) {
+  /* Lines and points of the live marks for one panel; z (3-D) raised by `lift`, the probe's
+     arrow fitted to the box whose loss axis is zr. */
+  function liveMarks(cfg, s, panel, lift, zr) {
     var look = cfg.look, three = panel.threeD, out = {}, o = opts(s), b = span(panel);
     function along(x0s, x1s) {
       var m = { x: x0s, y: x1s };
@@ -457,8 +488,14 @@
         out["probe-point"] = { x: [x0], y: [x1], z: [z] };
         if (norm > 0) {
           var rise = norm * norm;
+          if (s.variant === "book") {
+            var da = bookSlope(cfg, s, loss(logits(cfg, x0, x1), s.t, o).y);
+            rise = g0 * da[0] + g1 * da[1];
+          }
           if (cfg.zscale === "log") rise = p.L > 0 ? rise / (p.L * Math.LN10) : 0;
-          var sc = reach / norm, a = -g0 * sc, bb = -g1 * sc, w = -rise * sc;
+          var sc = reach / norm;
+          sc *= fitInBox(look, z, -g0 * sc, -g1 * sc, -rise * sc, reach, Math.abs(b[1] - b[0]), zr);
+          var a = -g0 * sc, bb = -g1 * sc, w = -rise * sc;
           out["probe-arrow"] = { x: [x0, x0 + a], y: [x1, x1 + bb], z: [z, z + w] };
           out["probe-arrow-head"] = { x: [x0 + a], y: [x1 + bb], z: [z + w],
             u: [look.headShare * a], v: [look.headShare * bb], w: [look.headShare * w] };
@@ -732,7 +769,7 @@
         g.contours = Object.assign({}, g.contours || {}, contours(lv));
       }
       if (panel.field.length) {
-        var f = field(cfg, s, panel);
+        var f = field(cfg, s, panel, [lo, hi]);
         if (panel.threeD) {
           Object.assign(own(panel.field[0]), f.shafts);
           Object.assign(own(panel.field[1]), f.heads);
@@ -748,7 +785,7 @@
     for (var n = 0; n < first; n++) if (data[n].meta) own(n).visible = false;
     var index = first;
     cfg.panels.forEach(function (panel) {
-      var marks = liveMarks(cfg, s, panel, lift);
+      var marks = liveMarks(cfg, s, panel, lift, [lo, hi]);
       LIVE_ROLES.forEach(function (role) {
         if (role === "probe-arrow-head" && !panel.threeD) return;
         var k = index++, m = marks[role];

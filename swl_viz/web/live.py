@@ -14,7 +14,14 @@ import html
 import math
 from typing import Any
 
-from swl_viz.marks import ARROW_FRACTION, LINE_SAMPLES, MAX_BOX_CLASSES, logit_label
+from swl_viz.marks import (
+    ARROW_FRACTION,
+    BOX_MARGIN,
+    BOX_STRETCH,
+    LINE_SAMPLES,
+    MAX_BOX_CLASSES,
+    logit_label,
+)
 from swl_viz.options import LossKind, Variant
 from swl_viz.palette import DECISION, HALO, MINIMUM, PATH, PROBE
 from swl_viz.plotspec import Plot
@@ -239,6 +246,8 @@ def live_config(plot: Plot, scene: Scene, detail: int) -> dict[str, Any]:
             "minHeadSize": MIN_HEAD_SIZE,
             "markHeadSize": MARK_HEAD_SIZE,
             "arrowFraction": ARROW_FRACTION,
+            "boxStretch": BOX_STRETCH,
+            "boxMargin": BOX_MARGIN,
             "lineSamples": LINE_SAMPLES,
         },
         "words": {
@@ -262,6 +271,18 @@ def _range_input(
     )
 
 
+def temperature_and_smoothing(cw: dict[str, str], temperature: float, eps: float) -> list[str]:
+    """The temperature's control, on a log scale over :data:`TEMPERATURE_CONTROL` widened to
+    hold ``temperature``, and label smoothing's, 0 to 1: the plane's page and the simplex's."""
+    low, high = TEMPERATURE_CONTROL
+    low, high = min(low, temperature), max(high, temperature)
+    return [
+        _range_input("temperature", cw["temperature"], math.log10(low), math.log10(high), 0.01,
+                     math.log10(temperature), f"{temperature:g}"),
+        _range_input("smoothing", cw["smoothing"], 0.0, 1.0, 0.01, eps, f"{eps:g}"),
+    ]  # fmt: skip
+
+
 def controls_html(plot: Plot, scene: Scene) -> str:
     """The page's native controls: each a labelled input a keyboard can move."""
     layer = plot.layer()
@@ -270,15 +291,7 @@ def controls_html(plot: Plot, scene: Scene) -> str:
     if layer.k == 2:
         t0 = layer.t[0]
         parts.append(_range_input("t0", cw["t0"], 0.0, 1.0, 0.01, t0, f"{t0:g}"))
-    low, high = TEMPERATURE_CONTROL
-    temperature = layer.temperature
-    low, high = min(low, temperature), max(high, temperature)
-    parts.append(
-        _range_input("temperature", cw["temperature"], math.log10(low), math.log10(high), 0.01,
-                     math.log10(temperature), f"{temperature:g}")
-    )  # fmt: skip
-    eps = layer.label_smoothing
-    parts.append(_range_input("smoothing", cw["smoothing"], 0.0, 1.0, 0.01, eps, f"{eps:g}"))
+    parts += temperature_and_smoothing(cw, layer.temperature, layer.label_smoothing)
     options = "".join(
         f'<option value="{v}"{" selected" if layer.variant == v else ""}>'
         f"{html.escape(cw[v])}</option>"

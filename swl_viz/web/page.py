@@ -218,18 +218,7 @@ def _layout(plot: Plot, scene: Scene, notes: tuple[list[Any], list[Any]]) -> dic
         lo1, hi1 = float(grid.x1[0, 0]), float(grid.x1[-1, 0])
         xtitle, ytitle = plain(logit_label(i)), plain(logit_label(j))
         if not panel.three_d:
-            axis = {
-                "gridcolor": colours["grid"],
-                "zeroline": False,
-                "showgrid": True,
-                "color": colours["tick"],
-                "linecolor": colours["tick"],
-                "mirror": True,
-                "showline": True,
-                # the labels stay inside the margins; plotly measures every label of an axis
-                # that may hide those past the page, on every redraw
-                "ticklabeloverflow": "allow",
-            }
+            axis = _flat_axis(colours)
             # the plane fills the page's width (a 16:9 slide), not a square in its middle: its
             # two axes are drawn to different scales, which the page states beside the controls
             layout["xaxis"] = {**axis, "range": [lo, hi], "title": {"text": xtitle},
@@ -398,13 +387,9 @@ def _slice_annotations(plot: Plot, scene: Scene) -> list[dict[str, Any]]:
     return notes
 
 
-def _slice_layout(plot: Plot, scene: Scene) -> dict[str, Any]:
-    curves = scene.curves
-    assert curves is not None
-    colours = _THEMES[plot.theme]
-    title = "" if scene.title is None else web_text(scene.title)
-    lo, hi = float(curves.loss.x[0]), float(curves.loss.x[-1])
-    axis = {
+def _flat_axis(colours: dict[str, str]) -> dict[str, Any]:
+    """A flat panel's axis (the plane's, the slice's): framed all round, gridded, no zero line."""
+    return {
         "gridcolor": colours["grid"],
         "zeroline": False,
         "showgrid": True,
@@ -412,8 +397,19 @@ def _slice_layout(plot: Plot, scene: Scene) -> dict[str, Any]:
         "linecolor": colours["tick"],
         "mirror": True,
         "showline": True,
+        # the labels stay inside the margins; plotly measures every label of an axis that may
+        # hide those past the page, on every redraw
         "ticklabeloverflow": "allow",
     }
+
+
+def _slice_layout(plot: Plot, scene: Scene) -> dict[str, Any]:
+    curves = scene.curves
+    assert curves is not None
+    colours = _THEMES[plot.theme]
+    title = "" if scene.title is None else web_text(scene.title)
+    lo, hi = float(curves.loss.x[0]), float(curves.loss.x[-1])
+    axis = _flat_axis(colours)
     legend = {
         "bgcolor": colours["legend"],
         "bordercolor": colours["grid"],

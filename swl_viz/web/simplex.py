@@ -18,7 +18,6 @@ imported only inside :func:`simplex_html`.
 from __future__ import annotations
 
 import html
-import math
 from typing import Any
 
 import numpy as np
@@ -288,7 +287,7 @@ def simplex_controls_html(plot: Plot) -> str:
     """The page's native controls, each a labelled input a keyboard can move: the label on two
     sliders (t₂ = 1 − t₀ − t₁), the temperature on a log scale, label smoothing, the loss, the
     focal γ, the book's variant, and a reset."""
-    from swl_viz.web.live import TEMPERATURE_CONTROL, _range_input, control_words
+    from swl_viz.web.live import _range_input, control_words, temperature_and_smoothing
 
     cw = control_words(plot.lang)
     own = SIMPLEX_CONTROL_WORDS["ja" if plot.lang == "ja" else "en"]
@@ -301,15 +300,7 @@ def simplex_controls_html(plot: Plot) -> str:
         f'<div class="swl-control"><span id="swl-t2-label">{html.escape(own["t2"])}</span>'
         f'<output id="swl-t2-value" aria-labelledby="swl-t2-label">{t2:g}</output></div>'
     )
-    low, high = TEMPERATURE_CONTROL
-    temperature = plot.temperature
-    low, high = min(low, temperature), max(high, temperature)
-    parts.append(
-        _range_input("temperature", cw["temperature"], math.log10(low), math.log10(high), 0.01,
-                     math.log10(temperature), f"{temperature:g}")
-    )  # fmt: skip
-    eps = plot.label_smoothing
-    parts.append(_range_input("smoothing", cw["smoothing"], 0.0, 1.0, 0.01, eps, f"{eps:g}"))
+    parts += temperature_and_smoothing(cw, plot.temperature, plot.label_smoothing)
     parts.append(_select("loss", own["loss"], [(k, own[k]) for k in LOSSES], plot.loss))
     parts.append(_range_input("gamma", own["gamma"], 0.0, 5.0, 0.1, plot.gamma, f"{plot.gamma:g}"))
     parts.append(
