@@ -116,14 +116,10 @@ class Plot(Options):
                     raise SwlVizError("only shapes a descent: give descent too", param=name)
         else:
             check_descent(self.lr, self.steps)
-        if self.figure == "slice":  # a line of fixed resolution over the range: no step
-            if not self.range[0] < self.range[1]:
-                raise SwlVizError(
-                    f"needs LO < HI, got {_number(self.range[0])} {_number(self.range[1])}",
-                    param="range",
-                )
-        else:
+        if self.figure in OPTIONS["step"].figures:
             grid_axis(*self.range, self.step)  # range and step, and the point limit
+        else:  # the slice, the losses and the simplex: a fixed number of points, no step
+            _check_span(self.range)
         if self.figure == "simplex" and len(self.t) != 3:
             raise SwlVizError(
                 "simplex draws three classes: give T0,T1,T2 like 0.2,0.5,0.3, "
@@ -274,6 +270,24 @@ class Plot(Options):
         return {
             name: (list(v) if isinstance(v := getattr(self, name), tuple) else v) for name in names
         }
+
+
+#: Narrowest range the figures without a step draw: their fixed number of points must still
+#: be apart (a width of a few subnormals would split into steps of 0).
+MIN_SPAN = 1e-300
+
+
+def _check_span(span: tuple[float, float]) -> None:
+    """The range of a figure that draws a fixed number of points over it, whatever its width
+    (the row's bounds have been checked)."""
+    lo, hi = span
+    if not lo < hi:
+        raise SwlVizError(f"needs LO < HI, got {_number(lo)} {_number(hi)}", param="range")
+    if hi - lo < MIN_SPAN:
+        raise SwlVizError(
+            f"needs HI - LO of at least {MIN_SPAN:g}, got {_number(lo)} {_number(hi)}",
+            param="range",
+        )
 
 
 def _check_points(plot: Plot) -> None:
