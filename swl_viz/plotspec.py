@@ -101,13 +101,13 @@ class Plot(Options):
                 "fixes the logits that do not vary; with 2 classes both vary, so it is for K > 2",
                 param="logits",
             )
-        if self.figure == "losses" and self.gamma != 2.0 and not self.with_focal:
-            raise SwlVizError("shapes the focal loss: give with_focal too", param="gamma")
+        _check_gamma(self)
         if self.compare and self.loss != "ce":
             raise SwlVizError(
                 "puts the book's cross-entropy beside the exact one; it is for loss ce "
                 "(swl-viz losses compares the losses)",
                 param="compare",
+                mentions=("loss",),
             )
         _check_points(self)
         if self.descent is None:
@@ -132,6 +132,7 @@ class Plot(Options):
                 "compares the true class with another, but t weighs neither of the two; put "
                 "the class t weighs most among them",
                 param="axes",
+                mentions=("t",),
             )
         width, height = self.pixels
         if min(width, height) < 100 or max(width, height) > MAX_PIXELS_PER_SIDE:
@@ -145,7 +146,9 @@ class Plot(Options):
         if self.zlim is not None and not self.zlim[0] < self.zlim[1]:
             raise SwlVizError(f"needs LO < HI, got {self.zlim[0]:g} {self.zlim[1]:g}", param="zlim")
         if self.title is not None and self.no_title:
-            raise SwlVizError("give a title or no_title, not both", param="no_title")
+            raise SwlVizError(
+                "give title or no_title, not both", param="no_title", mentions=("title", "no_title")
+            )
 
     @property
     def is_3d(self) -> bool:
@@ -290,6 +293,22 @@ def _check_span(span: tuple[float, float]) -> None:
         )
 
 
+def _check_gamma(plot: Plot) -> None:
+    """γ shapes the focal loss alone: the one a figure draws (loss focal), or the one the losses'
+    comparison adds (with_focal). Said here, before the layer's own check, so that the message
+    names the option that brings the focal loss for this figure."""
+    if plot.gamma == OPTIONS["gamma"].default:
+        return
+    if plot.figure == "losses" and not plot.with_focal:
+        raise SwlVizError(
+            "applies only with with_focal, which adds the focal loss",
+            param="gamma",
+            mentions=("with_focal",),
+        )
+    if plot.figure != "losses" and plot.loss != "focal":
+        raise SwlVizError("applies only with loss focal", param="gamma", mentions=("loss",))
+
+
 def _check_points(plot: Plot) -> None:
     """A probe or descent start is two logits on a plane, three on the simplex."""
     want = 3 if plot.figure == "simplex" else 2
@@ -353,7 +372,7 @@ def plot_spec(figure: str, options: Mapping[str, Any]) -> Plot:
         name = exc.param
         if name is None or str(exc).startswith(name):
             raise
-        raise type(exc)(f"{name}: {exc}", param=name) from None
+        raise type(exc)(f"{name}: {exc}", param=name, mentions=exc.mentions) from None
 
 
 def make_plot(figure: str, options: Mapping[str, Any]) -> Plot:
