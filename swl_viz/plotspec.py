@@ -24,6 +24,7 @@ from swl_viz.options import (
     FIGURES,
     FORMATS,
     OPTIONS,
+    RACE_STEPS,
     THREE_D,
     FigureKind,
     Lang,
@@ -110,10 +111,15 @@ class Plot(Options):
                 mentions=("loss",),
             )
         _check_points(self)
-        if self.descent is None:
+        if self.descent is None and self.figure != "losses":  # the losses race without one
             for name in ("lr", "steps"):
                 if getattr(self, name) != OPTIONS[name].default:
-                    raise SwlVizError("only shapes a descent: give descent too", param=name)
+                    start = "X0,X1,X2" if self.figure == "simplex" else "X0,X1"
+                    raise SwlVizError(
+                        f"applies only with descent {start}, the path's start",
+                        param=name,
+                        mentions=("descent",),
+                    )
         else:
             check_descent(self.lr, self.steps)
         if self.figure in OPTIONS["step"].figures:
@@ -244,6 +250,13 @@ class Plot(Options):
         lo, hi = self.range
         return layer_grid(self.layer(variant), lo, hi, self.step, max_points=max_points)
 
+    def default(self, name: str) -> Any:
+        """What option ``name`` is when not given, for this figure: the declared default, or
+        the figure's own (the simplex's label, the losses' race's steps)."""
+        if name == "steps" and self.figure == "losses" and self.descent is None:
+            return RACE_STEPS
+        return FIGURE_DEFAULTS.get(self.figure, {}).get(name, OPTIONS[name].default)
+
     def changed(self) -> dict[str, Any]:
         """The options that differ from the defaults, in field order (figure and t excluded)."""
         out: dict[str, Any] = {}
@@ -251,7 +264,7 @@ class Plot(Options):
             if f.name in ("figure", "t"):
                 continue
             value = getattr(self, f.name)
-            if value != f.default:  # the declared default (a simplex has no default label)
+            if value != self.default(f.name):  # (a simplex has no default label)
                 out[f.name] = value
         return out
 
@@ -380,4 +393,6 @@ def make_plot(figure: str, options: Mapping[str, Any]) -> Plot:
     (``[1, 0]``). Errors name the option; None means not given."""
     typed = {name: read_option(name, v) for name, v in options.items() if v is not None}
     typed = FIGURE_DEFAULTS.get(figure, {}) | typed  # the simplex's label is 1,0,0 by default
+    if figure == "losses" and typed.get("descent") is None:
+        typed.setdefault("steps", RACE_STEPS)  # the race's own, unless given
     return Plot(figure=figure, **typed)  # type: ignore[arg-type]

@@ -345,9 +345,9 @@ def test_the_comparison_holds_together(given: dict[str, Any]) -> None:
     from slides_tools import drawn_shapes, layout_problems
 
     from swl_viz.mpl import build_figure, theme_context
-    from swl_viz.plotspec import Plot
+    from swl_viz.plotspec import make_plot
 
-    plot = Plot("losses", **given)
+    plot = make_plot("losses", given)
     with theme_context(plot):
         fig = build_figure(plot)
         FigureCanvasAgg(fig)
@@ -402,9 +402,9 @@ def test_each_gif_frame_grows_every_path_and_counts_its_step_and_loss(
     from swl_viz.marks import sig
     from swl_viz.mpl import build_figure, theme_context
     from swl_viz.mpl.compare import descent_mover
-    from swl_viz.plotspec import Plot
+    from swl_viz.plotspec import make_plot
 
-    plot = Plot("losses", **given)
+    plot = make_plot("losses", given)
     cmp = compare_losses(plot)
     with theme_context(plot):
         fig = build_figure(plot)
@@ -447,9 +447,9 @@ def test_a_blitted_gif_frame_is_a_full_draw(given: dict[str, Any]) -> None:
 
     from swl_viz.mpl import build_figure, theme_context
     from swl_viz.mpl.compare import descent_mover
-    from swl_viz.plotspec import Plot
+    from swl_viz.plotspec import make_plot
 
-    plot = Plot("losses", size=(640, 360), dpi=60, **given)
+    plot = make_plot("losses", {"size": (640, 360), "dpi": 60, **given})
     frames = []
     for blit in (True, False):
         with theme_context(plot):
@@ -678,10 +678,10 @@ def test_the_page_says_what_the_png_says_in_unicode(given: dict[str, Any]) -> No
     """The page's figure carries every word of the PNG (titles, key, numbers, axis names,
     legend, colour bar), in Unicode: no $ or backslash of raw TeX anywhere in it."""
     pytest.importorskip("plotly")
-    from swl_viz.plotspec import Plot
+    from swl_viz.plotspec import make_plot
     from swl_viz.web.compare import losses_figure_dict
 
-    plot = Plot("losses", **given)
+    plot = make_plot("losses", given)
     spec = losses_figure_dict(plot)
     texts = _page_words(spec)
     assert not [t for t in texts if "$" in t or "\\" in t], texts
@@ -723,7 +723,7 @@ def test_the_page_opens_offline_with_the_pngs_words(in_tmp: Any) -> None:
     from playwright.sync_api import sync_playwright
     from slides_tools import read
 
-    from swl_viz.plotspec import Plot
+    from swl_viz.plotspec import make_plot
 
     code, text = run_cli("losses", "--with-focal", "--out", "l.html")
     assert code == 0, text
@@ -754,7 +754,7 @@ def test_the_page_opens_offline_with_the_pngs_words(in_tmp: Any) -> None:
             browser.close()
     assert errors == []
     assert kinds.count("heatmap") == 3
-    png = _png_words(Plot("losses", with_focal=True))
+    png = _png_words(make_plot("losses", {"with_focal": True}))
     assert read(title) in png
     drawn = [read(t) for t in shown]  # a multi-line note is one text of its lines
     # the PNG's panel titles and numbers, drawn
