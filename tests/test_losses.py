@@ -713,45 +713,25 @@ def test_the_page_is_one_offline_file_with_a_description(in_tmp: Any) -> None:
 def test_the_page_opens_offline_with_the_pngs_words(in_tmp: Any) -> None:
     """Chromium, offline, opens the page with no console error; the drawn page's title and
     the words its SVG shows are the PNG's."""
-    pytest.importorskip("plotly")
-    from pathlib import Path
-
-    chromium = Path("/usr/bin/chromium")
-    if not chromium.exists():
-        pytest.skip("Debian's chromium is not installed (apt-get install chromium)")
     from conftest import run_cli
-    from playwright.sync_api import sync_playwright
+    from page_tools import need_browser, open_page
     from slides_tools import read
 
     from swl_viz.plotspec import make_plot
 
+    need_browser()
     code, text = run_cli("losses", "--with-focal", "--out", "l.html")
     assert code == 0, text
     errors: list[str] = []
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(chromium), headless=True,
-                                    args=["--no-sandbox", "--disable-gpu"])  # fmt: skip
-        try:
-            context = browser.new_context(viewport={"width": 1600, "height": 1000}, offline=True)
-            page = context.new_page()
-            page.on("pageerror", lambda e: errors.append(str(e)))
-            page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
-            page.goto((in_tmp / "l.html").as_uri())
-            page.wait_for_function(
-                "() => { const gd = document.querySelector('.js-plotly-plot');"
-                " return gd && gd._fullData && gd._fullData.length > 0; }",
-                timeout=30_000,
-            )
-            title = page.title()
-            shown = page.evaluate(
-                "() => Array.from(document.querySelectorAll('.js-plotly-plot svg text'))"
-                ".map(t => t.textContent)"
-            )
-            kinds = page.evaluate(
-                "() => document.querySelector('.js-plotly-plot')._fullData.map(t => t.type)"
-            )
-        finally:
-            browser.close()
+    with open_page(in_tmp / "l.html", 1600, 1000, errors) as page:
+        title = page.title()
+        shown = page.evaluate(
+            "() => Array.from(document.querySelectorAll('.js-plotly-plot svg text'))"
+            ".map(t => t.textContent)"
+        )
+        kinds = page.evaluate(
+            "() => document.querySelector('.js-plotly-plot')._fullData.map(t => t.type)"
+        )
     assert errors == []
     assert kinds.count("heatmap") == 3
     png = _png_words(make_plot("losses", {"with_focal": True}))
