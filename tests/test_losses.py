@@ -13,7 +13,7 @@ import json
 import math
 import re
 from pathlib import Path
-from typing import Any
+from typing import Any, Unpack
 
 import mpmath
 import numpy as np
@@ -21,7 +21,7 @@ import pytest
 from conftest import run_cli
 from mpmath import mpf
 from numpy.typing import NDArray
-from oracle import Vector, other_reference, reference, target_rounding
+from oracle import LayerOptions, Vector, other_reference, reference, target_rounding
 
 from swl_viz import SwlVizError, softmax_with_loss
 from swl_viz.maths import GAMMA_RANGE, loss_factors
@@ -37,14 +37,11 @@ def _assert_close(
     grad: NDArray[np.float64],
     *,
     kind: str,
-    gamma: float = 2.0,
-    eps: float = 0.0,
-    temperature: float = 1.0,
+    **opts: Unpack[LayerOptions],
 ) -> None:
-    opts = {"loss": kind, "gamma": gamma, "label_smoothing": eps, "temperature": temperature}
-    ref_l, ref_g, _ = other_reference(a, t, **opts)  # type: ignore[arg-type]
-    dl, dg = target_rounding(a, t, **opts)  # type: ignore[arg-type]
-    where = (list(a), list(t), opts)
+    ref_l, ref_g, _ = other_reference(a, t, loss=kind, **opts)
+    dl, dg = target_rounding(a, t, loss=kind, **opts)
+    where = (list(a), list(t), kind, opts)
     assert np.isfinite(loss) and np.isfinite(grad).all(), where
     err_l = abs(mpf(float(loss)) - ref_l)
     assert err_l <= 1e-12 * abs(ref_l) + 4 * dl + TINY, (where, loss, ref_l)
@@ -55,20 +52,15 @@ def _assert_close(
     assert err_g <= 1e-12 * norm + 4 * dg + TINY, (where, list(grad), [float(r) for r in ref_g])
 
 
-def _check(
-    a: Vector,
-    t: Vector,
-    kind: str,
-    *,
-    gamma: float = 2.0,
-    eps: float = 0.0,
-    temperature: float = 1.0,
-) -> None:
+def _check(a: Vector, t: Vector, kind: str, **opts: Unpack[LayerOptions]) -> None:
+    """The layer's loss and gradient for ``kind`` against the reference's."""
+    gamma = opts.get("gamma", 2.0) if kind == "focal" else 2.0
     loss, grad = softmax_with_loss(
         np.asarray(a, dtype=float), np.asarray(t, dtype=float), loss=kind,  # type: ignore[arg-type]
-        gamma=gamma if kind == "focal" else 2.0, label_smoothing=eps, temperature=temperature,
+        gamma=gamma, label_smoothing=opts.get("label_smoothing", 0.0),
+        temperature=opts.get("temperature", 1.0),
     )  # fmt: skip
-    _assert_close(a, t, float(loss), grad, kind=kind, gamma=gamma, eps=eps, temperature=temperature)
+    _assert_close(a, t, float(loss), grad, kind=kind, **opts)
 
 
 # ---- the reference itself -----------------------------------------------------------------------
@@ -138,7 +130,7 @@ def test_random_points_over_the_documented_range(kind: str, k: int, seed: int) -
         a = rng.uniform(-size, size, k)
         gamma = float([0.0, 0.5, 2.0, 5.0, rng.uniform(*GAMMA_RANGE)][n % 5])
         t = _random_label(rng, k, one_hot=n % 3 != 2)
-        _check(a, t, kind, gamma=gamma, eps=eps, temperature=temperature)
+        _check(a, t, kind, gamma=gamma, label_smoothing=eps, temperature=temperature)
 
 
 @pytest.mark.parametrize("kind", LOSSES)
@@ -161,7 +153,7 @@ def test_where_y_underflows_or_nears_one(
     if kind == "mse" and gamma != 2.0:
         return
     for eps in (0.0, 0.05, 1.0):
-        _check(a, t, kind, gamma=gamma, eps=eps, temperature=temperature)
+        _check(a, t, kind, gamma=gamma, label_smoothing=eps, temperature=temperature)
 
 
 def test_the_issue_numbers_at_a_gap_of_minus_five() -> None:
@@ -271,7 +263,8 @@ def test_data_grid_files_agree_with_the_reference(
         full[axes[0]] = data[f"grad{axes[0]}"][row]
         full[axes[1]] = data[f"grad{axes[1]}"][row]
         _assert_close(a, t, float(data["loss"][row]), full, kind=kind, gamma=meta["gamma"],
-                      eps=meta["label_smoothing"], temperature=meta["temperature"])  # fmt: skip
+                      label_smoothing=meta["label_smoothing"],
+                      temperature=meta["temperature"])  # fmt: skip
 
 
 def test_gamma_and_the_books_variant_are_refused_in_one_line(capsys: Any) -> None:
