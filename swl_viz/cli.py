@@ -32,6 +32,8 @@ from swl_viz.options import (
     FORMATS,
     LAYER_OPTIONS,
     OPTIONS,
+    RACE_GAP,
+    RACE_STEPS,
     figure_formats,
     options_for,
 )
@@ -186,11 +188,34 @@ def slice_(
     _figure("slice", options, out, show, alt_text)
 
 
+def _race(func: Any) -> Any:
+    """Without --descent the losses' comparison races one descent under each loss from a gap
+    x_t - x_o of -5, with --lr and --steps: say so, and the race's steps, in its help. Its own
+    copies of those parameters are changed: the other commands share theirs."""
+    helps = {
+        "descent": "Start the race here, the same descent under each loss."
+        + shown(f"a gap x_t - x_o of {RACE_GAP:g}"),
+        "lr": "Learning rate of the race." + shown(OPTIONS["lr"].shown_default),
+        "steps": "Steps of the race."
+        + shown(f"{RACE_STEPS}; {OPTIONS['steps'].shown_default} with --descent"),
+    }
+    params = []
+    for param in func.__signature__.parameters.values():
+        if param.name in helps:
+            info = copy.copy(param.annotation.__metadata__[0])
+            info.help = helps[param.name]
+            param = param.replace(annotation=Annotated[param.annotation.__origin__, info])
+        params.append(param)
+    func.__signature__ = func.__signature__.replace(parameters=params)
+    return func
+
+
 @command("losses", help="Why softmax goes with cross-entropy: cross-entropy beside squared"
          " error (and the focal loss, on request), their gradients split by the chain rule,"
          " |grad L| over the plane and the same descent under each.",
          epilog="Examples:\n\nswl-viz losses --t 1,0\n\n"
          "swl-viz losses --with-focal --preset slides --out losses.pdf")  # fmt: skip
+@_race
 @takes(options_for("losses"))
 def losses(
     out: OutLosses = None, show: Show = False, alt_text: AltText = False, **options: Any
@@ -477,7 +502,7 @@ def data(out_path: DataOut, simplex: OnSimplex = False, **options: Any) -> None:
             raise SwlVizError("needs two numbers X0,X1 for a path on the plane", param="descent")
         elif "descent" not in path:
             for name in path:
-                raise SwlVizError("only shapes a descent: give --descent too", param=name)
+                raise SwlVizError("applies only with --descent X0,X1, the path's start", param=name)
             write_grid_file(out_path, **layer)
         else:
             for name in ("range", "step"):  # a path has no grid: they would be ignored

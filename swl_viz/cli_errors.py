@@ -21,7 +21,7 @@ from rich.console import Console
 from swl_viz.errors import RunError, SwlVizError
 from swl_viz.options import OPTIONS
 
-__all__ = ["DEBUG", "err", "error_line", "errors", "out", "print_path", "run", "shorten"]
+__all__ = ["DEBUG", "err", "error_line", "errors", "out", "print_path", "run", "shorten", "spelled"]
 
 err = Console(stderr=True, highlight=False, soft_wrap=True)
 out = Console(highlight=False, soft_wrap=True)
@@ -31,6 +31,18 @@ DEBUG = "SWL_VIZ_DEBUG"
 def flag(param: str) -> str:
     """The option that carries a library parameter: label_smoothing -> --label-smoothing."""
     return OPTIONS[param].flag if param in OPTIONS else "--" + param.replace("_", "-")
+
+
+def spelled(exc: SwlVizError) -> str:
+    """``exc``'s message as the command line says it: the parameters it mentions written as
+    their options (``loss focal`` -> ``--loss focal``), and without a leading ``gamma:`` that
+    names its own parameter for a library caller (the line names the option already)."""
+    message = str(exc)
+    if exc.param is not None and message.startswith(f"{exc.param}: "):
+        message = message[len(exc.param) + 2 :]
+    for name in exc.mentions:
+        message = re.sub(rf"(?<![\w-]){re.escape(name)}(?![\w-])", flag(name), message)
+    return message
 
 
 #: Longest quoted value an error repeats in full (a long path still fits); a longer one is
@@ -91,7 +103,7 @@ def errors() -> Iterator[None]:
         err.print(f"interrupted{counted}", markup=False)
         raise typer.Exit(exc.exit_code) from None
     except RunError as exc:
-        _fail(f"{flag(exc.param)}: {exc}" if exc.param else str(exc), 1)
+        _fail(f"{flag(exc.param)}: {spelled(exc)}" if exc.param else spelled(exc), 1)
     except DeckError as exc:
         lines = str(exc).splitlines()
         if len(lines) > MAX_PROBLEMS:  # the first few say what is wrong; the rest, how many
@@ -103,8 +115,8 @@ def errors() -> Iterator[None]:
         _fail(last, 2)
     except SwlVizError as exc:
         if exc.param is None:
-            _fail(str(exc), 2)
-        raise typer.BadParameter(str(exc), param_hint=f"'{flag(exc.param)}'") from None
+            _fail(spelled(exc), 2)
+        raise typer.BadParameter(spelled(exc), param_hint=f"'{flag(exc.param)}'") from None
 
 
 EXACT_OR_REPLACE = "swl_viz.exact_or_replace"

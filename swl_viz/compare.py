@@ -26,6 +26,7 @@ from swl_viz.grid import layer_grid
 from swl_viz.layer import Layer
 from swl_viz.marks import num
 from swl_viz.maths import FloatArray, Loss, softmax
+from swl_viz.options import RACE_GAP, RACE_STEPS
 from swl_viz.plotspec import Plot
 from swl_viz.probe import DescentPath, descent_path
 from swl_viz.words import typeset
@@ -52,9 +53,9 @@ LEVEL = 0.9
 #: The gap x_t - x_o at which the gradients' ratio is printed: confidently wrong.
 RATIO_GAP = -5.0
 #: Without --descent, the descent starts this far behind (x_t - x_o) ...
-DEFAULT_GAP = -5.0
-#: ... and runs at most this many steps.
-DEFAULT_STEPS = 1000
+DEFAULT_GAP = RACE_GAP
+#: ... and runs this many steps unless --steps is given (with --lr, as --descent's would).
+DEFAULT_STEPS = RACE_STEPS
 #: Points per axis of the plane and along the gap.
 PLANE_POINTS = 201
 GAP_POINTS = 401
@@ -141,11 +142,12 @@ def compare_losses(plot: Plot) -> Comparison:
     true_class, other = (i, j) if true_first else (j, i)
     lo, hi = plot.range
     gap = np.linspace(lo, hi, GAP_POINTS)
+    steps = plot.steps  # the race's RACE_STEPS unless given (make_plot fills it in)
     if plot.descent is not None:
-        start, steps = plot.descent, plot.steps
+        start = plot.descent
     else:
         u, v = _at_gap(base, true_first, np.array(DEFAULT_GAP))
-        start, steps = (float(u), float(v)), DEFAULT_STEPS
+        start = (float(u), float(v))
     columns = []
     for kind in kinds:
         layer = _layer(plot, kind)

@@ -14,12 +14,17 @@ class SwlVizError(ValueError):
     """A bad input or a failed run, with a message meant for the person who caused it.
 
     ``param`` names the input at fault (``"t"``, ``"step"``, ...) so that a caller can point at
-    whatever carries it: a keyword argument, a deck field or a command-line option.
+    whatever carries it: a keyword argument, a deck field or a command-line option. ``mentions``
+    lists the other parameters the message names, as words (``loss`` in "applies only with loss
+    focal"), so that the command line can write them as its options (``--loss``).
     """
 
-    def __init__(self, message: str, *, param: str | None = None) -> None:
+    def __init__(
+        self, message: str, *, param: str | None = None, mentions: tuple[str, ...] = ()
+    ) -> None:
         super().__init__(message)
         self.param = param
+        self.mentions = mentions
 
 
 class RunError(SwlVizError):

@@ -306,7 +306,7 @@ def check_options(
             f"gamma must be a number in [{g_lo:g}, {g_hi:g}], got {gamma!r}", param="gamma"
         )
     if loss != "focal" and g != 2.0:
-        raise SwlVizError("gamma shapes the focal loss only: give loss focal too", param="gamma")
+        raise SwlVizError("gamma: applies only with loss focal", param="gamma", mentions=("loss",))
     if variant == "book" and loss != "ce":
         raise SwlVizError(
             f"the book's variant is its cross_entropy_error, -sum t log(y + 1e-7); loss {loss} "

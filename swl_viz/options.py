@@ -27,6 +27,8 @@ __all__ = [
     "FIGURES",
     "FORMATS",
     "OPTIONS",
+    "RACE_GAP",
+    "RACE_STEPS",
     "THREE_D",
     "Option",
     "Options",
@@ -80,6 +82,12 @@ _ARROWS = frozenset({"quiver", "contour", "pair"})
 #: Defaults that differ by figure: the simplex is for three classes, so its label is 1,0,0
 #: when none is given (make_plot fills it in; its --help shows it).
 FIGURE_DEFAULTS: dict[str, dict[str, Any]] = {"simplex": {"t": (1.0, 0.0, 0.0)}}
+#: Without --descent the losses' comparison races one descent under each loss from this gap
+#: x_t - x_o between the true class and the other, with --lr and --steps ...
+RACE_GAP = -5.0
+#: ... and this many steps unless given (make_plot fills it in; a given --descent keeps the
+#: declared 50).
+RACE_STEPS = 1000
 
 #: Largest |logit| on a grid: a / T stays far from overflow.
 MAX_LOGIT = 1e6
@@ -388,9 +396,11 @@ class Options:
         None, "Draw gradient descent from this point.", "point", panel="Teach",
         metavar="X0,X1", bounds=(-MAX_LOGIT, MAX_LOGIT), figures=_PLANE)
     lr: float = option(
-        1.0, "Learning rate of --descent.", "float", panel="Teach", metavar="LR", figures=_PLANE)
+        1.0, "Learning rate of --descent, or of the losses' race.", "float", panel="Teach",
+        metavar="LR", figures=_PLANE)
     steps: int = option(
-        50, "Steps of --descent.", "int", panel="Teach", metavar="N", figures=_PLANE)
+        50, f"Steps of --descent, or of the losses' race ({RACE_STEPS} unless given).", "int",
+        panel="Teach", metavar="N", figures=_PLANE)
     zscale: ZScale = option(
         "linear", "Scale of the loss axis.", "choice", metavar="linear|log",
         choices=get_args(ZScale), figures=_GRID)

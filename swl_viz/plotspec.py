@@ -24,6 +24,7 @@ from swl_viz.options import (
     FIGURES,
     FORMATS,
     OPTIONS,
+    RACE_STEPS,
     THREE_D,
     FigureKind,
     Lang,
@@ -101,29 +102,30 @@ class Plot(Options):
                 "fixes the logits that do not vary; with 2 classes both vary, so it is for K > 2",
                 param="logits",
             )
-        if self.figure == "losses" and self.gamma != 2.0 and not self.with_focal:
-            raise SwlVizError("shapes the focal loss: give with_focal too", param="gamma")
+        _check_gamma(self)
         if self.compare and self.loss != "ce":
             raise SwlVizError(
                 "puts the book's cross-entropy beside the exact one; it is for loss ce "
                 "(swl-viz losses compares the losses)",
                 param="compare",
+                mentions=("loss",),
             )
         _check_points(self)
-        if self.descent is None:
+        if self.descent is None and self.figure != "losses":  # the losses race without one
             for name in ("lr", "steps"):
                 if getattr(self, name) != OPTIONS[name].default:
-                    raise SwlVizError("only shapes a descent: give descent too", param=name)
+                    start = "X0,X1,X2" if self.figure == "simplex" else "X0,X1"
+                    raise SwlVizError(
+                        f"applies only with descent {start}, the path's start",
+                        param=name,
+                        mentions=("descent",),
+                    )
         else:
             check_descent(self.lr, self.steps)
-        if self.figure == "slice":  # a line of fixed resolution over the range: no step
-            if not self.range[0] < self.range[1]:
-                raise SwlVizError(
-                    f"needs LO < HI, got {_number(self.range[0])} {_number(self.range[1])}",
-                    param="range",
-                )
-        else:
+        if self.figure in OPTIONS["step"].figures:
             grid_axis(*self.range, self.step)  # range and step, and the point limit
+        else:  # the slice, the losses and the simplex: a fixed number of points, no step
+            _check_span(self.range)
         if self.figure == "simplex" and len(self.t) != 3:
             raise SwlVizError(
                 "simplex draws three classes: give T0,T1,T2 like 0.2,0.5,0.3, "
@@ -136,6 +138,7 @@ class Plot(Options):
                 "compares the true class with another, but t weighs neither of the two; put "
                 "the class t weighs most among them",
                 param="axes",
+                mentions=("t",),
             )
         width, height = self.pixels
         if min(width, height) < 100 or max(width, height) > MAX_PIXELS_PER_SIDE:
@@ -149,7 +152,9 @@ class Plot(Options):
         if self.zlim is not None and not self.zlim[0] < self.zlim[1]:
             raise SwlVizError(f"needs LO < HI, got {self.zlim[0]:g} {self.zlim[1]:g}", param="zlim")
         if self.title is not None and self.no_title:
-            raise SwlVizError("give a title or no_title, not both", param="no_title")
+            raise SwlVizError(
+                "give title or no_title, not both", param="no_title", mentions=("title", "no_title")
+            )
 
     @property
     def is_3d(self) -> bool:
@@ -245,6 +250,13 @@ class Plot(Options):
         lo, hi = self.range
         return layer_grid(self.layer(variant), lo, hi, self.step, max_points=max_points)
 
+    def default(self, name: str) -> Any:
+        """What option ``name`` is when not given, for this figure: the declared default, or
+        the figure's own (the simplex's label, the losses' race's steps)."""
+        if name == "steps" and self.figure == "losses" and self.descent is None:
+            return RACE_STEPS
+        return FIGURE_DEFAULTS.get(self.figure, {}).get(name, OPTIONS[name].default)
+
     def changed(self) -> dict[str, Any]:
         """The options that differ from the defaults, in field order (figure and t excluded)."""
         out: dict[str, Any] = {}
@@ -252,7 +264,7 @@ class Plot(Options):
             if f.name in ("figure", "t"):
                 continue
             value = getattr(self, f.name)
-            if value != f.default:  # the declared default (a simplex has no default label)
+            if value != self.default(f.name):  # (a simplex has no default label)
                 out[f.name] = value
         return out
 
@@ -274,6 +286,40 @@ class Plot(Options):
         return {
             name: (list(v) if isinstance(v := getattr(self, name), tuple) else v) for name in names
         }
+
+
+#: Narrowest range the figures without a step draw: their fixed number of points must still
+#: be apart (a width of a few subnormals would split into steps of 0).
+MIN_SPAN = 1e-300
+
+
+def _check_span(span: tuple[float, float]) -> None:
+    """The range of a figure that draws a fixed number of points over it, whatever its width
+    (the row's bounds have been checked)."""
+    lo, hi = span
+    if not lo < hi:
+        raise SwlVizError(f"needs LO < HI, got {_number(lo)} {_number(hi)}", param="range")
+    if hi - lo < MIN_SPAN:
+        raise SwlVizError(
+            f"needs HI - LO of at least {MIN_SPAN:g}, got {_number(lo)} {_number(hi)}",
+            param="range",
+        )
+
+
+def _check_gamma(plot: Plot) -> None:
+    """γ shapes the focal loss alone: the one a figure draws (loss focal), or the one the losses'
+    comparison adds (with_focal). Said here, before the layer's own check, so that the message
+    names the option that brings the focal loss for this figure."""
+    if plot.gamma == OPTIONS["gamma"].default:
+        return
+    if plot.figure == "losses" and not plot.with_focal:
+        raise SwlVizError(
+            "applies only with with_focal, which adds the focal loss",
+            param="gamma",
+            mentions=("with_focal",),
+        )
+    if plot.figure != "losses" and plot.loss != "focal":
+        raise SwlVizError("applies only with loss focal", param="gamma", mentions=("loss",))
 
 
 def _check_points(plot: Plot) -> None:
@@ -339,7 +385,7 @@ def plot_spec(figure: str, options: Mapping[str, Any]) -> Plot:
         name = exc.param
         if name is None or str(exc).startswith(name):
             raise
-        raise type(exc)(f"{name}: {exc}", param=name) from None
+        raise type(exc)(f"{name}: {exc}", param=name, mentions=exc.mentions) from None
 
 
 def make_plot(figure: str, options: Mapping[str, Any]) -> Plot:
@@ -347,4 +393,6 @@ def make_plot(figure: str, options: Mapping[str, Any]) -> Plot:
     (``[1, 0]``). Errors name the option; None means not given."""
     typed = {name: read_option(name, v) for name, v in options.items() if v is not None}
     typed = FIGURE_DEFAULTS.get(figure, {}) | typed  # the simplex's label is 1,0,0 by default
+    if figure == "losses" and typed.get("descent") is None:
+        typed.setdefault("steps", RACE_STEPS)  # the race's own, unless given
     return Plot(figure=figure, **typed)  # type: ignore[arg-type]

@@ -281,7 +281,9 @@ def _descend(
     for k in range(steps + 1):
         if not (math.isfinite(u / layer.temperature) and math.isfinite(v / layer.temperature)):
             raise SwlVizError(
-                f"the path left the finite numbers at step {k}; take a smaller lr", param="descent"
+                f"the path left the finite numbers at step {k}; take a smaller lr",
+                param="descent",
+                mentions=("lr",),
             )
         a[i], a[j] = u, v
         loss, grad, _ = _evaluate(

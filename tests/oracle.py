@@ -10,7 +10,7 @@ core receives, so a core that rounds its target or its scaled logits early is ca
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TypeAlias
+from typing import TypeAlias, TypedDict, Unpack
 
 import mpmath
 import numpy as np
@@ -39,6 +39,17 @@ def log_probabilities(a: Vector, temperature: float = 1.0) -> list[mpf]:
     return [(v - m) / temp - mpmath.log(s) for v in a_mp]
 
 
+def _split(a: Vector, temperature: float) -> tuple[list[mpf], mpf, int, mpf]:
+    """The logits at 50 digits, T, the top class c (the first of equal tops) and
+    S = sum_{j != c} exp((a_j - a_c) / T): softmax split at its maximum."""
+    a_mp = [mpf(float(v)) for v in a]
+    temp = mpf(float(temperature))
+    c = max(range(len(a_mp)), key=lambda k: (a_mp[k], -k))
+    m = a_mp[c]
+    s = mpmath.fsum(mpmath.exp((v - m) / temp) for k, v in enumerate(a_mp) if k != c)
+    return a_mp, temp, c, s
+
+
 def reference(
     a: Vector,
     t: Vector,
@@ -50,12 +61,9 @@ def reference(
 
     t' is the smoothed target and y = softmax(a / T).
     """
-    a_mp = [mpf(float(v)) for v in a]
+    a_mp, temp, c, s = _split(a, temperature)
     t_mp = target(t, label_smoothing)
-    temp = mpf(float(temperature))
-    c = max(range(len(a_mp)), key=lambda k: (a_mp[k], -k))
     m = a_mp[c]
-    s = mpmath.fsum(mpmath.exp((v - m) / temp) for k, v in enumerate(a_mp) if k != c)
     lse = mpmath.log1p(s)
     loss = mpmath.fsum(tk * ((m - ak) / temp + lse) for tk, ak in zip(t_mp, a_mp, strict=True))
     grad = []
@@ -81,12 +89,9 @@ def scale(
     far smaller than this is a genuine cancellation of y against t' (ill-conditioned), and is
     held to a bound relative to these terms rather than to itself.
     """
-    a_mp = [mpf(float(v)) for v in a]
+    a_mp, temp, c, s = _split(a, temperature)
     t_mp = target(t, label_smoothing)
-    temp = mpf(float(temperature))
-    c = max(range(len(a_mp)), key=lambda j: (a_mp[j], -j))
     m = a_mp[c]
-    s = mpmath.fsum(mpmath.exp((v - m) / temp) for j, v in enumerate(a_mp) if j != c)
     if k == c:
         return ((1 - t_mp[c]) + s / (1 + s)) / temp
     return (t_mp[k] + mpmath.exp((a_mp[k] - m) / temp) / (1 + s)) / temp
@@ -170,37 +175,41 @@ def other_reference_at(
     return value, grad, d
 
 
+class LayerOptions(TypedDict, total=False):
+    """The keywords of a loss on y beyond its name: the focal loss's gamma (2), the label
+    smoothing (0) and the temperature (1)."""
+
+    gamma: float
+    label_smoothing: float
+    temperature: float
+
+
+def _case(t: Vector, opts: LayerOptions) -> tuple[list[mpf], float, float]:
+    """The smoothed target at 50 digits, gamma and the temperature, defaults filled in."""
+    t_mp = target(t, opts.get("label_smoothing", 0.0))
+    return t_mp, opts.get("gamma", 2.0), opts.get("temperature", 1.0)
+
+
 def other_reference(
-    a: Vector,
-    t: Vector,
-    *,
-    loss: str,
-    gamma: float = 2.0,
-    label_smoothing: float = 0.0,
-    temperature: float = 1.0,
+    a: Vector, t: Vector, *, loss: str, **opts: Unpack[LayerOptions]
 ) -> tuple[mpf, list[mpf], list[mpf]]:
     """``loss`` "mse" (1/2 sum (y - t')^2) or "focal" (-sum t' (1 - y)^gamma log y) at 50
     digits: (loss, dL/da, dL/dy), y = softmax(a / T), t' the smoothed target.
 
     Written from the definitions: dL/dy term by term, then the Jacobian as
     y_j sum_k y_k (d_j - d_k) / T, which is (J^T d)_j since sum_k y_k = 1."""
-    return other_reference_at(a, target(t, label_smoothing), loss, gamma, temperature)
+    t_mp, gamma, temperature = _case(t, opts)
+    return other_reference_at(a, t_mp, loss, gamma, temperature)
 
 
 def target_rounding(
-    a: Vector,
-    t: Vector,
-    *,
-    loss: str,
-    gamma: float = 2.0,
-    label_smoothing: float = 0.0,
-    temperature: float = 1.0,
+    a: Vector, t: Vector, *, loss: str, **opts: Unpack[LayerOptions]
 ) -> tuple[mpf, mpf]:
     """How far the loss and the gradient (2-norm) move when each smoothed target t'_k moves by
     one rounding to a double (2^-52 t'_k; nothing for a t'_k that is a double already), summed
     over k: the error any double computation inherits from t', which the bound allows 4x of.
     Zero for a one-hot label without smoothing."""
-    t_mp = target(t, label_smoothing)
+    t_mp, gamma, temperature = _case(t, opts)
     base_l, base_g, _ = other_reference_at(a, t_mp, loss, gamma, temperature)
     ulp = mpf(2) ** -52
     dl = mpf(0)

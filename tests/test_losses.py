@@ -13,7 +13,7 @@ import json
 import math
 import re
 from pathlib import Path
-from typing import Any
+from typing import Any, Unpack
 
 import mpmath
 import numpy as np
@@ -21,7 +21,7 @@ import pytest
 from conftest import run_cli
 from mpmath import mpf
 from numpy.typing import NDArray
-from oracle import Vector, other_reference, reference, target_rounding
+from oracle import LayerOptions, Vector, other_reference, reference, target_rounding
 
 from swl_viz import SwlVizError, softmax_with_loss
 from swl_viz.maths import GAMMA_RANGE, loss_factors
@@ -37,14 +37,11 @@ def _assert_close(
     grad: NDArray[np.float64],
     *,
     kind: str,
-    gamma: float = 2.0,
-    eps: float = 0.0,
-    temperature: float = 1.0,
+    **opts: Unpack[LayerOptions],
 ) -> None:
-    opts = {"loss": kind, "gamma": gamma, "label_smoothing": eps, "temperature": temperature}
-    ref_l, ref_g, _ = other_reference(a, t, **opts)  # type: ignore[arg-type]
-    dl, dg = target_rounding(a, t, **opts)  # type: ignore[arg-type]
-    where = (list(a), list(t), opts)
+    ref_l, ref_g, _ = other_reference(a, t, loss=kind, **opts)
+    dl, dg = target_rounding(a, t, loss=kind, **opts)
+    where = (list(a), list(t), kind, opts)
     assert np.isfinite(loss) and np.isfinite(grad).all(), where
     err_l = abs(mpf(float(loss)) - ref_l)
     assert err_l <= 1e-12 * abs(ref_l) + 4 * dl + TINY, (where, loss, ref_l)
@@ -55,20 +52,15 @@ def _assert_close(
     assert err_g <= 1e-12 * norm + 4 * dg + TINY, (where, list(grad), [float(r) for r in ref_g])
 
 
-def _check(
-    a: Vector,
-    t: Vector,
-    kind: str,
-    *,
-    gamma: float = 2.0,
-    eps: float = 0.0,
-    temperature: float = 1.0,
-) -> None:
+def _check(a: Vector, t: Vector, kind: str, **opts: Unpack[LayerOptions]) -> None:
+    """The layer's loss and gradient for ``kind`` against the reference's."""
+    gamma = opts.get("gamma", 2.0) if kind == "focal" else 2.0
     loss, grad = softmax_with_loss(
         np.asarray(a, dtype=float), np.asarray(t, dtype=float), loss=kind,  # type: ignore[arg-type]
-        gamma=gamma if kind == "focal" else 2.0, label_smoothing=eps, temperature=temperature,
+        gamma=gamma, label_smoothing=opts.get("label_smoothing", 0.0),
+        temperature=opts.get("temperature", 1.0),
     )  # fmt: skip
-    _assert_close(a, t, float(loss), grad, kind=kind, gamma=gamma, eps=eps, temperature=temperature)
+    _assert_close(a, t, float(loss), grad, kind=kind, **opts)
 
 
 # ---- the reference itself -----------------------------------------------------------------------
@@ -138,7 +130,7 @@ def test_random_points_over_the_documented_range(kind: str, k: int, seed: int) -
         a = rng.uniform(-size, size, k)
         gamma = float([0.0, 0.5, 2.0, 5.0, rng.uniform(*GAMMA_RANGE)][n % 5])
         t = _random_label(rng, k, one_hot=n % 3 != 2)
-        _check(a, t, kind, gamma=gamma, eps=eps, temperature=temperature)
+        _check(a, t, kind, gamma=gamma, label_smoothing=eps, temperature=temperature)
 
 
 @pytest.mark.parametrize("kind", LOSSES)
@@ -161,7 +153,7 @@ def test_where_y_underflows_or_nears_one(
     if kind == "mse" and gamma != 2.0:
         return
     for eps in (0.0, 0.05, 1.0):
-        _check(a, t, kind, gamma=gamma, eps=eps, temperature=temperature)
+        _check(a, t, kind, gamma=gamma, label_smoothing=eps, temperature=temperature)
 
 
 def test_the_issue_numbers_at_a_gap_of_minus_five() -> None:
@@ -271,7 +263,8 @@ def test_data_grid_files_agree_with_the_reference(
         full[axes[0]] = data[f"grad{axes[0]}"][row]
         full[axes[1]] = data[f"grad{axes[1]}"][row]
         _assert_close(a, t, float(data["loss"][row]), full, kind=kind, gamma=meta["gamma"],
-                      eps=meta["label_smoothing"], temperature=meta["temperature"])  # fmt: skip
+                      label_smoothing=meta["label_smoothing"],
+                      temperature=meta["temperature"])  # fmt: skip
 
 
 def test_gamma_and_the_books_variant_are_refused_in_one_line(capsys: Any) -> None:
@@ -345,9 +338,9 @@ def test_the_comparison_holds_together(given: dict[str, Any]) -> None:
     from slides_tools import drawn_shapes, layout_problems
 
     from swl_viz.mpl import build_figure, theme_context
-    from swl_viz.plotspec import Plot
+    from swl_viz.plotspec import make_plot
 
-    plot = Plot("losses", **given)
+    plot = make_plot("losses", given)
     with theme_context(plot):
         fig = build_figure(plot)
         FigureCanvasAgg(fig)
@@ -402,9 +395,9 @@ def test_each_gif_frame_grows_every_path_and_counts_its_step_and_loss(
     from swl_viz.marks import sig
     from swl_viz.mpl import build_figure, theme_context
     from swl_viz.mpl.compare import descent_mover
-    from swl_viz.plotspec import Plot
+    from swl_viz.plotspec import make_plot
 
-    plot = Plot("losses", **given)
+    plot = make_plot("losses", given)
     cmp = compare_losses(plot)
     with theme_context(plot):
         fig = build_figure(plot)
@@ -447,9 +440,9 @@ def test_a_blitted_gif_frame_is_a_full_draw(given: dict[str, Any]) -> None:
 
     from swl_viz.mpl import build_figure, theme_context
     from swl_viz.mpl.compare import descent_mover
-    from swl_viz.plotspec import Plot
+    from swl_viz.plotspec import make_plot
 
-    plot = Plot("losses", size=(640, 360), dpi=60, **given)
+    plot = make_plot("losses", {"size": (640, 360), "dpi": 60, **given})
     frames = []
     for blit in (True, False):
         with theme_context(plot):
@@ -678,10 +671,10 @@ def test_the_page_says_what_the_png_says_in_unicode(given: dict[str, Any]) -> No
     """The page's figure carries every word of the PNG (titles, key, numbers, axis names,
     legend, colour bar), in Unicode: no $ or backslash of raw TeX anywhere in it."""
     pytest.importorskip("plotly")
-    from swl_viz.plotspec import Plot
+    from swl_viz.plotspec import make_plot
     from swl_viz.web.compare import losses_figure_dict
 
-    plot = Plot("losses", **given)
+    plot = make_plot("losses", given)
     spec = losses_figure_dict(plot)
     texts = _page_words(spec)
     assert not [t for t in texts if "$" in t or "\\" in t], texts
@@ -713,48 +706,28 @@ def test_the_page_is_one_offline_file_with_a_description(in_tmp: Any) -> None:
 def test_the_page_opens_offline_with_the_pngs_words(in_tmp: Any) -> None:
     """Chromium, offline, opens the page with no console error; the drawn page's title and
     the words its SVG shows are the PNG's."""
-    pytest.importorskip("plotly")
-    from pathlib import Path
-
-    chromium = Path("/usr/bin/chromium")
-    if not chromium.exists():
-        pytest.skip("Debian's chromium is not installed (apt-get install chromium)")
     from conftest import run_cli
-    from playwright.sync_api import sync_playwright
+    from page_tools import need_browser, open_page
     from slides_tools import read
 
-    from swl_viz.plotspec import Plot
+    from swl_viz.plotspec import make_plot
 
+    need_browser()
     code, text = run_cli("losses", "--with-focal", "--out", "l.html")
     assert code == 0, text
     errors: list[str] = []
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(chromium), headless=True,
-                                    args=["--no-sandbox", "--disable-gpu"])  # fmt: skip
-        try:
-            context = browser.new_context(viewport={"width": 1600, "height": 1000}, offline=True)
-            page = context.new_page()
-            page.on("pageerror", lambda e: errors.append(str(e)))
-            page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
-            page.goto((in_tmp / "l.html").as_uri())
-            page.wait_for_function(
-                "() => { const gd = document.querySelector('.js-plotly-plot');"
-                " return gd && gd._fullData && gd._fullData.length > 0; }",
-                timeout=30_000,
-            )
-            title = page.title()
-            shown = page.evaluate(
-                "() => Array.from(document.querySelectorAll('.js-plotly-plot svg text'))"
-                ".map(t => t.textContent)"
-            )
-            kinds = page.evaluate(
-                "() => document.querySelector('.js-plotly-plot')._fullData.map(t => t.type)"
-            )
-        finally:
-            browser.close()
+    with open_page(in_tmp / "l.html", 1600, 1000, errors) as page:
+        title = page.title()
+        shown = page.evaluate(
+            "() => Array.from(document.querySelectorAll('.js-plotly-plot svg text'))"
+            ".map(t => t.textContent)"
+        )
+        kinds = page.evaluate(
+            "() => document.querySelector('.js-plotly-plot')._fullData.map(t => t.type)"
+        )
     assert errors == []
     assert kinds.count("heatmap") == 3
-    png = _png_words(Plot("losses", with_focal=True))
+    png = _png_words(make_plot("losses", {"with_focal": True}))
     assert read(title) in png
     drawn = [read(t) for t in shown]  # a multi-line note is one text of its lines
     # the PNG's panel titles and numbers, drawn

@@ -75,10 +75,24 @@ def test_each_command_offers_exactly_its_table_options(name: str) -> None:
     assert params == set(FROM_TABLE[name]) | OWN[name]
 
 
+def _race_defaults() -> dict[str, str]:
+    """What the losses' race takes when not given: its start (a gap x_t - x_o) and its steps,
+    as make_plot fills them in; a given --descent keeps the table's steps."""
+    from swl_viz.compare import compare_losses
+
+    race = compare_losses(make_plot("losses", {}))
+    given = make_plot("losses", {"descent": "1,2"}).steps
+    return {
+        "descent": f"a gap x_t - x_o of {race.start[0] - race.start[1]:g}",
+        "steps": f"{race.steps}; {given} with --descent",
+    }
+
+
 @pytest.mark.parametrize("name", sorted(FROM_TABLE))
 def test_help_shows_each_table_option_with_the_tables_default(name: str) -> None:
     code, text = run_cli(name, "--help", columns=250)
     assert code == 0, text
+    race = _race_defaults() if name == "losses" else {}
     for option in FROM_TABLE[name]:
         row = OPTIONS[option]
         line = next((ln for ln in text.splitlines() if re.search(rf"{row.flag}\b", ln)), "")
@@ -86,6 +100,8 @@ def test_help_shows_each_table_option_with_the_tables_default(name: str) -> None
         shown = row.shown_default
         if option in FIGURE_DEFAULTS.get(name, {}):  # the simplex's label of three classes
             shown = ",".join(f"{v:g}" for v in FIGURE_DEFAULTS[name][option])
+        if option in race:  # without --descent, the losses' race
+            shown = race[option]
         assert f"[default: {shown}]" in line, line
     for row in OPTIONS.values():
         if row.name not in FROM_TABLE[name]:

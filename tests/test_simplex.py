@@ -21,6 +21,7 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from mpmath import mpf
 from numpy.typing import NDArray
+from page_tools import need_browser, open_page
 from PIL import Image
 from slides_tools import drawn_shapes, layout_problems
 
@@ -433,36 +434,17 @@ def test_the_page_is_one_file_that_fetches_nothing(in_tmp: Path) -> None:
 
 @pytest.mark.browser
 def test_the_page_opens_offline_in_a_browser(in_tmp: Path) -> None:
-    pytest.importorskip("plotly")
-    chromium = Path("/usr/bin/chromium")
-    if not chromium.exists():
-        pytest.skip("Debian's chromium is not installed (apt-get install chromium)")
-    from playwright.sync_api import sync_playwright
-
+    need_browser()
     code, text = run_cli("simplex", "--t", "0.2,0.5,0.3", "--probe", "1,0,-1", "--range", "-6",
                          "6", "--out", "s.html")  # fmt: skip
     assert code == 0, text
     errors: list[str] = []
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(chromium), headless=True,
-                                    args=["--no-sandbox", "--disable-gpu"])  # fmt: skip
-        try:
-            context = browser.new_context(viewport={"width": 1280, "height": 720}, offline=True)
-            page = context.new_page()
-            page.on("pageerror", lambda e: errors.append(str(e)))
-            page.goto((in_tmp / "s.html").as_uri())
-            page.wait_for_function(
-                "() => { const gd = document.querySelector('.js-plotly-plot');"
-                " return gd && gd._fullData && gd._fullData.length > 0; }",
-                timeout=30_000,
-            )
-            kinds = page.evaluate(
-                "() => document.querySelector('.js-plotly-plot')._fullData.map(t => t.type)"
-            )
-            fills = page.evaluate("() => document.querySelectorAll('g.contour').length")
-            png = page.screenshot()
-        finally:
-            browser.close()
+    with open_page(in_tmp / "s.html", 1280, 720, errors) as page:
+        kinds = page.evaluate(
+            "() => document.querySelector('.js-plotly-plot')._fullData.map(t => t.type)"
+        )
+        fills = page.evaluate("() => document.querySelectorAll('g.contour').length")
+        png = page.screenshot()
     assert errors == []
     assert kinds.count("contour") == 2 and fills >= 2
     with Image.open(io.BytesIO(png)) as im:
@@ -491,37 +473,20 @@ _CLICKED = """() => {
 def test_a_click_on_either_panel_probes_both(
     axis: int, where: tuple[float, float], in_tmp: Path
 ) -> None:
-    pytest.importorskip("plotly")
-    chromium = Path("/usr/bin/chromium")
-    if not chromium.exists():
-        pytest.skip("Debian's chromium is not installed (apt-get install chromium)")
-    from playwright.sync_api import sync_playwright
-
+    need_browser()
     temp = 1.5
     code, text = run_cli("simplex", "--t", "0.2,0.5,0.3", "--range", "-6", "6", "--temperature",
                          str(temp), "--out", "s.html")  # fmt: skip
     assert code == 0, text
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(chromium), headless=True,
-                                    args=["--no-sandbox", "--disable-gpu"])  # fmt: skip
-        try:
-            page = browser.new_context(viewport={"width": 1280, "height": 720}).new_page()
-            page.goto((in_tmp / "s.html").as_uri())
-            page.wait_for_function(
-                "() => { const gd = document.querySelector('.js-plotly-plot');"
-                " return gd && gd._fullData && gd._fullData.length > 0; }",
-                timeout=30_000,
-            )
-            px, py = page.evaluate(_CLICK, [*where, axis])
-            page.mouse.move(px, py)
-            page.wait_for_timeout(300)
-            page.mouse.click(px, py)
-            page.wait_for_function(
-                _CLICKED.replace("return [", "return gd.data[n - 1].x.length && [")
-            )
-            tx, ty, u, v, said = page.evaluate(_CLICKED)
-        finally:
-            browser.close()
+    errors: list[str] = []
+    with open_page(in_tmp / "s.html", 1280, 720, errors) as page:
+        px, py = page.evaluate(_CLICK, [*where, axis])
+        page.mouse.move(px, py)
+        page.wait_for_timeout(300)
+        page.mouse.click(px, py)
+        page.wait_for_function(_CLICKED.replace("return [", "return gd.data[n - 1].x.length && ["))
+        tx, ty, u, v, said = page.evaluate(_CLICKED)
+    assert errors == []
     # the same point in both panels: y on the triangle, T log(y / y0) on the plane
     y = _softmax(np.array([[0.0, u, v]]), temp)[0]
     assert np.abs(np.array([tx, ty]) - _picture(y[None, :])[0]).max() <= 1e-6
