@@ -285,7 +285,8 @@ def _title(fig: Figure, frame: _Frame, title: str, margin: float, top: float) ->
     wide = _text_width(title, size, frame.dpi)
     if wide > room:  # a long title (the book's, a user's) shrinks to fit, then wraps
         size *= max(TITLE_SHRINK, room / wide)
-        title = theme.wrap_words(title, lambda s: _text_width(s, size, frame.dpi) <= room)
+        if room / wide < TITLE_SHRINK:
+            title = theme.wrap_words(title, lambda s: _text_width(s, size, frame.dpi) <= room)
     fig.suptitle(
         title,
         x=margin / frame.w,

@@ -130,7 +130,8 @@ def _line(fig: Figure, text: str, x: float, y: float, key: str, room: float) -> 
     wide = _width_px(text, size, fig.dpi)
     if wide > room:  # a long title shrinks to fit, then wraps
         size *= max(0.6, room / wide)
-        text = theme.wrap_words(text, lambda s: _width_px(s, size, fig.dpi) <= room)
+        if room / wide < 0.6:
+            text = theme.wrap_words(text, lambda s: _width_px(s, size, fig.dpi) <= room)
     family = theme.words_family(text)
     return fig.text(x / w, y / h, text, ha="left", va="top", fontsize=size, fontfamily=family)
 

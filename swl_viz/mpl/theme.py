@@ -291,7 +291,7 @@ def wrap_words(text: str, fits: Callable[[str], bool]) -> str:
         if not chunk:
             continue
         if chunk.isspace():
-            pieces.append(" ")
+            pieces.append(chunk)
         elif chunk.startswith("$") or fits(chunk):
             pieces.append(chunk)
         else:
@@ -299,7 +299,7 @@ def wrap_words(text: str, fits: Callable[[str], bool]) -> str:
     lines = [""]
     for piece in pieces:
         trial = lines[-1] + piece
-        if lines[-1].strip() and piece != " " and not fits(trial.strip()):
+        if lines[-1].strip() and not piece.isspace() and not fits(trial.strip()):
             lines.append(piece)
         else:
             lines[-1] = trial
