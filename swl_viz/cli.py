@@ -22,6 +22,7 @@ from swl_viz.cli_report import (
     print_json,
     print_worked_example,
     run_export,
+    warn_descent,
     warn_font,
 )
 from swl_viz.errors import RunError, SwlVizError
@@ -120,6 +121,7 @@ def _figure(
         plot = make_plot(figure, one_label(given(options)))
         _need_font(plot.lang)
         warn_font(None, plot.title)
+        warn_descent(plot)
         if path is None and not show:
             path = Path("outputs") / f"{plot.stem()}.png"
         if path is not None:
@@ -362,6 +364,14 @@ def export(
         )  # fmt: skip
         _need_font("ja" if any(x.plot.lang == "ja" for x in targets) else None)
         warn_font(None, next((x.plot.title for x in targets if x.plot.title is not None), None))
+        said: set[tuple[Any, ...]] = set()
+        for x in targets:  # once for each path, not for each figure that draws it
+            if x.plot.descent is None:
+                continue
+            run = (x.plot.descent, x.plot.lr, x.plot.steps, x.plot.layer())
+            if run not in said:
+                said.add(run)
+                warn_descent(x.plot)
         fit, budget = export_workers(targets, n_jobs, memory_budget)
         if jobs is None and fit == n_jobs and len(targets) == n_jobs + 1:
             # one job left over would double one worker's time: it gets a worker of its own,

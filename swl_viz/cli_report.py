@@ -14,6 +14,7 @@ from swl_viz.errors import RunError
 if TYPE_CHECKING:
     from swl_viz.deck import Target
     from swl_viz.learners import CheckResult, WorkedExample
+    from swl_viz.plotspec import Plot
 
 __all__ = [
     "no_display",
@@ -68,6 +69,16 @@ def _x_server_answers(display: str) -> bool:
     except OSError:
         return False
     return True
+
+
+def warn_descent(plot: Plot) -> None:
+    """Say so when a figure's descent cannot be trusted as drawn: its loss rises (the learning
+    rate is too large for the curvature), as ``data --descent`` says for the same path."""
+    from rich.markup import escape
+
+    warning = plot.descent_warning()
+    if warning is not None:
+        err.print(f"[yellow]Warning:[/] {escape(warning)}", markup=True)
 
 
 def warn_font(lang: str | None, title: str | None = None) -> None:

@@ -220,6 +220,17 @@ class Plot(Options):
             2.0 if self.figure == "losses" else self.gamma,  # the comparison's focal has it
         )
 
+    def descent_warning(self) -> str | None:
+        """What a learner should know about this figure's descent before trusting it (its loss
+        rises: the learning rate is too large for the curvature here), or None. The plane's
+        figures only: the simplex and the comparison run their own descents."""
+        if self.descent is None or self.figure not in ("surface", "quiver", "contour", "pair"):
+            return None
+        from swl_viz.probe import descent_path
+
+        path = descent_path(*self.descent, self.layer(), lr=self.lr, steps=self.steps)
+        return path.warning()
+
     def check_formats(self, formats: Iterable[str]) -> None:
         """Refuse what writing this figure in all of ``formats`` cannot honour: a format it is
         not written in, or an option only a .gif uses when no .gif is among them (it would be

@@ -76,6 +76,9 @@ _SAY = {
         "probe": "Probe at x{i} = {u}, x{j} = {v}: y = {y}, t = {t}, y − t = {d}, L = {L}.",
         "descent": "Gradient descent from ({u}, {v}) with learning rate {lr}: after {n} steps it "
         "reaches ({u1}, {v1}), where L = {L1} (it started at {L0}).",
+        "rises": "Its loss rises at step {k}: the learning rate is too large here, so the path "
+        "oscillates or diverges, and only about {digits} significant digits of its points mean "
+        "anything.",
         "one_hot": "The label is one-hot on this pair, so L has no minimum on the plane: it falls "
         "towards {floor} as {side} grows, and the arrows never stop.",
         "floor": "its floor",
@@ -102,6 +105,8 @@ _SAY = {
         "probe": "プローブ x{i} = {u}, x{j} = {v}: y = {y}, t = {t}, y − t = {d}, L = {L}。",
         "descent": "({u}, {v}) から学習率 {lr} で勾配降下: {n} ステップ後に ({u1}, {v1})、"
         "L = {L1} (はじめは {L0})。",
+        "rises": "ステップ {k} で損失が上がる: この学習率はここでは大きすぎ、経路は振動または"
+        "発散し、点の有効数字は約 {digits} 桁。",
         "one_hot": "この2クラスでラベルは one-hot なので、平面上に L の最小はない: {side} が"
         "大きくなるほど {floor} に近づき、矢印は止まらない。",
         "floor": "下限",
@@ -204,6 +209,8 @@ def describe(plot: Plot, scene: Scene) -> str:
                 L1=_g(float(path.loss[-1])), L0=_g(float(path.loss[0])),
             )
         )  # fmt: skip
+        if path.rises_at is not None:
+            parts.append(say["rises"].format(k=path.rises_at, digits=path.digits))
     return ("" if lang == "ja" else " ").join(p for p in parts if p)
 
 
