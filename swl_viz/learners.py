@@ -283,6 +283,9 @@ class CheckResult:
     variant: str = "exact"
     #: the largest |analytic gradient| component on the grid: what a relative error is of
     scale: float = 0.0
+    #: the loss after the softmax: "ce", "mse" or "focal" (with its gamma)
+    loss: str = "ce"
+    gamma: float = 2.0
 
 
 def gradient_check(
@@ -355,6 +358,8 @@ def gradient_check(
         axes=grid.axes,
         variant=grid.variant,
         scale=scale,
+        loss=loss,
+        gamma=gamma,
     )
 
 
