@@ -236,7 +236,9 @@ def print_gradient_check(res: CheckResult, atol: float, rtol: float = float("inf
     relative = res.max_error / res.scale if res.scale > 0 else (0.0 if res.max_error == 0 else 1.0)
     ok = res.max_error <= atol and relative <= rtol
     verdict = "[green]passed[/]" if ok else "[bold red]failed[/]"
-    loss = {"ce": "cross-entropy", "mse": "squared error"}.get(res.loss, f"focal, γ = {res.gamma:g}")
+    loss = {"ce": "cross-entropy", "mse": "squared error"}.get(
+        res.loss, f"focal, γ = {res.gamma:g}"
+    )
     out.print(
         f"gradient check {verdict}: {res.points} points, h = {res.h:g}, variant {res.variant}, "
         f"loss {loss}\n"
