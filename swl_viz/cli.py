@@ -66,7 +66,9 @@ def _no_display() -> bool:
 
 # ---- figure commands ------------------------------------------------------------------------
 
-EXAMPLES = "Examples:\n\nswl-viz {0} --t 1,0\n\nswl-viz {0} --t 0.9,0.1 --theme dark --out {0}.svg"
+EXAMPLES = (
+    "Examples:\n\nswl-viz {0} --t 1,0\n\nswl-viz {0} --t 0.9,0.1 --theme dark --out outputs/{0}.svg"
+)
 
 
 def _out(figure: str) -> Any:
@@ -216,7 +218,7 @@ def _race(func: Any) -> Any:
          " error (and the focal loss, on request), their gradients split by the chain rule,"
          " |grad L| over the plane and the same descent under each.",
          epilog="Examples:\n\nswl-viz losses --t 1,0\n\n"
-         "swl-viz losses --with-focal --preset slides --out losses.pdf")  # fmt: skip
+         "swl-viz losses --with-focal --preset slides --out outputs/losses.pdf")  # fmt: skip
 @_race
 @takes(options_for("losses"))
 def losses(
@@ -447,7 +449,7 @@ OldTol = Annotated[float | None, typer.Option("--tol", hidden=True, metavar="TOL
          " Passes when the largest error is within both --atol and --rtol.",
          epilog="Examples:\n\nswl-viz check\n\nswl-viz check --variant book\n\n"
          "swl-viz check --t 0.3,0.7 --fd-step 1e-4\n\n"
-         "swl-viz check --temperature 1000 --rtol 1e-8")  # fmt: skip
+         "swl-viz check --temperature 1000 --rtol 1e-7")  # fmt: skip
 @takes(LAYER_OPTIONS)
 def check(
     fd_step: FdStep = 1e-5, atol: Atol = 1e-6, rtol: Rtol = 1e-6, tol: OldTol = None,
