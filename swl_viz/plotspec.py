@@ -341,6 +341,18 @@ def _check_points(plot: Plot) -> None:
         if value is not None and len(value) != want:
             spelled = "three numbers X0,X1,X2" if want == 3 else "two numbers X0,X1"
             raise SwlVizError(f"needs {spelled} for {plot.figure}, got {len(value)}", param=name)
+        if value is not None and plot.figure in ("surface", "quiver", "contour", "pair"):
+            # the plane widens to show the point: by more than its own width, the loss the
+            # figure is about would shrink to a sliver (a probe at 1e6 drew a line)
+            lo, hi = (float(v) for v in plot.range)
+            near = (lo - (hi - lo), hi + (hi - lo))
+            if not all(near[0] <= float(v) <= near[1] for v in value):
+                raise SwlVizError(
+                    f"must lie within {_number(near[0])}..{_number(near[1])}: the range and "
+                    "its own width either side; give a wider range to reach it",
+                    param=name,
+                    mentions=("range",),
+                )
 
 
 def _name_part(name: str, value: Any) -> str:
