@@ -374,7 +374,7 @@ def _book_marks(grid: LossGrid, w: dict[str, str], zscale: str | None) -> Marks:
                 out.labels.append(
                     Label("cap-label", text, at, 4, ha="center", va="bottom", size="small")
                 )
-    u, v, _, grad = _plateau_point(grid)
+    u, v, top, grad = _plateau_point(grid)
     note = w["plateau"].format(grad=_grad_name(grid.temperature), value=vec(grad))
     if height is None:
         lo, hi = _span(grid)
@@ -384,10 +384,9 @@ def _book_marks(grid: LossGrid, w: dict[str, str], zscale: str | None) -> Marks:
             Label("plateau-note", note, at, 4, ha="left" if u <= lo else "right",
                   va="bottom" if v <= lo else "top")
         )  # fmt: skip
-    else:  # in a corner: on the plateau it would hide the cap's own label
-        out.labels.append(
-            Label("plateau-note", note, (0.01, 0.97), 4, space="axes", ha="left", va="top")
-        )
+    else:  # at the plateau's corner, where it is flat: the layout moves it off the cap's label
+        at = (u, v, float(height(np.array([top]))[0]))
+        out.labels.append(Label("plateau-note", note, at, 4, ha="center", va="bottom"))
     return out
 
 

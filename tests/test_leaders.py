@@ -65,3 +65,37 @@ def test_a_leader_over_a_contour_stands_out_from_what_it_crosses(
             assert best >= 3.0, (leader.get_gid(), share, best)
             checked += 1
     assert checked, "the crowded pair should draw a leader over its contour"
+
+
+@pytest.mark.parametrize("figure", ["surface", "quiver", "contour", "pair"])
+@pytest.mark.parametrize("t", [(1.0, 0.0), (0.0, 1.0)])
+def test_the_plateau_note_stays_by_the_plateau(
+    figure: Literal["surface", "quiver", "contour", "pair"], t: tuple[float, float]
+) -> None:
+    """The book's note ("flat, yet the book's backward still sends y - t") names the plateau:
+    a 3-D panel put it in the canvas's bottom-right corner, beside the flat region where y = t,
+    and the pair's contour moved it there too. It is near the plateau's corner (the grid's
+    corner where L is highest), or tied to it by a leader."""
+    import swl_viz.mpl.place as place
+
+    plot = Plot(figure, variant="book", t=t)
+    with theme_context(plot):
+        fig = build_figure(plot)
+        fig.canvas.draw()
+        renderer = fig.canvas.get_renderer()  # type: ignore[attr-defined]
+        em = place._em(fig)
+    notes = [a for a in fig.findobj(Text) if a.get_gid() == "plateau-note"]
+    assert len(notes) == 1, [n.get_text() for n in notes]
+    (note,) = notes
+    ax = note.axes
+    assert ax is not None
+    corner = (-20.0, 20.0) if t[0] == 1.0 else (20.0, -20.0)  # where x_other >> x_label
+    if ax.name == "3d":  # named at the plateau's corner on the surface, not a canvas corner
+        assert isinstance(note, Annotation) and callable(note.xycoords)
+        x, y = place._anchor(note)
+    else:
+        x, y = ax.transData.transform(corner)
+    box = (note.get_bbox_patch() or note).get_window_extent(renderer)
+    gap = math.hypot(max(box.x0 - x, 0.0, x - box.x1), max(box.y0 - y, 0.0, y - box.y1))
+    leaders = [a for a in fig.findobj(Annotation) if a.get_gid() == "plateau-note-leader"]
+    assert gap <= 7.0 * em or leaders, (gap / em, box.extents, (x, y))

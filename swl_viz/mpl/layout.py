@@ -522,7 +522,6 @@ def _surface_panel(
 #: and elsewhere. In pair the contour beside carries them, so the 3-D panel leaves them out.
 _CORNERS = {
     "probe-box": {True: (0.985, 0.015, "bottom"), False: (0.985, 0.84, "top")},
-    "plateau-note": {True: (0.985, 0.5, "center"), False: (0.985, 0.015, "bottom")},
 }
 
 
@@ -531,7 +530,7 @@ def _marks(ax: Axes | Axes3D, plot: Plot, panel: Panel) -> list[Artist]:
     book's cap), the descent path, and the probed point with what the layer sends back."""
     labels = list(panel.labels)
     if panel.three_d and plot.figure == "pair":
-        labels = [label for label in labels if label.role not in _CORNERS]
+        labels = [label for label in labels if label.role not in (*_CORNERS, "plateau-note")]
     marks = Marks(list(panel.lines), list(panel.points), list(panel.arrows), labels)
     drawn = draw_marks(ax, marks, three_d=panel.three_d, lang=plot.lang)
     fig = ax.get_figure()

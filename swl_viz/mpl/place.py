@@ -376,7 +376,9 @@ def place_labels(fig: Figure, labels: Sequence[Text]) -> Placement:
         # leader back; over data only when the canvas has no other room
         own = _room(text, fig, renderer)
         gid = str(text.get_gid() or "")
-        note = gid.endswith("-note") or gid.startswith("why-")  # names no point: no leader
+        # a note names no point (no leader, anywhere in its panel); the plateau's note names
+        # the plateau's corner: moved far from it, it lay over the region where y = t
+        note = (gid.endswith("-note") and gid != "plateau-note") or gid.startswith("why-")
         for room in (own, canvas):
             for dx, dy in _offsets(text, em):
                 if room is own and not note and _too_far(text, dx, dy, em):
