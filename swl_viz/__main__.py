@@ -86,6 +86,16 @@ def run() -> None:
     sys.exit(main())
 
 
+def _watched() -> bool:
+    """Whether a tool that writes its results as Python exits is running: coverage, a tracer or
+    profiler (sys.settrace / sys.setprofile), or from Python 3.12 one on sys.monitoring
+    (cProfile, coverage's sysmon core, debuggers)."""
+    if "coverage" in sys.modules or sys.gettrace() is not None or sys.getprofile() is not None:
+        return True
+    monitoring = getattr(sys, "monitoring", None)
+    return monitoring is not None and any(monitoring.get_tool(i) for i in range(6))
+
+
 def script() -> None:
     """The ``swl-viz`` script: :func:`run`, then out at once. When a command returns, every
     file it wrote is closed and in place, every worker reaped and both streams flushed; what
@@ -96,11 +106,12 @@ def script() -> None:
         run()
     except SystemExit as done:
         code = done.code if isinstance(done.code, int) else (0 if done.code is None else 1)
-        if "coverage" in sys.modules or sys.gettrace() is not None or sys.getprofile() is not None:
+        if _watched():
             raise
         for stream in (sys.stdout, sys.stderr):
             try:
-                stream.flush()
+                if stream is not None:
+                    stream.flush()
             except (OSError, ValueError):
                 code = code or 1
         os._exit(code)

@@ -472,6 +472,17 @@ def plan_export(
                     or (exc.param == "t" and label is not None)
                     or (exc.param == "format" and fmts is not None)
                 )
+                caused = [m for m in exc.mentions if m in mine]
+                if entry.where and not from_caller and caused:
+                    # an option given for every figure makes this one's own setting wrong: the
+                    # caller's option is to blame, and the deck's figure is named
+                    raise SwlVizError(
+                        f"leaves {source} {entry.where}'s {exc.param} out: {exc}",
+                        param=caused[0],
+                        mentions=tuple(
+                            m for m in (exc.param or "", *exc.mentions) if m and m != caused[0]
+                        ),
+                    ) from None
                 if not entry.where or from_caller:
                     raise
                 problems.append(f"{entry.where}.{exc.param}: {exc}")

@@ -346,10 +346,10 @@ def _check_points(plot: Plot) -> None:
             # figure is about would shrink to a sliver (a probe at 1e6 drew a line)
             lo, hi = (float(v) for v in plot.range)
             near = (lo - (hi - lo), hi + (hi - lo))
-            if not all(near[0] <= float(v) <= near[1] for v in value):
-                raise SwlVizError(
-                    f"must lie within {_number(near[0])}..{_number(near[1])}: the range and "
-                    "its own width either side; give a wider range to reach it",
+            if lo < hi and not all(near[0] <= float(v) <= near[1] for v in value):
+                raise SwlVizError(  # (a reversed range is the range's own error, later)
+                    f"must lie within {_number(near[0])}..{_number(near[1])} (the range "
+                    "widened by its own width on each side); give a wider range to reach it",
                     param=name,
                     mentions=("range",),
                 )

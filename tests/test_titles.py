@@ -55,3 +55,29 @@ def test_wrap_words_breaks_between_words_and_keeps_math_whole() -> None:
     assert wrap_words("one two three four", fits) == "one two\nthree four"
     assert wrap_words("a $x + y = z$ b", lambda s: len(s) <= 4) == "a\n$x + y = z$\nb"
     assert wrap_words("abcdefghij", lambda s: len(s) <= 4) == "abcd\nefgh\nij"
+    # between words only: "(" stays with its formula, an escaped dollar is text and whole
+    ten = lambda s: len(s) <= 10  # noqa: E731
+    assert wrap_words("the loss ($L$) of softmax", ten) == "the loss\n($L$) of\nsoftmax"
+    assert wrap_words("Price \\$5 loss $L$ here", ten) == "Price \\$5\nloss $L$\nhere"
+    assert wrap_words("a  b", ten) == "a  b"  # its own spacing kept within a line
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        "Each step costs \\$5 and moves the loss $L$ down toward zero as the softmax output "
+        "nears the label",
+        "Costs $5 per step",  # one dollar: plain text, as matplotlib reads it
+        "Softmax with loss: the forward pass and its backward gradient",
+    ],
+)
+@pytest.mark.parametrize("size", [(300, 300), (400, 400)])
+def test_titles_with_dollars_draw_inside_small_canvases(title: str, size: tuple[int, int]) -> None:
+    """A title was fitted to the width its outlines measure, 2-5 % short of what Agg draws at
+    small sizes (300 px cut its last letter); and an escaped dollar before a formula crashed
+    the wrapping."""
+    plot = make_plot("contour", {"title": title, "size": size})
+    with theme_context(plot):
+        fig = build_figure(plot)
+        FigureCanvasAgg(fig).draw()  # type: ignore[no-untyped-call]
+        assert layout_problems(fig) == []

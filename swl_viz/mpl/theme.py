@@ -23,8 +23,9 @@ from typing import Any
 
 import matplotlib as mpl
 from matplotlib import patheffects
-from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.backends.backend_agg import FigureCanvasAgg, RendererAgg
 from matplotlib.figure import Figure
+from matplotlib.text import Text
 
 from swl_viz.palette import CAP as CAP  # the marks' colours, shared with the web page
 from swl_viz.palette import DECISION as DECISION
@@ -280,22 +281,32 @@ def _box() -> dict[str, Any]:
 #: Matplotlib's spacing of a text's lines, in font sizes.
 LINE_SPACING = 1.2
 
-_MATH_OR_SPACE = re.compile(r"(\$(?:\\\$|[^$])*\$|\s+)")
+#: What a line may not break inside: a $...$ formula (dollars escaped as \$ are text), an
+#: escaped character, or else one character.
+_UNIT = re.compile(r"(?<!\\)\$(?:\\.|[^$\\])*\$|\\.|.", re.DOTALL)
+
+
+def _units(word: str) -> list[str]:
+    return _UNIT.findall(word)
 
 
 def wrap_words(text: str, fits: Callable[[str], bool]) -> str:
-    """``text`` broken into lines that each ``fits``: between words, and between characters in
-    a run with no spaces (Japanese); never inside $...$."""
-    pieces: list[str] = []
-    for chunk in _MATH_OR_SPACE.split(text):
-        if not chunk:
-            continue
-        if chunk.isspace():
-            pieces.append(chunk)
-        elif chunk.startswith("$") or fits(chunk):
-            pieces.append(chunk)
+    """``text`` broken into lines that each ``fits``, between words; a word that fits on no line
+    alone (a run of Japanese, which has no spaces) breaks between its characters. Never inside
+    a $...$ formula or an escape such as \\$."""
+    words: list[str] = []
+    for unit in _units(text):  # words and the spaces between them, formulas kept whole
+        gap = unit.isspace()
+        if words and words[-1].isspace() == gap:
+            words[-1] += unit
         else:
-            pieces.extend(chunk)  # a run too long for a line: any character may end one
+            words.append(unit)
+    pieces: list[str] = []
+    for word in words:
+        if word.isspace() or fits(word):
+            pieces.append(word)
+        else:
+            pieces.extend(_units(word))
     lines = [""]
     for piece in pieces:
         trial = lines[-1] + piece
@@ -304,6 +315,25 @@ def wrap_words(text: str, fits: Callable[[str], bool]) -> str:
         else:
             lines[-1] = trial
     return "\n".join(line.strip() for line in lines)
+
+
+def fit_drawn(text: Text, room: float) -> float:
+    """Shrink ``text`` until it draws at most ``room`` pixels wide, measured as Agg draws it
+    (the outlines' width falls 2-5 % short at small sizes, where hinting also rounds each
+    glyph's advance, so a slightly smaller size may draw no narrower); returns its size."""
+    size = float(text.get_fontsize())
+    figure = text.get_figure(root=True)
+    assert figure is not None, "a text on a figure"
+    get = getattr(figure.canvas, "get_renderer", None)  # a caller's figure may have none yet
+    pixels = (figure.bbox.width, figure.bbox.height, figure.dpi)
+    renderer = get() if get is not None else RendererAgg(*pixels)  # type: ignore[no-untyped-call]
+    for _ in range(6):
+        drawn = text.get_window_extent(renderer).width
+        if drawn <= room:
+            break
+        size *= min(0.97, room / drawn)
+        text.set_fontsize(size)
+    return size
 
 
 def words_family(text: str) -> list[str] | None:
