@@ -126,6 +126,11 @@ def _descent_mover(fig: Figure, plot: Plot, axes: Sequence[Any]) -> Callable[[in
         for ax in axes
     ]  # fmt: skip
 
+    # the loss padded to its widest over the path: the counter is set flush right, and a
+    # shorter number ("9" after "0.3251") moved its whole line sideways from frame to frame
+    losses = [sig(float(v)) for v in path.loss]
+    wide = max(len(v) for v in losses)
+
     def move(k: int) -> None:
         for point in points:
             point.set_data_3d([path.x0[k]], [path.x1[k]], [z[k]])
@@ -137,7 +142,7 @@ def _descent_mover(fig: Figure, plot: Plot, axes: Sequence[Any]) -> Callable[[in
             for artist in drawn[gid]:
                 artist.set_visible(k == plot.steps)
         counter.set_text(
-            typeset(w["gif_step"].format(k=k, n=plot.steps, loss=sig(float(path.loss[k]))))
+            typeset(w["gif_step"].format(k=k, n=plot.steps, loss=losses[k].ljust(wide)))
         )
 
     return move

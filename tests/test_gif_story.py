@@ -63,3 +63,21 @@ def test_the_last_frame_rests() -> None:
     assert len(durations) == len(descent_frames(plot)) == 11  # one step a frame
     assert durations[:-1] == [80] * 10  # 1000 / 12 ms, in the GIF's hundredths of a second
     assert durations[-1] == HOLD_MS
+
+
+def test_the_counter_stands_still_as_its_numbers_change() -> None:
+    """The counter is set flush right: a loss printed shorter ("9" after "0.3251") slid the
+    whole line sideways from frame to frame. Its left edge is measured where it draws."""
+    plot = Plot("surface", descent=(-8.0, 6.0), steps=20)
+    path = descent_path(-8.0, 6.0, plot.layer(), steps=20)
+    assert len({len(sig(float(v))) for v in path.loss}) > 1  # the numbers do change width
+    with theme_context(plot):
+        fig = build_figure(plot)
+        renderer = FigureCanvasAgg(fig).get_renderer()  # type: ignore[no-untyped-call]
+        move = _descent_mover(fig, plot, [ax for ax in fig.axes if ax.name == "3d"])
+        (counter,) = _by_gid(fig, "descent-counter")
+        lefts = []
+        for k in range(21):
+            move(k)
+            lefts.append(counter.get_window_extent(renderer).x0)
+    assert max(lefts) - min(lefts) < 1.0, lefts
