@@ -15,6 +15,7 @@ from dataclasses import dataclass, field, replace
 
 import numpy as np
 from contourpy import LineType, contour_generator
+from numpy.typing import ArrayLike
 
 from swl_viz.grid import LossGrid, thin_stride
 from swl_viz.layer import Layer
@@ -47,6 +48,7 @@ __all__ = [
     "subtitle_parts",
     "vec",
     "zmap",
+    "drawn_rise",
     "fit_in_box",
     "z_range",
     "BOX_STRETCH",
@@ -150,6 +152,32 @@ def z_range(zs: Sequence[FloatArray], zscale: str) -> tuple[float, float]:
     if not zmax > zmin:
         zmax = zmin + 1.0
     return zmin, zmax
+
+
+def drawn_rise(
+    grid: LossGrid,
+    x0: ArrayLike,
+    x1: ArrayLike,
+    g0: ArrayLike,
+    g1: ArrayLike,
+    loss: ArrayLike,
+    zscale: str,
+) -> FloatArray:
+    """How far the surface drawn rises per step along grad L = (g0, g1) at (x0, x1), in the
+    loss axis's units: |grad L|^2 for the exact loss, grad L . the drawn loss's slope for the
+    book's (its plateau is flat where backward still sends y - t); over L ln 10 on a log10
+    axis, the slope of log10 L. A 3-D arrow of -grad L drops by this times its scale."""
+    g0, g1, loss = (np.asarray(v, dtype=np.float64) for v in (g0, g1, loss))
+    if grid.variant == "exact":
+        norm = np.hypot(g0, g1)
+        rise = norm * norm
+    else:
+        slope = slope_of_drawn_loss(grid.layer, x0, x1)
+        rise = g0 * slope[..., 0] + g1 * slope[..., 1]
+    if zscale == "log":
+        rise = np.divide(rise, loss * math.log(10), out=np.zeros_like(rise), where=loss > 0)
+    out: FloatArray = rise
+    return out
 
 
 def fit_in_box(
@@ -461,13 +489,7 @@ def probe_marks(
         out.points.append(Point("probe-point", (probe.x0, probe.x1, z)))
         if norm > 0.0:
             # tangent to the surface drawn: -grad across, its rise along -grad down
-            # (-|grad|^2 for the exact loss; the book's flat plateau does not drop)
-            rise = norm * norm
-            if grid.variant != "exact":
-                slope = slope_of_drawn_loss(grid.layer, probe.x0, probe.x1)
-                rise = float(g0 * slope[0] + g1 * slope[1])
-            if zscale == "log":
-                rise = rise / (probe.loss * math.log(10)) if probe.loss > 0 else 0.0
+            rise = float(drawn_rise(grid, probe.x0, probe.x1, g0, g1, probe.loss, zscale))
             if zrange is None:
                 zrange = z_range([zmap(zscale)(grid.loss)], zscale)
             s = reach / norm

@@ -17,6 +17,7 @@ import numpy as np
 from swl_viz.curves import slice_curves
 from swl_viz.grid import LossGrid, thin_stride
 from swl_viz.marks import (
+    drawn_rise,
     fit_in_box,
     logit_label,
     panel_marks,
@@ -26,7 +27,7 @@ from swl_viz.marks import (
 )
 from swl_viz.maths import FloatArray
 from swl_viz.plotspec import Plot
-from swl_viz.probe import minimum_line, slope_of_drawn_loss
+from swl_viz.probe import minimum_line
 from swl_viz.shapes import Field, Panel, PanelKind, Scene
 from swl_viz.words import (
     BACK,
@@ -217,13 +218,7 @@ def descent_field(
     g0, g1, loss = grid.grad0[sl], grid.grad1[sl], grid.loss[sl]
     z = zmap(zscale)(loss)
     norm = np.hypot(g0, g1)
-    if grid.variant == "exact":
-        rise = norm * norm
-    else:
-        slope = slope_of_drawn_loss(grid.layer, x, y)
-        rise = g0 * slope[..., 0] + g1 * slope[..., 1]
-    if zscale == "log":
-        rise = np.divide(rise, loss * math.log(10), out=np.zeros_like(rise), where=loss > 0)
+    rise = drawn_rise(grid, x, y, g0, g1, loss, zscale)
     spacing = abs(float(grid.x0[0, min(stride, grid.shape[1] - 1)] - grid.x0[0, 0]))
     reach = REACH_3D * spacing * arrow_scale
     if normalize:
