@@ -272,25 +272,18 @@ def _movable(fig: Figure) -> list[Text]:
     ]
 
 
-#: The smallest a long title is set, as a share of the title's size; longer, it wraps.
-TITLE_SHRINK = 0.6
-#: The share of the canvas's width a title is fitted to: the width measured from the font's
-#: outlines falls 2-5 % short of what Agg draws at small sizes.
-TITLE_ROOM = 0.95
-
-
 def _title(fig: Figure, frame: _Frame, title: str, margin: float, top: float) -> float:
     """The figure's title at the top left, shrunk (to 0.6) or else wrapped to fit the canvas's
     width; returns the height it takes, in pixels."""
     # the Japanese font first: words around $...$ are drawn in the first font found
     family = theme.words_family(title)
-    size = float(mpl.rcParams["figure.titlesize"])
-    room = TITLE_ROOM * (frame.w - 2 * margin)
-    wide = _text_width(title, size, frame.dpi)
-    if wide > room:  # a long title (the book's, a user's) shrinks to fit, then wraps
-        size *= max(TITLE_SHRINK, room / wide)
-        if room / wide < TITLE_SHRINK:
-            title = theme.wrap_words(title, lambda s: _text_width(s, size, frame.dpi) <= room)
+    # a long title (the book's, a user's) shrinks to fit, then wraps
+    title, size = theme.shrink_or_wrap(
+        title,
+        float(mpl.rcParams["figure.titlesize"]),
+        frame.w - 2 * margin,
+        lambda s, pt: _text_width(s, pt, frame.dpi),
+    )
     text = fig.suptitle(
         title,
         x=margin / frame.w,

@@ -123,19 +123,14 @@ def _width_px(text: str, size_pt: float, dpi: float) -> float:
 
 
 def _line(fig: Figure, text: str, x: float, y: float, key: str, room: float) -> Text:
-    """One line of words, its top-left corner at pixel (x, y), shrunk (to 0.6) to fit ``room``
-    pixels."""
+    """Words at the top left of pixel (x, y), shrunk (to 0.6) or else wrapped to fit ``room``
+    pixels (:func:`theme.shrink_or_wrap`), as drawn (:func:`theme.fit_drawn`)."""
     w, h = fig.bbox.width, fig.bbox.height
     size = float(_size_px(key, fig.dpi) * 72.0 / fig.dpi)
-    room *= 0.95  # the outlines' width falls 2-5 % short of what Agg draws at small sizes
-    wide = _width_px(text, size, fig.dpi)
-    if wide > room:  # a long title shrinks to fit, then wraps
-        size *= max(0.6, room / wide)
-        if room / wide < 0.6:
-            text = theme.wrap_words(text, lambda s: _width_px(s, size, fig.dpi) <= room)
+    text, size = theme.shrink_or_wrap(text, size, room, lambda s, pt: _width_px(s, pt, fig.dpi))
     family = theme.words_family(text)
     drawn = fig.text(x / w, y / h, text, ha="left", va="top", fontsize=size, fontfamily=family)
-    theme.fit_drawn(drawn, room / 0.95)
+    theme.fit_drawn(drawn, room)
     return drawn
 
 

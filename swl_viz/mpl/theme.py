@@ -317,6 +317,28 @@ def wrap_words(text: str, fits: Callable[[str], bool]) -> str:
     return "\n".join(line.strip() for line in lines)
 
 
+#: The smallest a long heading is set, as a share of its size; longer, it wraps.
+SHRINK_FLOOR = 0.6
+#: The share of its room a heading is first fitted to by its outlines' width, which falls
+#: 2-5 % short of what Agg draws at small sizes (:func:`fit_drawn` then measures the drawing).
+OUTLINE_ROOM = 0.95
+
+
+def shrink_or_wrap(
+    text: str, size: float, room: float, width: Callable[[str, float], float]
+) -> tuple[str, float]:
+    """``text`` and its size in points, made to fit ``room`` pixels as ``width`` (pixels of a
+    string at a size) measures it: shrunk to no less than :data:`SHRINK_FLOOR` of ``size``,
+    then wrapped (:func:`wrap_words`)."""
+    room *= OUTLINE_ROOM
+    wide = width(text, size)
+    if wide > room:
+        size *= max(SHRINK_FLOOR, room / wide)
+        if room / wide < SHRINK_FLOOR:
+            text = wrap_words(text, lambda s: width(s, size) <= room)
+    return text, size
+
+
 def fit_drawn(text: Text, room: float) -> float:
     """Shrink ``text`` until it draws at most ``room`` pixels wide, measured as Agg draws it
     (the outlines' width falls 2-5 % short at small sizes, where hinting also rounds each
