@@ -370,9 +370,9 @@ def export(
         for x in targets:  # once for each path, not for each figure that draws it
             if x.plot.descent is None:
                 continue
-            run = (x.plot.descent, x.plot.lr, x.plot.steps, x.plot.layer())
-            if run not in said:
-                said.add(run)
+            descent = (x.plot.descent, x.plot.lr, x.plot.steps, x.plot.layer())
+            if descent not in said:
+                said.add(descent)
                 warn_descent(x.plot)
         fit, budget = export_workers(targets, n_jobs, memory_budget)
         if jobs is None and fit == n_jobs and len(targets) == n_jobs + 1:
