@@ -289,6 +289,19 @@
     return [(wy[i] - y[i] * sum) / T, (wy[j] - y[j] * sum) / T];
   }
 
+  /* As swl_viz.marks.drawn_rise: how far the surface drawn rises per step along grad L =
+     (g0, g1) at (x0, x1), |grad L| = norm and loss L there, on the loss axis's scale:
+     |grad L|^2 for the exact loss, grad L . the book's slope (flat on its plateau); over
+     L ln 10 on a log10 axis. */
+  function drawnRise(cfg, s, o, x0, x1, g0, g1, norm, L) {
+    var rise = norm * norm;
+    if (s.variant === "book") {
+      var da = bookSlope(cfg, s, loss(logits(cfg, x0, x1), s.t, o).y);
+      rise = g0 * da[0] + g1 * da[1];
+    }
+    return cfg.zscale === "log" ? (L > 0 ? rise / (L * Math.LN10) : 0) : rise;
+  }
+
   /* As swl_viz.marks.fit_in_box: the factor (<= 1) that shortens a 3-D arrow (a, b, w) from a
      tail at height z along itself, so that in the box (each axis over its span: logits
      `width`, loss zr) it is at most boxStretch times its reach long and its tip ends within
@@ -344,12 +357,8 @@
     var sx = [], sy = [], sz = [], hx = [], hy = [], hz = [], hu = [], hv = [], hw = [];
     var b0 = span(panel), width = Math.abs(b0[1] - b0[0]);
     keep.forEach(function (m) {
-      var z = height(cfg, Ls[m]), rise = norm[m] * norm[m];
-      if (s.variant === "book") {  // the drawn loss's rise along -grad: flat on the plateau
-        var da = bookSlope(cfg, s, loss(logits(cfg, xs[m], ys[m]), s.t, o).y);
-        rise = -u[m] * da[0] + -v[m] * da[1];
-      }
-      if (cfg.zscale === "log") rise = Ls[m] > 0 ? rise / (Ls[m] * Math.LN10) : 0;
+      var z = height(cfg, Ls[m]);
+      var rise = drawnRise(cfg, s, o, xs[m], ys[m], -u[m], -v[m], norm[m], Ls[m]);
       var sc = cfg.normalize ? panel.reach / norm[m] : panel.reach / top;
       sc *= fitInBox(look, z, u[m] * sc, v[m] * sc, -rise * sc, panel.reach, width, zr);
       var a = u[m] * sc, b = v[m] * sc, w = -rise * sc;
@@ -487,12 +496,7 @@
         var z = height(cfg, p.L);
         out["probe-point"] = { x: [x0], y: [x1], z: [z] };
         if (norm > 0) {
-          var rise = norm * norm;
-          if (s.variant === "book") {
-            var da = bookSlope(cfg, s, loss(logits(cfg, x0, x1), s.t, o).y);
-            rise = g0 * da[0] + g1 * da[1];
-          }
-          if (cfg.zscale === "log") rise = p.L > 0 ? rise / (p.L * Math.LN10) : 0;
+          var rise = drawnRise(cfg, s, o, x0, x1, g0, g1, norm, p.L);
           var sc = reach / norm;
           sc *= fitInBox(look, z, -g0 * sc, -g1 * sc, -rise * sc, reach, Math.abs(b[1] - b[0]), zr);
           var a = -g0 * sc, bb = -g1 * sc, w = -rise * sc;
